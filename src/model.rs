@@ -1,0 +1,445 @@
+//! Plain data of a bargaining table: the table itself, its sides, topics, people and sessions,
+//! each article's recorded state, and the status words.
+//!
+//! The serde types here *are* the repository format v1 (`bargaining.yaml`, `article.yaml`): unknown
+//! keys are refused so a typo never passes silently. Nothing here reads files or touches git; what is
+//! derived from history (passes, whose move, last movement) is computed next to [`Article`] from the
+//! events that `store::history` finds.
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// One negotiation, as configured in `bargaining.yaml`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Table {
+    /// Format version of the repository; only 1 exists.
+    pub format: u32,
+    pub name: String,
+    pub sides: Vec<Side>,
+    #[serde(default)]
+    pub topics: Vec<Topic>,
+    #[serde(default)]
+    pub people: Vec<Person>,
+    #[serde(default)]
+    pub sessions: Vec<Session>,
+}
+
+/// A party at the table. Ids and names are configured, never hard-coded.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Side {
+    pub id: String,
+    pub name: String,
+}
+
+/// A subgroup's area, with its leads from each side (side id → emails).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Topic {
+    pub id: String,
+    pub title: String,
+    #[serde(default)]
+    pub leads: BTreeMap<String, Vec<String>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Person {
+    pub name: String,
+    pub email: String,
+    pub side: String,
+    #[serde(default)]
+    pub roles: Vec<Role>,
+}
+
+/// What a person is at the table. Topic leads are named under their topic, not here.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Role {
+    ChiefNegotiator,
+    Secretary,
+    Member,
+}
+
+/// A bargaining session: one or more consecutive days at the table.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Session {
+    pub name: String,
+    pub start: Date,
+    pub end: Date,
+}
+
+/// `article.yaml`: what is recorded about one article. Passes are not here: they are the git
+/// history of `<side>.md`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Article {
+    pub number: u32,
+    pub title: String,
+    pub topic: String,
+    pub status: Status,
+    /// The side that withdrew the article (status `withdrawn`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub withdrawn_by: Option<String>,
+    /// The tentative agreement, once there is one (kept through ratification).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ta: Option<TentativeAgreement>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ratified: Option<Date>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// Both sides accept one text: dated, initialled by a signatory of each side, and the hash of
+/// `ta.md` so anyone can confirm both signed the same words.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TentativeAgreement {
+    pub date: Date,
+    /// side id → signatory email
+    pub signatories: BTreeMap<String, String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sha256: Option<String>,
+}
+
+/// The recorded status of an article.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Status {
+    Open,
+    TentativelyAgreed,
+    CurrentLanguage,
+    Withdrawn,
+    Impasse,
+    Ratified,
+}
+
+impl Status {
+    pub const ALL: [Status; 6] = [
+        Status::Open,
+        Status::TentativelyAgreed,
+        Status::CurrentLanguage,
+        Status::Withdrawn,
+        Status::Impasse,
+        Status::Ratified,
+    ];
+
+    /// The word used in files and on the command line.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Open => "open",
+            Status::TentativelyAgreed => "tentatively-agreed",
+            Status::CurrentLanguage => "current-language",
+            Status::Withdrawn => "withdrawn",
+            Status::Impasse => "impasse",
+            Status::Ratified => "ratified",
+        }
+    }
+
+    /// Short label for narrow columns.
+    pub fn badge(self) -> &'static str {
+        match self {
+            Status::Open => "open",
+            Status::TentativelyAgreed => "TA",
+            Status::CurrentLanguage => "current",
+            Status::Withdrawn => "withdrawn",
+            Status::Impasse => "impasse",
+            Status::Ratified => "ratified",
+        }
+    }
+
+    /// Still being bargained: someone has a move to make.
+    pub fn is_live(self) -> bool {
+        matches!(self, Status::Open | Status::Impasse)
+    }
+
+    /// Counts as settled in the "TAs / articles" totals.
+    pub fn is_settled(self) -> bool {
+        matches!(
+            self,
+            Status::TentativelyAgreed | Status::Ratified | Status::CurrentLanguage
+        )
+    }
+
+    pub fn parse(s: &str) -> Option<Status> {
+        Status::ALL.into_iter().find(|st| st.as_str() == s)
+    }
+}
+
+impl fmt::Display for Status {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A calendar date (YYYY-MM-DD), as written in the files and derived from commit times.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Date {
+    pub year: i32,
+    pub month: u8,
+    pub day: u8,
+}
+
+impl Date {
+    pub fn new(year: i32, month: u8, day: u8) -> Option<Date> {
+        let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+        let days_in_month = match month {
+            1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+            4 | 6 | 9 | 11 => 30,
+            2 if leap => 29,
+            2 => 28,
+            _ => return None,
+        };
+        (1..=days_in_month)
+            .contains(&day)
+            .then_some(Date { year, month, day })
+    }
+
+    pub fn parse(s: &str) -> Option<Date> {
+        let mut parts = s.trim().splitn(3, '-');
+        let (y, m, d) = (parts.next()?, parts.next()?, parts.next()?);
+        if y.len() != 4 || m.len() != 2 || d.len() != 2 {
+            return None;
+        }
+        Date::new(y.parse().ok()?, m.parse().ok()?, d.parse().ok()?)
+    }
+
+    /// The local calendar date of a git time (seconds since the epoch, offset in minutes).
+    pub fn from_git_time(seconds: i64, offset_minutes: i32) -> Date {
+        let days = (seconds + i64::from(offset_minutes) * 60).div_euclid(86_400);
+        Date::from_days(days)
+    }
+
+    /// Days since 1970-01-01 (Howard Hinnant's civil-from-days).
+    pub fn from_days(days: i64) -> Date {
+        let z = days + 719_468;
+        let era = z.div_euclid(146_097);
+        let doe = z.rem_euclid(146_097);
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let day = (doy - (153 * mp + 2) / 5 + 1) as u8;
+        let month = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
+        let year = (yoe + era * 400 + i64::from(month <= 2)) as i32;
+        Date { year, month, day }
+    }
+
+    /// Days since 1970-01-01.
+    pub fn to_days(self) -> i64 {
+        let y = i64::from(self.year) - i64::from(self.month <= 2);
+        let era = y.div_euclid(400);
+        let yoe = y.rem_euclid(400);
+        let m = i64::from(self.month);
+        let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(self.day) - 1;
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+        era * 146_097 + doe - 719_468
+    }
+
+    pub fn add_days(self, days: i64) -> Date {
+        Date::from_days(self.to_days() + days)
+    }
+}
+
+impl fmt::Display for Date {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+}
+
+impl Serialize for Date {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for Date {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Date, D::Error> {
+        let text = String::deserialize(d)?;
+        Date::parse(&text).ok_or_else(|| {
+            serde::de::Error::custom(format!("`{text}` is not a date; expected YYYY-MM-DD"))
+        })
+    }
+}
+
+impl Table {
+    pub fn side(&self, id: &str) -> Option<&Side> {
+        self.sides.iter().find(|s| s.id == id)
+    }
+
+    pub fn topic(&self, id: &str) -> Option<&Topic> {
+        self.topics.iter().find(|t| t.id == id)
+    }
+
+    pub fn person(&self, email: &str) -> Option<&Person> {
+        self.people
+            .iter()
+            .find(|p| p.email.eq_ignore_ascii_case(email))
+    }
+
+    /// The session whose days include `date`.
+    pub fn session_on(&self, date: Date) -> Option<&Session> {
+        self.sessions
+            .iter()
+            .find(|s| s.start <= date && date <= s.end)
+    }
+
+    /// Display name of a side, falling back to its id.
+    pub fn side_name<'a>(&'a self, id: &'a str) -> &'a str {
+        self.side(id).map_or(id, |s| s.name.as_str())
+    }
+
+    /// Topic title, falling back to its id.
+    pub fn topic_title<'a>(&'a self, id: &'a str) -> &'a str {
+        self.topic(id).map_or(id, |t| t.title.as_str())
+    }
+
+    /// Whether `email` leads `topic` for any side.
+    pub fn leads(&self, email: &str, topic: &str) -> bool {
+        self.topic(topic).is_some_and(|t| {
+            t.leads
+                .values()
+                .flatten()
+                .any(|e| e.eq_ignore_ascii_case(email))
+        })
+    }
+
+    /// Consistency problems that serde cannot see: duplicate ids, unknown sides in people and
+    /// leads, sessions out of order. Each is a plain sentence.
+    pub fn check(&self) -> Vec<String> {
+        let mut problems = Vec::new();
+        if self.format != 1 {
+            problems.push(format!(
+                "format {} is not supported; this bargain reads format 1",
+                self.format
+            ));
+        }
+        if self.sides.len() < 2 {
+            problems.push("a table needs at least two sides".to_string());
+        }
+        let mut seen = std::collections::BTreeSet::new();
+        for side in &self.sides {
+            if !is_id(&side.id) {
+                problems.push(format!(
+                    "side id `{}` must be lowercase letters, digits and dashes",
+                    side.id
+                ));
+            }
+            if !seen.insert(side.id.as_str()) {
+                problems.push(format!("side `{}` is listed twice", side.id));
+            }
+        }
+        let mut topics = std::collections::BTreeSet::new();
+        for topic in &self.topics {
+            if !topics.insert(topic.id.as_str()) {
+                problems.push(format!("topic `{}` is listed twice", topic.id));
+            }
+            for (side, emails) in &topic.leads {
+                if self.side(side).is_none() {
+                    problems.push(format!(
+                        "topic `{}` names leads for unknown side `{side}`",
+                        topic.id
+                    ));
+                }
+                for email in emails {
+                    match self.person(email) {
+                        None => problems.push(format!(
+                            "topic `{}` lead {email} is not among the people",
+                            topic.id
+                        )),
+                        Some(p) if p.side != *side => problems.push(format!(
+                            "topic `{}` lead {email} is listed for side `{side}` but belongs to `{}`",
+                            topic.id, p.side
+                        )),
+                        Some(_) => {}
+                    }
+                }
+            }
+        }
+        let mut emails = std::collections::BTreeSet::new();
+        for person in &self.people {
+            if self.side(&person.side).is_none() {
+                problems.push(format!(
+                    "{} belongs to unknown side `{}`",
+                    person.email, person.side
+                ));
+            }
+            if !emails.insert(person.email.to_ascii_lowercase()) {
+                problems.push(format!("{} is listed twice among the people", person.email));
+            }
+        }
+        for session in &self.sessions {
+            if session.end < session.start {
+                problems.push(format!(
+                    "session `{}` ends ({}) before it starts ({})",
+                    session.name, session.end, session.start
+                ));
+            }
+        }
+        problems
+    }
+}
+
+/// What history says about an article: derived, never stored.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Progress {
+    /// Side id → how many passes it has made.
+    pub passes: BTreeMap<String, u32>,
+    /// The side that passed most recently.
+    pub last_pass: Option<String>,
+    /// The date anything about the article last changed (a pass or a status).
+    pub last_movement: Option<Date>,
+}
+
+impl Progress {
+    pub fn total_passes(&self) -> u32 {
+        self.passes.values().sum()
+    }
+}
+
+/// Whose move it is on an article: nobody once it is settled or withdrawn; while it is live, the
+/// first side (in table order) other than the one that passed last. Before any pass, nobody has
+/// put language on the table, so nobody owes a response.
+pub fn whose_move<'a>(status: Status, sides: &'a [Side], progress: &Progress) -> Option<&'a Side> {
+    if !status.is_live() {
+        return None;
+    }
+    let last = progress.last_pass.as_deref()?;
+    sides.iter().find(|s| s.id != last)
+}
+
+/// Ids of sides, topics and articles: what is safe as a file or folder name everywhere.
+pub fn is_id(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 100
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
+        && !s.starts_with('-')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_round_trip_through_days() {
+        for days in [-1000, 0, 1, 59, 60, 365, 10_000, 20_000, 20_270] {
+            let d = Date::from_days(days);
+            assert_eq!(d.to_days(), days, "{d}");
+        }
+        assert_eq!(Date::from_days(0).to_string(), "1970-01-01");
+        assert_eq!(Date::parse("2025-06-03").unwrap().to_string(), "2025-06-03");
+        assert_eq!(Date::parse("2025-02-29"), None);
+        assert_eq!(Date::parse("2024-02-29").map(|d| d.day), Some(29));
+    }
+
+    #[test]
+    fn git_time_uses_the_committer_offset() {
+        // 2025-06-03 23:30 UTC is already June 4th in UTC+2.
+        let t = Date::new(2025, 6, 3).unwrap().to_days() * 86_400 + 23 * 3600 + 1800;
+        assert_eq!(Date::from_git_time(t, 0).to_string(), "2025-06-03");
+        assert_eq!(Date::from_git_time(t, 120).to_string(), "2025-06-04");
+    }
+}

@@ -1,0 +1,229 @@
+//! Everything git: finding the repository, reading the table at any commit, the history index
+//! ([`history`]), and the commit writer ([`writer`]).
+//!
+//! Every byte read from a repository is untrusted. Reads never panic: a malformed file becomes a
+//! [`Problem`] that names the file (and line and column where there is one) and the rest still loads.
+//! Nothing here prints or touches the terminal.
+
+pub mod history;
+pub mod snapshot;
+pub mod writer;
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+pub use history::History;
+pub use snapshot::{ArticleEntry, Snapshot};
+
+/// The folder that holds one sub-folder per article.
+pub const PROPOSALS: &str = "proposals";
+/// The table's configuration file, at the root of the repository.
+pub const TABLE_FILE: &str = "bargaining.yaml";
+
+/// Something wrong with one file of the table. The table still loads around it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// Path inside the repository, with `/` separators.
+    pub file: String,
+    pub line: Option<usize>,
+    pub column: Option<usize>,
+    pub message: String,
+}
+
+impl Problem {
+    pub fn new(file: impl Into<String>, message: impl Into<String>) -> Problem {
+        Problem {
+            file: file.into(),
+            line: None,
+            column: None,
+            message: message.into(),
+        }
+    }
+
+    pub fn at(mut self, line: usize, column: usize) -> Problem {
+        self.line = Some(line);
+        self.column = Some(column);
+        self
+    }
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let file = crate::untrusted::escape_controls(&self.file);
+        let message = crate::untrusted::escape_controls(&self.message);
+        match (self.line, self.column) {
+            (Some(l), Some(c)) => write!(f, "{file}:{l}:{c}: {message}"),
+            (Some(l), None) => write!(f, "{file}:{l}: {message}"),
+            _ => write!(f, "{file}: {message}"),
+        }
+    }
+}
+
+/// Why the repository could not be used at all.
+#[derive(Debug)]
+pub enum StoreError {
+    NotARepository(PathBuf),
+    /// The repository has no commits yet.
+    Empty(PathBuf),
+    /// HEAD's tree has no `bargaining.yaml`.
+    NoTable(PathBuf),
+    /// `bargaining.yaml` cannot be read; without it nothing else means anything.
+    BadTable(Problem),
+    Git(git2::Error),
+    Io(std::io::Error),
+}
+
+impl fmt::Display for StoreError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            StoreError::NotARepository(p) => write!(
+                f,
+                "{} is not inside a git repository; run `bargain init` to start a table, or pass --repo DIR",
+                p.display()
+            ),
+            StoreError::Empty(p) => write!(
+                f,
+                "the repository at {} has no commits yet; commit a bargaining.yaml (bargain init writes one)",
+                p.display()
+            ),
+            StoreError::NoTable(p) => write!(
+                f,
+                "no {TABLE_FILE} is committed in {}; run `bargain init` there to start a table",
+                p.display()
+            ),
+            StoreError::BadTable(p) => write!(f, "{p}"),
+            StoreError::Git(e) => write!(f, "git: {}", e.message()),
+            StoreError::Io(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+impl std::error::Error for StoreError {}
+
+impl From<git2::Error> for StoreError {
+    fn from(e: git2::Error) -> Self {
+        StoreError::Git(e)
+    }
+}
+
+impl From<std::io::Error> for StoreError {
+    fn from(e: std::io::Error) -> Self {
+        StoreError::Io(e)
+    }
+}
+
+/// An open table repository.
+pub struct Repo {
+    pub git: git2::Repository,
+}
+
+/// How HEAD stands, for the notes shown beside the table.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HeadState {
+    /// Branch name, or `None` when HEAD is detached.
+    pub branch: Option<String>,
+    pub commit: git2::Oid,
+    pub shallow: bool,
+}
+
+impl Repo {
+    /// Finds the repository that contains `path` (like git does from a working directory).
+    pub fn discover(path: &Path) -> Result<Repo, StoreError> {
+        match git2::Repository::discover(path) {
+            Ok(git) => Ok(Repo { git }),
+            Err(e) if e.code() == git2::ErrorCode::NotFound => {
+                Err(StoreError::NotARepository(path.to_path_buf()))
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// Opens exactly the repository at `path`.
+    pub fn open(path: &Path) -> Result<Repo, StoreError> {
+        match git2::Repository::open(path) {
+            Ok(git) => Ok(Repo { git }),
+            Err(e) if e.code() == git2::ErrorCode::NotFound => {
+                Err(StoreError::NotARepository(path.to_path_buf()))
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// The work tree (or the git dir of a bare repository).
+    pub fn root(&self) -> &Path {
+        self.git.workdir().unwrap_or_else(|| self.git.path())
+    }
+
+    pub fn head(&self) -> Result<HeadState, StoreError> {
+        let head = match self.git.head() {
+            Ok(h) => h,
+            Err(e)
+                if matches!(
+                    e.code(),
+                    git2::ErrorCode::UnbornBranch | git2::ErrorCode::NotFound
+                ) =>
+            {
+                return Err(StoreError::Empty(self.root().to_path_buf()));
+            }
+            Err(e) => return Err(e.into()),
+        };
+        let commit = head.peel_to_commit()?.id();
+        let branch = if self.git.head_detached().unwrap_or(false) {
+            None
+        } else {
+            Some(String::from_utf8_lossy(head.shorthand_bytes()).into_owned())
+        };
+        Ok(HeadState {
+            branch,
+            commit,
+            shallow: self.git.is_shallow(),
+        })
+    }
+
+    /// The table as committed at HEAD.
+    pub fn snapshot(&self) -> Result<Snapshot, StoreError> {
+        let head = self.head()?;
+        self.snapshot_at(head.commit)
+    }
+
+    /// The table as committed at `commit`.
+    pub fn snapshot_at(&self, commit: git2::Oid) -> Result<Snapshot, StoreError> {
+        let tree = self.git.find_commit(commit)?.tree()?;
+        let mut snapshot = snapshot::read(self, &tree)
+            .ok_or_else(|| StoreError::NoTable(self.root().to_path_buf()))??;
+        snapshot.commit = commit;
+        Ok(snapshot)
+    }
+
+    /// The text of a blob, checked: UTF-8, no NUL bytes. `file` names it in the error.
+    pub fn text(&self, blob: git2::Oid, file: &str) -> Result<String, Problem> {
+        let blob = self
+            .git
+            .find_blob(blob)
+            .map_err(|e| Problem::new(file, format!("cannot be read: {}", e.message())))?;
+        crate::untrusted::decode_text(blob.content(), file)
+    }
+
+    /// Files of the table that differ between HEAD and the work tree or index: edits that are
+    /// not recorded yet, so never a pass.
+    pub fn uncommitted(&self) -> Vec<String> {
+        if self.git.is_bare() {
+            return Vec::new();
+        }
+        let mut options = git2::StatusOptions::new();
+        options
+            .include_untracked(true)
+            .recurse_untracked_dirs(true)
+            .include_ignored(false)
+            .pathspec(PROPOSALS)
+            .pathspec(TABLE_FILE);
+        let Ok(statuses) = self.git.statuses(Some(&mut options)) else {
+            return Vec::new();
+        };
+        statuses
+            .iter()
+            .filter(|s| !s.status().is_ignored())
+            .map(|s| String::from_utf8_lossy(s.path_bytes()).into_owned())
+            .collect()
+    }
+}

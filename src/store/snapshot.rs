@@ -1,0 +1,303 @@
+//! The table as committed at one commit: `bargaining.yaml` and every article folder.
+//!
+//! Texts are not read here, only located (blob ids), so a 10 MB article costs nothing until it is
+//! shown. A broken article is listed with its problems; it never stops the others from loading.
+
+use super::{PROPOSALS, Problem, Repo, StoreError, TABLE_FILE};
+use crate::model::{Article, Table, is_id};
+use git2::{ObjectType, Oid, Tree};
+use serde::de::DeserializeOwned;
+use std::collections::{BTreeMap, HashMap};
+
+/// The table at one commit.
+#[derive(Debug, Clone)]
+pub struct Snapshot {
+    pub commit: Oid,
+    pub table: Table,
+    /// Sorted by article number, then id.
+    pub articles: Vec<ArticleEntry>,
+    /// Problems of the table file itself and of `proposals/` as a whole (per-article problems
+    /// are on the article).
+    pub problems: Vec<Problem>,
+}
+
+/// One article folder.
+#[derive(Debug, Clone)]
+pub struct ArticleEntry {
+    /// The folder name, e.g. `12-ai-technology`.
+    pub id: String,
+    /// `None` when `article.yaml` is missing or malformed (see `problems`).
+    pub article: Option<Article>,
+    /// Side id → blob of that side's latest pass (`<side>.md`).
+    pub passes: BTreeMap<String, Oid>,
+    pub current: Option<Oid>,
+    pub ta: Option<Oid>,
+    pub problems: Vec<Problem>,
+}
+
+impl ArticleEntry {
+    /// The article number, from `article.yaml` or else from the folder name's leading digits.
+    pub fn number(&self) -> Option<u32> {
+        self.article.as_ref().map(|a| a.number).or_else(|| {
+            let digits: String = self.id.chars().take_while(char::is_ascii_digit).collect();
+            digits.parse().ok()
+        })
+    }
+
+    pub fn title(&self) -> &str {
+        self.article
+            .as_ref()
+            .map_or("(unreadable article.yaml)", |a| a.title.as_str())
+    }
+
+    pub fn path(&self, file: &str) -> String {
+        format!("{PROPOSALS}/{}/{file}", self.id)
+    }
+}
+
+impl Snapshot {
+    /// Finds an article by number (`12`) or folder id (`12-ai-technology`).
+    pub fn find(&self, key: &str) -> Option<&ArticleEntry> {
+        let key = key.trim();
+        if let Some(a) = self.articles.iter().find(|a| a.id == key) {
+            return Some(a);
+        }
+        let number: u32 = key.parse().ok()?;
+        self.articles.iter().find(|a| a.number() == Some(number))
+    }
+
+    /// All problems, the table's first, then each article's.
+    pub fn all_problems(&self) -> impl Iterator<Item = &Problem> {
+        self.problems
+            .iter()
+            .chain(self.articles.iter().flat_map(|a| a.problems.iter()))
+    }
+}
+
+/// Reads the table in `tree`; `None` when there is no `bargaining.yaml` at all.
+pub(super) fn read(repo: &Repo, tree: &Tree<'_>) -> Option<Result<Snapshot, StoreError>> {
+    let entry = tree.get_name(TABLE_FILE)?;
+    Some(read_table(repo, tree, entry.id()))
+}
+
+fn read_table(repo: &Repo, tree: &Tree<'_>, table_blob: Oid) -> Result<Snapshot, StoreError> {
+    let table: Table = match parse_yaml(repo, table_blob, TABLE_FILE) {
+        Ok(t) => t,
+        Err(problem) => return Err(StoreError::BadTable(problem)),
+    };
+    let mut problems: Vec<Problem> = table
+        .check()
+        .into_iter()
+        .map(|m| Problem::new(TABLE_FILE, m))
+        .collect();
+    let mut articles = Vec::new();
+    match tree.get_name(PROPOSALS) {
+        None => {}
+        Some(e) if e.kind() != Some(ObjectType::Tree) => {
+            problems.push(Problem::new(PROPOSALS, "is not a folder"));
+        }
+        Some(e) => {
+            let proposals = repo.git.find_tree(e.id())?;
+            for entry in proposals.iter() {
+                let name = String::from_utf8_lossy(entry.name_bytes()).into_owned();
+                if name.starts_with('.') || name.eq_ignore_ascii_case("README.md") {
+                    continue;
+                }
+                let path = format!("{PROPOSALS}/{name}");
+                if entry.filemode() == i32::from(git2::FileMode::Link) {
+                    problems.push(Problem::new(
+                        path,
+                        "is a symbolic link; an article must be a real folder inside the repository",
+                    ));
+                    continue;
+                }
+                if entry.kind() != Some(ObjectType::Tree) {
+                    problems.push(Problem::new(path, "is not an article folder"));
+                    continue;
+                }
+                let folder = repo.git.find_tree(entry.id())?;
+                articles.push(read_article(repo, &table, name, &folder));
+            }
+        }
+    }
+    articles.sort_by(|a, b| (a.number(), &a.id).cmp(&(b.number(), &b.id)));
+    flag_duplicate_numbers(&mut articles);
+    Ok(Snapshot {
+        commit: Oid::ZERO_SHA1,
+        table,
+        articles,
+        problems,
+    })
+}
+
+fn read_article(repo: &Repo, table: &Table, id: String, folder: &Tree<'_>) -> ArticleEntry {
+    let mut entry = ArticleEntry {
+        article: None,
+        passes: BTreeMap::new(),
+        current: None,
+        ta: None,
+        problems: Vec::new(),
+        id,
+    };
+    if !is_id(&entry.id) {
+        entry.problems.push(Problem::new(
+            entry.path(""),
+            "folder name must be lowercase letters, digits and dashes, e.g. 12-ai-technology",
+        ));
+    }
+    let mut article_yaml = None;
+    for file in folder.iter() {
+        let name = String::from_utf8_lossy(file.name_bytes()).into_owned();
+        let path = entry.path(&name);
+        if file.filemode() == i32::from(git2::FileMode::Link) {
+            entry.problems.push(Problem::new(
+                path,
+                "is a symbolic link; it is not read (files must live inside the repository)",
+            ));
+            continue;
+        }
+        if file.kind() != Some(ObjectType::Blob) {
+            entry.problems.push(Problem::new(
+                path,
+                "is a folder; an article folder holds files only",
+            ));
+            continue;
+        }
+        match name.as_str() {
+            "article.yaml" => article_yaml = Some(file.id()),
+            "current.md" => entry.current = Some(file.id()),
+            "ta.md" => entry.ta = Some(file.id()),
+            other => match other.strip_suffix(".md") {
+                Some(side) if table.side(side).is_some() => {
+                    entry.passes.insert(side.to_string(), file.id());
+                }
+                Some(side) => entry.problems.push(Problem::new(
+                    path,
+                    format!(
+                        "is a pass of side `{side}`, which the table does not have (sides: {})",
+                        side_list(table)
+                    ),
+                )),
+                None if other.starts_with('.') => {}
+                None => entry.problems.push(Problem::new(
+                    path,
+                    "is not part of an article (expected article.yaml, current.md, ta.md or <side>.md)",
+                )),
+            },
+        }
+    }
+    let Some(blob) = article_yaml else {
+        entry
+            .problems
+            .push(Problem::new(entry.path("article.yaml"), "is missing"));
+        return entry;
+    };
+    let path = entry.path("article.yaml");
+    match parse_yaml::<Article>(repo, blob, &path) {
+        Ok(article) => {
+            entry.problems.extend(check_article(table, &article, &path));
+            entry.article = Some(article);
+        }
+        Err(problem) => entry.problems.push(problem),
+    }
+    entry
+}
+
+/// What an `article.yaml` can get wrong that serde cannot see.
+fn check_article(table: &Table, article: &Article, path: &str) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    if table.topic(&article.topic).is_none() {
+        let topics: Vec<&str> = table.topics.iter().map(|t| t.id.as_str()).collect();
+        problems.push(Problem::new(
+            path,
+            format!(
+                "unknown topic `{}`; the table's topics are: {}",
+                article.topic,
+                topics.join(", ")
+            ),
+        ));
+    }
+    if let Some(side) = &article.withdrawn_by
+        && table.side(side).is_none()
+    {
+        problems.push(Problem::new(
+            path,
+            format!(
+                "withdrawn_by names unknown side `{side}` (sides: {})",
+                side_list(table)
+            ),
+        ));
+    }
+    if let Some(ta) = &article.ta {
+        for side in ta.signatories.keys() {
+            if table.side(side).is_none() {
+                problems.push(Problem::new(
+                    path,
+                    format!(
+                        "TA signatory for unknown side `{side}` (sides: {})",
+                        side_list(table)
+                    ),
+                ));
+            }
+        }
+    }
+    problems
+}
+
+fn side_list(table: &Table) -> String {
+    table
+        .sides
+        .iter()
+        .map(|s| s.id.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn flag_duplicate_numbers(articles: &mut [ArticleEntry]) {
+    let mut by_number: HashMap<u32, Vec<usize>> = HashMap::new();
+    for (i, a) in articles.iter().enumerate() {
+        if let Some(article) = &a.article {
+            by_number.entry(article.number).or_default().push(i);
+        }
+    }
+    for (number, indexes) in by_number {
+        if indexes.len() < 2 {
+            continue;
+        }
+        let ids: Vec<String> = indexes.iter().map(|&i| articles[i].id.clone()).collect();
+        for &i in &indexes {
+            let others: Vec<&str> = ids
+                .iter()
+                .filter(|id| **id != articles[i].id)
+                .map(String::as_str)
+                .collect();
+            let path = articles[i].path("article.yaml");
+            articles[i].problems.push(Problem::new(
+                path,
+                format!("number {number} is also used by {}", others.join(", ")),
+            ));
+        }
+    }
+}
+
+/// Parses one YAML blob; the problem names the file, line and column.
+pub fn parse_yaml<T: DeserializeOwned>(repo: &Repo, blob: Oid, path: &str) -> Result<T, Problem> {
+    let text = repo.text(blob, path)?;
+    parse_yaml_str(&text, path)
+}
+
+/// Parses YAML text; the problem names `path`, line and column, and what was expected.
+pub fn parse_yaml_str<T: DeserializeOwned>(text: &str, path: &str) -> Result<T, Problem> {
+    serde_yaml::from_str(text).map_err(|e| {
+        let mut message = e.to_string();
+        // The message ends with " at line L column C"; the location is reported separately.
+        if let Some(cut) = message.find(" at line ") {
+            message.truncate(cut);
+        }
+        let problem = Problem::new(path, message);
+        match e.location() {
+            Some(l) => problem.at(l.line(), l.column()),
+            None => problem,
+        }
+    })
+}

@@ -1,0 +1,121 @@
+//! Text that came from a repository, made safe to show.
+//!
+//! Anyone with push access writes the files a committee member reads, so no byte of them reaches a
+//! terminal as a control sequence: everything shown goes through [`escape_controls`]. Text is kept
+//! exact in memory (a redline must rebuild it byte for byte); escaping happens only at display.
+
+use crate::store::Problem;
+use std::borrow::Cow;
+
+/// Shows control characters visibly: ESC as `^[`, other C0 controls as `^X`, DEL as `^?`, C1
+/// controls and bidirectional overrides as `<U+XXXX>`. Newlines and tabs are kept.
+pub fn escape_controls(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(needs_escape) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        push_escaped(&mut out, c);
+    }
+    Cow::Owned(out)
+}
+
+/// Like [`escape_controls`] but also shows newlines and tabs, for one-line fields (titles, names).
+pub fn escape_line(text: &str) -> Cow<'_, str> {
+    if !text
+        .chars()
+        .any(|c| needs_escape(c) || c == '\n' || c == '\t')
+    {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '\n' => out.push_str("^J"),
+            '\t' => out.push(' '),
+            c => push_escaped(&mut out, c),
+        }
+    }
+    Cow::Owned(out)
+}
+
+fn needs_escape(c: char) -> bool {
+    (c.is_control() && c != '\n' && c != '\t') || is_bidi_control(c)
+}
+
+/// Characters that reorder text on screen (the "Trojan Source" family).
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}')
+}
+
+fn push_escaped(out: &mut String, c: char) {
+    match c {
+        '\n' | '\t' => out.push(c),
+        '\u{7f}' => out.push_str("^?"),
+        c if (c as u32) < 0x20 => {
+            out.push('^');
+            out.push(char::from(b'@' + c as u8));
+        }
+        c if needs_escape(c) => out.push_str(&format!("<U+{:04X}>", c as u32)),
+        c => out.push(c),
+    }
+}
+
+/// Checks that a file's bytes are text: UTF-8 and no NUL byte. The error names the file and the
+/// line of the first bad byte.
+pub fn decode_text(bytes: &[u8], file: &str) -> Result<String, Problem> {
+    if let Some(at) = bytes.iter().position(|&b| b == 0) {
+        let line = line_of(bytes, at);
+        return Err(Problem {
+            file: file.to_string(),
+            line: Some(line),
+            column: None,
+            message: "is binary (contains a NUL byte), not text".to_string(),
+        });
+    }
+    match std::str::from_utf8(bytes) {
+        Ok(text) => Ok(text.strip_prefix('\u{feff}').unwrap_or(text).to_string()),
+        Err(e) => {
+            let at = e.valid_up_to();
+            let line = line_of(bytes, at);
+            let column = at
+                - bytes[..at]
+                    .iter()
+                    .rposition(|&b| b == b'\n')
+                    .map_or(0, |p| p + 1)
+                + 1;
+            Err(Problem {
+                file: file.to_string(),
+                line: Some(line),
+                column: Some(column),
+                message: "is not UTF-8 text; save it as UTF-8".to_string(),
+            })
+        }
+    }
+}
+
+fn line_of(bytes: &[u8], at: usize) -> usize {
+    bytes[..at].iter().filter(|&&b| b == b'\n').count() + 1
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escape_sequences_are_shown_not_sent() {
+        let shown = escape_controls("a\x1b[31mred\x07\u{9b}2J\u{202e}x\ny\tz\x7f");
+        assert_eq!(shown, "a^[[31mred^G<U+009B>2J<U+202E>x\ny\tz^?");
+        assert!(matches!(escape_controls("plain\ntext"), Cow::Borrowed(_)));
+        assert_eq!(escape_line("two\nlines"), "two^Jlines");
+    }
+
+    #[test]
+    fn bad_bytes_are_located() {
+        let p = decode_text(b"ok\nfine\nbad \xff here", "x.md").unwrap_err();
+        assert_eq!((p.line, p.column), (Some(3), Some(5)));
+        let p = decode_text(b"one\n\0", "y.md").unwrap_err();
+        assert_eq!(p.line, Some(2));
+        assert_eq!(decode_text("\u{feff}bom".as_bytes(), "z").unwrap(), "bom");
+    }
+}
