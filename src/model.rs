@@ -105,6 +105,17 @@ pub struct TentativeAgreement {
     pub sha256: Option<String>,
 }
 
+impl TentativeAgreement {
+    /// The hash recorded with a TA: SHA-256 of the exact bytes of `ta.md`, in hex.
+    pub fn hash_of(text: &[u8]) -> String {
+        use sha2::{Digest, Sha256};
+        Sha256::digest(text)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
+    }
+}
+
 /// The recorded status of an article.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -154,6 +165,11 @@ impl Status {
     /// Still being bargained: someone has a move to make.
     pub fn is_live(self) -> bool {
         matches!(self, Status::Open | Status::Impasse)
+    }
+
+    /// A tentative agreement stands (ratified ones included).
+    pub fn is_agreed(self) -> bool {
+        matches!(self, Status::TentativelyAgreed | Status::Ratified)
     }
 
     /// Counts as settled in the "TAs / articles" totals.

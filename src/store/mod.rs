@@ -204,6 +204,32 @@ impl Repo {
         crate::untrusted::decode_text(blob.content(), file)
     }
 
+    /// What a reader should know about how the repository stands: a detached HEAD, a shallow
+    /// clone, edits not yet recorded. Plain sentences.
+    pub fn notes(&self, head: &HeadState) -> Vec<String> {
+        let mut notes = Vec::new();
+        if head.branch.is_none() {
+            notes.push(format!(
+                "HEAD is detached at {}: showing that commit; recording needs a branch",
+                &head.commit.to_string()[..10]
+            ));
+        }
+        if head.shallow {
+            notes.push(
+                "this is a shallow clone: passes before its first commit are not counted (git fetch --unshallow)"
+                    .to_string(),
+            );
+        }
+        let uncommitted = self.uncommitted();
+        if !uncommitted.is_empty() {
+            notes.push(format!(
+                "not yet recorded (work-tree edits, not passes): {}",
+                uncommitted.join(", ")
+            ));
+        }
+        notes
+    }
+
     /// Files of the table that differ between HEAD and the work tree or index: edits that are
     /// not recorded yet, so never a pass.
     pub fn uncommitted(&self) -> Vec<String> {

@@ -1,0 +1,231 @@
+//! The tracker printed: an aligned text table, Markdown, CSV and JSON, from the same rows.
+//!
+//! Every field that came from the repository is escaped (control characters shown, never sent),
+//! and escaped again as each format needs (CSV quoting, Markdown pipes).
+
+use crate::model::Table;
+use crate::tracker::{TopicTotal, TrackerRow};
+use crate::untrusted::escape_line;
+use std::fmt::Write;
+
+/// Output formats of the tracker.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TrackerFormat {
+    Table,
+    Markdown,
+    Csv,
+    Json,
+}
+
+/// Renders the tracker in `format`.
+pub fn render(
+    table: &Table,
+    rows: &[TrackerRow],
+    totals: &[TopicTotal],
+    format: TrackerFormat,
+) -> String {
+    match format {
+        TrackerFormat::Table => text(table, rows, totals),
+        TrackerFormat::Markdown => markdown(table, rows, totals),
+        TrackerFormat::Csv => csv(table, rows),
+        TrackerFormat::Json => json(table, rows, totals),
+    }
+}
+
+/// The cells of one row, as text, in column order.
+fn cells(table: &Table, row: &TrackerRow) -> Vec<String> {
+    let mut cells = vec![
+        row.number
+            .map_or_else(|| "?".to_string(), |n| n.to_string()),
+        escape_line(&row.title).into_owned(),
+        escape_line(table.topic_title(&row.topic)).into_owned(),
+        match (row.status, row.problems) {
+            (Some(s), 0) => s.as_str().to_string(),
+            (Some(s), n) => format!("{s} ({n} problem{})", if n == 1 { "" } else { "s" }),
+            (None, _) => "unreadable".to_string(),
+        },
+    ];
+    for side in &table.sides {
+        cells.push(
+            row.progress
+                .passes
+                .get(&side.id)
+                .copied()
+                .unwrap_or(0)
+                .to_string(),
+        );
+    }
+    cells.push(
+        row.whose_move
+            .as_deref()
+            .map_or_else(|| "—".to_string(), |s| escape_line(s).into_owned()),
+    );
+    cells.push(
+        row.last_movement
+            .map_or_else(|| "—".to_string(), |d| d.to_string()),
+    );
+    cells
+}
+
+fn headers(table: &Table) -> Vec<String> {
+    let mut h: Vec<String> = ["#", "Article", "Topic", "Status"]
+        .map(String::from)
+        .to_vec();
+    for side in &table.sides {
+        h.push(format!("{} passes", escape_line(&side.id)));
+    }
+    h.push("Whose move".into());
+    h.push("Last movement".into());
+    h
+}
+
+fn totals_line(totals: &[TopicTotal]) -> String {
+    let parts: Vec<String> = totals
+        .iter()
+        .map(|t| format!("{} {}/{}", escape_line(&t.title), t.tas, t.articles))
+        .collect();
+    let (tas, all) = totals
+        .iter()
+        .fold((0, 0), |(a, n), t| (a + t.tas, n + t.articles));
+    format!("TAs: {tas}/{all} — {}", parts.join(" · "))
+}
+
+fn text(table: &Table, rows: &[TrackerRow], totals: &[TopicTotal]) -> String {
+    let headers = headers(table);
+    let body: Vec<Vec<String>> = rows.iter().map(|r| cells(table, r)).collect();
+    let width = |i: usize| {
+        body.iter()
+            .map(|r| display_width(&r[i]))
+            .chain([display_width(&headers[i])])
+            .max()
+            .unwrap_or(0)
+    };
+    let widths: Vec<usize> = (0..headers.len()).map(width).collect();
+    let mut out = String::new();
+    let _ = writeln!(out, "{}", escape_line(&table.name));
+    let line = |cells: &[String], out: &mut String| {
+        let padded: Vec<String> = cells
+            .iter()
+            .zip(&widths)
+            .map(|(c, w)| format!("{c}{}", " ".repeat(w.saturating_sub(display_width(c)))))
+            .collect();
+        let _ = writeln!(out, "{}", padded.join("  ").trim_end());
+    };
+    line(&headers, &mut out);
+    for r in &body {
+        line(r, &mut out);
+    }
+    let _ = writeln!(out, "{}", totals_line(totals));
+    out
+}
+
+fn display_width(s: &str) -> usize {
+    unicode_width::UnicodeWidthStr::width(s)
+}
+
+fn markdown(table: &Table, rows: &[TrackerRow], totals: &[TopicTotal]) -> String {
+    let cell = |s: &str| s.replace('|', "\\|");
+    let mut out = format!("# {}\n\n", cell(&escape_line(&table.name)));
+    let headers = headers(table);
+    let _ = writeln!(out, "| {} |", headers.join(" | "));
+    let _ = writeln!(out, "|{}", "---|".repeat(headers.len()));
+    for row in rows {
+        let cells: Vec<String> = cells(table, row).iter().map(|c| cell(c)).collect();
+        let _ = writeln!(out, "| {} |", cells.join(" | "));
+    }
+    let _ = writeln!(out, "\n{}", totals_line(totals));
+    out
+}
+
+fn csv(table: &Table, rows: &[TrackerRow]) -> String {
+    let field = |s: &str| {
+        // A leading = + - @ would be read as a formula by spreadsheets.
+        let s = if s.starts_with(['=', '+', '-', '@']) && s != "—" {
+            format!("'{s}")
+        } else {
+            s.to_string()
+        };
+        if s.contains([',', '"', '\n', '\r']) {
+            format!("\"{}\"", s.replace('"', "\"\""))
+        } else {
+            s
+        }
+    };
+    let mut headers = vec![
+        "number".to_string(),
+        "id".into(),
+        "title".into(),
+        "topic".into(),
+        "status".into(),
+    ];
+    for side in &table.sides {
+        headers.push(format!("{}_passes", side.id));
+    }
+    headers.extend([
+        "whose_move".into(),
+        "last_movement".into(),
+        "problems".into(),
+    ]);
+    let mut out = headers
+        .iter()
+        .map(|h| field(h))
+        .collect::<Vec<_>>()
+        .join(",");
+    out.push('\n');
+    for row in rows {
+        let mut cells = vec![
+            row.number.map(|n| n.to_string()).unwrap_or_default(),
+            escape_line(&row.id).into_owned(),
+            escape_line(&row.title).into_owned(),
+            escape_line(&row.topic).into_owned(),
+            row.status
+                .map(|s| s.as_str().to_string())
+                .unwrap_or_default(),
+        ];
+        for side in &table.sides {
+            cells.push(
+                row.progress
+                    .passes
+                    .get(&side.id)
+                    .copied()
+                    .unwrap_or(0)
+                    .to_string(),
+            );
+        }
+        cells.push(row.whose_move.clone().unwrap_or_default());
+        cells.push(row.last_movement.map(|d| d.to_string()).unwrap_or_default());
+        cells.push(row.problems.to_string());
+        out.push_str(&cells.iter().map(|c| field(c)).collect::<Vec<_>>().join(","));
+        out.push('\n');
+    }
+    out
+}
+
+fn json(table: &Table, rows: &[TrackerRow], totals: &[TopicTotal]) -> String {
+    use serde_json::{Value, json};
+    // JSON escapes control characters itself, so the raw text is kept exact here.
+    let articles: Vec<Value> = rows
+        .iter()
+        .map(|r| {
+            json!({
+                "number": r.number,
+                "id": r.id,
+                "title": r.title,
+                "topic": r.topic,
+                "status": r.status.map(|s| s.as_str()),
+                "passes": r.progress.passes,
+                "whose_move": r.whose_move,
+                "last_movement": r.last_movement.map(|d| d.to_string()),
+                "problems": r.problems,
+            })
+        })
+        .collect();
+    let topics: Vec<Value> = totals
+        .iter()
+        .map(|t| json!({"topic": t.topic, "title": t.title, "articles": t.articles, "tas": t.tas}))
+        .collect();
+    let value = json!({ "table": table.name, "articles": articles, "topics": topics });
+    let mut out = serde_json::to_string_pretty(&value).unwrap_or_default();
+    out.push('\n');
+    out
+}

@@ -1,0 +1,93 @@
+//! The tracker: one row per article (status, passes per side, whose move, last movement) and the
+//! totals per topic. Computed once from a snapshot and the history index; the CLI's `status`,
+//! the exports and the TUI's article list all read these rows.
+
+use crate::model::{Date, Progress, Status, whose_move};
+use crate::store::{History, Snapshot};
+
+/// One article as the tracker shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TrackerRow {
+    /// Index into `Snapshot::articles`.
+    pub index: usize,
+    pub id: String,
+    pub number: Option<u32>,
+    pub title: String,
+    /// Topic id (empty when the article could not be read).
+    pub topic: String,
+    /// `None` when `article.yaml` could not be read.
+    pub status: Option<Status>,
+    pub progress: Progress,
+    /// Side id whose move it is.
+    pub whose_move: Option<String>,
+    pub last_movement: Option<Date>,
+    /// How many problems the article has (0 for a clean one).
+    pub problems: usize,
+}
+
+/// Articles and tentative agreements (ratified ones included) of one topic.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TopicTotal {
+    pub topic: String,
+    pub title: String,
+    pub articles: usize,
+    pub tas: usize,
+}
+
+/// Rows for every article of the snapshot, in article order; `topic` keeps one topic only.
+pub fn rows(snapshot: &Snapshot, history: &History, topic: Option<&str>) -> Vec<TrackerRow> {
+    let sides = &snapshot.table.sides;
+    snapshot
+        .articles
+        .iter()
+        .enumerate()
+        .filter(|(_, a)| topic.is_none_or(|t| a.article.as_ref().is_some_and(|art| art.topic == t)))
+        .map(|(index, entry)| {
+            let progress = history.progress(&entry.id, sides);
+            let status = entry.article.as_ref().map(|a| a.status);
+            let whose = status
+                .and_then(|s| whose_move(s, sides, &progress))
+                .map(|s| s.id.clone());
+            TrackerRow {
+                index,
+                id: entry.id.clone(),
+                number: entry.number(),
+                title: entry.title().to_string(),
+                topic: entry
+                    .article
+                    .as_ref()
+                    .map_or_else(String::new, |a| a.topic.clone()),
+                status,
+                whose_move: whose,
+                last_movement: progress.last_movement,
+                progress,
+                problems: entry.problems.len(),
+            }
+        })
+        .collect()
+}
+
+/// Totals per topic, in the table's topic order, for the rows given.
+pub fn totals(snapshot: &Snapshot, rows: &[TrackerRow]) -> Vec<TopicTotal> {
+    snapshot
+        .table
+        .topics
+        .iter()
+        .map(|t| {
+            let of_topic = rows.iter().filter(|r| r.topic == t.id);
+            let (articles, tas) = of_topic.fold((0, 0), |(n, a), r| {
+                (
+                    n + 1,
+                    a + usize::from(r.status.is_some_and(Status::is_agreed)),
+                )
+            });
+            TopicTotal {
+                topic: t.id.clone(),
+                title: t.title.clone(),
+                articles,
+                tas,
+            }
+        })
+        .filter(|t| t.articles > 0)
+        .collect()
+}

@@ -1,0 +1,5 @@
+//! The integration tests, linked once into one binary (as jj does).
+
+mod common;
+
+mod test_table;
