@@ -81,7 +81,7 @@ impl From<StoreError> for Failure {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        None => status(cli.repo.as_deref(), None, Format::Table),
+        None => tui(cli.repo.as_deref()),
         Some(Command::Status { topic, format }) => {
             status(cli.repo.as_deref(), topic.as_deref(), format)
         }
@@ -160,6 +160,16 @@ fn demo(dir: Option<PathBuf>, no_tui: bool) -> Result<ExitCode, Failure> {
         println!("{}", built.display());
         return Ok(ExitCode::SUCCESS);
     }
-    println!("Built the example negotiation in {}\n", built.display());
-    status(Some(&built), None, Format::Table)
+    tui(Some(&built))
+}
+
+/// The TUI on the table containing `repo`; the status table instead when stdout is not a terminal.
+fn tui(repo: Option<&Path>) -> Result<ExitCode, Failure> {
+    use std::io::IsTerminal;
+    if !std::io::stdout().is_terminal() {
+        return status(repo, None, Format::Table);
+    }
+    let root = open(repo)?.root().to_path_buf();
+    bargain::tui::run(&root).map_err(|e| Failure(format!("terminal: {e}"), 2))?;
+    Ok(ExitCode::SUCCESS)
 }

@@ -3,3 +3,4 @@
 mod common;
 
 mod test_table;
+mod test_tui;

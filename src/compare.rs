@@ -1,0 +1,496 @@
+//! Comparisons: which two texts of an article a redline shows, and how each is labelled (side,
+//! pass number, session, date, author). Named once here and shared by the CLI's `bargain diff`
+//! and the TUI's redline pane.
+//!
+//! Owns: the comparison names (`sides`, `since-last SIDE`, `vs-current SIDE`, `ta`, `three-way`,
+//! and two versions picked from the history), finding the blobs in the history index, reading
+//! them, and the labels. Never does: diffing (that is `redline`), printing, or escaping — labels
+//! and texts are returned exactly as the repository has them; the caller escapes at display.
+
+use crate::model::{Date, Table};
+use crate::store::history::{Event, FileKind};
+use crate::store::{ArticleEntry, History, Problem, Repo, Snapshot};
+use std::fmt;
+
+/// What to compare for one article.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Comparison {
+    /// Each side's latest pass against the other's: the earlier mover's text is the old one.
+    Sides,
+    /// A side's latest pass against its previous one (against the current language, or nothing
+    /// for a new article, when the side has passed once).
+    SinceLast(String),
+    /// A side's latest pass against the current contract language (a new article is all
+    /// insertion).
+    VsCurrent(String),
+    /// The tentatively agreed text against the current language.
+    Ta,
+    /// The current language as the base, each side's latest pass against it.
+    ThreeWay,
+    /// Any two versions from the article's history: old, new.
+    Versions(VersionRef, VersionRef),
+}
+
+/// One version of one of the article's files.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum VersionRef {
+    /// Pass `number` (1-based) of `side`.
+    Pass { side: String, number: u32 },
+    /// The current language as committed now.
+    Current,
+    /// The tentatively agreed text as committed now.
+    Ta,
+    /// The version written by event `n` of [`History::events`] for the article (events are
+    /// only ever appended, so the index is stable while the index grows).
+    Event(usize),
+}
+
+/// A text and what it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Version {
+    pub label: Label,
+    pub text: String,
+}
+
+/// Where a version comes from. All fields are untrusted repository data.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Label {
+    /// What the version is: "Example Health pass 2", "current language", "tentative agreement",
+    /// or why there is no text ("no pass from Example Health yet").
+    pub title: String,
+    /// Side id of a pass.
+    pub side: Option<String>,
+    pub pass: Option<u32>,
+    /// Session name (from the table's sessions, else the commit's `Bargain-Session` trailer).
+    pub session: Option<String>,
+    pub date: Option<Date>,
+    /// The commit's author.
+    pub author: Option<String>,
+    pub commit: Option<git2::Oid>,
+}
+
+impl Label {
+    /// "Example Health pass 2 · June session · 2025-06-04 · Employer AI lead".
+    pub fn line(&self) -> String {
+        let mut parts = vec![self.title.clone()];
+        parts.extend(self.session.clone());
+        parts.extend(self.date.map(|d| d.to_string()));
+        parts.extend(self.author.clone());
+        parts.join(" · ")
+    }
+
+    fn missing(title: String) -> Label {
+        Label {
+            title,
+            ..Label::default()
+        }
+    }
+}
+
+/// Why a comparison cannot be shown.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CompareError {
+    UnknownArticle(String),
+    UnknownSide(String),
+    /// The version asked for does not exist; the sentence says which.
+    NoSuchVersion(String),
+    /// A blob could not be read as text.
+    Unreadable(Problem),
+    /// `three-way` compares three texts or more: use [`resolve_three_way`].
+    NeedsThreeWay,
+}
+
+impl fmt::Display for CompareError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            CompareError::UnknownArticle(a) => write!(f, "no article `{a}` in this table"),
+            CompareError::UnknownSide(s) => write!(f, "no side `{s}` in this table"),
+            CompareError::NoSuchVersion(s) => f.write_str(s),
+            CompareError::Unreadable(p) => write!(f, "{p}"),
+            CompareError::NeedsThreeWay => f.write_str("three-way compares more than two texts"),
+        }
+    }
+}
+
+impl std::error::Error for CompareError {}
+
+impl Comparison {
+    /// The comparisons every article offers, in the order a user cycles through them.
+    pub fn all(table: &Table) -> Vec<Comparison> {
+        let mut all = vec![Comparison::Sides];
+        all.extend(
+            table
+                .sides
+                .iter()
+                .map(|s| Comparison::SinceLast(s.id.clone())),
+        );
+        all.extend(
+            table
+                .sides
+                .iter()
+                .map(|s| Comparison::VsCurrent(s.id.clone())),
+        );
+        all.push(Comparison::Ta);
+        all.push(Comparison::ThreeWay);
+        all
+    }
+
+    /// The name used on the command line: `sides`, `since-last union`, `vs-current employer`,
+    /// `ta`, `three-way`, `union#1..employer#2`.
+    pub fn name(&self) -> String {
+        match self {
+            Comparison::Sides => "sides".to_string(),
+            Comparison::SinceLast(s) => format!("since-last {s}"),
+            Comparison::VsCurrent(s) => format!("vs-current {s}"),
+            Comparison::Ta => "ta".to_string(),
+            Comparison::ThreeWay => "three-way".to_string(),
+            Comparison::Versions(a, b) => format!("{}..{}", a.name(), b.name()),
+        }
+    }
+
+    /// Parses a name as [`Comparison::name`] writes it (`since-last:union` is accepted too).
+    pub fn parse(text: &str) -> Option<Comparison> {
+        let text = text.trim();
+        let (verb, arg) = match text.split_once([' ', ':', '=']) {
+            Some((v, a)) => (v, Some(a.trim())),
+            None => (text, None),
+        };
+        match (verb, arg) {
+            ("sides", None) => Some(Comparison::Sides),
+            ("ta", None) => Some(Comparison::Ta),
+            ("three-way", None) => Some(Comparison::ThreeWay),
+            ("since-last", Some(s)) if !s.is_empty() => Some(Comparison::SinceLast(s.to_string())),
+            ("vs-current", Some(s)) if !s.is_empty() => Some(Comparison::VsCurrent(s.to_string())),
+            _ => {
+                let (a, b) = text.split_once("..")?;
+                Some(Comparison::Versions(
+                    VersionRef::parse(a)?,
+                    VersionRef::parse(b)?,
+                ))
+            }
+        }
+    }
+
+    /// A short description for a screen: "sides", "since last: Example Health", …
+    pub fn describe(&self, table: &Table) -> String {
+        match self {
+            Comparison::Sides => "both sides' latest".to_string(),
+            Comparison::SinceLast(s) => format!("since last: {}", table.side_name(s)),
+            Comparison::VsCurrent(s) => format!("{} vs current", table.side_name(s)),
+            Comparison::Ta => "TA vs current".to_string(),
+            Comparison::ThreeWay => "three-way".to_string(),
+            Comparison::Versions(..) => "picked versions".to_string(),
+        }
+    }
+}
+
+impl VersionRef {
+    /// `union#2`, `current`, `ta`, `event:7`.
+    pub fn name(&self) -> String {
+        match self {
+            VersionRef::Pass { side, number } => format!("{side}#{number}"),
+            VersionRef::Current => "current".to_string(),
+            VersionRef::Ta => "ta".to_string(),
+            VersionRef::Event(n) => format!("event:{n}"),
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<VersionRef> {
+        let text = text.trim();
+        match text {
+            "current" => return Some(VersionRef::Current),
+            "ta" => return Some(VersionRef::Ta),
+            _ => {}
+        }
+        if let Some(n) = text.strip_prefix("event:") {
+            return n.parse().ok().map(VersionRef::Event);
+        }
+        let (side, number) = text.split_once('#')?;
+        Some(VersionRef::Pass {
+            side: side.to_string(),
+            number: number.parse().ok().filter(|&n| n > 0)?,
+        })
+    }
+}
+
+/// The two texts of a comparison, old first. `article` is a number or a folder id.
+pub fn resolve(
+    repo: &Repo,
+    snapshot: &Snapshot,
+    history: &History,
+    article: &str,
+    comparison: &Comparison,
+) -> Result<(Version, Version), CompareError> {
+    let entry = snapshot
+        .find(article)
+        .ok_or_else(|| CompareError::UnknownArticle(article.to_string()))?;
+    let r = Resolver {
+        repo,
+        table: &snapshot.table,
+        history,
+        entry,
+    };
+    match comparison {
+        Comparison::Sides => r.sides(),
+        Comparison::SinceLast(side) => r.since_last(side),
+        Comparison::VsCurrent(side) => {
+            r.check_side(side)?;
+            let new = r.latest_pass(side)?.ok_or_else(|| {
+                CompareError::NoSuchVersion(format!(
+                    "{} has not passed on this article",
+                    r.table.side_name(side)
+                ))
+            })?;
+            Ok((r.current()?, new))
+        }
+        Comparison::Ta => {
+            let ta = r.event_of(|k| *k == FileKind::Ta).ok_or_else(|| {
+                CompareError::NoSuchVersion("this article has no tentative agreement".to_string())
+            })?;
+            Ok((r.current()?, r.version(ta)?))
+        }
+        Comparison::ThreeWay => Err(CompareError::NeedsThreeWay),
+        Comparison::Versions(a, b) => Ok((r.pick(a)?, r.pick(b)?)),
+    }
+}
+
+/// The base (current language, or nothing for a new article) and each side's latest pass, in
+/// table order; sides that have not passed are left out.
+pub fn resolve_three_way(
+    repo: &Repo,
+    snapshot: &Snapshot,
+    history: &History,
+    article: &str,
+) -> Result<(Version, Vec<Version>), CompareError> {
+    let entry = snapshot
+        .find(article)
+        .ok_or_else(|| CompareError::UnknownArticle(article.to_string()))?;
+    let r = Resolver {
+        repo,
+        table: &snapshot.table,
+        history,
+        entry,
+    };
+    let mut sides = Vec::new();
+    for side in &snapshot.table.sides {
+        if let Some(v) = r.latest_pass(&side.id)? {
+            sides.push(v);
+        }
+    }
+    if sides.is_empty() {
+        return Err(CompareError::NoSuchVersion(
+            "no side has passed on this article yet".to_string(),
+        ));
+    }
+    Ok((r.current()?, sides))
+}
+
+struct Resolver<'a> {
+    repo: &'a Repo,
+    table: &'a Table,
+    history: &'a History,
+    entry: &'a ArticleEntry,
+}
+
+impl Resolver<'_> {
+    fn events(&self) -> &[Event] {
+        self.history.events(&self.entry.id)
+    }
+
+    fn check_side(&self, side: &str) -> Result<(), CompareError> {
+        match self.table.side(side) {
+            Some(_) => Ok(()),
+            None => Err(CompareError::UnknownSide(side.to_string())),
+        }
+    }
+
+    /// Index of the last event with content whose kind matches.
+    fn event_of(&self, kind: impl Fn(&FileKind) -> bool) -> Option<usize> {
+        self.events()
+            .iter()
+            .rposition(|e| kind(&e.kind) && e.blob.is_some())
+    }
+
+    fn passes(&self, side: &str) -> Vec<usize> {
+        self.events()
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| matches!(&e.kind, FileKind::Pass { side: s, .. } if s == side))
+            .filter(|(_, e)| e.blob.is_some())
+            .map(|(i, _)| i)
+            .collect()
+    }
+
+    fn latest_pass(&self, side: &str) -> Result<Option<Version>, CompareError> {
+        self.passes(side)
+            .last()
+            .map(|&i| self.version(i))
+            .transpose()
+    }
+
+    fn sides(&self) -> Result<(Version, Version), CompareError> {
+        let mut latest: Vec<(usize, &str)> = self
+            .table
+            .sides
+            .iter()
+            .filter_map(|s| self.passes(&s.id).last().map(|&i| (i, s.id.as_str())))
+            .collect();
+        latest.sort();
+        let missing = |side: &str| Version {
+            label: Label::missing(format!("no pass from {} yet", self.table.side_name(side))),
+            text: String::new(),
+        };
+        match latest.as_slice() {
+            [] => Err(CompareError::NoSuchVersion(
+                "no side has passed on this article yet".to_string(),
+            )),
+            [(only, side)] => {
+                let other = self
+                    .table
+                    .sides
+                    .iter()
+                    .find(|s| s.id != *side)
+                    .map_or("the other side", |s| s.id.as_str());
+                Ok((missing(other), self.version(*only)?))
+            }
+            [.., (old, _), (new, _)] => Ok((self.version(*old)?, self.version(*new)?)),
+        }
+    }
+
+    fn since_last(&self, side: &str) -> Result<(Version, Version), CompareError> {
+        self.check_side(side)?;
+        let passes = self.passes(side);
+        match passes.as_slice() {
+            [] => Err(CompareError::NoSuchVersion(format!(
+                "{} has not passed on this article",
+                self.table.side_name(side)
+            ))),
+            [only] => Ok((self.current()?, self.version(*only)?)),
+            [.., old, new] => Ok((self.version(*old)?, self.version(*new)?)),
+        }
+    }
+
+    /// The current language; for a new article, an empty text saying so.
+    fn current(&self) -> Result<Version, CompareError> {
+        match self.event_of(|k| *k == FileKind::Current) {
+            Some(i) if self.entry.current.is_some() => self.version(i),
+            _ => Ok(Version {
+                label: Label::missing("no current language (new article)".to_string()),
+                text: String::new(),
+            }),
+        }
+    }
+
+    fn pick(&self, r: &VersionRef) -> Result<Version, CompareError> {
+        let index = match r {
+            VersionRef::Current => return self.current(),
+            VersionRef::Ta => self.event_of(|k| *k == FileKind::Ta),
+            VersionRef::Pass { side, number } => {
+                self.check_side(side)?;
+                self.passes(side).get(*number as usize - 1).copied()
+            }
+            VersionRef::Event(n) => {
+                Some(*n).filter(|&n| self.events().get(n).is_some_and(|e| e.blob.is_some()))
+            }
+        };
+        let index = index.ok_or_else(|| {
+            CompareError::NoSuchVersion(format!("{} has no version `{}`", self.entry.id, r.name()))
+        })?;
+        self.version(index)
+    }
+
+    /// The text and label of event `index`.
+    fn version(&self, index: usize) -> Result<Version, CompareError> {
+        let event = &self.events()[index];
+        let commit = self.history.commit(event);
+        let date = commit.date();
+        let (title, side, pass, file) = match &event.kind {
+            FileKind::Pass { side, number } => (
+                format!("{} pass {number}", self.table.side_name(side)),
+                Some(side.clone()),
+                Some(*number),
+                format!("{side}.md"),
+            ),
+            FileKind::Current => (
+                "current language".to_string(),
+                None,
+                None,
+                "current.md".to_string(),
+            ),
+            FileKind::Ta => (
+                "tentative agreement".to_string(),
+                None,
+                None,
+                "ta.md".to_string(),
+            ),
+            FileKind::Article => (
+                "article.yaml".to_string(),
+                None,
+                None,
+                "article.yaml".to_string(),
+            ),
+            FileKind::Other(name) => (name.clone(), None, None, name.clone()),
+        };
+        let path = self.entry.path(&file);
+        let blob = event.blob.ok_or_else(|| {
+            CompareError::NoSuchVersion(format!("{path} was removed in that commit"))
+        })?;
+        let text = self
+            .repo
+            .text(blob, &path)
+            .map_err(CompareError::Unreadable)?;
+        let session = self
+            .table
+            .session_on(date)
+            .map(|s| s.name.clone())
+            .or_else(|| commit.trailer("Bargain-Session").map(str::to_string));
+        Ok(Version {
+            label: Label {
+                title,
+                side,
+                pass,
+                session,
+                date: Some(date),
+                author: Some(commit.author.clone()),
+                commit: Some(commit.id),
+            },
+            text,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_round_trip() {
+        for c in [
+            Comparison::Sides,
+            Comparison::SinceLast("union".into()),
+            Comparison::VsCurrent("employer".into()),
+            Comparison::Ta,
+            Comparison::ThreeWay,
+            Comparison::Versions(
+                VersionRef::Pass {
+                    side: "union".into(),
+                    number: 2,
+                },
+                VersionRef::Current,
+            ),
+        ] {
+            assert_eq!(
+                Comparison::parse(&c.name()),
+                Some(c.clone()),
+                "{}",
+                c.name()
+            );
+        }
+        assert_eq!(
+            Comparison::parse("since-last:union"),
+            Some(Comparison::SinceLast("union".into()))
+        );
+        assert_eq!(Comparison::parse("nonsense"), None);
+        assert_eq!(VersionRef::parse("union#0"), None);
+    }
+}

@@ -1,0 +1,197 @@
+//! Work off the UI thread. Each worker opens its own git repository (a `git2::Repository` is not
+//! `Sync`) and reports through the UI's message channel:
+//!
+//! - the loader reads the table at HEAD (the first frame needs nothing more), then indexes the
+//!   history with progress, then reads every article's texts for search;
+//! - the redline worker resolves a comparison and computes its redline. Requests carry a
+//!   generation number; a request waiting behind a newer one is skipped, and `update` drops any
+//!   result whose generation is not the latest it asked for.
+
+use super::redline_view::RedlineDoc;
+use super::state::{Corpus, Message, Opened, RedlineReady, RedlineResult, SyncState};
+use super::update::fold;
+use crate::compare::{self, Comparison};
+use crate::store::{History, Repo, Snapshot};
+use std::ops::ControlFlow;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::mpsc::{Receiver, Sender, channel};
+use std::thread;
+
+/// One redline to compute.
+pub struct RedlineJob {
+    pub generation: u64,
+    pub article: String,
+    pub comparison: Comparison,
+    pub snapshot: Arc<Snapshot>,
+    pub history: Arc<History>,
+}
+
+/// Handles to the workers.
+pub struct Jobs {
+    redline: Sender<RedlineJob>,
+}
+
+impl Jobs {
+    /// Starts the loader for the repository at `path` and the redline worker; results arrive on
+    /// `tx`.
+    pub fn start(path: PathBuf, tx: Sender<Message>) -> Jobs {
+        let loader_tx = tx.clone();
+        let loader_path = path.clone();
+        thread::Builder::new()
+            .name("bargain-load".into())
+            .spawn(move || load(&loader_path, &loader_tx))
+            .expect("start the loader thread");
+        let (redline, requests) = channel();
+        thread::Builder::new()
+            .name("bargain-redline".into())
+            .spawn(move || redlines(&path, &requests, &tx))
+            .expect("start the redline thread");
+        Jobs { redline }
+    }
+
+    pub fn redline(&self, job: RedlineJob) {
+        let _ = self.redline.send(job);
+    }
+}
+
+fn load(path: &std::path::Path, tx: &Sender<Message>) {
+    if let Err(why) = try_load(path, tx) {
+        let _ = tx.send(Message::Failed(why));
+    }
+}
+
+fn try_load(path: &std::path::Path, tx: &Sender<Message>) -> Result<(), String> {
+    let repo = Repo::discover(path).map_err(|e| e.to_string())?;
+    let head = repo.head().map_err(|e| e.to_string())?;
+    let snapshot = Arc::new(repo.snapshot_at(head.commit).map_err(|e| e.to_string())?);
+    let opened = Opened {
+        snapshot: snapshot.clone(),
+        branch: head.branch.clone(),
+        uncommitted: repo.uncommitted().len(),
+        sync: sync_state(&repo, head.branch.as_deref()),
+    };
+    if tx.send(Message::Opened(Box::new(opened))).is_err() {
+        return Ok(());
+    }
+    let mut history = History::default();
+    let mut gone = false;
+    history
+        .extend_to(&repo, head.commit, &mut |p| {
+            if tx.send(Message::Indexing(p)).is_err() {
+                gone = true;
+                ControlFlow::Break(())
+            } else {
+                ControlFlow::Continue(())
+            }
+        })
+        .map_err(|e| e.to_string())?;
+    if gone || tx.send(Message::Indexed(Arc::new(history))).is_err() {
+        return Ok(());
+    }
+    let _ = tx.send(Message::Corpus(Arc::new(corpus(&repo, &snapshot))));
+    Ok(())
+}
+
+/// Every article's title and latest texts (each side's, current, TA), folded for search.
+pub fn corpus(repo: &Repo, snapshot: &Snapshot) -> Corpus {
+    let articles = snapshot
+        .articles
+        .iter()
+        .map(|a| {
+            let mut text = a.title().to_string();
+            let blobs = a
+                .passes
+                .iter()
+                .map(|(side, b)| (*b, a.path(&format!("{side}.md"))))
+                .chain(a.current.map(|b| (b, a.path("current.md"))))
+                .chain(a.ta.map(|b| (b, a.path("ta.md"))));
+            for (blob, path) in blobs {
+                if let Ok(t) = repo.text(blob, &path) {
+                    text.push('\n');
+                    text.push_str(&t);
+                }
+            }
+            (a.id.clone(), fold(&text))
+        })
+        .collect();
+    Corpus { articles }
+}
+
+fn sync_state(repo: &Repo, branch: Option<&str>) -> SyncState {
+    let upstream = || -> Result<SyncState, git2::Error> {
+        let local = repo
+            .git
+            .find_branch(branch.unwrap_or_default(), git2::BranchType::Local)?;
+        let upstream = local.upstream()?;
+        let (Some(a), Some(b)) = (local.get().target(), upstream.get().target()) else {
+            return Ok(SyncState::NoUpstream);
+        };
+        let (ahead, behind) = repo.git.graph_ahead_behind(a, b)?;
+        Ok(SyncState::Upstream { ahead, behind })
+    };
+    upstream().unwrap_or(SyncState::NoUpstream)
+}
+
+fn redlines(path: &std::path::Path, requests: &Receiver<RedlineJob>, tx: &Sender<Message>) {
+    let mut repo: Option<Repo> = None;
+    while let Ok(mut job) = requests.recv() {
+        // Latest wins: anything queued behind a newer request is never computed.
+        while let Ok(newer) = requests.try_recv() {
+            job = newer;
+        }
+        if repo.is_none() {
+            repo = Repo::discover(path).ok();
+        }
+        let outcome = match &repo {
+            Some(repo) => compute(repo, &job),
+            None => Err("the repository cannot be opened".to_string()),
+        };
+        let result = RedlineResult {
+            generation: job.generation,
+            outcome,
+        };
+        if tx.send(Message::Redline(Box::new(result))).is_err() {
+            return;
+        }
+    }
+}
+
+/// Resolves and compares one job's texts.
+pub fn compute(repo: &Repo, job: &RedlineJob) -> Result<RedlineReady, String> {
+    if job.comparison == Comparison::ThreeWay {
+        let (base, sides) =
+            compare::resolve_three_way(repo, &job.snapshot, &job.history, &job.article)
+                .map_err(|e| e.to_string())?;
+        let inputs: Vec<(String, String, &str)> = sides
+            .iter()
+            .map(|v| {
+                (
+                    v.label.side.clone().unwrap_or_default(),
+                    format!("── {} against {} ──", v.label.title, base.label.title),
+                    v.text.as_str(),
+                )
+            })
+            .collect();
+        let doc = RedlineDoc::three_way(&base.text, &inputs);
+        return Ok(RedlineReady {
+            old: base.label,
+            new: sides.into_iter().map(|v| v.label).collect(),
+            doc: Arc::new(doc),
+        });
+    }
+    let (old, new) = compare::resolve(
+        repo,
+        &job.snapshot,
+        &job.history,
+        &job.article,
+        &job.comparison,
+    )
+    .map_err(|e| e.to_string())?;
+    let doc = RedlineDoc::compare(&old.text, &new.text, new.label.side.as_deref());
+    Ok(RedlineReady {
+        old: old.label,
+        new: vec![new.label],
+        doc: Arc::new(doc),
+    })
+}

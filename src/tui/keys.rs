@@ -1,0 +1,433 @@
+//! The one key table. `update` maps a key to an action through [`action_for`], the key bar
+//! shows [`bar`], and the `?` overlay lists [`BINDINGS`] — one list, so the three never drift.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+/// Everything a key can ask for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Action {
+    Quit,
+    Help,
+    FocusNext,
+    FocusPrev,
+    Back,
+    Open,
+    Up,
+    Down,
+    Top,
+    Bottom,
+    HalfPageDown,
+    HalfPageUp,
+    PageDown,
+    PageUp,
+    /// `0` is All, `1`… the table's topics in order.
+    Topic(u8),
+    NextComparison,
+    PrevComparison,
+    ToggleLayout,
+    ToggleMarkers,
+    NextChange,
+    PrevChange,
+    Search,
+    NextMatch,
+    PrevMatch,
+    FilterStatus,
+    FilterMove,
+    Sort,
+    /// In the history: mark the selected version as the old side of a comparison.
+    Mark,
+}
+
+/// Where a binding applies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Scope {
+    /// Anywhere (unless a pane binds the same key).
+    Global,
+    List,
+    Redline,
+    History,
+    /// While a search is typed (other keys are text).
+    Search,
+}
+
+impl Scope {
+    pub fn title(self) -> &'static str {
+        match self {
+            Scope::Global => "Everywhere",
+            Scope::List => "Article list",
+            Scope::Redline => "Redline",
+            Scope::History => "History",
+            Scope::Search => "Typing a search",
+        }
+    }
+}
+
+/// A key as the table writes it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum K {
+    Char(char),
+    Ctrl(char),
+    Code(KeyCode),
+    /// Any digit 0–9 (its value goes into the action).
+    Digit,
+}
+
+pub struct Binding {
+    pub scope: Scope,
+    pub keys: &'static [K],
+    /// How the keys are written on screen.
+    pub label: &'static str,
+    pub action: Action,
+    /// Short word for the key bar.
+    pub short: &'static str,
+    /// Sentence for the help overlay.
+    pub help: &'static str,
+    /// Shown in the key bar (the rest only in `?`).
+    pub bar: bool,
+}
+
+const fn b(
+    scope: Scope,
+    keys: &'static [K],
+    label: &'static str,
+    action: Action,
+    short: &'static str,
+    help: &'static str,
+    bar: bool,
+) -> Binding {
+    Binding {
+        scope,
+        keys,
+        label,
+        action,
+        short,
+        help,
+        bar,
+    }
+}
+
+use Action as A;
+use K::{Char, Code, Ctrl};
+use Scope::{Global as G, History as H, List as L, Redline as R, Search as S};
+
+/// Navigation keys shared by every pane (listed once, under "Everywhere").
+pub static BINDINGS: &[Binding] = &[
+    b(
+        L,
+        &[Code(KeyCode::Enter)],
+        "Enter",
+        A::Open,
+        "open",
+        "open the article: its redline and history",
+        true,
+    ),
+    b(
+        L,
+        &[Char('s')],
+        "s",
+        A::FilterStatus,
+        "status",
+        "filter by status (cycles: all, open, TA, …)",
+        true,
+    ),
+    b(
+        L,
+        &[Char('w')],
+        "w",
+        A::FilterMove,
+        "move",
+        "filter by whose move it is",
+        true,
+    ),
+    b(
+        L,
+        &[Char('o')],
+        "o",
+        A::Sort,
+        "sort",
+        "sort by number, last movement, status or whose move",
+        true,
+    ),
+    b(
+        R,
+        &[Char(']')],
+        "]",
+        A::NextChange,
+        "next change",
+        "next change",
+        true,
+    ),
+    b(
+        R,
+        &[Char('[')],
+        "[",
+        A::PrevChange,
+        "prev",
+        "previous change",
+        true,
+    ),
+    b(
+        H,
+        &[Char(' ')],
+        "Space",
+        A::Mark,
+        "mark old",
+        "mark this version as the old text",
+        true,
+    ),
+    b(
+        H,
+        &[Code(KeyCode::Enter)],
+        "Enter",
+        A::Open,
+        "compare",
+        "compare the marked version (or the one before) with this one",
+        true,
+    ),
+    b(
+        S,
+        &[Code(KeyCode::Enter)],
+        "Enter",
+        A::Open,
+        "search",
+        "search for what is typed",
+        true,
+    ),
+    b(
+        S,
+        &[Code(KeyCode::Esc)],
+        "Esc",
+        A::Back,
+        "cancel",
+        "cancel the search",
+        true,
+    ),
+    b(
+        G,
+        &[Char('c')],
+        "c",
+        A::NextComparison,
+        "compare",
+        "next comparison: sides, since last, vs current, TA, three-way",
+        true,
+    ),
+    b(
+        G,
+        &[Char('C')],
+        "C",
+        A::PrevComparison,
+        "",
+        "previous comparison",
+        false,
+    ),
+    b(
+        G,
+        &[Char('/')],
+        "/",
+        A::Search,
+        "search",
+        "search every article's text",
+        true,
+    ),
+    b(
+        G,
+        &[Char('v')],
+        "v",
+        A::ToggleLayout,
+        "side/inline",
+        "redline inline or side by side",
+        false,
+    ),
+    b(
+        G,
+        &[Char('m')],
+        "m",
+        A::ToggleMarkers,
+        "markers",
+        "bracket markers around changes on or off",
+        false,
+    ),
+    b(G, &[Char('n')], "n", A::NextMatch, "", "next match", false),
+    b(
+        G,
+        &[Char('N')],
+        "N",
+        A::PrevMatch,
+        "",
+        "previous match",
+        false,
+    ),
+    b(
+        G,
+        &[K::Digit],
+        "0-9",
+        A::Topic(0),
+        "",
+        "topic: 0 all, 1… each topic in turn",
+        false,
+    ),
+    b(
+        G,
+        &[Code(KeyCode::Tab)],
+        "Tab",
+        A::FocusNext,
+        "pane",
+        "next pane",
+        true,
+    ),
+    b(
+        G,
+        &[Code(KeyCode::BackTab)],
+        "S-Tab",
+        A::FocusPrev,
+        "",
+        "previous pane",
+        false,
+    ),
+    b(
+        G,
+        &[Code(KeyCode::Esc)],
+        "Esc",
+        A::Back,
+        "back",
+        "back out: close, clear the search, return to the list",
+        true,
+    ),
+    b(
+        G,
+        &[Char('j'), Code(KeyCode::Down)],
+        "j/↓",
+        A::Down,
+        "",
+        "down",
+        false,
+    ),
+    b(
+        G,
+        &[Char('k'), Code(KeyCode::Up)],
+        "k/↑",
+        A::Up,
+        "",
+        "up",
+        false,
+    ),
+    b(
+        G,
+        &[Char('g'), Code(KeyCode::Home)],
+        "g/Home",
+        A::Top,
+        "",
+        "to the top",
+        false,
+    ),
+    b(
+        G,
+        &[Char('G'), Code(KeyCode::End)],
+        "G/End",
+        A::Bottom,
+        "",
+        "to the bottom",
+        false,
+    ),
+    b(
+        G,
+        &[Ctrl('d')],
+        "C-d",
+        A::HalfPageDown,
+        "",
+        "half a page down",
+        false,
+    ),
+    b(
+        G,
+        &[Ctrl('u')],
+        "C-u",
+        A::HalfPageUp,
+        "",
+        "half a page up",
+        false,
+    ),
+    b(
+        G,
+        &[Code(KeyCode::PageDown)],
+        "PgDn",
+        A::PageDown,
+        "",
+        "a page down",
+        false,
+    ),
+    b(
+        G,
+        &[Code(KeyCode::PageUp)],
+        "PgUp",
+        A::PageUp,
+        "",
+        "a page up",
+        false,
+    ),
+    b(
+        G,
+        &[Char('?')],
+        "?",
+        A::Help,
+        "help",
+        "every key (this list)",
+        true,
+    ),
+    b(G, &[Char('q')], "q", A::Quit, "quit", "quit", true),
+];
+
+fn matches(k: K, key: &KeyEvent) -> Option<Option<u8>> {
+    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    let alt = key.modifiers.contains(KeyModifiers::ALT);
+    if alt {
+        return None;
+    }
+    match (k, key.code) {
+        (Char(c), KeyCode::Char(got)) if !ctrl && c == got => Some(None),
+        (Ctrl(c), KeyCode::Char(got)) if ctrl && c == got.to_ascii_lowercase() => Some(None),
+        (Code(code), got) if !ctrl && code == got => Some(None),
+        (K::Digit, KeyCode::Char(d)) if !ctrl && d.is_ascii_digit() => Some(Some(d as u8 - b'0')),
+        _ => None,
+    }
+}
+
+/// The action a key asks for where the focus is: the pane's own binding first, then a global one.
+pub fn action_for(scope: Scope, key: &KeyEvent) -> Option<Action> {
+    let fallback = (scope != Scope::Search).then_some(Scope::Global);
+    std::iter::once(scope).chain(fallback).find_map(|s| {
+        BINDINGS.iter().filter(|b| b.scope == s).find_map(|b| {
+            b.keys
+                .iter()
+                .find_map(|&k| matches(k, key))
+                .map(|digit| match (b.action, digit) {
+                    (Action::Topic(_), Some(d)) => Action::Topic(d),
+                    (a, _) => a,
+                })
+        })
+    })
+}
+
+/// The key bar where the focus is: the pane's keys, then the global ones (a pane's binding hides
+/// a global one on the same key).
+pub fn bar(scope: Scope) -> Vec<&'static Binding> {
+    let own: Vec<&Binding> = BINDINGS
+        .iter()
+        .filter(|b| b.scope == scope && b.bar)
+        .collect();
+    let global = BINDINGS.iter().filter(|b| {
+        scope != Scope::Search
+            && b.scope == Scope::Global
+            && b.bar
+            && !own.iter().any(|o| o.keys == b.keys)
+    });
+    own.iter().copied().chain(global).collect()
+}
+
+/// The binding that opens the help overlay (the key bar always ends with it).
+pub fn help_binding() -> &'static Binding {
+    BINDINGS
+        .iter()
+        .find(|b| b.action == Action::Help)
+        .expect("the key table has a help key")
+}

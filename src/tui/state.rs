@@ -1,0 +1,304 @@
+//! The TUI's one state struct, the messages that change it, and the effects `update` asks the
+//! shell to perform. Plain data: no terminal, no git handles, no threads.
+
+use super::keys::{Action, Scope};
+use super::redline_view::{Layout, Look, RedlineDoc, Rendered};
+use super::theme::Theme;
+use crate::compare::{Comparison, Label};
+use crate::model::{Date, Status};
+use crate::store::history::WalkProgress;
+use crate::store::{History, Snapshot};
+use crate::tracker::TrackerRow;
+use crossterm::event::{KeyEvent, MouseEvent};
+use std::sync::Arc;
+
+/// Input and results, in the order they arrive.
+#[derive(Debug, Clone)]
+pub enum Message {
+    Key(KeyEvent),
+    Mouse(MouseEvent),
+    Resize(u16, u16),
+    /// An action without a key (tests, mouse).
+    Act(Action),
+    /// The table at HEAD is read; history is still being indexed.
+    Opened(Box<Opened>),
+    Indexing(WalkProgress),
+    Indexed(Arc<History>),
+    /// The table could not be opened at all.
+    Failed(String),
+    Redline(Box<RedlineResult>),
+    /// Every article's texts, for search.
+    Corpus(Arc<Corpus>),
+}
+
+/// What the shell does for `update`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Effect {
+    /// Compute a redline off the UI thread; the result carries `generation` back.
+    ComputeRedline {
+        generation: u64,
+        article: String,
+        comparison: Comparison,
+    },
+    Quit,
+}
+
+/// The table as opened.
+#[derive(Debug, Clone)]
+pub struct Opened {
+    pub snapshot: Arc<Snapshot>,
+    pub branch: Option<String>,
+    /// Table files edited in the work tree and not committed.
+    pub uncommitted: usize,
+    pub sync: SyncState,
+}
+
+/// How the branch stands against its upstream.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SyncState {
+    NoUpstream,
+    /// Commits to push, commits to pull.
+    Upstream {
+        ahead: usize,
+        behind: usize,
+    },
+}
+
+/// A computed redline for one request.
+#[derive(Debug, Clone)]
+pub struct RedlineResult {
+    pub generation: u64,
+    pub outcome: Result<RedlineReady, String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct RedlineReady {
+    pub old: Label,
+    /// One label, or one per side for a three-way.
+    pub new: Vec<Label>,
+    pub doc: Arc<RedlineDoc>,
+}
+
+/// Each article's searchable text, folded for case-insensitive search.
+#[derive(Debug, Clone, Default)]
+pub struct Corpus {
+    /// Article id → folded text of its title and every latest version.
+    pub articles: Vec<(String, String)>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Pane {
+    List,
+    Redline,
+    History,
+}
+
+impl Pane {
+    pub fn scope(self) -> Scope {
+        match self {
+            Pane::List => Scope::List,
+            Pane::Redline => Scope::Redline,
+            Pane::History => Scope::History,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MoveFilter {
+    Any,
+    Side(String),
+    /// Settled, withdrawn, or nobody has passed yet.
+    Nobody,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SortBy {
+    Number,
+    LastMovement,
+    Status,
+    WhoseMove,
+}
+
+impl SortBy {
+    pub fn word(self) -> &'static str {
+        match self {
+            SortBy::Number => "number",
+            SortBy::LastMovement => "last movement",
+            SortBy::Status => "status",
+            SortBy::WhoseMove => "whose move",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Loading {
+    Opening,
+    Indexing(WalkProgress),
+    Done,
+    Failed(String),
+}
+
+/// The table once opened.
+#[derive(Debug, Clone)]
+pub struct TableView {
+    pub snapshot: Arc<Snapshot>,
+    pub history: Option<Arc<History>>,
+    pub rows: Vec<TrackerRow>,
+    pub branch: Option<String>,
+    pub uncommitted: usize,
+    pub sync: SyncState,
+    pub comparisons: Vec<Comparison>,
+}
+
+/// One line of an article's timeline.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HistoryRow {
+    /// Index into the article's events.
+    pub event: usize,
+    pub date: Date,
+    pub session: Option<String>,
+    pub who: String,
+    pub what: String,
+    /// The event wrote a text that can be compared.
+    pub has_text: bool,
+    /// Which file: events of one file are versions of each other.
+    pub file: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RedlineStatus {
+    Loading,
+    Ready,
+    Failed(String),
+}
+
+/// Where to scroll when a redline arrives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Jump {
+    FirstMatch,
+    LastMatch,
+}
+
+/// The opened article: its redline and history.
+#[derive(Debug, Clone)]
+pub struct ArticleView {
+    pub id: String,
+    /// The request whose result is awaited; any other result is stale.
+    pub generation: u64,
+    pub status: RedlineStatus,
+    pub old: Label,
+    pub new: Vec<Label>,
+    pub doc: Arc<RedlineDoc>,
+    /// `doc` wrapped for `rendered_for`.
+    pub rendered: Rendered,
+    pub rendered_for: Option<(u16, Layout, Look)>,
+    pub scroll: usize,
+    /// The change last jumped to.
+    pub change: Option<usize>,
+    /// Rows of `rendered` that contain the search query.
+    pub hit_rows: Vec<usize>,
+    pub pending: Option<Jump>,
+    pub history: Vec<HistoryRow>,
+    pub history_selected: usize,
+    pub history_offset: usize,
+    /// Event marked as the old side of a picked comparison.
+    pub mark: Option<usize>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Search {
+    /// Typing a query.
+    pub editing: bool,
+    pub input: String,
+    /// The query in force (empty: none).
+    pub query: String,
+    pub corpus: Option<Arc<Corpus>>,
+    /// Article id → number of matches.
+    pub counts: std::collections::HashMap<String, usize>,
+    pub total: usize,
+}
+
+/// The whole TUI.
+#[derive(Debug, Clone)]
+pub struct State {
+    pub size: (u16, u16),
+    pub theme: Theme,
+    pub markers: bool,
+    pub layout: Layout,
+    pub loading: Loading,
+    pub table: Option<TableView>,
+    pub focus: Pane,
+    /// 0: all topics; n: the table's n-th topic.
+    pub topic: usize,
+    pub status_filter: Option<Status>,
+    pub move_filter: MoveFilter,
+    pub sort: SortBy,
+    /// Indexes into `table.rows` after filter and sort.
+    pub visible: Vec<usize>,
+    pub selected: usize,
+    pub list_offset: usize,
+    pub article: Option<ArticleView>,
+    pub comparison: Comparison,
+    pub search: Search,
+    /// The help overlay and its scroll.
+    pub help: Option<usize>,
+    /// A one-line message for the user.
+    pub flash: Option<String>,
+    pub quit: bool,
+    pub next_generation: u64,
+}
+
+impl State {
+    /// A state before anything is loaded, for a terminal of `size`. `color: false` is NO_COLOR.
+    pub fn new(size: (u16, u16), color: bool) -> State {
+        State {
+            size,
+            theme: Theme { color },
+            markers: !color,
+            layout: Layout::Inline,
+            loading: Loading::Opening,
+            table: None,
+            focus: Pane::List,
+            topic: 0,
+            status_filter: None,
+            move_filter: MoveFilter::Any,
+            sort: SortBy::Number,
+            visible: Vec::new(),
+            selected: 0,
+            list_offset: 0,
+            article: None,
+            comparison: Comparison::Sides,
+            search: Search::default(),
+            help: None,
+            flash: None,
+            quit: false,
+            next_generation: 1,
+        }
+    }
+
+    /// Wide screens show the list, the redline and the history at once.
+    pub fn wide(&self) -> bool {
+        self.size.0 >= 120 && self.size.1 >= 16
+    }
+
+    pub fn look(&self) -> Look {
+        Look {
+            theme: self.theme,
+            markers: self.markers,
+        }
+    }
+
+    /// The tracker row under the cursor.
+    pub fn selected_row(&self) -> Option<&TrackerRow> {
+        let table = self.table.as_ref()?;
+        table.rows.get(*self.visible.get(self.selected)?)
+    }
+
+    pub fn scope(&self) -> Scope {
+        if self.search.editing {
+            Scope::Search
+        } else {
+            self.focus.scope()
+        }
+    }
+}

@@ -1,0 +1,872 @@
+//! `update`: the only place the state changes. Pure: a message in, the state changed, effects out
+//! for the shell to perform. Tests call it without a terminal.
+
+use super::keys::{self, Action};
+use super::layout;
+use super::redline_view::{self, Layout, RedlineDoc};
+use super::state::{
+    ArticleView, Effect, HistoryRow, Jump, Loading, Message, MoveFilter, Pane, RedlineStatus,
+    SortBy, State, TableView,
+};
+use crate::compare::{Comparison, Label, VersionRef};
+use crate::model::Status;
+use crate::store::History;
+use crate::store::history::FileKind;
+use crossterm::event::{KeyCode, KeyModifiers, MouseButton, MouseEventKind};
+use std::sync::Arc;
+
+/// Applies one message; returns what the shell must do.
+pub fn update(state: &mut State, message: Message) -> Vec<Effect> {
+    let mut effects = Vec::new();
+    match message {
+        Message::Key(key) => {
+            if key.kind == crossterm::event::KeyEventKind::Release {
+                return effects;
+            }
+            key_pressed(state, key, &mut effects);
+        }
+        Message::Act(action) => act(state, action, &mut effects),
+        Message::Mouse(mouse) => mouse_event(state, mouse, &mut effects),
+        Message::Resize(w, h) => {
+            state.size = (w, h);
+            relayout(state);
+        }
+        Message::Opened(opened) => {
+            let comparisons = Comparison::all(&opened.snapshot.table);
+            let rows = crate::tracker::rows(&opened.snapshot, &History::default(), None);
+            state.table = Some(TableView {
+                snapshot: opened.snapshot,
+                history: None,
+                rows,
+                branch: opened.branch,
+                uncommitted: opened.uncommitted,
+                sync: opened.sync,
+                comparisons,
+            });
+            if state.loading == Loading::Opening {
+                state.loading =
+                    Loading::Indexing(crate::store::history::WalkProgress { done: 0, total: 0 });
+            }
+            refilter(state);
+        }
+        Message::Indexing(progress) => {
+            if state.loading != Loading::Done {
+                state.loading = Loading::Indexing(progress);
+            }
+        }
+        Message::Indexed(history) => {
+            state.loading = Loading::Done;
+            if let Some(table) = &mut state.table {
+                table.rows = crate::tracker::rows(&table.snapshot, &history, None);
+                table.history = Some(history);
+            }
+            refilter(state);
+            // An article opened before the index was ready is loaded now.
+            match &state.article {
+                Some(a) => {
+                    let id = a.id.clone();
+                    open_article(state, &id, &mut effects);
+                }
+                None if state.wide() => open_selected(state, &mut effects),
+                None => {}
+            }
+        }
+        Message::Failed(why) => state.loading = Loading::Failed(why),
+        Message::Redline(result) => {
+            let Some(article) = &mut state.article else {
+                return effects;
+            };
+            if result.generation != article.generation {
+                return effects; // superseded: the latest request wins
+            }
+            match result.outcome {
+                Ok(ready) => {
+                    article.status = RedlineStatus::Ready;
+                    article.old = ready.old;
+                    article.new = ready.new;
+                    article.doc = ready.doc;
+                }
+                Err(why) => {
+                    article.status = RedlineStatus::Failed(why.clone());
+                    article.doc = Arc::new(RedlineDoc::message(&why));
+                    article.old = Label::default();
+                    article.new = Vec::new();
+                }
+            }
+            article.rendered_for = None;
+            article.scroll = 0;
+            article.change = None;
+            relayout(state);
+            if let Some(article) = &mut state.article
+                && let Some(jump) = article.pending.take()
+            {
+                let row = match jump {
+                    Jump::FirstMatch => article.hit_rows.first(),
+                    Jump::LastMatch => article.hit_rows.last(),
+                };
+                match row {
+                    Some(&row) => article.scroll = row.saturating_sub(1),
+                    None if !state.search.query.is_empty() => {
+                        state.flash = Some(
+                            "the match is in a version this comparison does not show (c: another comparison)"
+                                .to_string(),
+                        );
+                    }
+                    None => {}
+                }
+            }
+            clamp_redline(state);
+        }
+        Message::Corpus(corpus) => {
+            state.search.corpus = Some(corpus);
+            if !state.search.query.is_empty() {
+                let q = state.search.query.clone();
+                run_search(state, &q);
+            }
+        }
+    }
+    effects
+}
+
+fn key_pressed(state: &mut State, key: crossterm::event::KeyEvent, effects: &mut Vec<Effect>) {
+    state.flash = None;
+    if let Some(scroll) = state.help {
+        let action = keys::action_for(keys::Scope::Global, &key);
+        state.help = match action {
+            Some(Action::Down) => Some(scroll + 1),
+            Some(Action::Up) => Some(scroll.saturating_sub(1)),
+            Some(Action::HalfPageDown | Action::PageDown) => Some(scroll + 10),
+            Some(Action::HalfPageUp | Action::PageUp) => Some(scroll.saturating_sub(10)),
+            Some(Action::Top) => Some(0),
+            Some(Action::Quit) if key.code == KeyCode::Char('q') => None,
+            _ => None,
+        };
+        return;
+    }
+    if state.search.editing {
+        match keys::action_for(keys::Scope::Search, &key) {
+            Some(Action::Open) => {
+                state.search.editing = false;
+                let q = state.search.input.trim().to_string();
+                run_search(state, &q);
+                if state.search.total > 0 {
+                    let here = state
+                        .selected_row()
+                        .is_some_and(|r| state.search.counts.contains_key(&r.id));
+                    if here && state.article.is_some() {
+                        jump_within(state, true, true);
+                    } else {
+                        next_match_article(state, true, effects);
+                    }
+                }
+            }
+            Some(Action::Back) => {
+                state.search.editing = false;
+                state.search.input = state.search.query.clone();
+            }
+            _ => match key.code {
+                KeyCode::Backspace => {
+                    state.search.input.pop();
+                }
+                KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => {
+                    state.search.input.push(c);
+                }
+                _ => {}
+            },
+        }
+        return;
+    }
+    if let Some(action) = keys::action_for(state.scope(), &key) {
+        act(state, action, effects);
+    }
+}
+
+/// Performs one action where the focus is.
+pub fn act(state: &mut State, action: Action, effects: &mut Vec<Effect>) {
+    match action {
+        Action::Quit => {
+            state.quit = true;
+            effects.push(Effect::Quit);
+        }
+        Action::Help => state.help = Some(0),
+        Action::FocusNext | Action::FocusPrev => {
+            if state.article.is_none() {
+                if state.table.as_ref().is_some_and(|t| t.history.is_some()) {
+                    open_selected(state, effects);
+                } else {
+                    state.flash = Some("still indexing: the article opens when it is done".into());
+                    return;
+                }
+            }
+            let order = [Pane::List, Pane::Redline, Pane::History];
+            let i = order.iter().position(|p| *p == state.focus).unwrap_or(0);
+            let step = if action == Action::FocusNext { 1 } else { 2 };
+            state.focus = order[(i + step) % 3];
+            relayout(state);
+        }
+        Action::Back => {
+            if !state.search.query.is_empty() {
+                state.search.query.clear();
+                state.search.input.clear();
+                state.search.counts.clear();
+                state.search.total = 0;
+                if let Some(a) = &mut state.article {
+                    a.hit_rows.clear();
+                }
+            } else if state.focus != Pane::List {
+                state.focus = Pane::List;
+                relayout(state);
+            } else if state.status_filter.is_some() || state.move_filter != MoveFilter::Any {
+                state.status_filter = None;
+                state.move_filter = MoveFilter::Any;
+                refilter(state);
+            }
+        }
+        Action::Open => match state.focus {
+            Pane::List => {
+                open_selected(state, effects);
+                if state.article.is_some() {
+                    state.focus = Pane::Redline;
+                    relayout(state);
+                }
+            }
+            Pane::History => compare_picked(state, effects),
+            Pane::Redline => {}
+        },
+        Action::Up => move_by(state, -1, effects),
+        Action::Down => move_by(state, 1, effects),
+        Action::Top => move_by(state, isize::MIN / 2, effects),
+        Action::Bottom => move_by(state, isize::MAX / 2, effects),
+        Action::HalfPageDown => {
+            let p = page(state) / 2;
+            move_by(state, p.max(1) as isize, effects)
+        }
+        Action::HalfPageUp => {
+            let p = page(state) / 2;
+            move_by(state, -(p.max(1) as isize), effects)
+        }
+        Action::PageDown => {
+            let p = page(state);
+            move_by(state, p.max(1) as isize, effects)
+        }
+        Action::PageUp => {
+            let p = page(state);
+            move_by(state, -(p.max(1) as isize), effects)
+        }
+        Action::Topic(n) => {
+            let topics = state
+                .table
+                .as_ref()
+                .map_or(0, |t| t.snapshot.table.topics.len());
+            if usize::from(n) <= topics {
+                state.topic = usize::from(n);
+                state.focus = Pane::List;
+                refilter(state);
+                relayout(state);
+                follow_selection(state, effects);
+            }
+        }
+        Action::NextComparison | Action::PrevComparison => {
+            let Some(table) = &state.table else { return };
+            let all = &table.comparisons;
+            let i = all.iter().position(|c| *c == state.comparison);
+            let next = match (i, action) {
+                (None, _) => 0,
+                (Some(i), Action::NextComparison) => (i + 1) % all.len(),
+                (Some(i), _) => (i + all.len() - 1) % all.len(),
+            };
+            state.comparison = all[next].clone();
+            if let Some(id) = state.article.as_ref().map(|a| a.id.clone()) {
+                open_article(state, &id, effects);
+            }
+        }
+        Action::ToggleLayout => {
+            state.layout = match state.layout {
+                Layout::Inline => Layout::SideBySide,
+                Layout::SideBySide => Layout::Inline,
+            };
+            relayout(state);
+        }
+        Action::ToggleMarkers => {
+            state.markers = !state.markers;
+            relayout(state);
+        }
+        Action::NextChange | Action::PrevChange => {
+            let forward = action == Action::NextChange;
+            let Some(article) = &mut state.article else {
+                return;
+            };
+            let rows = &article.rendered.change_rows;
+            if rows.is_empty() {
+                state.flash = Some("no changes".into());
+                return;
+            }
+            let target = match (article.change, forward) {
+                (None, true) => 0,
+                (None, false) => rows.len() - 1,
+                (Some(i), true) => (i + 1).min(rows.len() - 1),
+                (Some(i), false) => i.saturating_sub(1),
+            };
+            article.change = Some(target);
+            article.scroll = rows[target].saturating_sub(1);
+            clamp_redline(state);
+        }
+        Action::Search => {
+            state.search.editing = true;
+            state.search.input = state.search.query.clone();
+        }
+        Action::NextMatch | Action::PrevMatch => {
+            if state.search.query.is_empty() {
+                state.flash = Some("no search: / to search".into());
+                return;
+            }
+            let forward = action == Action::NextMatch;
+            if !jump_within(state, forward, false) {
+                next_match_article(state, forward, effects);
+            }
+        }
+        Action::FilterStatus => {
+            const CYCLE: [Option<Status>; 7] = [
+                None,
+                Some(Status::Open),
+                Some(Status::TentativelyAgreed),
+                Some(Status::CurrentLanguage),
+                Some(Status::Withdrawn),
+                Some(Status::Impasse),
+                Some(Status::Ratified),
+            ];
+            let i = CYCLE
+                .iter()
+                .position(|s| *s == state.status_filter)
+                .unwrap_or(0);
+            state.status_filter = CYCLE[(i + 1) % CYCLE.len()];
+            refilter(state);
+            follow_selection(state, effects);
+        }
+        Action::FilterMove => {
+            let Some(table) = &state.table else { return };
+            let mut cycle = vec![MoveFilter::Any];
+            cycle.extend(
+                table
+                    .snapshot
+                    .table
+                    .sides
+                    .iter()
+                    .map(|s| MoveFilter::Side(s.id.clone())),
+            );
+            cycle.push(MoveFilter::Nobody);
+            let i = cycle
+                .iter()
+                .position(|m| *m == state.move_filter)
+                .unwrap_or(0);
+            state.move_filter = cycle[(i + 1) % cycle.len()].clone();
+            refilter(state);
+            follow_selection(state, effects);
+        }
+        Action::Sort => {
+            state.sort = match state.sort {
+                SortBy::Number => SortBy::LastMovement,
+                SortBy::LastMovement => SortBy::Status,
+                SortBy::Status => SortBy::WhoseMove,
+                SortBy::WhoseMove => SortBy::Number,
+            };
+            refilter(state);
+        }
+        Action::Mark => {
+            if let Some(a) = &mut state.article
+                && let Some(row) = a.history.get(a.history_selected)
+            {
+                if !row.has_text {
+                    state.flash = Some("this event has no text to compare".into());
+                } else if a.mark == Some(row.event) {
+                    a.mark = None;
+                } else {
+                    a.mark = Some(row.event);
+                    state.flash =
+                        Some("marked as the old text: Enter on another version compares".into());
+                }
+            }
+        }
+    }
+}
+
+/// Rows a page moves in the focused pane.
+fn page(state: &State) -> usize {
+    match state.focus {
+        Pane::List => layout::list_rows(state),
+        Pane::Redline => layout::redline_text(state).map_or(1, |r| usize::from(r.height)),
+        Pane::History => layout::history_rows(state),
+    }
+}
+
+fn step(value: usize, by: isize, len: usize) -> usize {
+    if len == 0 {
+        return 0;
+    }
+    (value as isize)
+        .saturating_add(by)
+        .clamp(0, len as isize - 1) as usize
+}
+
+fn move_by(state: &mut State, by: isize, effects: &mut Vec<Effect>) {
+    match state.focus {
+        Pane::List => {
+            let before = state.selected;
+            state.selected = step(state.selected, by, state.visible.len());
+            scroll_list(state);
+            if before != state.selected {
+                follow_selection(state, effects);
+            }
+        }
+        Pane::Redline => {
+            if let Some(a) = &mut state.article {
+                a.scroll = step(a.scroll, by, a.rendered.lines.len().max(1));
+            }
+            clamp_redline(state);
+        }
+        Pane::History => {
+            let rows = layout::history_rows(state).max(1);
+            if let Some(a) = &mut state.article {
+                a.history_selected = step(a.history_selected, by, a.history.len());
+                keep_visible(&mut a.history_offset, a.history_selected, rows);
+            }
+        }
+    }
+}
+
+fn keep_visible(offset: &mut usize, selected: usize, rows: usize) {
+    if selected < *offset {
+        *offset = selected;
+    } else if selected >= *offset + rows {
+        *offset = selected + 1 - rows;
+    }
+}
+
+fn scroll_list(state: &mut State) {
+    let rows = layout::list_rows(state).max(1);
+    keep_visible(&mut state.list_offset, state.selected, rows);
+}
+
+/// On a wide screen the redline follows the cursor in the list.
+fn follow_selection(state: &mut State, effects: &mut Vec<Effect>) {
+    if state.wide() {
+        let same = state
+            .selected_row()
+            .zip(state.article.as_ref())
+            .is_some_and(|(r, a)| r.id == a.id);
+        if !same {
+            open_selected(state, effects);
+        }
+    }
+}
+
+fn open_selected(state: &mut State, effects: &mut Vec<Effect>) {
+    let Some(id) = state.selected_row().map(|r| r.id.clone()) else {
+        return;
+    };
+    if let Comparison::Versions(..) = state.comparison
+        && state.article.as_ref().is_none_or(|a| a.id != id)
+    {
+        state.comparison = Comparison::Sides;
+    }
+    open_article(state, &id, effects);
+}
+
+/// Shows article `id` under the current comparison: a new request, whose generation makes every
+/// earlier one stale.
+fn open_article(state: &mut State, id: &str, effects: &mut Vec<Effect>) {
+    let generation = state.next_generation;
+    state.next_generation += 1;
+    let history = history_rows(state, id);
+    let keep = state.article.as_ref().filter(|a| a.id == id);
+    let (selected, mark, pending) =
+        keep.map_or((history.len().saturating_sub(1), None, None), |a| {
+            (
+                a.history_selected.min(history.len().saturating_sub(1)),
+                a.mark,
+                a.pending,
+            )
+        });
+    let indexed = state.table.as_ref().is_some_and(|t| t.history.is_some());
+    let rows = layout::history_rows(state).max(1);
+    let mut view = ArticleView {
+        id: id.to_string(),
+        generation,
+        status: RedlineStatus::Loading,
+        old: Label::default(),
+        new: Vec::new(),
+        doc: Arc::new(RedlineDoc::message(if indexed {
+            "Comparing…"
+        } else {
+            "Indexing the history…"
+        })),
+        rendered: Default::default(),
+        rendered_for: None,
+        scroll: 0,
+        change: None,
+        hit_rows: Vec::new(),
+        pending,
+        history,
+        history_selected: selected,
+        history_offset: 0,
+        mark,
+    };
+    keep_visible(&mut view.history_offset, view.history_selected, rows);
+    state.article = Some(view);
+    relayout(state);
+    if indexed {
+        effects.push(Effect::ComputeRedline {
+            generation,
+            article: id.to_string(),
+            comparison: state.comparison.clone(),
+        });
+    }
+}
+
+/// The article's timeline, oldest first.
+fn history_rows(state: &State, id: &str) -> Vec<HistoryRow> {
+    let Some(table) = &state.table else {
+        return Vec::new();
+    };
+    let Some(history) = &table.history else {
+        return Vec::new();
+    };
+    let t = &table.snapshot.table;
+    history
+        .events(id)
+        .iter()
+        .enumerate()
+        .map(|(i, e)| {
+            let commit = history.commit(e);
+            let date = commit.date();
+            let removed = e.blob.is_none();
+            let (what, file) = match &e.kind {
+                FileKind::Pass { side, number } => (
+                    format!("{} pass {number}", t.side_name(side)),
+                    format!("{side}.md"),
+                ),
+                FileKind::Article if removed => {
+                    ("article removed".to_string(), "article.yaml".into())
+                }
+                FileKind::Article => (
+                    match commit.trailer("Bargain-Status") {
+                        Some(s) => format!("status: {s}"),
+                        None => format!("article.yaml: {}", commit.summary),
+                    },
+                    "article.yaml".into(),
+                ),
+                FileKind::Current => ("current language".to_string(), "current.md".into()),
+                FileKind::Ta => ("tentative agreement text".to_string(), "ta.md".into()),
+                FileKind::Other(name) => (name.clone(), name.clone()),
+            };
+            let what = if removed && !matches!(e.kind, FileKind::Article) {
+                format!("{what} removed")
+            } else {
+                what
+            };
+            HistoryRow {
+                event: i,
+                date,
+                session: t.session_on(date).map(|s| s.name.clone()),
+                who: commit.author.clone(),
+                what,
+                has_text: !removed && !matches!(e.kind, FileKind::Article),
+                file,
+            }
+        })
+        .collect()
+}
+
+/// Enter in the history: the marked version (or the one before the selected, of the same file)
+/// against the selected one.
+fn compare_picked(state: &mut State, effects: &mut Vec<Effect>) {
+    let Some(a) = &state.article else { return };
+    let Some(row) = a.history.get(a.history_selected) else {
+        return;
+    };
+    if !row.has_text {
+        state.flash = Some("this event has no text to compare".into());
+        return;
+    }
+    let old = match a.mark.filter(|&m| m != row.event) {
+        Some(m) => VersionRef::Event(m),
+        None => a.history[..a.history_selected]
+            .iter()
+            .rev()
+            .find(|r| r.file == row.file && r.has_text)
+            .map_or(VersionRef::Current, |r| VersionRef::Event(r.event)),
+    };
+    state.comparison = Comparison::Versions(old, VersionRef::Event(row.event));
+    let id = a.id.clone();
+    open_article(state, &id, effects);
+    state.focus = Pane::Redline;
+    relayout(state);
+}
+
+/// Recomputes the visible rows after a change of topic, filter, sort or data; keeps the cursor
+/// on the same article when it is still shown.
+pub fn refilter(state: &mut State) {
+    let Some(table) = &state.table else { return };
+    let keep = state.selected_row().map(|r| r.id.clone());
+    let topic = state
+        .topic
+        .checked_sub(1)
+        .and_then(|i| table.snapshot.table.topics.get(i))
+        .map(|t| t.id.as_str());
+    let mut visible: Vec<usize> = table
+        .rows
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| topic.is_none_or(|t| r.topic == t))
+        .filter(|(_, r)| state.status_filter.is_none_or(|s| r.status == Some(s)))
+        .filter(|(_, r)| match &state.move_filter {
+            MoveFilter::Any => true,
+            MoveFilter::Side(s) => r.whose_move.as_deref() == Some(s.as_str()),
+            MoveFilter::Nobody => r.whose_move.is_none(),
+        })
+        .map(|(i, _)| i)
+        .collect();
+    let rows = &table.rows;
+    let side_order = |r: &crate::tracker::TrackerRow| {
+        r.whose_move.as_ref().map_or(usize::MAX, |s| {
+            table
+                .snapshot
+                .table
+                .sides
+                .iter()
+                .position(|x| &x.id == s)
+                .unwrap_or(usize::MAX - 1)
+        })
+    };
+    match state.sort {
+        SortBy::Number => {}
+        SortBy::LastMovement => {
+            visible.sort_by(|&a, &b| rows[b].last_movement.cmp(&rows[a].last_movement))
+        }
+        SortBy::Status => visible.sort_by_key(|&i| rows[i].status),
+        SortBy::WhoseMove => visible.sort_by_key(|&i| side_order(&rows[i])),
+    }
+    state.selected = keep
+        .and_then(|id| visible.iter().position(|&i| rows[i].id == id))
+        .unwrap_or(0);
+    state.visible = visible;
+    scroll_list(state);
+}
+
+/// Re-wraps the redline if its width, layout or look changed, and recomputes search rows.
+pub fn relayout(state: &mut State) {
+    let text = layout::redline_text(state);
+    let look = state.look();
+    let layout_mode = state.layout;
+    let query = state.search.query.clone();
+    if let (Some(article), Some(area)) = (&mut state.article, text) {
+        let key = (area.width, layout_mode, look);
+        if article.rendered_for != Some(key) {
+            article.rendered = redline_view::render(&article.doc, area.width, layout_mode, look);
+            article.rendered_for = Some(key);
+            article.hit_rows = hit_rows(&article.rendered, &query);
+        }
+    }
+    scroll_list(state);
+    let rows = layout::history_rows(state).max(1);
+    if let Some(a) = &mut state.article {
+        a.history_selected = a.history_selected.min(a.history.len().saturating_sub(1));
+        keep_visible(&mut a.history_offset, a.history_selected, rows);
+    }
+    clamp_redline(state);
+}
+
+fn clamp_redline(state: &mut State) {
+    let height = layout::redline_text(state).map_or(1, |r| usize::from(r.height).max(1));
+    if let Some(a) = &mut state.article {
+        let max = a.rendered.lines.len().saturating_sub(height);
+        a.scroll = a.scroll.min(max);
+    }
+}
+
+/// Case-folds text character by character, so positions in the folded text match the original.
+pub fn fold(text: &str) -> String {
+    text.chars()
+        .map(|c| c.to_lowercase().next().unwrap_or(c))
+        .collect()
+}
+
+fn hit_rows(rendered: &redline_view::Rendered, query: &str) -> Vec<usize> {
+    if query.is_empty() {
+        return Vec::new();
+    }
+    let q = fold(query);
+    (0..rendered.lines.len())
+        .filter(|&i| fold(&rendered.row_text(i)).contains(&q))
+        .collect()
+}
+
+fn run_search(state: &mut State, query: &str) {
+    state.search.query = query.to_string();
+    state.search.input = query.to_string();
+    state.search.counts.clear();
+    state.search.total = 0;
+    if let Some(a) = &mut state.article {
+        a.hit_rows = hit_rows(&a.rendered, query);
+    }
+    if query.is_empty() {
+        return;
+    }
+    let Some(corpus) = &state.search.corpus else {
+        state.flash = Some("still reading the texts; the search runs when they are in".into());
+        return;
+    };
+    let q = fold(query);
+    for (id, text) in &corpus.articles {
+        let n = text.matches(q.as_str()).count();
+        if n > 0 {
+            state.search.counts.insert(id.clone(), n);
+            state.search.total += n;
+        }
+    }
+    if state.search.total == 0 {
+        state.flash = Some(format!(
+            "no article contains “{}”",
+            crate::untrusted::escape_line(query)
+        ));
+    }
+}
+
+/// Moves to the next (or previous) matching row in the open redline. `from_start` searches from
+/// the top of the text rather than from the current position.
+fn jump_within(state: &mut State, forward: bool, from_start: bool) -> bool {
+    let Some(a) = &mut state.article else {
+        return false;
+    };
+    let here = if from_start { None } else { Some(a.scroll + 1) };
+    let row = match (forward, here) {
+        (true, None) => a.hit_rows.first().copied(),
+        (true, Some(h)) => a.hit_rows.iter().copied().find(|&r| r > h),
+        (false, None) => a.hit_rows.last().copied(),
+        (false, Some(h)) => a.hit_rows.iter().rev().copied().find(|&r| r < h),
+    };
+    match row {
+        Some(r) => {
+            a.scroll = r.saturating_sub(1);
+            clamp_redline(state);
+            true
+        }
+        None => false,
+    }
+}
+
+/// Selects the next (or previous) article in the list with matches and opens it at its first
+/// (or last) match.
+fn next_match_article(state: &mut State, forward: bool, effects: &mut Vec<Effect>) {
+    let Some(table) = &state.table else { return };
+    let n = state.visible.len();
+    if n == 0 {
+        return;
+    }
+    let current = state.selected;
+    let found = (1..=n)
+        .map(|k| {
+            if forward {
+                (current + k) % n
+            } else {
+                (current + n - k % n) % n
+            }
+        })
+        .find(|&i| {
+            state
+                .search
+                .counts
+                .contains_key(&table.rows[state.visible[i]].id)
+        });
+    let Some(i) = found else {
+        state.flash = Some("no matches in the articles shown (0: all topics)".into());
+        return;
+    };
+    state.selected = i;
+    scroll_list(state);
+    open_selected(state, effects);
+    if let Some(a) = &mut state.article {
+        a.pending = Some(if forward {
+            Jump::FirstMatch
+        } else {
+            Jump::LastMatch
+        });
+    }
+    if !state.wide() {
+        state.focus = Pane::Redline;
+        relayout(state);
+    }
+}
+
+fn mouse_event(state: &mut State, mouse: crossterm::event::MouseEvent, effects: &mut Vec<Effect>) {
+    if state.help.is_some() {
+        if matches!(mouse.kind, MouseEventKind::Down(_)) {
+            state.help = None;
+        }
+        return;
+    }
+    let areas = layout::areas(state);
+    let (x, y) = (mouse.column, mouse.row);
+    match mouse.kind {
+        MouseEventKind::ScrollDown | MouseEventKind::ScrollUp => {
+            let by = if mouse.kind == MouseEventKind::ScrollDown {
+                3
+            } else {
+                -3
+            };
+            if let Some(pane) = areas.pane_at(x, y) {
+                let focus = state.focus;
+                state.focus = pane;
+                match pane {
+                    Pane::Redline => move_by(state, by, effects),
+                    _ => move_by(state, by.signum(), effects),
+                }
+                state.focus = focus;
+            }
+        }
+        MouseEventKind::Down(MouseButton::Left) => {
+            if areas.tabs.contains((x, y).into()) {
+                if let Some((_, _, topic, _)) = layout::tabs(state)
+                    .into_iter()
+                    .find(|(tx, w, _, _)| x >= *tx && x < tx + w)
+                {
+                    act(state, Action::Topic(topic as u8), effects);
+                }
+                return;
+            }
+            match areas.pane_at(x, y) {
+                Some(Pane::List) => {
+                    let r = areas.list.unwrap_or_default();
+                    state.focus = Pane::List;
+                    let row = y.saturating_sub(r.y + layout::LIST_HEAD);
+                    if y >= r.y + layout::LIST_HEAD {
+                        let i = state.list_offset + usize::from(row);
+                        if i < state.visible.len() {
+                            if i == state.selected {
+                                act(state, Action::Open, effects);
+                            } else {
+                                state.selected = i;
+                                follow_selection(state, effects);
+                            }
+                        }
+                    }
+                }
+                Some(Pane::History) => {
+                    let r = areas.history.unwrap_or_default();
+                    state.focus = Pane::History;
+                    if y >= r.y + layout::HISTORY_HEAD
+                        && let Some(a) = &mut state.article
+                    {
+                        let i = a.history_offset + usize::from(y - r.y - layout::HISTORY_HEAD);
+                        if i < a.history.len() {
+                            a.history_selected = i;
+                        }
+                    }
+                }
+                Some(Pane::Redline) => state.focus = Pane::Redline,
+                None => {}
+            }
+        }
+        _ => {}
+    }
+}

@@ -1,0 +1,766 @@
+//! `view`: draws the state, changes nothing. The redline is drawn from rows wrapped beforehand
+//! (see `redline_view`), only the rows in view, so a frame costs the same at the bottom of a
+//! 190,000-word text as at the top of a short one.
+
+use super::keys::{self, BINDINGS, Scope};
+use super::layout::{self, Areas};
+use super::state::{Loading, MoveFilter, Pane, RedlineStatus, State, SyncState};
+use super::update::fold;
+use crate::untrusted::escape_line;
+use ratatui::Frame;
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Clear, Widget};
+
+pub fn view(frame: &mut Frame<'_>, state: &State) {
+    let areas = layout::areas(state);
+    let buf = frame.buffer_mut();
+    header(buf, &areas, state);
+    tabs(buf, &areas, state);
+    if let Some(r) = areas.list {
+        list(buf, r, state);
+    }
+    if let Some(r) = areas.divider {
+        for y in r.y..r.bottom() {
+            buf.set_string(r.x, y, "│", state.theme.dim());
+        }
+    }
+    if let Some(r) = areas.redline {
+        redline(buf, r, state);
+    }
+    if let Some(r) = areas.history {
+        history(buf, r, state);
+    }
+    status_line(buf, areas.status, state);
+    key_bar(buf, areas.keybar, state);
+    if let Some(scroll) = state.help {
+        help(buf, frame_area(state), scroll, state);
+    }
+}
+
+fn frame_area(state: &State) -> Rect {
+    Rect::new(0, 0, state.size.0, state.size.1)
+}
+
+/// Draws spans on one row, cut at the area's right edge.
+fn put(buf: &mut Buffer, x: u16, y: u16, width: u16, spans: Vec<Span<'_>>) {
+    if width == 0 || y >= buf.area.bottom() {
+        return;
+    }
+    buf.set_line(x, y, &Line::from(spans), width);
+}
+
+fn fill(buf: &mut Buffer, area: Rect, style: Style) {
+    let area = area.intersection(buf.area);
+    buf.set_style(area, style);
+}
+
+fn header(buf: &mut Buffer, areas: &Areas, state: &State) {
+    let r = areas.header;
+    let t = state.theme;
+    let Some(table) = &state.table else {
+        let text = match &state.loading {
+            Loading::Failed(_) => "bargain: the table could not be opened",
+            _ => "bargain: opening the table…",
+        };
+        put(buf, r.x, r.y, r.width, vec![Span::styled(text, t.bold())]);
+        return;
+    };
+    let tas = table
+        .rows
+        .iter()
+        .filter(|r| r.status.is_some_and(|s| s.is_agreed()))
+        .count();
+    let mut spans = vec![
+        Span::styled(" │ ", t.dim()),
+        Span::raw(match &table.branch {
+            Some(b) => format!("⎇ {}", escape_line(b)),
+            None => "detached HEAD".to_string(),
+        }),
+        Span::styled(" │ ", t.dim()),
+        Span::raw(format!("{} articles, {tas} TA", table.rows.len())),
+        Span::styled(" │ ", t.dim()),
+    ];
+    if table.uncommitted > 0 {
+        spans.push(Span::styled(
+            format!("✎ {} uncommitted", table.uncommitted),
+            t.warning(),
+        ));
+    } else {
+        spans.push(Span::raw("committed"));
+    }
+    spans.push(Span::raw(", "));
+    spans.push(match table.sync {
+        SyncState::NoUpstream => Span::styled("no remote", t.dim()),
+        SyncState::Upstream {
+            ahead: 0,
+            behind: 0,
+        } => Span::raw("synced"),
+        SyncState::Upstream { ahead, behind } => {
+            Span::styled(format!("↑{ahead} to push ↓{behind} to pull"), t.warning())
+        }
+    });
+    let rest: usize = spans.iter().map(|s| s.width()).sum();
+    let room = usize::from(r.width).saturating_sub(rest).max(12);
+    let name = layout::shorten(&escape_line(&table.snapshot.table.name), room);
+    spans.insert(0, Span::styled(name, t.bold()));
+    put(buf, r.x, r.y, r.width, spans);
+}
+
+fn tabs(buf: &mut Buffer, areas: &Areas, state: &State) {
+    let r = areas.tabs;
+    for (x, w, topic, text) in layout::tabs(state) {
+        if x >= r.width {
+            break;
+        }
+        let style = if topic == state.topic {
+            state.theme.pane_title(true)
+        } else {
+            state.theme.plain()
+        };
+        put(
+            buf,
+            x,
+            r.y,
+            w.min(r.width - x),
+            vec![Span::styled(text, style)],
+        );
+        if x + w < r.width {
+            put(
+                buf,
+                x + w,
+                r.y,
+                1,
+                vec![Span::styled("│", state.theme.dim())],
+            );
+        }
+    }
+}
+
+fn pane_title(buf: &mut Buffer, r: Rect, state: &State, pane: Pane, spans: Vec<Span<'_>>) {
+    let focused = state.focus == pane && state.help.is_none();
+    let style = state.theme.pane_title(focused);
+    fill(buf, Rect::new(r.x, r.y, r.width, 1), style);
+    let mut line = Line::from(spans);
+    line = line.patch_style(style);
+    buf.set_line(r.x, r.y, &line, r.width);
+}
+
+fn list(buf: &mut Buffer, r: Rect, state: &State) {
+    let t = state.theme;
+    if r.height == 0 {
+        return;
+    }
+    let Some(table) = &state.table else {
+        let text = match &state.loading {
+            Loading::Failed(why) => format!("Cannot open the table: {}", escape_line(why)),
+            _ => "Opening the table…".to_string(),
+        };
+        put(
+            buf,
+            r.x,
+            r.y + 1,
+            r.width,
+            vec![Span::styled(text, t.bold())],
+        );
+        return;
+    };
+    let mut filters = Vec::new();
+    if let Some(s) = state.status_filter {
+        filters.push(format!("status {}", s.badge()));
+    }
+    match &state.move_filter {
+        MoveFilter::Any => {}
+        MoveFilter::Side(s) => filters.push(format!(
+            "{}'s move",
+            escape_line(table.snapshot.table.side_name(s))
+        )),
+        MoveFilter::Nobody => filters.push("nobody's move".to_string()),
+    }
+    let mut title = format!(
+        " Articles {}/{} · sort: {}",
+        state.visible.len(),
+        table.rows.len(),
+        state.sort.word()
+    );
+    if !filters.is_empty() {
+        title.push_str(&format!(" · {}", filters.join(", ")));
+    }
+    pane_title(buf, r, state, Pane::List, vec![Span::raw(title)]);
+    if r.height < 2 {
+        return;
+    }
+    let searching = !state.search.query.is_empty();
+    // Columns: number, title, badge, whose move, last movement, matches.
+    let w = usize::from(r.width);
+    let date_w = if w >= 60 { 11 } else { 0 };
+    let move_w = if w >= 50 { 10 } else { 0 };
+    let badge_w = 12;
+    let hits_w = if searching { 5 } else { 0 };
+    let title_w = w
+        .saturating_sub(5 + badge_w + move_w + date_w + hits_w)
+        .max(8);
+    let cell = |text: &str, width: usize| {
+        let text = layout::shorten(text, width.saturating_sub(1));
+        let pad = width.saturating_sub(unicode_width::UnicodeWidthStr::width(text.as_str()));
+        format!("{text}{}", " ".repeat(pad))
+    };
+    let mut head = vec![
+        Span::raw(cell("No.", 5)),
+        Span::raw(cell("Title", title_w)),
+        Span::raw(cell("Status", badge_w)),
+    ];
+    if move_w > 0 {
+        head.push(Span::raw(cell("Move", move_w)));
+    }
+    if date_w > 0 {
+        head.push(Span::raw(cell("Moved", date_w)));
+    }
+    if searching {
+        head.push(Span::raw(cell("Hits", hits_w)));
+    }
+    put(
+        buf,
+        r.x,
+        r.y + 1,
+        r.width,
+        head.into_iter().map(|s| s.style(t.dim())).collect(),
+    );
+    let indexed = table.history.is_some();
+    let rows = usize::from(r.height.saturating_sub(layout::LIST_HEAD));
+    for (k, &i) in state
+        .visible
+        .iter()
+        .enumerate()
+        .skip(state.list_offset)
+        .take(rows)
+    {
+        let row = &table.rows[i];
+        let y = r.y + layout::LIST_HEAD + (k - state.list_offset) as u16;
+        let selected = k == state.selected;
+        let number = row.number.map_or("?".to_string(), |n| n.to_string());
+        let badge = row.status.map_or("broken", |s| s.badge());
+        let mut spans = vec![Span::raw(cell(&number, 5))];
+        let title = escape_line(&row.title);
+        spans.extend(highlight(
+            &cell(&title, title_w),
+            &state.search.query,
+            t.plain(),
+            t.hit(),
+        ));
+        spans.push(Span::styled(
+            cell(&format!("[{badge}]"), badge_w),
+            t.status(row.status),
+        ));
+        if move_w > 0 {
+            let who = if !indexed {
+                "…".to_string()
+            } else {
+                row.whose_move.as_deref().map_or("—".to_string(), |s| {
+                    escape_line(short_side(table, s)).into_owned()
+                })
+            };
+            spans.push(Span::raw(cell(&who, move_w)));
+        }
+        if date_w > 0 {
+            let date = if !indexed {
+                "…".to_string()
+            } else {
+                row.last_movement.map_or("—".to_string(), |d| d.to_string())
+            };
+            spans.push(Span::raw(cell(&date, date_w)));
+        }
+        if searching {
+            let n = state.search.counts.get(&row.id).copied().unwrap_or(0);
+            let text = if n > 0 { format!("{n}") } else { String::new() };
+            spans.push(Span::styled(cell(&text, hits_w), t.warning()));
+        }
+        if row.problems > 0 {
+            spans.push(Span::styled("!", t.error()));
+        }
+        put(buf, r.x, y, r.width, spans);
+        if selected {
+            let style = if state.focus == Pane::List {
+                t.selected()
+            } else {
+                t.bold()
+            };
+            buf.set_style(Rect::new(r.x, y, r.width, 1), style);
+        }
+    }
+    if state.visible.is_empty() && r.height > 2 {
+        put(
+            buf,
+            r.x + 1,
+            r.y + 2,
+            r.width.saturating_sub(1),
+            vec![Span::styled(
+                "No article matches (Esc clears the filters)",
+                t.dim(),
+            )],
+        );
+    }
+}
+
+/// A side's name short enough for a column: its id when the name is long.
+fn short_side<'a>(table: &'a super::state::TableView, id: &'a str) -> &'a str {
+    let name = table.snapshot.table.side_name(id);
+    if name.chars().count() <= 9 { name } else { id }
+}
+
+/// Splits text into spans, the query's matches in `hit` style.
+fn highlight(text: &str, query: &str, base: Style, hit: Style) -> Vec<Span<'static>> {
+    if query.is_empty() {
+        return vec![Span::styled(text.to_string(), base)];
+    }
+    let folded: Vec<char> = fold(text).chars().collect();
+    let q: Vec<char> = fold(query).chars().collect();
+    let chars: Vec<char> = text.chars().collect();
+    let mut spans = Vec::new();
+    let mut start = 0;
+    let mut i = 0;
+    while !q.is_empty() && i + q.len() <= folded.len() {
+        if folded[i..i + q.len()] == q[..] {
+            if start < i {
+                spans.push(Span::styled(
+                    chars[start..i].iter().collect::<String>(),
+                    base,
+                ));
+            }
+            spans.push(Span::styled(
+                chars[i..i + q.len()].iter().collect::<String>(),
+                hit,
+            ));
+            i += q.len();
+            start = i;
+        } else {
+            i += 1;
+        }
+    }
+    if start < chars.len() {
+        spans.push(Span::styled(
+            chars[start..].iter().collect::<String>(),
+            base,
+        ));
+    }
+    spans
+}
+
+/// A wrapped row with the query's matches highlighted (only rows in view are touched).
+fn highlight_line(line: &Line<'static>, query: &str, hit: Style) -> Line<'static> {
+    if query.is_empty() {
+        return line.clone();
+    }
+    let text: String = line.spans.iter().map(|s| s.content.as_ref()).collect();
+    let folded: Vec<char> = fold(&text).chars().collect();
+    let q: Vec<char> = fold(query).chars().collect();
+    let mut marked = vec![false; folded.len()];
+    let mut i = 0;
+    let mut any = false;
+    while !q.is_empty() && i + q.len() <= folded.len() {
+        if folded[i..i + q.len()] == q[..] {
+            marked[i..i + q.len()].iter_mut().for_each(|m| *m = true);
+            i += q.len();
+            any = true;
+        } else {
+            i += 1;
+        }
+    }
+    if !any {
+        return line.clone();
+    }
+    let mut spans: Vec<Span<'static>> = Vec::new();
+    let mut k = 0;
+    for span in &line.spans {
+        let mut run = String::new();
+        let mut run_hit = None;
+        for c in span.content.chars() {
+            let h = marked.get(k).copied().unwrap_or(false);
+            if run_hit.is_some_and(|r| r != h) {
+                let style = if run_hit == Some(true) {
+                    span.style.patch(hit)
+                } else {
+                    span.style
+                };
+                spans.push(Span::styled(std::mem::take(&mut run), style));
+            }
+            run_hit = Some(h);
+            run.push(c);
+            k += 1;
+        }
+        if !run.is_empty() {
+            let style = if run_hit == Some(true) {
+                span.style.patch(hit)
+            } else {
+                span.style
+            };
+            spans.push(Span::styled(run, style));
+        }
+    }
+    Line::from(spans)
+}
+
+fn redline(buf: &mut Buffer, r: Rect, state: &State) {
+    let t = state.theme;
+    let Some(a) = &state.article else {
+        pane_title(buf, r, state, Pane::Redline, vec![Span::raw(" Redline")]);
+        put(
+            buf,
+            r.x + 1,
+            r.y + 2,
+            r.width.saturating_sub(1),
+            vec![Span::styled("Select an article (Enter)", t.dim())],
+        );
+        return;
+    };
+    let Some(table) = &state.table else { return };
+    let row = table.rows.iter().find(|row| row.id == a.id);
+    let name = row.map_or_else(
+        || escape_line(&a.id).into_owned(),
+        |row| {
+            format!(
+                "{} {}",
+                row.number.map_or("?".to_string(), |n| n.to_string()),
+                escape_line(&row.title)
+            )
+        },
+    );
+    let title = vec![Span::raw(format!(
+        " {name} · {}",
+        state.comparison.describe(&table.snapshot.table)
+    ))];
+    pane_title(buf, r, state, Pane::Redline, title);
+    if r.height < layout::REDLINE_HEAD {
+        return;
+    }
+    let look = state.look();
+    let (del_open, del_close) = look.markers(super::redline_view::SegKind::Deleted);
+    let (ins_open, ins_close) = look.markers(super::redline_view::SegKind::Inserted);
+    let old_tag = if del_open.is_empty() {
+        "old ".to_string()
+    } else {
+        format!("{del_open}old{del_close}")
+    };
+    let new_tag = if ins_open.is_empty() {
+        "new ".to_string()
+    } else {
+        format!("{ins_open}new{ins_close}")
+    };
+    let label = |l: &crate::compare::Label| escape_line(&l.line()).into_owned();
+    match &a.status {
+        RedlineStatus::Ready => {
+            put(
+                buf,
+                r.x,
+                r.y + 1,
+                r.width,
+                vec![
+                    Span::styled(old_tag, t.deleted()),
+                    Span::raw(" "),
+                    Span::raw(label(&a.old)),
+                ],
+            );
+            let news: Vec<String> = a.new.iter().map(label).collect();
+            put(
+                buf,
+                r.x,
+                r.y + 2,
+                r.width,
+                vec![
+                    Span::styled(new_tag, t.inserted()),
+                    Span::raw(" "),
+                    Span::raw(news.join(" ║ ")),
+                ],
+            );
+        }
+        RedlineStatus::Loading => {
+            put(
+                buf,
+                r.x,
+                r.y + 1,
+                r.width,
+                vec![Span::styled("comparing…", t.dim())],
+            );
+        }
+        RedlineStatus::Failed(_) => {}
+    }
+    let mut legend = Vec::new();
+    if a.status == RedlineStatus::Ready {
+        let s = a.doc.summary;
+        let changes = a.rendered.change_rows.len();
+        let at = a
+            .change
+            .map_or(String::new(), |c| format!(" · at {}/{changes}", c + 1));
+        let moved = if s.moved_words > 0 {
+            format!(", {} moved", s.moved_words)
+        } else {
+            String::new()
+        };
+        let text = if a.doc.is_unchanged() {
+            "no changes".to_string()
+        } else {
+            format!(
+                "+{} −{} words{moved}, {changes} changes{at}",
+                s.inserted_words, s.deleted_words
+            )
+        };
+        legend.push(Span::styled(text, t.bold()));
+        legend.push(Span::styled(" │ ", t.dim()));
+    }
+    legend.extend(look.legend());
+    put(buf, r.x, r.y + 3, r.width, legend);
+    let Some(text) = layout::redline_text(state) else {
+        return;
+    };
+    let hit = t.hit();
+    for (k, line) in a
+        .rendered
+        .lines
+        .iter()
+        .skip(a.scroll)
+        .take(usize::from(text.height))
+        .enumerate()
+    {
+        let line = highlight_line(line, &state.search.query, hit);
+        buf.set_line(text.x, text.y + k as u16, &line, text.width);
+    }
+    // Where the view is in the text, on the title row's right edge.
+    let total = a.rendered.lines.len();
+    if total > usize::from(text.height) && r.width > 12 {
+        let pct = (a.scroll + usize::from(text.height)).min(total) * 100 / total.max(1);
+        let tag = format!(" {pct:>3}% ");
+        let x = r.right().saturating_sub(tag.len() as u16);
+        buf.set_string(x, r.y, tag, t.pane_title(state.focus == Pane::Redline));
+    }
+}
+
+fn history(buf: &mut Buffer, r: Rect, state: &State) {
+    let t = state.theme;
+    let Some(a) = &state.article else {
+        pane_title(buf, r, state, Pane::History, vec![Span::raw(" History")]);
+        return;
+    };
+    pane_title(
+        buf,
+        r,
+        state,
+        Pane::History,
+        vec![Span::raw(format!(
+            " History · {} events · Space marks old, Enter compares",
+            a.history.len()
+        ))],
+    );
+    if a.history.is_empty() && r.height > 1 {
+        let text = if state.table.as_ref().is_some_and(|t| t.history.is_some()) {
+            "No history for this article"
+        } else {
+            "Indexing the history…"
+        };
+        put(
+            buf,
+            r.x + 1,
+            r.y + 1,
+            r.width.saturating_sub(1),
+            vec![Span::styled(text, t.dim())],
+        );
+    }
+    let rows = usize::from(r.height.saturating_sub(layout::HISTORY_HEAD));
+    for (k, row) in a
+        .history
+        .iter()
+        .enumerate()
+        .skip(a.history_offset)
+        .take(rows)
+    {
+        let y = r.y + layout::HISTORY_HEAD + (k - a.history_offset) as u16;
+        let marker = if a.mark == Some(row.event) {
+            "◆old "
+        } else {
+            "  "
+        };
+        let mut spans = vec![
+            Span::styled(marker.to_string(), t.deleted()),
+            Span::raw(format!("{} ", row.date)),
+        ];
+        if let Some(s) = &row.session
+            && r.width >= 70
+        {
+            spans.push(Span::styled(format!("{} ", escape_line(s)), t.dim()));
+        }
+        let what_style = if row.has_text { t.bold() } else { t.plain() };
+        spans.push(Span::styled(
+            escape_line(&row.what).into_owned(),
+            what_style,
+        ));
+        spans.push(Span::styled(
+            format!(" — {}", escape_line(&row.who)),
+            t.dim(),
+        ));
+        put(buf, r.x, y, r.width, spans);
+        if k == a.history_selected {
+            let style = if state.focus == Pane::History {
+                t.selected()
+            } else {
+                t.bold()
+            };
+            buf.set_style(Rect::new(r.x, y, r.width, 1), style);
+        }
+    }
+}
+
+fn status_line(buf: &mut Buffer, r: Rect, state: &State) {
+    let t = state.theme;
+    if state.search.editing {
+        put(
+            buf,
+            r.x,
+            r.y,
+            r.width,
+            vec![
+                Span::styled("/", t.key()),
+                Span::raw(escape_line(&state.search.input).into_owned()),
+                Span::styled("▏", t.key()),
+            ],
+        );
+        return;
+    }
+    let mut spans = Vec::new();
+    match &state.loading {
+        Loading::Opening => spans.push(Span::styled("Opening the table…", t.warning())),
+        Loading::Indexing(p) => spans.push(Span::styled(
+            if p.total > 0 {
+                format!(
+                    "Indexing history: {}/{} commits ({}%)",
+                    p.done,
+                    p.total,
+                    p.done * 100 / p.total
+                )
+            } else {
+                "Indexing history…".to_string()
+            },
+            t.warning(),
+        )),
+        Loading::Failed(why) => spans.push(Span::styled(escape_line(why).into_owned(), t.error())),
+        Loading::Done => {}
+    }
+    if let Some(flash) = &state.flash {
+        if !spans.is_empty() {
+            spans.push(Span::raw(" · "));
+        }
+        spans.push(Span::styled(flash.clone(), t.warning()));
+    } else if !state.search.query.is_empty() {
+        if !spans.is_empty() {
+            spans.push(Span::raw(" · "));
+        }
+        let here = state.article.as_ref().map_or(0, |a| a.hit_rows.len());
+        spans.push(Span::styled(
+            format!(
+                "/{} — {} matches in {} articles, {} rows here (n/N next/previous, Esc clears)",
+                escape_line(&state.search.query),
+                state.search.total,
+                state.search.counts.len(),
+                here
+            ),
+            t.plain(),
+        ));
+    }
+    put(buf, r.x, r.y, r.width, spans);
+}
+
+fn key_bar(buf: &mut Buffer, r: Rect, state: &State) {
+    let t = state.theme;
+    let scope = if state.help.is_some() {
+        Scope::Global
+    } else {
+        state.scope()
+    };
+    let mut spans = Vec::new();
+    let mut used = 0usize;
+    if state.help.is_some() {
+        spans.push(Span::styled("Esc", t.key()));
+        spans.push(Span::raw(" close help"));
+        put(buf, r.x, r.y, r.width, spans);
+        return;
+    }
+    let help = keys::help_binding();
+    let reserve = if scope == Scope::Search {
+        0
+    } else {
+        help.label.chars().count() + help.short.chars().count() + 1
+    };
+    let mut items: Vec<&keys::Binding> = Vec::new();
+    for b in keys::bar(scope) {
+        if std::ptr::eq(b, help) {
+            continue;
+        }
+        let w = b.label.chars().count() + b.short.chars().count() + 3;
+        if used + w + reserve > usize::from(r.width) {
+            break;
+        }
+        used += w;
+        items.push(b);
+    }
+    if scope != Scope::Search {
+        items.push(help);
+    }
+    for b in items {
+        spans.push(Span::styled(b.label, t.key()));
+        spans.push(Span::raw(format!(" {}  ", b.short)));
+    }
+    put(buf, r.x, r.y, r.width, spans);
+}
+
+fn help(buf: &mut Buffer, screen: Rect, scroll: usize, state: &State) {
+    let t = state.theme;
+    let w = if screen.width < 100 { screen.width } else { 76 };
+    let h = screen.height.saturating_sub(2).max(3).min(screen.height);
+    let area = Rect::new((screen.width - w) / 2, (screen.height - h) / 2, w, h);
+    Clear.render(area, buf);
+    let mut lines: Vec<Line<'static>> = Vec::new();
+    for scope in [
+        Scope::Global,
+        Scope::List,
+        Scope::Redline,
+        Scope::History,
+        Scope::Search,
+    ] {
+        lines.push(Line::from(Span::styled(
+            scope.title().to_string(),
+            t.heading(),
+        )));
+        for b in BINDINGS.iter().filter(|b| b.scope == scope) {
+            lines.push(Line::from(vec![
+                Span::styled(format!("  {:<8}", b.label), t.key()),
+                Span::raw(b.help.to_string()),
+            ]));
+        }
+    }
+    lines.push(Line::from(Span::styled(
+        "Mouse: wheel scrolls the pane under it; click selects, click again opens".to_string(),
+        t.dim(),
+    )));
+    let title = " Keys (Esc closes, j/k scroll) ";
+    fill(
+        buf,
+        Rect::new(area.x, area.y, area.width, 1),
+        t.pane_title(true),
+    );
+    buf.set_string(area.x, area.y, title, t.pane_title(true));
+    let body = Rect::new(
+        area.x + 1,
+        area.y + 1,
+        area.width.saturating_sub(2),
+        area.height.saturating_sub(1),
+    );
+    let scroll = scroll.min(lines.len().saturating_sub(usize::from(body.height)));
+    for (k, line) in lines
+        .iter()
+        .skip(scroll)
+        .take(usize::from(body.height))
+        .enumerate()
+    {
+        buf.set_line(body.x, body.y + k as u16, line, body.width);
+    }
+}

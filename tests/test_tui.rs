@@ -1,0 +1,501 @@
+//! The TUI without a terminal: `update` driven directly, and whole screens rendered into
+//! ratatui's `TestBackend` (snapshots include styles). Background work is done in line, so every
+//! test is deterministic.
+
+use bargain::compare::Comparison;
+use bargain::store::{History, Repo};
+use bargain::tui::jobs::{self, RedlineJob};
+use bargain::tui::keys::Action;
+use bargain::tui::redline_view::Layout;
+use bargain::tui::state::{Message, Opened, Pane, RedlineStatus, SyncState};
+use bargain::tui::{Effect, State, update, view};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use std::sync::Arc;
+use tempfile::TempDir;
+
+/// The demo table opened in a TUI state of a given size, effects performed in line.
+pub struct Harness {
+    _dir: TempDir,
+    pub repo: Repo,
+    pub state: State,
+    /// Redline requests not yet answered (to test latest-wins ordering).
+    pub held: Vec<Effect>,
+    pub hold: bool,
+}
+
+impl Harness {
+    pub fn demo(width: u16, height: u16) -> Harness {
+        Harness::demo_with(width, height, true)
+    }
+
+    pub fn demo_with(width: u16, height: u16, color: bool) -> Harness {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = bargain::demo::build(&dir.path().join("demo")).expect("demo builds");
+        let repo = Repo::open(&path).expect("demo opens");
+        let mut h = Harness {
+            _dir: dir,
+            repo,
+            state: State::new((width, height), color),
+            held: Vec::new(),
+            hold: false,
+        };
+        let head = h.repo.head().unwrap();
+        let snapshot = Arc::new(h.repo.snapshot_at(head.commit).unwrap());
+        h.send(Message::Opened(Box::new(Opened {
+            snapshot: snapshot.clone(),
+            branch: head.branch.clone(),
+            uncommitted: 0,
+            sync: SyncState::NoUpstream,
+        })));
+        let history = History::build(&h.repo).unwrap();
+        h.send(Message::Indexed(Arc::new(history)));
+        let corpus = jobs::corpus(&h.repo, &snapshot);
+        h.send(Message::Corpus(Arc::new(corpus)));
+        h
+    }
+
+    pub fn send(&mut self, message: Message) {
+        let effects = update(&mut self.state, message);
+        for effect in effects {
+            if self.hold {
+                self.held.push(effect);
+            } else {
+                self.perform(effect);
+            }
+        }
+    }
+
+    pub fn perform(&mut self, effect: Effect) {
+        if let Effect::ComputeRedline {
+            generation,
+            article,
+            comparison,
+        } = effect
+        {
+            let table = self.state.table.as_ref().unwrap();
+            let job = RedlineJob {
+                generation,
+                article,
+                comparison,
+                snapshot: table.snapshot.clone(),
+                history: table.history.clone().unwrap(),
+            };
+            let outcome = jobs::compute(&self.repo, &job);
+            self.send(Message::Redline(Box::new(
+                bargain::tui::state::RedlineResult {
+                    generation,
+                    outcome,
+                },
+            )));
+        }
+    }
+
+    pub fn key(&mut self, code: KeyCode) -> &mut Self {
+        self.send(Message::Key(KeyEvent::new(code, KeyModifiers::NONE)));
+        self
+    }
+
+    pub fn ctrl(&mut self, c: char) -> &mut Self {
+        self.send(Message::Key(KeyEvent::new(
+            KeyCode::Char(c),
+            KeyModifiers::CONTROL,
+        )));
+        self
+    }
+
+    /// Types each character as a key press.
+    pub fn keys(&mut self, text: &str) -> &mut Self {
+        for c in text.chars() {
+            self.key(KeyCode::Char(c));
+        }
+        self
+    }
+
+    pub fn act(&mut self, action: Action) -> &mut Self {
+        self.send(Message::Act(action));
+        self
+    }
+
+    fn terminal(&self) -> Terminal<TestBackend> {
+        let (w, h) = self.state.size;
+        let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
+        terminal.draw(|f| view(f, &self.state)).unwrap();
+        terminal
+    }
+
+    /// The screen as text, one line per row.
+    pub fn screen(&self) -> String {
+        let terminal = self.terminal();
+        let buffer = terminal.backend().buffer();
+        let mut out = String::new();
+        for y in 0..buffer.area.height {
+            let mut line = String::new();
+            for x in 0..buffer.area.width {
+                line.push_str(buffer[(x, y)].symbol());
+            }
+            out.push_str(line.trim_end());
+            out.push('\n');
+        }
+        out
+    }
+
+    /// The screen with its styles (ratatui's buffer debug form).
+    pub fn styled(&self) -> String {
+        format!("{:?}", self.terminal().backend().buffer())
+    }
+
+    pub fn selected_id(&self) -> String {
+        self.state
+            .selected_row()
+            .map(|r| r.id.clone())
+            .unwrap_or_default()
+    }
+}
+
+fn article_id(h: &Harness) -> String {
+    h.state
+        .article
+        .as_ref()
+        .map(|a| a.id.clone())
+        .unwrap_or_default()
+}
+
+// ---- update, without a terminal -------------------------------------------------------------
+
+#[test]
+fn arrows_and_vim_keys_move_through_the_article_list() {
+    let mut h = Harness::demo(80, 24);
+    assert_eq!(h.selected_id(), "12-ai-technology");
+    h.keys("jj");
+    assert_eq!(h.selected_id(), "14-ambient-documentation");
+    h.key(KeyCode::Up);
+    assert_eq!(h.selected_id(), "13-mental-health-triage");
+    h.keys("G");
+    assert_eq!(h.selected_id(), "42-dependent-death-benefit");
+    h.keys("g");
+    assert_eq!(h.selected_id(), "12-ai-technology");
+    h.ctrl('d');
+    assert!(h.state.selected >= 5, "half a page down");
+    h.ctrl('u');
+    assert_eq!(h.state.selected, 0);
+    h.key(KeyCode::Down);
+    assert_eq!(h.state.selected, 1);
+}
+
+#[test]
+fn number_keys_switch_topics_and_tabs_count_tas() {
+    let mut h = Harness::demo(80, 24);
+    assert_eq!(h.state.visible.len(), 13);
+    h.keys("1");
+    assert_eq!(h.state.topic, 1);
+    assert_eq!(h.state.visible.len(), 3, "the AI topic has three articles");
+    let screen = h.screen();
+    assert!(screen.contains("1 AI & technology 1/3"), "{screen}");
+    h.keys("9");
+    assert_eq!(h.state.topic, 1, "a topic that does not exist is ignored");
+    h.keys("0");
+    assert_eq!(h.state.visible.len(), 13);
+}
+
+#[test]
+fn enter_opens_an_article_tab_cycles_panes_and_esc_backs_out() {
+    let mut h = Harness::demo(80, 24);
+    h.keys("j").key(KeyCode::Enter);
+    assert_eq!(article_id(&h), "13-mental-health-triage");
+    assert_eq!(h.state.focus, Pane::Redline);
+    let a = h.state.article.as_ref().unwrap();
+    assert_eq!(a.status, RedlineStatus::Ready);
+    assert!(!a.rendered.lines.is_empty());
+    h.key(KeyCode::Tab);
+    assert_eq!(h.state.focus, Pane::History);
+    h.key(KeyCode::Tab);
+    assert_eq!(h.state.focus, Pane::List);
+    h.key(KeyCode::BackTab);
+    assert_eq!(h.state.focus, Pane::History);
+    h.key(KeyCode::Esc);
+    assert_eq!(h.state.focus, Pane::List);
+    assert!(h.screen().contains("Articles 13/13"));
+}
+
+#[test]
+fn comparisons_cycle_and_label_both_versions() {
+    let mut h = Harness::demo(80, 24);
+    h.key(KeyCode::Enter);
+    let a = h.state.article.as_ref().unwrap();
+    assert_eq!(h.state.comparison, Comparison::Sides);
+    assert_eq!(a.old.title, "Coalition of Health Care Unions pass 2");
+    assert_eq!(a.new[0].title, "Example Health pass 2");
+    assert_eq!(a.new[0].session.as_deref(), Some("August session"));
+    assert_eq!(
+        a.new[0].author.as_deref(),
+        Some("Employer AI & technology lead")
+    );
+    h.keys("c");
+    assert_eq!(h.state.comparison, Comparison::SinceLast("union".into()));
+    let a = h.state.article.as_ref().unwrap();
+    assert_eq!(a.old.title, "Coalition of Health Care Unions pass 1");
+    assert_eq!(a.new[0].title, "Coalition of Health Care Unions pass 2");
+    h.keys("cc");
+    assert_eq!(h.state.comparison, Comparison::VsCurrent("union".into()));
+    let a = h.state.article.as_ref().unwrap();
+    assert_eq!(a.old.title, "no current language (new article)");
+    assert!(a.doc.summary.deleted_words == 0 && a.doc.summary.inserted_words > 0);
+    h.keys("cc");
+    assert_eq!(h.state.comparison, Comparison::Ta);
+    assert!(matches!(
+        h.state.article.as_ref().unwrap().status,
+        RedlineStatus::Failed(_)
+    ));
+    assert!(h.screen().contains("no tentative agreement"));
+    h.keys("c");
+    assert_eq!(h.state.comparison, Comparison::ThreeWay);
+    assert_eq!(h.state.article.as_ref().unwrap().new.len(), 2);
+    h.keys("C");
+    assert_eq!(h.state.comparison, Comparison::Ta);
+}
+
+#[test]
+fn next_and_previous_change_scroll_to_each_change() {
+    let mut h = Harness::demo(80, 24);
+    h.key(KeyCode::Enter);
+    let rows = h
+        .state
+        .article
+        .as_ref()
+        .unwrap()
+        .rendered
+        .change_rows
+        .clone();
+    assert!(rows.len() > 2);
+    h.keys("]");
+    assert_eq!(h.state.article.as_ref().unwrap().change, Some(0));
+    h.keys("]]");
+    let a = h.state.article.as_ref().unwrap();
+    assert_eq!(a.change, Some(2));
+    assert_eq!(a.scroll, rows[2] - 1);
+    h.keys("[");
+    assert_eq!(h.state.article.as_ref().unwrap().change, Some(1));
+    assert!(h.screen().contains("at 2/"), "{}", h.screen());
+}
+
+#[test]
+fn search_counts_matches_highlights_and_n_moves_between_articles() {
+    let mut h = Harness::demo(80, 24);
+    h.keys("/clinician");
+    assert!(h.state.search.editing);
+    assert!(h.screen().contains("/clinician"));
+    h.key(KeyCode::Enter);
+    assert!(!h.state.search.editing);
+    assert!(h.state.search.total > 0);
+    let first = article_id(&h);
+    assert!(h.state.search.counts.contains_key(&first), "{first}");
+    let a = h.state.article.as_ref().unwrap();
+    assert!(!a.hit_rows.is_empty());
+    assert!(a.scroll + 1 >= a.hit_rows[0], "the first match is in view");
+    assert!(h.styled().contains("bg: Yellow"), "matches are highlighted");
+    let mut seen = vec![first.clone()];
+    for _ in 0..20 {
+        h.keys("n");
+        seen.push(article_id(&h));
+    }
+    seen.dedup();
+    assert!(seen.len() > 1, "n reaches other articles: {seen:?}");
+    h.key(KeyCode::Esc);
+    assert!(h.state.search.query.is_empty(), "Esc clears the search");
+}
+
+#[test]
+fn filters_by_status_and_whose_move_and_sorts() {
+    let mut h = Harness::demo(80, 24);
+    h.keys("s");
+    assert_eq!(h.state.status_filter, Some(bargain::model::Status::Open));
+    assert_eq!(h.state.visible.len(), 7);
+    h.keys("w");
+    let union: Vec<_> = h
+        .state
+        .visible
+        .iter()
+        .map(|&i| h.state.table.as_ref().unwrap().rows[i].whose_move.clone())
+        .collect();
+    assert!(
+        union.iter().all(|w| w.as_deref() == Some("union")),
+        "{union:?}"
+    );
+    h.key(KeyCode::Esc);
+    assert_eq!(h.state.visible.len(), 13, "Esc clears the filters");
+    h.act(Action::Sort);
+    let rows = &h.state.table.as_ref().unwrap().rows;
+    let dates: Vec<_> = h
+        .state
+        .visible
+        .iter()
+        .map(|&i| rows[i].last_movement)
+        .collect();
+    assert!(
+        dates.windows(2).all(|w| w[0] >= w[1]),
+        "latest movement first"
+    );
+}
+
+#[test]
+fn two_versions_picked_from_the_history_are_compared() {
+    let mut h = Harness::demo(80, 24);
+    h.key(KeyCode::Enter).key(KeyCode::Tab);
+    assert_eq!(h.state.focus, Pane::History);
+    // The cursor starts on the latest event: Example Health pass 2.
+    h.key(KeyCode::Enter);
+    match &h.state.comparison {
+        Comparison::Versions(_, _) => {}
+        other => panic!("expected picked versions, got {other:?}"),
+    }
+    let a = h.state.article.as_ref().unwrap();
+    assert_eq!(a.old.title, "Example Health pass 1");
+    assert_eq!(a.new[0].title, "Example Health pass 2");
+    // Mark the union's first pass as the old text, then compare with the latest.
+    h.key(KeyCode::Tab);
+    assert_eq!(h.state.focus, Pane::History);
+    h.keys("gj ");
+    h.keys("G").key(KeyCode::Enter);
+    let a = h.state.article.as_ref().unwrap();
+    assert_eq!(a.old.title, "Coalition of Health Care Unions pass 1");
+    assert_eq!(a.new[0].title, "Example Health pass 2");
+}
+
+#[test]
+fn superseded_redline_results_are_dropped() {
+    let mut h = Harness::demo(160, 48);
+    h.hold = true;
+    h.keys("jj");
+    assert_eq!(h.held.len(), 2, "each move asked for a redline");
+    let held = std::mem::take(&mut h.held);
+    h.hold = false;
+    // The older answer arrives last and must not replace the newer one.
+    h.perform(held[1].clone());
+    assert_eq!(article_id(&h), "14-ambient-documentation");
+    let ready = h.state.article.as_ref().unwrap().doc.clone();
+    h.perform(held[0].clone());
+    assert!(Arc::ptr_eq(&ready, &h.state.article.as_ref().unwrap().doc));
+}
+
+#[test]
+fn resize_rewraps_the_redline_for_the_new_width() {
+    let mut h = Harness::demo(160, 48);
+    let wide = h.state.article.as_ref().unwrap().rendered.lines.len();
+    h.send(Message::Resize(80, 24));
+    assert_eq!(h.state.focus, Pane::List);
+    h.key(KeyCode::Enter);
+    let narrow = h.state.article.as_ref().unwrap().rendered.lines.len();
+    assert!(narrow > wide, "{narrow} rows at 80 columns, {wide} at 160");
+    h.send(Message::Resize(100, 30));
+    let a = h.state.article.as_ref().unwrap();
+    assert_eq!(a.rendered_for.unwrap().0, 100);
+    assert!(h.screen().lines().count() == 30);
+}
+
+#[test]
+fn help_lists_every_binding_and_any_key_closes_it() {
+    let mut h = Harness::demo(80, 24);
+    h.keys("?");
+    let screen = h.screen();
+    assert!(screen.contains("Keys"), "{screen}");
+    assert!(screen.contains("Everywhere"));
+    h.key(KeyCode::Esc);
+    assert!(h.state.help.is_none());
+    assert!(!h.state.quit);
+    h.keys("q");
+    assert!(h.state.quit);
+}
+
+#[test]
+fn the_key_bar_shows_the_keys_of_the_focused_pane() {
+    let mut h = Harness::demo(80, 24);
+    let bar = |h: &Harness| h.screen().lines().last().unwrap_or_default().to_string();
+    assert!(bar(&h).contains("Enter open"), "{}", bar(&h));
+    h.key(KeyCode::Enter);
+    assert!(bar(&h).contains("] next change"), "{}", bar(&h));
+    h.key(KeyCode::Tab);
+    assert!(bar(&h).contains("Space mark old"), "{}", bar(&h));
+    assert!(bar(&h).ends_with("? help"));
+}
+
+#[test]
+fn side_by_side_puts_old_left_and_new_right() {
+    let mut h = Harness::demo(160, 48);
+    h.keys("v");
+    assert_eq!(h.state.layout, Layout::SideBySide);
+    let a = h.state.article.as_ref().unwrap();
+    assert!(a.rendered.row_text(0).contains(" │ "));
+}
+
+#[test]
+fn mouse_wheel_scrolls_and_click_selects() {
+    use crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
+    let mut h = Harness::demo(160, 48);
+    let mouse = |kind, column, row| {
+        Message::Mouse(MouseEvent {
+            kind,
+            column,
+            row,
+            modifiers: KeyModifiers::NONE,
+        })
+    };
+    h.send(mouse(MouseEventKind::ScrollDown, 100, 10));
+    assert_eq!(h.state.article.as_ref().unwrap().scroll, 3);
+    h.send(mouse(MouseEventKind::Down(MouseButton::Left), 5, 6));
+    assert_eq!(h.selected_id(), "14-ambient-documentation");
+    assert_eq!(article_id(&h), "14-ambient-documentation");
+    h.send(mouse(MouseEventKind::Down(MouseButton::Left), 14, 1));
+    assert_eq!(h.state.topic, 1, "a click on a tab selects its topic");
+}
+
+// ---- whole screens, with styles ---------------------------------------------------------------
+
+#[test]
+fn screen_80x24_article_list() {
+    let h = Harness::demo(80, 24);
+    insta::assert_snapshot!(h.styled());
+}
+
+#[test]
+fn screen_80x24_redline_of_the_ai_article() {
+    let mut h = Harness::demo(80, 24);
+    h.keys("1").key(KeyCode::Enter).keys("]");
+    insta::assert_snapshot!(h.styled());
+}
+
+#[test]
+fn screen_80x24_help() {
+    let mut h = Harness::demo(80, 24);
+    h.keys("?");
+    insta::assert_snapshot!(h.styled());
+}
+
+#[test]
+fn screen_80x24_no_color_keeps_strike_and_underline_and_markers() {
+    let mut h = Harness::demo_with(80, 24, false);
+    h.key(KeyCode::Enter).keys("]");
+    let styled = h.styled();
+    assert!(!styled.contains("fg: Red") && !styled.contains("fg: Green"));
+    assert!(styled.contains("CROSSED_OUT") && styled.contains("UNDERLINED"));
+    assert!(h.screen().contains("[-") && h.screen().contains("{+"));
+    insta::assert_snapshot!(styled);
+}
+
+#[test]
+fn screen_160x48_three_panes_side_by_side_with_search() {
+    let mut h = Harness::demo(160, 48);
+    h.keys("2").keys("v/staff").key(KeyCode::Enter);
+    insta::assert_snapshot!(h.styled());
+}
+
+#[test]
+fn screen_160x48_history_focus_after_picking_versions() {
+    let mut h = Harness::demo(160, 48);
+    h.key(KeyCode::Tab)
+        .key(KeyCode::Tab)
+        .keys("k")
+        .key(KeyCode::Enter);
+    insta::assert_snapshot!(h.styled());
+}
