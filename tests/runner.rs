@@ -4,3 +4,4 @@ mod common;
 
 mod test_table;
 mod test_tui;
+mod test_tui_pty;

@@ -30,7 +30,11 @@ pub fn setup() -> io::Result<(Term, Guard)> {
     execute!(io::stdout(), EnterAlternateScreen, EnableMouseCapture)?;
     let mut terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
     terminal.hide_cursor()?;
-    terminal.clear()?;
+    // Not `terminal.clear()`: it asks the terminal where the cursor is, and waits for the answer.
+    execute!(
+        io::stdout(),
+        crossterm::terminal::Clear(crossterm::terminal::ClearType::All)
+    )?;
     Ok((terminal, guard))
 }
 

@@ -1,0 +1,176 @@
+//! The real binary on the demo table in a pseudo-terminal, read back through a terminal emulator
+//! (`vt100`). Every step waits until the screen shows what is expected and has stopped changing —
+//! never for a fixed time.
+
+use portable_pty::{CommandBuilder, PtySize, native_pty_system};
+use std::io::{Read, Write};
+use std::num::NonZeroU16;
+use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
+use std::time::{Duration, Instant};
+
+/// How long a step may take before the test fails (debug builds on a busy machine are slow).
+const PATIENCE: Duration = Duration::from_secs(60);
+/// A screen that has not changed for this long is taken as drawn.
+const SETTLED: Duration = Duration::from_millis(300);
+
+struct Session {
+    parser: vt100::Parser,
+    output: Receiver<Vec<u8>>,
+    keys: Box<dyn Write + Send>,
+    master: Box<dyn portable_pty::MasterPty + Send>,
+    child: Box<dyn portable_pty::Child + Send + Sync>,
+    _dir: tempfile::TempDir,
+}
+
+fn size(rows: u16, cols: u16) -> PtySize {
+    PtySize {
+        rows,
+        cols,
+        pixel_width: 0,
+        pixel_height: 0,
+    }
+}
+
+fn nz(n: u16) -> NonZeroU16 {
+    NonZeroU16::new(n).expect("non-zero size")
+}
+
+impl Session {
+    fn demo(rows: u16, cols: u16) -> Session {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let pair = native_pty_system()
+            .openpty(size(rows, cols))
+            .expect("a pseudo-terminal");
+        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_bargain"));
+        cmd.args(["demo", "table"]);
+        cmd.cwd(dir.path());
+        cmd.env("TERM", "xterm-256color");
+        cmd.env_remove("NO_COLOR");
+        let child = pair.slave.spawn_command(cmd).expect("bargain starts");
+        drop(pair.slave);
+        let mut reader = pair.master.try_clone_reader().expect("reader");
+        let keys = pair.master.take_writer().expect("writer");
+        let (tx, output) = channel();
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 8192];
+            while let Ok(n) = reader.read(&mut buf) {
+                if n == 0 || tx.send(buf[..n].to_vec()).is_err() {
+                    break;
+                }
+            }
+        });
+        Session {
+            parser: vt100::Parser::new(nz(rows), nz(cols), 0),
+            output,
+            keys,
+            master: pair.master,
+            child,
+            _dir: dir,
+        }
+    }
+
+    fn screen(&self) -> String {
+        self.parser.screen().contents()
+    }
+
+    /// Waits until the screen contains every one of `texts` and has settled; returns it.
+    fn wait_for(&mut self, texts: &[&str]) -> String {
+        let start = Instant::now();
+        let mut last = self.screen();
+        let mut changed = Instant::now();
+        loop {
+            match self.output.recv_timeout(Duration::from_millis(50)) {
+                Ok(bytes) => self.parser.process(&bytes),
+                Err(RecvTimeoutError::Timeout) => {}
+                Err(RecvTimeoutError::Disconnected) => {}
+            }
+            let screen = self.screen();
+            if screen != last {
+                last = screen;
+                changed = Instant::now();
+            } else if texts.iter().all(|t| last.contains(t)) && changed.elapsed() >= SETTLED {
+                return last;
+            }
+            assert!(
+                start.elapsed() < PATIENCE,
+                "waited {PATIENCE:?} for {texts:?}; the screen shows:\n{last}"
+            );
+        }
+    }
+
+    fn press(&mut self, keys: &str) {
+        self.keys.write_all(keys.as_bytes()).expect("keys sent");
+        self.keys.flush().expect("keys flushed");
+    }
+
+    fn resize(&mut self, rows: u16, cols: u16) {
+        self.master.resize(size(rows, cols)).expect("resize");
+        self.parser.set_size(nz(rows), nz(cols));
+    }
+}
+
+#[test]
+fn the_demo_in_a_real_terminal_from_open_to_quit() {
+    let mut s = Session::demo(24, 80);
+    let screen = s.wait_for(&["Articles 13/13", "Enter open", "2025-08-06"]);
+    assert!(!screen.contains("Indexing"), "{screen}");
+    assert!(s.parser.screen().alternate_screen());
+
+    s.press("1");
+    let screen = s.wait_for(&["1 AI & technology 1/3", "Articles 3/13"]);
+    assert!(!screen.contains("Joint Staffing"), "{screen}");
+
+    s.press("\r");
+    s.wait_for(&[
+        "12 Artificial Intelligence and Technology · both sides' latest",
+        "old  Coalition of Health Care Unions pass 2",
+        "new  Example Health pass 2",
+        "] next change",
+    ]);
+
+    s.press("c");
+    s.wait_for(&[
+        "since last: Coalition of",
+        "old  Coalition of Health Care Unions pass 1",
+    ]);
+
+    s.press("/clinical judgment\r");
+    s.wait_for(&["/clinical judgment — ", "matches in"]);
+
+    s.press("?");
+    s.wait_for(&["Keys (Esc closes", "Everywhere", "next comparison"]);
+    s.press("\x1b");
+    let screen = s.wait_for(&["since last: Coalition of"]);
+    assert!(!screen.contains("Keys (Esc closes"), "{screen}");
+
+    s.resize(48, 160);
+    s.wait_for(&[
+        "Articles 3/13",
+        "History · ",
+        "Economics 1/3",
+        "since last: Coalition of",
+    ]);
+
+    s.resize(24, 80);
+    s.wait_for(&["since last: Coalition of", "? help"]);
+
+    s.press("q");
+    let start = Instant::now();
+    let status = loop {
+        if let Some(status) = s.child.try_wait().expect("child status") {
+            break status;
+        }
+        while let Ok(bytes) = s.output.recv_timeout(Duration::from_millis(50)) {
+            s.parser.process(&bytes);
+        }
+        assert!(start.elapsed() < PATIENCE, "bargain did not quit");
+    };
+    assert!(status.success(), "{status:?}");
+    while let Ok(bytes) = s.output.try_recv() {
+        s.parser.process(&bytes);
+    }
+    assert!(
+        !s.parser.screen().alternate_screen(),
+        "the terminal is given back"
+    );
+}
