@@ -9,3 +9,4 @@ pub mod model;
 pub mod store;
 pub mod tracker;
 pub mod untrusted;
+pub mod generate;

@@ -80,6 +80,8 @@ impl From<StoreError> for Failure {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    bargain::store::verify_object_hashes(false);
+    bargain::store::limit_pack_mapping(16);
     let result = match cli.command {
         None => status(cli.repo.as_deref(), None, Format::Table),
         Some(Command::Status { topic, format }) => {
