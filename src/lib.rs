@@ -11,3 +11,4 @@ pub mod store;
 pub mod tracker;
 pub mod tui;
 pub mod untrusted;
+pub mod generate;

@@ -80,6 +80,8 @@ impl From<StoreError> for Failure {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    bargain::store::verify_object_hashes(false);
+    bargain::store::limit_pack_mapping(16);
     let result = match cli.command {
         None => tui(cli.repo.as_deref()),
         Some(Command::Status { topic, format }) => {

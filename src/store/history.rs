@@ -382,7 +382,14 @@ fn changed_folders(
 
 /// Git sorts a folder as if its name ended in `/`.
 fn folder_order(a: &[u8], b: &[u8]) -> Ordering {
-    a.iter().chain(b"/").cmp(b.iter().chain(b"/"))
+    let common = a.len().min(b.len());
+    match a[..common].cmp(&b[..common]) {
+        Ordering::Equal => {
+            let next = |s: &[u8]| s.get(common).copied().unwrap_or(b'/');
+            next(a).cmp(&next(b))
+        }
+        unequal => unequal,
+    }
 }
 
 fn folder_in(tree: Option<&Tree<'_>>, name: &str) -> Option<Oid> {

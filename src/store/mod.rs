@@ -20,6 +20,29 @@ pub const PROPOSALS: &str = "proposals";
 /// The table's configuration file, at the root of the repository.
 pub const TABLE_FILE: &str = "bargaining.yaml";
 
+/// Whether libgit2 re-hashes every object it reads (on by default in libgit2). Git itself does not:
+/// packs carry their own checksums. Re-hashing costs about half of an index build, so the
+/// program turns it off; benchmarks measure both. Process-wide.
+pub fn verify_object_hashes(on: bool) {
+    git2::opts::strict_hash_verification(on);
+}
+
+/// Keeps libgit2's memory within bounds on large histories: at most `megabytes` of pack files
+/// mapped at once (libgit2's default is 8 GiB on 64-bit), so peak memory does not grow with the
+/// size of the history. Process-wide.
+pub fn limit_pack_mapping(megabytes: usize) {
+    // SAFETY: sets a global option before or between git operations; libgit2 documents these as
+    // safe to call at any time (they take effect for later mappings).
+    unsafe {
+        let _ = git2::opts::set_mwindow_size((megabytes << 20) / 8);
+        let _ = git2::opts::set_mwindow_mapped_limit(megabytes << 20);
+        let _ = git2::opts::set_cache_max_size((megabytes << 20) as libc_ssize);
+    }
+}
+
+#[allow(non_camel_case_types)]
+type libc_ssize = isize;
+
 /// Something wrong with one file of the table. The table still loads around it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Problem {

@@ -1,0 +1,79 @@
+//! Indexing a large table's history, beside the same work done by the git command line in the
+//! same run: `git log --name-only --format=%H -- proposals/` on the same repository.
+//!
+//! The table is generated once (1,000 articles, 20,000 commits by default) and kept under
+//! `target/bench-tables/`; `BARGAIN_BENCH_COMMITS` and `BARGAIN_BENCH_ARTICLES` change its size.
+//! Run: `cargo bench --bench history`.
+
+use bargain::generate::{Spec, write_repository};
+use bargain::store::{History, Repo};
+use criterion::{Criterion, criterion_group, criterion_main};
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+fn table() -> PathBuf {
+    let number = |key: &str, default: usize| {
+        std::env::var(key)
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(default)
+    };
+    let spec = Spec {
+        articles: number("BARGAIN_BENCH_ARTICLES", Spec::default().articles),
+        commits: number("BARGAIN_BENCH_COMMITS", Spec::default().commits),
+        seed: Spec::default().seed,
+    };
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("target/bench-tables")
+        .join(format!("{}-articles-{}-commits", spec.articles, spec.commits));
+    if !dir.join(".git").exists() {
+        let _ = std::fs::remove_dir_all(&dir);
+        eprintln!("generating {} (once)…", dir.display());
+        write_repository(&dir, &spec).expect("generate the table");
+    }
+    dir
+}
+
+fn index_beside_git(c: &mut Criterion) {
+    let dir = table();
+    let mut group = c.benchmark_group("history-index");
+    group.sample_size(10).measurement_time(Duration::from_secs(30));
+    group.bench_function("git log --name-only -- proposals/", |b| {
+        b.iter(|| {
+            let status = Command::new("git")
+                .args(["log", "--name-only", "--format=%H", "--", "proposals/"])
+                .current_dir(&dir)
+                .stdout(Stdio::null())
+                .status()
+                .expect("git runs");
+            assert!(status.success());
+        })
+    });
+    bargain::store::limit_pack_mapping(16);
+    for verify in [false, true] {
+        let name = if verify {
+            "History::build (objects re-hashed)"
+        } else {
+            "History::build"
+        };
+        group.bench_function(name, |b| {
+            bargain::store::verify_object_hashes(verify);
+            b.iter(|| {
+                let repo = Repo::open(&dir).expect("open");
+                History::build(&repo).expect("index")
+            })
+        });
+    }
+    bargain::store::verify_object_hashes(false);
+    group.bench_function("snapshot at HEAD", |b| {
+        b.iter(|| {
+            let repo = Repo::open(&dir).expect("open");
+            repo.snapshot().expect("snapshot")
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, index_beside_git);
+criterion_main!(benches);
