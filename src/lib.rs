@@ -6,9 +6,9 @@
 pub mod compare;
 pub mod demo;
 pub mod export;
+pub mod generate;
 pub mod model;
 pub mod store;
 pub mod tracker;
 pub mod tui;
 pub mod untrusted;
-pub mod generate;
