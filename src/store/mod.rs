@@ -37,6 +37,10 @@ pub fn limit_pack_mapping(megabytes: usize) {
         let _ = git2::opts::set_mwindow_size((megabytes << 20) / 8);
         let _ = git2::opts::set_mwindow_mapped_limit(megabytes << 20);
         let _ = git2::opts::set_cache_max_size((megabytes << 20) as libc_ssize);
+        // libgit2 counts a cached tree by its raw size, not its parsed entries, so its cache
+        // can hold several times its limit; the history walk keeps the few trees it reuses.
+        let _ = git2::opts::set_cache_object_limit(git2::ObjectType::Tree, 0);
+        let _ = git2::opts::set_cache_object_limit(git2::ObjectType::Commit, 0);
     }
 }
 
