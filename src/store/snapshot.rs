@@ -77,7 +77,24 @@ impl Snapshot {
 /// Reads the table in `tree`; `None` when there is no `bargaining.yaml` at all.
 pub(super) fn read(repo: &Repo, tree: &Tree<'_>) -> Option<Result<Snapshot, StoreError>> {
     let entry = tree.get_name(TABLE_FILE)?;
+    if is_link(&entry) {
+        // Its blob is the link's target path, not a table: never followed, never parsed.
+        return Some(Err(StoreError::BadTable(Problem::new(
+            TABLE_FILE,
+            "is a symbolic link; the table must be a real file inside the repository",
+        ))));
+    }
+    if entry.kind() != Some(ObjectType::Blob) {
+        return Some(Err(StoreError::BadTable(Problem::new(
+            TABLE_FILE,
+            "is a folder; expected the table's YAML file",
+        ))));
+    }
     Some(read_table(repo, tree, entry.id()))
+}
+
+fn is_link(entry: &git2::TreeEntry<'_>) -> bool {
+    entry.filemode() == i32::from(git2::FileMode::Link)
 }
 
 fn read_table(repo: &Repo, tree: &Tree<'_>, table_blob: Oid) -> Result<Snapshot, StoreError> {
@@ -93,6 +110,12 @@ fn read_table(repo: &Repo, tree: &Tree<'_>, table_blob: Oid) -> Result<Snapshot,
     let mut articles = Vec::new();
     match tree.get_name(PROPOSALS) {
         None => {}
+        Some(e) if is_link(&e) => {
+            problems.push(Problem::new(
+                PROPOSALS,
+                "is a symbolic link; it is not followed (proposals/ must be a real folder inside the repository)",
+            ));
+        }
         Some(e) if e.kind() != Some(ObjectType::Tree) => {
             problems.push(Problem::new(PROPOSALS, "is not a folder"));
         }
@@ -104,7 +127,7 @@ fn read_table(repo: &Repo, tree: &Tree<'_>, table_blob: Oid) -> Result<Snapshot,
                     continue;
                 }
                 let path = format!("{PROPOSALS}/{name}");
-                if entry.filemode() == i32::from(git2::FileMode::Link) {
+                if is_link(&entry) {
                     problems.push(Problem::new(
                         path,
                         "is a symbolic link; an article must be a real folder inside the repository",
@@ -149,7 +172,7 @@ fn read_article(repo: &Repo, table: &Table, id: String, folder: &Tree<'_>) -> Ar
     for file in folder.iter() {
         let name = String::from_utf8_lossy(file.name_bytes()).into_owned();
         let path = entry.path(&name);
-        if file.filemode() == i32::from(git2::FileMode::Link) {
+        if is_link(&file) {
             entry.problems.push(Problem::new(
                 path,
                 "is a symbolic link; it is not read (files must live inside the repository)",
