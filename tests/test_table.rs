@@ -41,6 +41,20 @@ fn passes_are_numbered_per_side_and_whose_move_follows_the_last_pass() {
 // and one broken article never stops the others from loading.
 // ---------------------------------------------------------------------------------------------
 
+/// The cells of article `number`'s row in `status`'s text table (columns are 2+ spaces apart).
+fn row_cells(stdout: &str, number: u32) -> Vec<String> {
+    let prefix = format!("{number} ");
+    let row = stdout
+        .lines()
+        .find(|l| l.starts_with(&prefix))
+        .unwrap_or_else(|| panic!("no row {number} in:\n{stdout}"));
+    row.split("  ")
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+        .map(String::from)
+        .collect()
+}
+
 /// A table with one clean article (21, staffing) that must keep loading whatever else is broken.
 fn table_with_a_good_article() -> Fixture {
     let f = Fixture::new();
@@ -385,8 +399,7 @@ fn text_that_is_not_utf8_is_named_with_file_and_line_and_status_still_works() {
     let run = f.run(&["status"]);
     run.assert_exit(0);
     assert!(run.stdout.contains("Joint Staffing"), "{}", run.stdout);
-    let row = run.stdout.lines().find(|l| l.starts_with("12 ")).unwrap();
-    assert!(row.contains("open"), "{row}");
+    assert_eq!(row_cells(&run.stdout, 12)[3], "open");
 }
 
 #[test]
@@ -535,4 +548,491 @@ fn symlinked_proposals_folder_is_flagged_and_the_table_still_shows() {
         "{}",
         run.stderr
     );
+}
+
+/// A table whose every name carries terminal control sequences: ESC [ 2J (clear screen), OSC 52
+/// (write the clipboard), C1 CSI (U+009B), DEL, and a bidi override.
+const HOSTILE_TABLE: &str = r#"format: 1
+name: "Evil\e[2J Table\e]52;c;cm0gLXJmIH4=\a"
+sides:
+  - id: union
+    name: "Union\e]52;c;cm0gLXJmIH4=\a"
+  - id: "em\e[2Jployer"
+    name: "Employer\x9b31m"
+topics:
+  - id: ai
+    title: "AI\e[31m red\x9b2J\x7f\u202e"
+people:
+  - { name: "Chief\e[2J", email: chief@union.example, side: union, roles: [chief-negotiator] }
+sessions:
+  - { name: "June\e[2J", start: 2025-06-03, end: 2025-06-05 }
+"#;
+
+fn assert_no_control_sequences(run: &Run, format: &str) {
+    let raw = &run.raw;
+    let bad = [
+        ("ESC", &b"\x1b"[..]),
+        ("BEL", &b"\x07"[..]),
+        ("DEL", &b"\x7f"[..]),
+        ("C1 CSI", "\u{9b}".as_bytes()),
+        ("RLO", "\u{202e}".as_bytes()),
+    ];
+    for (name, bytes) in bad {
+        assert!(
+            !raw.windows(bytes.len()).any(|w| w == bytes),
+            "raw {name} printed by status --format {format}:\n{}{}",
+            run.stdout,
+            run.stderr
+        );
+    }
+}
+
+#[test]
+fn terminal_escape_sequences_are_never_printed_raw_in_any_format() {
+    let f = Fixture::with_table(HOSTILE_TABLE);
+    let evil_folder = "12-\u{1b}[2Jai\u{9b}1m";
+    f.commit_as(
+        "chief@union.example",
+        &[
+            (
+                &format!("proposals/{evil_folder}/article.yaml"),
+                Some(
+                    "number: 12\ntitle: \"Title\\e]52;c;cm0gLXJmIH4=\\a\\e[2J\\x9b\"\ntopic: ai\nstatus: open\nnote: \"\\e[2J\"\n",
+                ),
+            ),
+            (
+                &format!("proposals/{evil_folder}/em\u{1b}[2Jployer.md"),
+                Some("Their text.\n"),
+            ),
+            (
+                "proposals/13-plain/article.yaml",
+                Some("number: 13\ntitle: Plain\ntopic: \"a\\e[2Ji\"\nstatus: open\n"),
+            ),
+            (
+                "proposals/13-plain/\u{1b}]52;c;eA==\u{7}.md",
+                Some("A file named with OSC 52.\n"),
+            ),
+        ],
+        "Names with control sequences",
+    );
+    // Uncommitted work-tree files with hostile names show up in a note.
+    f.write("proposals/13-plain/\u{1b}[2Jnote.md", "draft\n");
+    for format in ["table", "md", "csv", "json"] {
+        let run = f.run(&["status", "--format", format]);
+        run.assert_exit(1);
+        assert_no_control_sequences(&run, format);
+        assert!(run.stdout.contains("Title"), "{format}: {}", run.stdout);
+        assert!(
+            run.stderr.contains("note: not yet recorded"),
+            "{format}: {}",
+            run.stderr
+        );
+        match format {
+            "json" => {
+                let value: serde_json::Value =
+                    serde_json::from_str(&run.stdout).expect("status --format json is JSON");
+                // JSON escaping keeps the text exact for a program to read.
+                assert_eq!(
+                    value["table"],
+                    "Evil\u{1b}[2J Table\u{1b}]52;c;cm0gLXJmIH4=\u{7}"
+                );
+                assert_eq!(
+                    value["articles"][0]["title"],
+                    "Title\u{1b}]52;c;cm0gLXJmIH4=\u{7}\u{1b}[2J\u{9b}"
+                );
+                assert_eq!(value["articles"][0]["id"], evil_folder);
+            }
+            // CSV has no table name; the title shows the sequences visibly.
+            "csv" => assert!(
+                run.stdout
+                    .contains("Title^[]52;c;cm0gLXJmIH4=^G^[[2J<U+009B>"),
+                "{format}: shown visibly: {}",
+                run.stdout
+            ),
+            _ => assert!(
+                run.stdout.contains("Evil^[[2J Table^[]52;c;cm0gLXJmIH4=^G"),
+                "{format}: shown visibly: {}",
+                run.stdout
+            ),
+        }
+    }
+    // Problems (stderr) name the hostile files visibly.
+    let run = f.run(&["status"]);
+    assert!(
+        run.stderr.contains("proposals/12-^[[2Jai<U+009B>1m/"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn a_10_mb_article_loads_and_does_not_slow_the_others() {
+    use std::time::{Duration, Instant};
+    let f = Fixture::new();
+    for n in 0..12u32 {
+        let id = format!("{}-article", 20 + n);
+        f.article(
+            &id,
+            20 + n,
+            &format!("Article {n}"),
+            "staffing",
+            Some("Old.\n"),
+        );
+        f.pass(
+            &id,
+            "union",
+            &format!("Union {n}.\n"),
+            "staffing-lead@union.example",
+        );
+        f.pass(
+            &id,
+            "employer",
+            &format!("Employer {n}.\n"),
+            "staffing-lead@employer.example",
+        );
+    }
+    // Fastest of several runs: two cores are shared, the minimum is the honest figure.
+    let load = || {
+        (0..7)
+            .map(|_| {
+                let start = Instant::now();
+                let repo = f.repo();
+                let snapshot = repo.snapshot().unwrap();
+                let history = History::build(&repo).unwrap();
+                assert!(bargain::tracker::rows(&snapshot, &history, None).len() >= 12);
+                start.elapsed()
+            })
+            .min()
+            .unwrap()
+    };
+    let without = load();
+
+    let paragraph =
+        "The employer shall staff every unit according to the joint plan. ".repeat(16) + "\n\n";
+    let big = paragraph.repeat(10 * 1024 * 1024 / paragraph.len() + 1);
+    assert!(big.len() >= 10 * 1024 * 1024);
+    f.article("12-big", 12, "Big", "ai", Some(&big));
+    f.pass("12-big", "union", &big, "ai-lead@union.example");
+    let mut edited = big.clone();
+    edited.push_str("One more sentence.\n");
+    f.pass("12-big", "employer", &edited, "ai-lead@employer.example");
+    let with = load();
+
+    let repo = f.repo();
+    let snapshot = repo.snapshot().unwrap();
+    let entry = snapshot.find("12-big").unwrap();
+    let start = Instant::now();
+    let text = repo
+        .text(entry.passes["employer"], &entry.path("employer.md"))
+        .unwrap();
+    let read_big = start.elapsed();
+    assert_eq!(text, edited);
+    let history = History::build(&repo).unwrap();
+    let progress = history.progress("12-big", &snapshot.table.sides);
+    assert_eq!(
+        (progress.passes["union"], progress.passes["employer"]),
+        (1, 1)
+    );
+    let start = Instant::now();
+    let run = f.run(&["status"]);
+    let status_big = start.elapsed();
+    run.assert_exit(0);
+    assert!(run.stdout.contains("Big"));
+
+    eprintln!(
+        "10 MB article: snapshot + history of 13 articles {with:?} (12 without it: {without:?}); \
+         reading the 10 MB text {read_big:?}; bargain status {status_big:?}"
+    );
+    assert!(
+        with <= without * 5 + Duration::from_millis(20),
+        "the 10 MB article slowed loading from {without:?} to {with:?}"
+    );
+    assert!(with < Duration::from_secs(2), "loading took {with:?}");
+}
+
+#[test]
+fn detached_head_is_shown_with_a_note() {
+    let f = table_with_a_good_article();
+    let first = f.head();
+    f.pass(
+        "21-staffing",
+        "employer",
+        "Counter.\n",
+        "staffing-lead@employer.example",
+    );
+    f.git(&["checkout", "-q", "--detach", &first.to_string()]);
+    let repo = f.repo();
+    let head = repo.head().unwrap();
+    assert_eq!((head.branch.as_deref(), head.commit), (None, first));
+    let notes = repo.notes(&head);
+    assert!(notes.iter().any(|n| n.contains("detached")), "{notes:?}");
+
+    let run = f.run(&["status"]);
+    run.assert_exit(0);
+    assert!(run.stdout.contains("Joint Staffing"));
+    let row = row_cells(&run.stdout, 21);
+    assert_eq!(
+        row[3..6],
+        ["open", "1", "0"],
+        "the detached commit's passes"
+    );
+    let notes = run.lines("note: ");
+    assert!(
+        notes.iter().any(|n| n.starts_with("HEAD is detached at ")),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn shallow_clone_is_shown_with_a_note() {
+    let f = table_with_a_good_article();
+    f.pass(
+        "21-staffing",
+        "employer",
+        "Counter.\n",
+        "staffing-lead@employer.example",
+    );
+    f.pass(
+        "21-staffing",
+        "union",
+        "Again.\n",
+        "staffing-lead@union.example",
+    );
+    let clone = f.clone_shallow();
+    let repo = clone.repo();
+    let head = repo.head().unwrap();
+    assert!(head.shallow);
+    assert_eq!(head.branch.as_deref(), Some("main"));
+    assert!(
+        repo.notes(&head)
+            .iter()
+            .any(|n| n.contains("shallow clone"))
+    );
+    let history = History::build(&repo).unwrap();
+    assert!(history.shallow);
+    assert_eq!(
+        history.commits.len(),
+        1,
+        "one commit is all a depth-1 clone has"
+    );
+
+    let run = clone.run(&["status"]);
+    run.assert_exit(0);
+    assert!(run.stdout.contains("Joint Staffing"), "{}", run.stdout);
+    assert!(
+        run.lines("note: ")
+            .iter()
+            .any(|n| n.contains("shallow clone")),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn uncommitted_edit_is_noted_and_never_counted_as_a_pass() {
+    let f = table_with_a_good_article();
+    let before = f.run(&["status"]);
+    before.assert_exit(0);
+    assert!(before.lines("note: ").is_empty(), "{}", before.stderr);
+    f.write(
+        "proposals/21-staffing/union.md",
+        "An edit nobody committed.\n",
+    );
+    f.write(
+        "proposals/21-staffing/employer.md",
+        "A new file, not added.\n",
+    );
+    let run = f.run(&["status"]);
+    run.assert_exit(0);
+    assert_eq!(
+        run.stdout, before.stdout,
+        "the tracker is HEAD's, not the work tree's"
+    );
+    let notes = run.lines("note: ");
+    assert_eq!(notes.len(), 1, "{notes:?}");
+    assert!(notes[0].contains("not yet recorded"), "{}", notes[0]);
+    assert!(
+        notes[0].contains("proposals/21-staffing/union.md"),
+        "{}",
+        notes[0]
+    );
+    assert!(
+        notes[0].contains("proposals/21-staffing/employer.md"),
+        "{}",
+        notes[0]
+    );
+    // Staged is still not recorded.
+    f.git(&["add", "-A"]);
+    let staged = f.run(&["status"]);
+    assert_eq!(staged.stdout, before.stdout);
+    assert!(staged.lines("note: ")[0].contains("union.md"));
+    let repo = f.repo();
+    let progress = History::build(&repo)
+        .unwrap()
+        .progress("21-staffing", &repo.snapshot().unwrap().table.sides);
+    assert_eq!(progress.total_passes(), 1);
+}
+
+/// Union and employer passes of article 12 (from History), as the tracker counts them.
+fn passes_of(f: &Fixture, article: &str) -> (u32, u32) {
+    let repo = f.repo();
+    let snapshot = repo.snapshot().unwrap();
+    let progress = History::build(&repo)
+        .unwrap()
+        .progress(article, &snapshot.table.sides);
+    (progress.passes["union"], progress.passes["employer"])
+}
+
+#[test]
+fn commits_made_by_hand_are_understood_from_the_paths_they_touch() {
+    let f = Fixture::new();
+    f.write(
+        "proposals/12-ai/article.yaml",
+        "number: 12\ntitle: AI\ntopic: ai\nstatus: open\n",
+    );
+    f.write("proposals/12-ai/union.md", "Union one.\n");
+    f.commit_by_hand("union opens on AI");
+    f.write("proposals/12-ai/employer.md", "Employer one.\n");
+    f.write(
+        "proposals/21-staffing/article.yaml",
+        "number: 21\ntitle: Staffing\ntopic: staffing\nstatus: open\n",
+    );
+    f.write("proposals/21-staffing/union.md", "Union staffing.\n");
+    f.commit_by_hand("employer counters on AI; union opens staffing, one commit");
+    f.write("proposals/12-ai/union.md", "Union two.\n");
+    f.commit_by_hand("union again");
+    assert_eq!(passes_of(&f, "12-ai"), (2, 1));
+    assert_eq!(passes_of(&f, "21-staffing"), (1, 0));
+    let history = History::build(&f.repo()).unwrap();
+    assert!(history.commits.iter().all(|c| !c.is_recorded()));
+    let run = f.run(&["status"]);
+    run.assert_exit(0);
+    let row = row_cells(&run.stdout, 12);
+    assert_eq!(row[3..7], ["open", "2", "1", "employer"]);
+}
+
+/// Article 12 with one union pass, committed by the tool, and a branch `side` from there.
+fn article_with_a_branch() -> Fixture {
+    let f = Fixture::new();
+    f.article("12-ai", 12, "AI", "ai", None);
+    f.pass("12-ai", "union", "Union one.\n", "ai-lead@union.example");
+    f.git(&["branch", "side"]);
+    f
+}
+
+#[test]
+fn merge_of_two_branches_each_adding_a_pass_loses_none_and_counts_none_twice() {
+    let f = article_with_a_branch();
+    f.git(&["switch", "-q", "side"]);
+    f.write("proposals/12-ai/union.md", "Union two, on a branch.\n");
+    f.commit_by_hand("union's second pass, on a branch");
+    f.git(&["switch", "-q", "main"]);
+    f.write("proposals/12-ai/employer.md", "Employer one.\n");
+    f.commit_by_hand("employer's first pass, on main");
+    f.git(&["merge", "-q", "--no-ff", "side", "-m", "Merge the branch"]);
+    assert_eq!(passes_of(&f, "12-ai"), (2, 1));
+    let history = History::build(&f.repo()).unwrap();
+    let numbers: Vec<u32> = history
+        .passes("12-ai", "union")
+        .map(|e| match e.kind {
+            bargain::store::history::FileKind::Pass { number, .. } => number,
+            _ => 0,
+        })
+        .collect();
+    assert_eq!(numbers, [1, 2]);
+    f.run(&["status"]).assert_exit(0);
+}
+
+#[test]
+fn merge_conflict_resolved_with_new_text_is_a_new_pass_of_that_side() {
+    let f = article_with_a_branch();
+    f.git(&["switch", "-q", "side"]);
+    f.write(
+        "proposals/12-ai/union.md",
+        "Union two, as the AI lead wrote it.\n",
+    );
+    f.commit_by_hand("union two on a branch");
+    f.git(&["switch", "-q", "main"]);
+    f.write(
+        "proposals/12-ai/union.md",
+        "Union two, as the chief wrote it.\n",
+    );
+    f.commit_by_hand("union two on main");
+    let merge = std::process::Command::new("git")
+        .args(["merge", "-q", "--no-ff", "side", "-m", "merge"])
+        .current_dir(f.path())
+        .output()
+        .unwrap();
+    assert!(!merge.status.success(), "the merge conflicts");
+    f.write(
+        "proposals/12-ai/union.md",
+        "Union three: both drafts, reconciled.\n",
+    );
+    f.commit_by_hand("Merge the branch, texts reconciled by hand");
+    // Pass one, each branch's pass, and the reconciled text.
+    assert_eq!(passes_of(&f, "12-ai"), (4, 0));
+    f.run(&["status"]).assert_exit(0);
+}
+
+#[test]
+fn merge_conflict_resolved_by_taking_one_branch_text_adds_no_pass() {
+    let f = article_with_a_branch();
+    f.git(&["switch", "-q", "side"]);
+    f.write("proposals/12-ai/union.md", "Union two, branch.\n");
+    f.commit_by_hand("union two on a branch");
+    f.git(&["switch", "-q", "main"]);
+    f.write("proposals/12-ai/union.md", "Union two, main.\n");
+    f.commit_by_hand("union two on main");
+    let _ = std::process::Command::new("git")
+        .args(["merge", "-q", "--no-ff", "side", "-m", "merge"])
+        .current_dir(f.path())
+        .output()
+        .unwrap();
+    f.git(&["checkout", "--theirs", "proposals/12-ai/union.md"]);
+    f.commit_by_hand("Merge the branch, its text wins");
+    assert_eq!(passes_of(&f, "12-ai"), (3, 0));
+}
+
+#[test]
+fn init_starts_an_empty_table_that_status_reads() {
+    let f = Fixture::bare_dir();
+    let run = f.run(&["init", "table"]);
+    run.assert_exit(0);
+    assert!(
+        run.stdout.contains("Started an empty table"),
+        "{}",
+        run.stdout
+    );
+    let run = f.run_in("table", &["status"]);
+    run.assert_exit(0);
+    assert!(run.stdout.contains("Our Agreement 2026"), "{}", run.stdout);
+    assert!(run.stderr.is_empty(), "no problem, no note: {}", run.stderr);
+    assert!(run.stdout.contains("TAs: 0/0"), "{}", run.stdout);
+    let for_json = f.run_in("table", &["status", "--format", "json"]);
+    let value: serde_json::Value = serde_json::from_str(&for_json.stdout).unwrap();
+    assert_eq!(value["articles"].as_array().map(Vec::len), Some(0));
+}
+
+#[test]
+fn init_refuses_when_a_table_already_exists() {
+    let f = Fixture::new();
+    let head = f.head();
+    let run = f.run(&["init"]);
+    run.assert_exit(2);
+    assert!(run.stderr.contains("bargaining.yaml"), "{}", run.stderr);
+    assert!(run.stderr.contains("already"), "{}", run.stderr);
+    assert_eq!(f.head(), head, "nothing was committed");
+    let table = std::fs::read_to_string(f.file("bargaining.yaml")).unwrap();
+    assert_eq!(table, crate::common::TABLE_YAML);
+}
+
+#[test]
+fn init_refuses_a_folder_with_a_table_file_without_making_it_a_repository() {
+    let f = Fixture::bare_dir();
+    f.write("bargaining.yaml", "format: 1\n");
+    let run = f.run(&["init"]);
+    run.assert_exit(2);
+    assert!(run.stderr.contains("already"), "{}", run.stderr);
+    assert!(!f.file(".git").exists(), "a refusal changes nothing");
 }
