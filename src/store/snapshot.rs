@@ -309,8 +309,20 @@ pub fn parse_yaml<T: DeserializeOwned>(repo: &Repo, blob: Oid, path: &str) -> Re
     parse_yaml_str(&text, path)
 }
 
+/// Deeper flow nesting (`[`, `{`) than any table file needs. The YAML parser slows down with the
+/// square of the depth (a 200 KB line of `[` took over a minute), so one hostile file would freeze
+/// the whole table: such text is refused before it is parsed.
+pub const MAX_NESTING: usize = 64;
+
 /// Parses YAML text; the problem names `path`, line and column, and what was expected.
 pub fn parse_yaml_str<T: DeserializeOwned>(text: &str, path: &str) -> Result<T, Problem> {
+    if let Some((line, column)) = too_deeply_nested(text) {
+        return Err(Problem::new(
+            path,
+            format!("nests brackets deeper than {MAX_NESTING} levels; expected plain YAML fields"),
+        )
+        .at(line, column));
+    }
     serde_yaml::from_str(text).map_err(|e| {
         let mut message = e.to_string();
         // The message ends with " at line L column C"; the location is reported separately.
@@ -323,4 +335,25 @@ pub fn parse_yaml_str<T: DeserializeOwned>(text: &str, path: &str) -> Result<T, 
             None => problem,
         }
     })
+}
+
+/// Where `[`/`{` first nest deeper than [`MAX_NESTING`] (1-based line and column). Brackets inside
+/// quotes or comments count too: a false alarm needs 64 unclosed brackets in one value.
+fn too_deeply_nested(text: &str) -> Option<(usize, usize)> {
+    let (mut depth, mut line, mut column) = (0usize, 1, 0);
+    for c in text.chars() {
+        column += 1;
+        match c {
+            '\n' => (line, column) = (line + 1, 0),
+            '[' | '{' => {
+                depth += 1;
+                if depth > MAX_NESTING {
+                    return Some((line, column));
+                }
+            }
+            ']' | '}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    None
 }
