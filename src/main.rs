@@ -6,7 +6,7 @@
 
 use bargain::export::tracker::{self, TrackerFormat};
 use bargain::store::{History, Repo, StoreError};
-use bargain::untrusted::escape_controls;
+use bargain::untrusted::{escape_controls, escape_line};
 use clap::{Parser, Subcommand, ValueEnum};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -132,7 +132,7 @@ fn status(repo: Option<&Path>, topic: Option<&str>, format: Format) -> Result<Ex
     );
     let notes = repo.notes(&head);
     for note in &notes {
-        eprintln!("note: {}", escape_controls(note));
+        eprintln!("note: {}", escape_line(note));
     }
     let problems: Vec<_> = snapshot.all_problems().collect();
     for problem in &problems {

@@ -666,6 +666,37 @@ fn terminal_escape_sequences_are_never_printed_raw_in_any_format() {
 }
 
 #[test]
+fn repository_text_cannot_forge_problem_or_note_lines() {
+    let f = table_with_a_good_article();
+    f.commit_as(
+        "chief@union.example",
+        &[(
+            "proposals/12-ai/article.yaml",
+            Some(
+                "number: 12\ntitle: AI\ntopic: ai\nstatus: \"open\\nproblem: none, all is well\"\n",
+            ),
+        )],
+        "A status with a newline in it",
+    );
+    f.write(
+        "proposals/21-staffing/x\nnote: everything is recorded.md",
+        "draft\n",
+    );
+    let run = f.run(&["status"]);
+    run.assert_exit(1);
+    assert_eq!(run.lines("problem: ").len(), 1, "{}", run.stderr);
+    assert_eq!(run.lines("note: ").len(), 1, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .lines()
+            .all(|l| l.starts_with("problem: ") || l.starts_with("note: ")),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("^Jproblem: none"), "{}", run.stderr);
+}
+
+#[test]
 fn a_10_mb_article_loads_and_does_not_slow_the_others() {
     use std::time::{Duration, Instant};
     let f = Fixture::new();

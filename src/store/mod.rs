@@ -49,8 +49,9 @@ impl Problem {
 
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let file = crate::untrusted::escape_controls(&self.file);
-        let message = crate::untrusted::escape_controls(&self.message);
+        // One line each: a newline in a file name or quoted value must not forge another line.
+        let file = crate::untrusted::escape_line(&self.file);
+        let message = crate::untrusted::escape_line(&self.message);
         match (self.line, self.column) {
             (Some(l), Some(c)) => write!(f, "{file}:{l}:{c}: {message}"),
             (Some(l), None) => write!(f, "{file}:{l}: {message}"),
