@@ -206,7 +206,7 @@ impl Repo {
     }
 
     /// What a reader should know about how the repository stands: a detached HEAD, a shallow
-    /// clone, edits not yet recorded. Plain sentences.
+    /// clone, a merge or rebase in progress, edits not yet recorded. Plain sentences.
     pub fn notes(&self, head: &HeadState) -> Vec<String> {
         let mut notes = Vec::new();
         if head.branch.is_none() {
@@ -220,6 +220,12 @@ impl Repo {
                 "this is a shallow clone: passes before its first commit are not counted (git fetch --unshallow)"
                     .to_string(),
             );
+        }
+        let state = self.git.state();
+        if state != git2::RepositoryState::Clean {
+            notes.push(format!(
+                "a git operation is in progress ({state:?}): showing HEAD; finish or abort it before recording (git status shows how)"
+            ));
         }
         let uncommitted = self.uncommitted();
         if !uncommitted.is_empty() {
