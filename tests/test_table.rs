@@ -203,6 +203,47 @@ fn table_with_a_misspelled_key_names_the_key_and_what_was_expected() {
 }
 
 #[test]
+fn table_inconsistencies_are_listed_and_the_articles_still_load() {
+    let table = crate::common::TABLE_YAML
+        .replacen(
+            "email: member@union.example, side: union",
+            "email: member@union.example, side: unoin",
+            1,
+        )
+        .replacen("end: 2025-07-17", "end: 2025-07-01", 1);
+    let f = Fixture::with_table(&table);
+    f.article("21-staffing", 21, "Joint Staffing", "staffing", None);
+    let run = f.run(&["status"]);
+    run.assert_exit(1);
+    assert!(run.stdout.contains("Joint Staffing"), "{}", run.stdout);
+    let problems = run.lines("problem: ");
+    assert!(
+        problems.iter().any(|p| p.starts_with("bargaining.yaml: ")
+            && p.contains("member@union.example")
+            && p.contains("`unoin`")),
+        "{problems:?}"
+    );
+    assert!(
+        problems.iter().any(|p| p.starts_with("bargaining.yaml: ")
+            && p.contains("July session")
+            && p.contains("before it starts")),
+        "{problems:?}"
+    );
+}
+
+#[test]
+fn bargain_without_a_command_shows_the_tracker() {
+    let f = table_with_a_good_article();
+    let bare = f.run(&[]);
+    bare.assert_exit(0);
+    assert_eq!(bare.stdout, f.run(&["status"]).stdout);
+    // From a folder inside the repository too.
+    let inside = f.run_in("proposals/21-staffing", &["status"]);
+    inside.assert_exit(0);
+    assert_eq!(inside.stdout, bare.stdout);
+}
+
+#[test]
 fn malformed_article_yaml_names_file_line_and_column_and_the_rest_load() {
     let run = broken_article_yaml_is_named(
         "number: 12\ntitle: AI\ntopic: ai\n  status: : open\n",
@@ -996,6 +1037,19 @@ fn merge_conflict_resolved_with_new_text_is_a_new_pass_of_that_side() {
         .output()
         .unwrap();
     assert!(!merge.status.success(), "the merge conflicts");
+    // Mid-merge, the table is HEAD's, with a note; the conflicted file is not a pass.
+    let mid = f.run(&["status"]);
+    mid.assert_exit(0);
+    let notes = mid.lines("note: ");
+    assert!(
+        notes.iter().any(|n| n.contains("in progress (Merge)")),
+        "{notes:?}"
+    );
+    assert!(
+        notes.iter().any(|n| n.contains("proposals/12-ai/union.md")),
+        "{notes:?}"
+    );
+    assert_eq!(passes_of(&f, "12-ai"), (2, 0));
     f.write(
         "proposals/12-ai/union.md",
         "Union three: both drafts, reconciled.\n",
