@@ -123,7 +123,11 @@ fn status(repo: Option<&Path>, topic: Option<&str>, format: Format) -> Result<Ex
             2,
         ));
     }
-    let history = History::build(&repo)?;
+    // A damaged history still leaves a table to show: passes are then not counted.
+    let (history, history_problem) = match History::build(&repo) {
+        Ok(h) => (h, None),
+        Err(e) => (History::default(), Some(e)),
+    };
     let rows = bargain::tracker::rows(&snapshot, &history, topic);
     let totals = bargain::tracker::totals(&snapshot, &rows);
     print!(
@@ -138,7 +142,13 @@ fn status(repo: Option<&Path>, topic: Option<&str>, format: Format) -> Result<Ex
     for problem in &problems {
         eprintln!("problem: {problem}");
     }
-    Ok(if problems.is_empty() {
+    if let Some(e) = &history_problem {
+        eprintln!(
+            "problem: the history cannot be read ({}); passes are not counted (`git fsck` shows what is damaged)",
+            escape_line(&e.to_string())
+        );
+    }
+    Ok(if problems.is_empty() && history_problem.is_none() {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)

@@ -738,6 +738,48 @@ fn repository_text_cannot_forge_problem_or_note_lines() {
 }
 
 #[test]
+fn damaged_article_folder_is_listed_and_the_rest_still_load() {
+    let f = table_with_a_good_article();
+    f.article("12-ai", 12, "AI", "ai", None);
+    let repo = f.repo();
+    let tree = repo
+        .git
+        .head()
+        .unwrap()
+        .peel_to_tree()
+        .unwrap()
+        .get_path(std::path::Path::new("proposals/12-ai"))
+        .unwrap()
+        .id()
+        .to_string();
+    drop(repo);
+    // The fixture's objects are loose: remove the folder's tree object.
+    std::fs::remove_file(f.file(&format!(".git/objects/{}/{}", &tree[..2], &tree[2..]))).unwrap();
+
+    let snapshot = f.repo().snapshot().expect("the table still loads");
+    let damaged = snapshot.find("12-ai").expect("listed");
+    assert!(damaged.problems[0].message.contains("git fsck"));
+    assert!(snapshot.find("21").unwrap().article.is_some());
+
+    let run = f.run(&["status"]);
+    run.assert_exit(1);
+    assert!(run.stdout.contains("Joint Staffing"), "{}", run.stdout);
+    let problems = run.lines("problem: ");
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.starts_with("proposals/12-ai: cannot be read")),
+        "{problems:?}"
+    );
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.starts_with("the history cannot be read")),
+        "{problems:?}"
+    );
+}
+
+#[test]
 fn a_10_mb_article_loads_and_does_not_slow_the_others() {
     use std::time::{Duration, Instant};
     let f = Fixture::new();

@@ -93,6 +93,17 @@ pub(super) fn read(repo: &Repo, tree: &Tree<'_>) -> Option<Result<Snapshot, Stor
     Some(read_table(repo, tree, entry.id()))
 }
 
+/// A folder whose tree object is missing or corrupt: one damaged article, not a damaged table.
+fn damaged(path: &str, err: &git2::Error) -> Problem {
+    Problem::new(
+        path,
+        format!(
+            "cannot be read ({}); the repository is damaged, `git fsck` shows what is missing",
+            err.message()
+        ),
+    )
+}
+
 fn is_link(entry: &git2::TreeEntry<'_>) -> bool {
     entry.filemode() == i32::from(git2::FileMode::Link)
 }
@@ -119,29 +130,10 @@ fn read_table(repo: &Repo, tree: &Tree<'_>, table_blob: Oid) -> Result<Snapshot,
         Some(e) if e.kind() != Some(ObjectType::Tree) => {
             problems.push(Problem::new(PROPOSALS, "is not a folder"));
         }
-        Some(e) => {
-            let proposals = repo.git.find_tree(e.id())?;
-            for entry in proposals.iter() {
-                let name = String::from_utf8_lossy(entry.name_bytes()).into_owned();
-                if name.starts_with('.') || name.eq_ignore_ascii_case("README.md") {
-                    continue;
-                }
-                let path = format!("{PROPOSALS}/{name}");
-                if is_link(&entry) {
-                    problems.push(Problem::new(
-                        path,
-                        "is a symbolic link; an article must be a real folder inside the repository",
-                    ));
-                    continue;
-                }
-                if entry.kind() != Some(ObjectType::Tree) {
-                    problems.push(Problem::new(path, "is not an article folder"));
-                    continue;
-                }
-                let folder = repo.git.find_tree(entry.id())?;
-                articles.push(read_article(repo, &table, name, &folder));
-            }
-        }
+        Some(e) => match repo.git.find_tree(e.id()) {
+            Ok(proposals) => read_folders(repo, &table, &proposals, &mut articles, &mut problems),
+            Err(err) => problems.push(damaged(PROPOSALS, &err)),
+        },
     }
     articles.sort_by(|a, b| (a.number(), &a.id).cmp(&(b.number(), &b.id)));
     flag_duplicate_numbers(&mut articles);
@@ -151,6 +143,45 @@ fn read_table(repo: &Repo, tree: &Tree<'_>, table_blob: Oid) -> Result<Snapshot,
         articles,
         problems,
     })
+}
+
+/// Every article folder of `proposals/`; what is not one is a problem of the table.
+fn read_folders(
+    repo: &Repo,
+    table: &Table,
+    proposals: &Tree<'_>,
+    articles: &mut Vec<ArticleEntry>,
+    problems: &mut Vec<Problem>,
+) {
+    for entry in proposals.iter() {
+        let name = String::from_utf8_lossy(entry.name_bytes()).into_owned();
+        if name.starts_with('.') || name.eq_ignore_ascii_case("README.md") {
+            continue;
+        }
+        let path = format!("{PROPOSALS}/{name}");
+        if is_link(&entry) {
+            problems.push(Problem::new(
+                path,
+                "is a symbolic link; an article must be a real folder inside the repository",
+            ));
+            continue;
+        }
+        if entry.kind() != Some(ObjectType::Tree) {
+            problems.push(Problem::new(path, "is not an article folder"));
+            continue;
+        }
+        match repo.git.find_tree(entry.id()) {
+            Ok(folder) => articles.push(read_article(repo, table, name, &folder)),
+            Err(err) => articles.push(ArticleEntry {
+                id: name,
+                article: None,
+                passes: BTreeMap::new(),
+                current: None,
+                ta: None,
+                problems: vec![damaged(&path, &err)],
+            }),
+        }
+    }
 }
 
 fn read_article(repo: &Repo, table: &Table, id: String, folder: &Tree<'_>) -> ArticleEntry {
