@@ -287,6 +287,21 @@ fn unknown_side_among_ta_signatories_is_named() {
 }
 
 #[test]
+fn ta_signatory_who_is_not_a_person_of_that_side_is_named() {
+    broken_article_yaml_is_named(
+        "number: 12\ntitle: AI\ntopic: ai\nstatus: tentatively-agreed\nta:\n  date: 2025-06-04\n  signatories: { union: stranger@example.org, employer: chief@employer.example }\n",
+        &["stranger@example.org", "not among the people"],
+    );
+    broken_article_yaml_is_named(
+        "number: 12\ntitle: AI\ntopic: ai\nstatus: tentatively-agreed\nta:\n  date: 2025-06-04\n  signatories: { union: chief@employer.example, employer: ai-lead@employer.example }\n",
+        &[
+            "chief@employer.example",
+            "signs for `union` but belongs to `employer`",
+        ],
+    );
+}
+
+#[test]
 fn misspelled_key_in_article_yaml_is_named_with_the_keys_expected() {
     broken_article_yaml_is_named(
         "number: 12\ntitel: AI\ntopic: ai\nstatus: open\n",

@@ -283,7 +283,7 @@ fn check_article(table: &Table, article: &Article, path: &str) -> Vec<Problem> {
         ));
     }
     if let Some(ta) = &article.ta {
-        for side in ta.signatories.keys() {
+        for (side, email) in &ta.signatories {
             if table.side(side).is_none() {
                 problems.push(Problem::new(
                     path,
@@ -292,6 +292,23 @@ fn check_article(table: &Table, article: &Article, path: &str) -> Vec<Problem> {
                         side_list(table)
                     ),
                 ));
+                continue;
+            }
+            match table.person(email) {
+                None => problems.push(Problem::new(
+                    path,
+                    format!(
+                        "TA signatory {email} for `{side}` is not among the people of {TABLE_FILE}"
+                    ),
+                )),
+                Some(person) if person.side != *side => problems.push(Problem::new(
+                    path,
+                    format!(
+                        "TA signatory {email} signs for `{side}` but belongs to `{}`",
+                        person.side
+                    ),
+                )),
+                Some(_) => {}
             }
         }
     }
