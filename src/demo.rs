@@ -447,6 +447,19 @@ sessions:                   # dates of the sessions at the table
 /// Starts an empty table in `dir`: a git repository (new or existing), the commented
 /// `bargaining.yaml` and `proposals/`, committed. Refuses if a table is already there.
 pub fn init(dir: &Path) -> Result<PathBuf, DemoError> {
+    let already = || {
+        DemoError::Io(
+            std::io::Error::new(
+                std::io::ErrorKind::AlreadyExists,
+                "a table is already here; `bargain status` shows it",
+            ),
+            dir.join(TABLE_FILE),
+        )
+    };
+    // Checked before anything is created: a refusal changes nothing (no stray `git init`).
+    if dir.join(TABLE_FILE).symlink_metadata().is_ok() {
+        return Err(already());
+    }
     std::fs::create_dir_all(dir).map_err(|e| DemoError::Io(e, dir.to_path_buf()))?;
     let git = match git2::Repository::open(dir) {
         Ok(g) => g,
@@ -455,11 +468,13 @@ pub fn init(dir: &Path) -> Result<PathBuf, DemoError> {
             git2::RepositoryInitOptions::new().initial_head("main"),
         )?,
     };
-    if dir.join(TABLE_FILE).exists() {
-        return Err(DemoError::Io(
-            std::io::Error::new(std::io::ErrorKind::AlreadyExists, "a table is already here"),
-            dir.join(TABLE_FILE),
-        ));
+    // Committed but deleted from the work tree is still a table.
+    let committed = git
+        .head()
+        .and_then(|h| h.peel_to_tree())
+        .is_ok_and(|t| t.get_name(TABLE_FILE).is_some());
+    if committed {
+        return Err(already());
     }
     let repo = Repo { git };
     let author = match repo.git.signature() {

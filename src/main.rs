@@ -6,7 +6,7 @@
 
 use bargain::export::tracker::{self, TrackerFormat};
 use bargain::store::{History, Repo, StoreError};
-use bargain::untrusted::escape_controls;
+use bargain::untrusted::{escape_controls, escape_line};
 use clap::{Parser, Subcommand, ValueEnum};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -125,7 +125,11 @@ fn status(repo: Option<&Path>, topic: Option<&str>, format: Format) -> Result<Ex
             2,
         ));
     }
-    let history = History::build(&repo)?;
+    // A damaged history still leaves a table to show: passes are then not counted.
+    let (history, history_problem) = match History::build(&repo) {
+        Ok(h) => (h, None),
+        Err(e) => (History::default(), Some(e)),
+    };
     let rows = bargain::tracker::rows(&snapshot, &history, topic);
     let totals = bargain::tracker::totals(&snapshot, &rows);
     print!(
@@ -134,13 +138,19 @@ fn status(repo: Option<&Path>, topic: Option<&str>, format: Format) -> Result<Ex
     );
     let notes = repo.notes(&head);
     for note in &notes {
-        eprintln!("note: {}", escape_controls(note));
+        eprintln!("note: {}", escape_line(note));
     }
     let problems: Vec<_> = snapshot.all_problems().collect();
     for problem in &problems {
         eprintln!("problem: {problem}");
     }
-    Ok(if problems.is_empty() {
+    if let Some(e) = &history_problem {
+        eprintln!(
+            "problem: the history cannot be read ({}); passes are not counted (`git fsck` shows what is damaged)",
+            escape_line(&e.to_string())
+        );
+    }
+    Ok(if problems.is_empty() && history_problem.is_none() {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)

@@ -2,4 +2,5 @@
 
 mod common;
 
+mod test_demo;
 mod test_table;

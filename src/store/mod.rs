@@ -76,8 +76,9 @@ impl Problem {
 
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let file = crate::untrusted::escape_controls(&self.file);
-        let message = crate::untrusted::escape_controls(&self.message);
+        // One line each: a newline in a file name or quoted value must not forge another line.
+        let file = crate::untrusted::escape_line(&self.file);
+        let message = crate::untrusted::escape_line(&self.message);
         match (self.line, self.column) {
             (Some(l), Some(c)) => write!(f, "{file}:{l}:{c}: {message}"),
             (Some(l), None) => write!(f, "{file}:{l}: {message}"),
@@ -232,7 +233,7 @@ impl Repo {
     }
 
     /// What a reader should know about how the repository stands: a detached HEAD, a shallow
-    /// clone, edits not yet recorded. Plain sentences.
+    /// clone, a merge or rebase in progress, edits not yet recorded. Plain sentences.
     pub fn notes(&self, head: &HeadState) -> Vec<String> {
         let mut notes = Vec::new();
         if head.branch.is_none() {
@@ -246,6 +247,12 @@ impl Repo {
                 "this is a shallow clone: passes before its first commit are not counted (git fetch --unshallow)"
                     .to_string(),
             );
+        }
+        let state = self.git.state();
+        if state != git2::RepositoryState::Clean {
+            notes.push(format!(
+                "a git operation is in progress ({state:?}): showing HEAD; finish or abort it before recording (git status shows how)"
+            ));
         }
         let uncommitted = self.uncommitted();
         if !uncommitted.is_empty() {

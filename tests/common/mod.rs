@@ -141,6 +141,20 @@ impl Fixture {
 
     /// One commit through bargain's own writer, authored by `email` at the fixture's clock.
     pub fn commit_as(&self, email: &str, files: &[(&str, Option<&str>)], message: &str) -> Oid {
+        let files: Vec<(&str, Option<&[u8]>)> = files
+            .iter()
+            .map(|(path, content)| (*path, content.map(str::as_bytes)))
+            .collect();
+        self.commit_bytes_as(email, &files, message)
+    }
+
+    /// Like [`Fixture::commit_as`], for content that need not be text (binary, not UTF-8).
+    pub fn commit_bytes_as(
+        &self,
+        email: &str,
+        files: &[(&str, Option<&[u8]>)],
+        message: &str,
+    ) -> Oid {
         let repo = self.repo();
         let head = repo.git.head().ok().and_then(|h| h.target());
         let time = self.clock.get();
@@ -150,7 +164,7 @@ impl Fixture {
                 .iter()
                 .map(|(path, content)| FileWrite {
                     path: path.to_string(),
-                    content: content.map(|c| c.as_bytes().to_vec()),
+                    content: content.map(<[u8]>::to_vec),
                 })
                 .collect(),
             message: message.to_string(),
@@ -162,6 +176,56 @@ impl Fixture {
             expected_head: head,
         };
         writer::commit(&repo, &request).expect("fixture commit")
+    }
+
+    /// A repository with no commits at all (`git init` only).
+    pub fn empty_repo() -> Fixture {
+        let f = Fixture::bare_dir();
+        f.git(&["init", "-q", "-b", "main"]);
+        f
+    }
+
+    /// The commit HEAD points at.
+    pub fn head(&self) -> Oid {
+        self.repo()
+            .git
+            .head()
+            .ok()
+            .and_then(|h| h.target())
+            .expect("HEAD has a commit")
+    }
+
+    /// Makes `link` (relative to the repository) a symbolic link to `target`, as `ln -s target
+    /// link` would; commit it with [`Fixture::commit_by_hand`].
+    pub fn symlink(&self, target: &str, link: &str) {
+        let path = self.file(link);
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        std::os::unix::fs::symlink(target, path).expect("symlink");
+    }
+
+    /// A shallow clone of this repository (`git clone --depth 1 file://...`) in a new folder.
+    pub fn clone_shallow(&self) -> Fixture {
+        let clone = Fixture::bare_dir();
+        let url = format!("file://{}", self.path().display());
+        let target = clone.path().display().to_string();
+        self.git(&["clone", "-q", "--depth", "1", &url, &target]);
+        clone
+    }
+
+    /// Runs the built `bargain` binary in the repository and keeps what it printed.
+    pub fn run(&self, args: &[&str]) -> Run {
+        Run::from(self.bargain(args))
+    }
+
+    /// Runs the built `bargain` binary in `relative`, a folder inside the fixture.
+    pub fn run_in(&self, relative: &str, args: &[&str]) -> Run {
+        let out = Command::new(env!("CARGO_BIN_EXE_bargain"))
+            .args(args)
+            .current_dir(self.file(relative))
+            .env("NO_COLOR", "1")
+            .output()
+            .expect("bargain runs");
+        Run::from(out)
     }
 
     /// Writes a work-tree file without committing it.
@@ -203,5 +267,56 @@ impl Fixture {
             .env("NO_COLOR", "1")
             .output()
             .expect("bargain runs")
+    }
+}
+
+/// What one run of the binary printed, and how it ended.
+#[derive(Debug)]
+pub struct Run {
+    /// `None` when the process was killed by a signal (a panic is exit code 101).
+    pub code: Option<i32>,
+    pub stdout: String,
+    pub stderr: String,
+    /// The exact bytes, for checking that no control sequence got through.
+    pub raw: Vec<u8>,
+}
+
+impl From<std::process::Output> for Run {
+    fn from(out: std::process::Output) -> Run {
+        let mut raw = out.stdout.clone();
+        raw.extend_from_slice(&out.stderr);
+        Run {
+            code: out.status.code(),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+            raw,
+        }
+    }
+}
+
+impl Run {
+    /// Lines of stderr that start with `prefix` (e.g. `problem: `, `note: `).
+    pub fn lines(&self, prefix: &str) -> Vec<&str> {
+        self.stderr
+            .lines()
+            .filter_map(|l| l.strip_prefix(prefix))
+            .collect()
+    }
+
+    /// Never a panic, never a signal.
+    pub fn assert_exit(&self, code: i32) -> &Self {
+        assert!(
+            !self.stderr.contains("panicked"),
+            "bargain panicked:\n{}",
+            self.stderr
+        );
+        assert_eq!(
+            self.code,
+            Some(code),
+            "exit code; stdout:\n{}\nstderr:\n{}",
+            self.stdout,
+            self.stderr
+        );
+        self
     }
 }
