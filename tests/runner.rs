@@ -2,4 +2,5 @@
 
 mod common;
 
+mod test_record;
 mod test_table;
