@@ -3,4 +3,6 @@
 mod common;
 
 mod test_record;
+mod test_record_cli;
 mod test_table;
+mod test_verify;

@@ -282,10 +282,14 @@ pub fn audit(repo: &Repo, history: &History) -> Result<Audit, StoreError> {
                 if was_settled
                     && !now.is_some_and(|s| s.is_agreed() || s == Status::CurrentLanguage)
                 {
-                    let agreeing: Vec<&str> = info
+                    // The recorder agrees for their own side, as `record` counts them.
+                    let mut agreeing: Vec<&str> = info
                         .trailer(trailer::REOPENED_BY)
                         .map(|v| v.split(',').map(str::trim).collect())
                         .unwrap_or_default();
+                    if authorised {
+                        agreeing.push(&info.email);
+                    }
                     let missing: Vec<&str> = table
                         .sides
                         .iter()
