@@ -644,18 +644,32 @@ pub struct Recorded {
     pub plan: Plan,
 }
 
-/// Reads the table at HEAD, checks `request` as git's `user.email`, and commits it.
+/// How often [`record`] starts over when another writer moved the branch first.
+const ATTEMPTS: usize = 3;
+
+/// Reads the table at HEAD, checks `request` as git's `user.email`, and commits it. If another
+/// writer moves the branch in between, it reads the table again and checks again (the rules may
+/// now refuse, e.g. after a TA), up to three times: the request was made against HEAD, not against
+/// a view the user was shown. A front end that showed the user a view uses [`check`] and [`apply`]
+/// and reloads on [`WriteError::BranchMoved`] instead.
 pub fn record(repo: &Repo, request: &Request, today: Date) -> Result<Recorded, RecordError> {
-    let head = repo.head()?;
-    if head.branch.is_none() {
-        return Err(WriteError::Detached.into());
-    }
-    let snapshot = repo.snapshot_at(head.commit)?;
-    let history = History::build(repo)?;
     let actor = Actor::from_git(repo)?;
-    let plan = check(repo, &snapshot, &history, &actor, today, request)?;
-    let commit = apply(repo, &plan)?;
-    Ok(Recorded { commit, plan })
+    let mut attempt = 0;
+    loop {
+        attempt += 1;
+        let head = repo.head()?;
+        if head.branch.is_none() {
+            return Err(WriteError::Detached.into());
+        }
+        let snapshot = repo.snapshot_at(head.commit)?;
+        let history = History::build(repo)?;
+        let plan = check(repo, &snapshot, &history, &actor, today, request)?;
+        match apply(repo, &plan) {
+            Ok(commit) => return Ok(Recorded { commit, plan }),
+            Err(WriteError::BranchMoved { .. }) if attempt < ATTEMPTS => continue,
+            Err(e) => return Err(e.into()),
+        }
+    }
 }
 
 type Planned = (String, Vec<FileWrite>, Trailers, Vec<String>);

@@ -2,6 +2,7 @@
 
 mod common;
 
+mod test_crash;
 mod test_record;
 mod test_record_cli;
 mod test_table;
