@@ -250,6 +250,9 @@ mod cli_record {
                 Ok(ExitCode::SUCCESS)
             }
             Err(RecordError::Store(e)) => Err(e.into()),
+            Err(e @ RecordError::Write(bargain::store::writer::WriteError::Unfinished { .. })) => {
+                Err(Failure(e.to_string(), 1))
+            }
             Err(e) => Err(Failure(format!("{e}; nothing was recorded"), 1)),
         }
     }

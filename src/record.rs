@@ -225,11 +225,35 @@ impl StatusChange {
         }
     }
 
-    fn word(&self) -> &'static str {
+    /// The word `bargain set` takes for this change.
+    pub fn word(&self) -> &'static str {
         match self {
             StatusChange::Reopen { .. } => "reopen",
             other => other.target().as_str(),
         }
+    }
+}
+
+/// The status words that may follow `from` (as `bargain set` spells them; `reopen` ends at
+/// `open`): the one transition table, for `check` and for a front end's menu.
+pub fn next_statuses(from: Status) -> &'static [&'static str] {
+    match from {
+        Status::Open => &[
+            "impasse",
+            "current-language",
+            "withdrawn",
+            "tentatively-agreed",
+        ],
+        Status::Impasse => &[
+            "open",
+            "current-language",
+            "withdrawn",
+            "tentatively-agreed",
+        ],
+        Status::Withdrawn => &["open"],
+        Status::CurrentLanguage => &["reopen"],
+        Status::TentativelyAgreed => &["ratified", "reopen"],
+        Status::Ratified => &[],
     }
 }
 
@@ -824,17 +848,7 @@ impl Planner<'_> {
         let from = self.article.status;
         let target = change.target();
         let n = self.number;
-        // Which transitions exist at all.
-        let allowed = match change {
-            StatusChange::Reopen { .. } => matches!(from, TentativelyAgreed | CurrentLanguage),
-            StatusChange::Open => matches!(from, Impasse | Withdrawn),
-            StatusChange::Impasse => from == Open,
-            StatusChange::CurrentLanguage
-            | StatusChange::Withdrawn { .. }
-            | StatusChange::TentativelyAgreed { .. } => matches!(from, Open | Impasse),
-            StatusChange::Ratified { .. } => from == TentativelyAgreed,
-        };
-        if !allowed {
+        if !next_statuses(from).contains(&change.word()) {
             let hint = match (from, change) {
                 (Ratified, _) => "A ratified article is part of the contract; nothing more is recorded on it.".to_string(),
                 (TentativelyAgreed | CurrentLanguage, StatusChange::Open) => {

@@ -676,3 +676,179 @@ fn the_new_commit_extends_the_history_index_without_a_new_walk() {
     assert_eq!(history.head, Some(id));
     assert_eq!(history.passes("12-ai", "union").count(), 1);
 }
+
+// ---- the whole transition table -----------------------------------------------------------
+
+/// Article 12 with a pass of each side, then brought into `status` by recording.
+fn article_in(status: Status) -> Fixture {
+    let f = Fixture::new();
+    f.two_articles();
+    f.record_pass("ai-lead@union.example", "12", "union", "Union text.\n")
+        .unwrap();
+    f.record_pass(
+        "ai-lead@employer.example",
+        "12",
+        "employer",
+        "Agreed text.\n",
+    )
+    .unwrap();
+    let chief = "chief@union.example";
+    let both = ["chief@union.example", "chief@employer.example"];
+    match status {
+        Status::Open => {}
+        Status::Impasse => {
+            f.record_set(chief, "12", StatusChange::Impasse).unwrap();
+        }
+        Status::Withdrawn => {
+            f.record_set(chief, "12", StatusChange::Withdrawn { by: None })
+                .unwrap();
+        }
+        Status::CurrentLanguage => {
+            f.record_set(chief, "12", StatusChange::CurrentLanguage)
+                .unwrap();
+        }
+        Status::TentativelyAgreed | Status::Ratified => {
+            f.record_set(chief, "12", ta(&both, Some("employer")))
+                .unwrap();
+            if status == Status::Ratified {
+                f.record_set(
+                    chief,
+                    "12",
+                    StatusChange::Ratified {
+                        date: Date::parse("2025-09-01").unwrap(),
+                    },
+                )
+                .unwrap();
+            }
+        }
+    }
+    assert_eq!(status_of(&f), status);
+    f
+}
+
+fn status_of(f: &Fixture) -> Status {
+    status(f, "12-ai")
+}
+
+#[test]
+fn every_transition_is_allowed_or_refused_as_the_table_says() {
+    let changes = || {
+        vec![
+            StatusChange::Open,
+            StatusChange::Impasse,
+            StatusChange::CurrentLanguage,
+            StatusChange::Withdrawn { by: None },
+            ta(
+                &["chief@union.example", "chief@employer.example"],
+                Some("employer"),
+            ),
+            StatusChange::Ratified {
+                date: Date::parse("2025-09-01").unwrap(),
+            },
+            StatusChange::Reopen {
+                agreed_by: vec!["chief@employer.example".into()],
+            },
+        ]
+    };
+    let expected: [(Status, &[&str]); 6] = [
+        (
+            Status::Open,
+            &[
+                "impasse",
+                "current-language",
+                "withdrawn",
+                "tentatively-agreed",
+            ],
+        ),
+        (
+            Status::Impasse,
+            &[
+                "open",
+                "current-language",
+                "withdrawn",
+                "tentatively-agreed",
+            ],
+        ),
+        (Status::Withdrawn, &["open"]),
+        (Status::CurrentLanguage, &["reopen"]),
+        (Status::TentativelyAgreed, &["ratified", "reopen"]),
+        (Status::Ratified, &[]),
+    ];
+    for (from, allowed) in expected {
+        assert_eq!(bargain::record::next_statuses(from), allowed);
+        let f = article_in(from);
+        let repo = f.repo();
+        let snapshot = repo.snapshot().unwrap();
+        let history = History::build(&repo).unwrap();
+        let actor = bargain::record::Actor {
+            name: "chief".into(),
+            email: "chief@union.example".into(),
+        };
+        for change in changes() {
+            let word = change.word();
+            let result = bargain::record::check(
+                &repo,
+                &snapshot,
+                &history,
+                &actor,
+                f.today(),
+                &set_request("12", change.clone()),
+            );
+            if allowed.contains(&word) {
+                let plan = result.unwrap_or_else(|r| panic!("{from} → {word}: {r}"));
+                assert!(
+                    plan.message
+                        .contains(&format!("Bargain-Status: {}", change.target())),
+                    "{}",
+                    plan.message
+                );
+            } else {
+                let r = result.expect_err(&format!("{from} → {word} must be refused"));
+                assert!(
+                    matches!(r, Refusal::Transition { .. }),
+                    "{from} → {word}: {r:?}"
+                );
+            }
+        }
+        // The allowed ones really commit (the first of them, on this fixture).
+        if let Some(first) = changes().into_iter().find(|c| allowed.contains(&c.word())) {
+            let target = first.target();
+            f.record_set("chief@union.example", "12", first).unwrap();
+            assert_eq!(status_of(&f), target);
+            assert_eq!(f.porcelain(), "");
+        }
+    }
+}
+
+#[test]
+fn each_role_may_set_status_as_documented() {
+    let f = Fixture::new();
+    f.two_articles();
+    // (who, article, allowed)
+    let cases = [
+        ("chief@union.example", "12", true),
+        ("chief@employer.example", "21", true),
+        ("ai-lead@union.example", "12", true),
+        ("ai-lead@employer.example", "12", true),
+        ("ai-lead@union.example", "21", false),
+        ("staffing-lead@employer.example", "21", true),
+        ("staffing-lead@employer.example", "12", false),
+        ("member@union.example", "12", false),
+        ("member@employer.example", "21", false),
+        ("secretary@union.example", "12", false),
+        ("stranger@example.org", "12", false),
+    ];
+    for (who, article, allowed) in cases {
+        let before = f.head();
+        let result = f.record_set(who, article, StatusChange::Impasse);
+        if allowed {
+            result.unwrap_or_else(|e| panic!("{who} on {article}: {e}"));
+            f.record_set(who, article, StatusChange::Open).unwrap();
+        } else {
+            let r = refusal(result);
+            assert!(matches!(r, Refusal::NotAllowed { .. }), "{who}: {r:?}");
+            assert!(r.to_string().contains("may record on article"), "{r}");
+            assert_eq!(f.head(), before);
+        }
+    }
+}

@@ -51,13 +51,14 @@ pub fn entries<'h>(
         if article.is_some_and(|a| a != id) {
             continue;
         }
-        for event in events {
+        for (n, event) in events.iter().enumerate() {
             let commit = &history.commits[event.commit];
             let what = match (&event.kind, event.blob) {
                 (FileKind::Pass { side, number }, Some(_)) => format!("{side} pass #{number}"),
                 (FileKind::Article, Some(_)) => match commit.trailer(super::trailer::STATUS) {
                     Some(s) => format!("status {s}"),
-                    None => "article.yaml".to_string(),
+                    None if n == 0 => "opened".to_string(),
+                    None => "article.yaml edited".to_string(),
                 },
                 (FileKind::Article, None) => "article removed".to_string(),
                 (FileKind::Current, Some(_)) => "current language".to_string(),
