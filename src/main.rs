@@ -112,7 +112,7 @@ struct RecordFlags {
     force: bool,
 }
 
-#[derive(Clone, Copy, ValueEnum)]
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum SetStatus {
     Open,
     TentativelyAgreed,
@@ -138,6 +138,20 @@ impl From<Format> for TrackerFormat {
             Format::Md => TrackerFormat::Markdown,
             Format::Csv => TrackerFormat::Csv,
             Format::Json => TrackerFormat::Json,
+        }
+    }
+}
+
+impl SetStatus {
+    fn word(self) -> &'static str {
+        match self {
+            SetStatus::Open => "open",
+            SetStatus::TentativelyAgreed => "tentatively-agreed",
+            SetStatus::CurrentLanguage => "current-language",
+            SetStatus::Withdrawn => "withdrawn",
+            SetStatus::Impasse => "impasse",
+            SetStatus::Ratified => "ratified",
+            SetStatus::Reopen => "reopen",
         }
     }
 }
@@ -250,10 +264,8 @@ mod cli_record {
                 Ok(ExitCode::SUCCESS)
             }
             Err(RecordError::Store(e)) => Err(e.into()),
-            Err(e @ RecordError::Write(bargain::store::writer::WriteError::Unfinished { .. })) => {
-                Err(Failure(e.to_string(), 1))
-            }
-            Err(e) => Err(Failure(format!("{e}; nothing was recorded"), 1)),
+            Err(RecordError::Refused(r)) => Err(Failure(format!("{r}; nothing was recorded"), 1)),
+            Err(e) => Err(Failure(e.to_string(), 1)),
         }
     }
 
@@ -291,6 +303,39 @@ mod cli_record {
         args: SetArgs,
         common: RecordFlags,
     ) -> Result<ExitCode, Failure> {
+        let flags = [
+            (
+                "--sign",
+                !args.signatories.is_empty(),
+                SetStatus::TentativelyAgreed,
+            ),
+            (
+                "--agreed",
+                args.agreed.is_some(),
+                SetStatus::TentativelyAgreed,
+            ),
+            ("--side", args.side.is_some(), SetStatus::Withdrawn),
+            ("--by", !args.agreed_by.is_empty(), SetStatus::Reopen),
+        ];
+        for (flag, given, status) in flags {
+            if given && args.status != status {
+                return Err(Failure(
+                    format!("{flag} belongs to `set ARTICLE {}`", status.word()),
+                    2,
+                ));
+            }
+        }
+        if args.date.is_some()
+            && !matches!(
+                args.status,
+                SetStatus::TentativelyAgreed | SetStatus::Ratified
+            )
+        {
+            return Err(Failure(
+                "--date belongs to `set ARTICLE tentatively-agreed` or `ratified`".to_string(),
+                2,
+            ));
+        }
         let day = date(args.date.as_deref(), "--date")?.unwrap_or_else(record::today);
         let change = match args.status {
             SetStatus::Open => StatusChange::Open,

@@ -150,18 +150,18 @@ impl Actor {
     }
 }
 
-/// Today's date in the local time zone, as git would stamp a commit made now.
+/// Today's date in the local time zone, as git would stamp a commit made now. (The one clock
+/// read of this module; [`check`] takes the day as an argument.)
 pub fn today() -> Date {
-    let now = git2::Time::new(0, 0);
-    let signature = git2::Signature::now("bargain", "bargain@localhost");
-    let when = signature.as_ref().map_or(now, |s| s.when());
-    if when.seconds() == 0 {
-        let seconds = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_secs() as i64);
-        return Date::from_git_time(seconds, 0);
+    match git2::Signature::now("bargain", "bargain@localhost") {
+        Ok(now) => Date::from_git_time(now.when().seconds(), now.when().offset_minutes()),
+        Err(_) => {
+            let seconds = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_secs() as i64);
+            Date::from_git_time(seconds, 0)
+        }
     }
-    Date::from_git_time(when.seconds(), when.offset_minutes())
 }
 
 /// What to record on one article.

@@ -190,3 +190,38 @@ fn bargain_log_reads_the_record_by_article_and_session() {
     let (code, _, _) = run(&f, &["log", "77"]);
     assert_eq!(code, 2);
 }
+
+#[test]
+fn bargain_set_rejects_flags_of_another_status_and_writer_refusals_exit_1() {
+    let f = Fixture::new();
+    f.two_articles();
+    f.identity("chief@union.example");
+    let (code, _, err) = run(
+        &f,
+        &["set", "12", "impasse", "--sign", "chief@union.example"],
+    );
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("--sign belongs to `set ARTICLE tentatively-agreed`"),
+        "{err}"
+    );
+    let (code, _, err) = run(&f, &["set", "12", "impasse", "--date", "2025-06-04"]);
+    assert_eq!(code, 2, "{err}");
+
+    f.write("proposals/12-ai/article.yaml", "edited by hand\n");
+    let (code, _, err) = run(&f, &["set", "12", "impasse"]);
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("proposals/12-ai/article.yaml has uncommitted changes; commit or stash them first, nothing was written"),
+        "{err}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(f.file("proposals/12-ai/article.yaml")).unwrap(),
+        "edited by hand\n"
+    );
+    let (code, _, err) = run(
+        &f,
+        &["--repo", "/nonexistent-bargain-dir", "set", "12", "impasse"],
+    );
+    assert_eq!(code, 2, "{err}");
+}

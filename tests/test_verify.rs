@@ -198,3 +198,21 @@ fn rights_are_judged_by_the_table_in_force_when_the_change_was_made() {
     f.commit_by_hand("promote and pass");
     assert_eq!(violations(&audit(&f)).len(), 1);
 }
+
+#[test]
+fn a_commit_made_while_the_table_was_unreadable_is_listed_as_unchecked() {
+    let f = Fixture::new();
+    f.two_articles();
+    f.identity("chief@union.example");
+    f.write("bargaining.yaml", "format: [broken\n");
+    f.commit_by_hand("break the table");
+    f.write("proposals/12-ai/union.md", "Text.\n");
+    f.commit_by_hand("pass while broken");
+    let a = audit(&f);
+    assert!(a.is_clean());
+    assert!(
+        a.findings
+            .iter()
+            .any(|x| x.severity == Severity::Unchecked && x.article.as_deref() == Some("12-ai"))
+    );
+}

@@ -9,7 +9,8 @@
 //! a signatory of each side; the TA text (`ta.md` or the TA record) changed while the article
 //! stands agreed, without a reopen; a reopen without every side's agreement recorded; a sha256 in
 //! `article.yaml` that does not match `ta.md`. Forced changes (`Bargain-Forced: yes`) are listed as
-//! flagged, and commits made by hand (no `Bargain-*` trailer) as hand-made; neither is a violation.
+//! flagged, commits made by hand (no `Bargain-*` trailer) as hand-made, and commits made while
+//! `bargaining.yaml` was unreadable as unchecked; none of these is a violation.
 
 use super::log::is_tool_made;
 use super::{has_authority, trailer};
@@ -29,6 +30,8 @@ pub enum Severity {
     Flagged,
     /// Made with plain git: understood from its paths, listed for the record.
     HandMade,
+    /// `bargaining.yaml` could not be read at that time, so the commit could not be judged.
+    Unchecked,
 }
 
 impl fmt::Display for Severity {
@@ -37,6 +40,7 @@ impl fmt::Display for Severity {
             Severity::Violation => "violation",
             Severity::Flagged => "forced",
             Severity::HandMade => "hand-made",
+            Severity::Unchecked => "unchecked",
         })
     }
 }
@@ -155,6 +159,12 @@ pub fn audit(repo: &Repo, history: &History) -> Result<Audit, StoreError> {
                     .push(finding(severity, Some(article_id), message));
             };
             let Some(table) = table.as_ref() else {
+                found(
+                    Severity::Unchecked,
+                    format!(
+                        "{TABLE_FILE} could not be read before this commit, so its rights were not checked"
+                    ),
+                );
                 states.insert(article_id, after);
                 continue;
             };
