@@ -1078,3 +1078,50 @@ impl Planner<'_> {
         Ok((people.iter().map(|p| p.email.clone()).collect(), missing))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_message_is_a_sentence_a_note_and_the_trailers() {
+        let message = compose_message(
+            "Union pass #2 on Article 12 — AI\n\nBargain-Forced: yes",
+            &["Moves on notice.".to_string(), "  ".to_string()],
+            &Trailers {
+                article: Some("12-ai".into()),
+                side: Some("union".into()),
+                session: Date::parse("2025-06-03"),
+                status: None,
+                reopened_by: vec![],
+                forced: false,
+            },
+        );
+        assert_eq!(
+            message,
+            "Union pass #2 on Article 12 — AI  Bargain-Forced: yes\n\nMoves on notice.\n\n\
+             Bargain-Article: 12-ai\nBargain-Side: union\nBargain-Session: 2025-06-03\n"
+        );
+        let trailers = git2::message_trailers_strs(&message).unwrap();
+        let keys: Vec<&str> = trailers.iter().map(|(k, _)| k).collect();
+        assert_eq!(keys, ["Bargain-Article", "Bargain-Side", "Bargain-Session"]);
+    }
+
+    #[test]
+    fn reopen_and_force_trailers() {
+        let message = compose_message(
+            "Reopen",
+            &[],
+            &Trailers {
+                status: Some(Status::Open),
+                reopened_by: vec!["a@x".into(), "b@y".into()],
+                forced: true,
+                ..Trailers::default()
+            },
+        );
+        assert_eq!(
+            message,
+            "Reopen\n\nBargain-Status: open\nBargain-Reopened-By: a@x, b@y\nBargain-Forced: yes\n"
+        );
+    }
+}

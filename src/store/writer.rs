@@ -607,3 +607,20 @@ fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         let _ = std::fs::remove_file(&temporary);
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_journal_round_trips_and_ignores_paths_outside_the_table() {
+        let id = Oid::from_str("0123456789abcdef0123456789abcdef01234567").unwrap();
+        let text = Journal::text(id, Stage::Index, &["proposals/12/union.md", "../escape"]);
+        let journal = Journal::parse(&text);
+        assert_eq!(journal.commit, Some(id));
+        assert_eq!(journal.pid, Some(std::process::id()));
+        assert_eq!(journal.stage, Stage::Index);
+        assert_eq!(journal.paths, ["proposals/12/union.md"]);
+        assert_eq!(Journal::parse("garbage").commit, None);
+    }
+}

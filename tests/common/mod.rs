@@ -136,8 +136,14 @@ impl Fixture {
     /// A pass of `side`'s full text, committed by `email` with the tool's trailers.
     pub fn pass(&self, article: &str, side: &str, text: &str, email: &str) -> Oid {
         let path = format!("proposals/{article}/{side}.md");
-        let message = format!(
-            "Pass on {article} by {side}\n\nBargain-Article: {article}\nBargain-Side: {side}\n"
+        let message = record::compose_message(
+            &format!("Pass on {article} by {side}"),
+            &[],
+            &record::Trailers {
+                article: Some(article.to_string()),
+                side: Some(side.to_string()),
+                ..record::Trailers::default()
+            },
         );
         self.commit_as(email, &[(path.as_str(), Some(text))], &message)
     }
