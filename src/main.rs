@@ -220,8 +220,7 @@ mod cli_record {
     use bargain::model::Date;
     use bargain::record::{self, Action, RecordError, Request, StatusChange, verify};
     use bargain::store::History;
-    use bargain::untrusted::{escape_controls, escape_line};
-    use std::fmt::Write as _;
+    use bargain::untrusted::escape_line;
     use std::io::Write as _;
     use std::path::Path;
     use std::process::ExitCode;
@@ -392,36 +391,8 @@ mod cli_record {
                     .ok_or_else(|| Failure(format!("no session includes {day}"), 2))?,
             ),
         };
-        let mut out = String::new();
-        for entry in record::log::entries(&history, table, article.as_deref(), session) {
-            let c = entry.commit;
-            let mut flags = String::new();
-            if entry.forced {
-                flags.push_str("  [forced]");
-            }
-            if entry.hand_made {
-                flags.push_str("  [hand-made]");
-            }
-            let _ = writeln!(
-                out,
-                "{}  {}  {}  {}{}",
-                c.date(),
-                &c.id.to_string()[..10],
-                escape_line(&c.email),
-                escape_line(entry.session.as_deref().unwrap_or("(no session)")),
-                flags
-            );
-            let _ = writeln!(out, "    {}", escape_line(&c.summary));
-            for (id, what) in &entry.changes {
-                let _ = writeln!(
-                    out,
-                    "    {}: {}",
-                    escape_line(id),
-                    escape_line(&what.join(", "))
-                );
-            }
-        }
-        let _ = std::io::stdout().write_all(out.as_bytes());
+        let entries = record::log::entries(&history, table, article.as_deref(), session);
+        let _ = std::io::stdout().write_all(record::log::render(&entries).as_bytes());
         Ok(ExitCode::SUCCESS)
     }
 
@@ -429,35 +400,12 @@ mod cli_record {
         let repo = open(repo)?;
         let history = History::build(&repo)?;
         let audit = verify::audit(&repo, &history)?;
-        let mut out = String::new();
-        for f in &audit.findings {
-            let _ = writeln!(
-                out,
-                "{}: {} {} {}{}: {}",
-                f.severity,
-                f.date,
-                &f.commit.to_string()[..10],
-                escape_line(&f.email),
-                f.article
-                    .as_deref()
-                    .map(|a| format!(" on {}", escape_line(a)))
-                    .unwrap_or_default(),
-                escape_controls(&f.message)
-            );
-        }
-        let _ = std::io::stdout().write_all(out.as_bytes());
-        let violations = audit.violations().count();
-        if violations == 0 {
-            println!("verify: {} commits checked, no violations", audit.commits);
-            Ok(ExitCode::SUCCESS)
+        let _ = std::io::stdout().write_all(verify::render(&audit).as_bytes());
+        Ok(if audit.is_clean() {
+            ExitCode::SUCCESS
         } else {
-            println!(
-                "verify: {} commits checked, {violations} violation{}",
-                audit.commits,
-                if violations == 1 { "" } else { "s" }
-            );
-            Ok(ExitCode::from(1))
-        }
+            ExitCode::from(1)
+        })
     }
 }
 

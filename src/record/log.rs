@@ -6,6 +6,8 @@
 
 use crate::model::{Date, Session, Table};
 use crate::store::history::{CommitInfo, FileKind, History};
+use crate::untrusted::escape_line;
+use std::fmt::Write as _;
 
 /// One commit of the record, with what it did to which articles.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -99,4 +101,40 @@ pub fn entries<'h>(
             })
         })
         .collect()
+}
+
+/// The record as `bargain log` prints it: per commit, a line with date, commit, author and
+/// session (and `[forced]`, `[hand-made]`), the sentence, and what changed per article. Every
+/// field from the repository is escaped.
+pub fn render(entries: &[LogEntry<'_>]) -> String {
+    let mut out = String::new();
+    for entry in entries {
+        let c = entry.commit;
+        let mut flags = String::new();
+        if entry.forced {
+            flags.push_str("  [forced]");
+        }
+        if entry.hand_made {
+            flags.push_str("  [hand-made]");
+        }
+        let _ = writeln!(
+            out,
+            "{}  {}  {}  {}{}",
+            c.date(),
+            &c.id.to_string()[..10],
+            escape_line(&c.email),
+            escape_line(entry.session.as_deref().unwrap_or("(no session)")),
+            flags
+        );
+        let _ = writeln!(out, "    {}", escape_line(&c.summary));
+        for (id, what) in &entry.changes {
+            let _ = writeln!(
+                out,
+                "    {}: {}",
+                escape_line(id),
+                escape_line(&what.join(", "))
+            );
+        }
+    }
+    out
 }

@@ -18,9 +18,11 @@ use crate::model::{Article, Date, Status, Table, TentativeAgreement};
 use crate::store::history::{Event, FileKind, History};
 use crate::store::snapshot::parse_yaml;
 use crate::store::{Repo, StoreError, TABLE_FILE};
+use crate::untrusted::escape_line;
 use git2::Oid;
 use std::collections::HashMap;
 use std::fmt;
+use std::fmt::Write as _;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Severity {
@@ -381,6 +383,39 @@ pub fn audit(repo: &Repo, history: &History) -> Result<Audit, StoreError> {
         }
     }
     Ok(audit)
+}
+
+/// The audit as `bargain verify` prints it: one line per finding, then a summary line. Every
+/// field from the repository is escaped.
+pub fn render(audit: &Audit) -> String {
+    let mut out = String::new();
+    for f in &audit.findings {
+        let _ = writeln!(
+            out,
+            "{}: {} {} {}{}: {}",
+            f.severity,
+            f.date,
+            &f.commit.to_string()[..10],
+            escape_line(&f.email),
+            f.article
+                .as_deref()
+                .map(|a| format!(" on {}", escape_line(a)))
+                .unwrap_or_default(),
+            escape_line(&f.message)
+        );
+    }
+    let violations = audit.violations().count();
+    let _ = writeln!(
+        out,
+        "verify: {} commits checked, {}",
+        audit.commits,
+        match violations {
+            0 => "no violations".to_string(),
+            1 => "1 violation".to_string(),
+            n => format!("{n} violations"),
+        }
+    );
+    out
 }
 
 fn short(hash: &str) -> &str {
