@@ -437,7 +437,9 @@ impl fmt::Display for Refusal {
 
 impl std::error::Error for Refusal {}
 
-/// Why a change was not recorded: refused by the rules, or by the writer (nothing changed).
+/// Why a change was not recorded: refused by the rules, or by the writer (nothing changed), or
+/// the repository could not be read. One exception: [`WriteError::Unfinished`] means the commit
+/// *was* recorded (it carries the id) but the work tree lags until the next write.
 #[derive(Debug)]
 pub enum RecordError {
     Refused(Refusal),
@@ -480,7 +482,7 @@ impl From<StoreError> for RecordError {
 pub fn may_record(table: &Table, email: &str, topic: &str) -> bool {
     table
         .person(email)
-        .is_some_and(|p| p.roles.contains(&Role::ChiefNegotiator) || table.leads(&p.email, topic))
+        .is_some_and(|p| has_authority(table, p, topic))
 }
 
 /// Whether `person` may speak for their side on `topic` (chief, or that topic's lead).
@@ -506,10 +508,10 @@ pub fn who_may(table: &Table, topic: &str, side: Option<&str>, article: &str) ->
         .filter(|p| p.roles.contains(&Role::ChiefNegotiator))
         .map(|p| p.email.as_str())
         .collect();
-    let chiefs_part = match chiefs.len() {
-        0 => String::new(),
-        1 => format!("a chief negotiator ({})", chiefs[0]),
-        _ => format!("a chief negotiator ({})", chiefs.join(", ")),
+    let chiefs_part = if chiefs.is_empty() {
+        String::new()
+    } else {
+        format!("a chief negotiator ({})", chiefs.join(", "))
     };
     let who = match (leads.is_empty(), chiefs_part.is_empty()) {
         (true, true) => "nobody (name topic leads or a chief negotiator in bargaining.yaml)".into(),
