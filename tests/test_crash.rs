@@ -305,3 +305,46 @@ fn two_bargain_processes_at_once_both_land_or_one_is_refused_cleanly() {
     }
     fsck_clean(&f);
 }
+
+#[test]
+fn an_index_lock_left_by_a_killed_writer_is_cleared_and_a_foreign_one_is_respected() {
+    for (step, ours) in [("index-started", true), ("file-written", false)] {
+        let f = setup();
+        let file = text_file(&f, step, "Locked text.\n");
+        let marker = file.with_extension("paused");
+        let mut child = spawn_pass(&f, &file, Some((step, &marker)));
+        while !marker.exists() {
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        // What libgit2 would have left had the kill come during its index write (or, before the
+        // index stage, what a git command running now holds).
+        std::fs::write(f.file(".git/index.lock"), b"").unwrap();
+        child.kill().unwrap();
+        child.wait().unwrap();
+        let result = writer::recover(&f.repo());
+        if ours {
+            assert_eq!(
+                result.unwrap(),
+                vec!["proposals/12-ai/union.md".to_string()]
+            );
+            assert!(!f.file(".git/index.lock").exists());
+            assert_eq!(f.porcelain(), "");
+        } else {
+            assert!(
+                matches!(result, Err(writer::WriteError::Locked)),
+                "{result:?}"
+            );
+            assert!(
+                f.file(".git/index.lock").exists(),
+                "git's lock is never taken away"
+            );
+            std::fs::remove_file(f.file(".git/index.lock")).unwrap();
+            writer::recover(&f.repo()).unwrap();
+            assert_eq!(f.porcelain(), "");
+        }
+        fsck_clean(&f);
+        for p in [file, marker] {
+            let _ = std::fs::remove_file(p);
+        }
+    }
+}

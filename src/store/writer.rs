@@ -451,7 +451,7 @@ impl<'a> Journal<'a> {
 /// A writer killed while libgit2 wrote the index leaves `index.lock` behind, as git does. It is
 /// removed only when it is certainly that writer's: the journal says the index was being
 /// written, that process is gone (Linux: no `/proc/<pid>`; elsewhere nothing is assumed), and the
-/// lock was made within a second of that journal entry — not later by a git command.
+/// lock was made within seconds of that journal entry — not later by a git command.
 fn remove_our_stale_index_lock(git_dir: &Path, journal: &Path, pid: Option<u32>) {
     let lock = git_dir.join("index.lock");
     let (Some(pid), Ok(lock_meta), Ok(journal_meta)) =
@@ -467,7 +467,7 @@ fn remove_our_stale_index_lock(git_dir: &Path, journal: &Path, pid: Option<u32>)
         return;
     };
     let close = match locked.duration_since(journaled) {
-        Ok(after) => after < std::time::Duration::from_secs(1),
+        Ok(after) => after < std::time::Duration::from_secs(5),
         Err(before) => before.duration() < std::time::Duration::from_millis(50),
     };
     if close {
