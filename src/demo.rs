@@ -4,9 +4,10 @@
 //! The example lives in the project's `proposals/` folder (embedded at build time): the table, one
 //! folder per article with every pass as `<side>-<n>.md`, and `script.yaml`, the negotiation in
 //! order. Each script entry becomes one commit, authored by the person named and dated by its
-//! session, with the same trailers that recording writes.
+//! session, with messages composed by `record::compose_message`, as recorded commits are.
 
 use crate::model::{Article, Date, Status, Table, TentativeAgreement};
+use crate::record::{Trailers, compose_message};
 use crate::store::snapshot::parse_yaml_str;
 use crate::store::writer::{self, Author, CommitRequest, FileWrite};
 use crate::store::{Problem, Repo, TABLE_FILE};
@@ -284,9 +285,16 @@ impl Replay<'_> {
             .find(|p| p.roles.contains(&crate::model::Role::ChiefNegotiator))
             .map(|p| p.email.clone())
             .unwrap_or_default();
-        let message = format!(
-            "Open the table: {} articles and the current contract language\n\nBargain-Session: {first}\n",
-            self.texts.len()
+        let message = compose_message(
+            &format!(
+                "Open the table: {} articles and the current contract language",
+                self.texts.len()
+            ),
+            &[],
+            &Trailers {
+                session: Some(first),
+                ..Trailers::default()
+            },
         );
         self.commit(&chief, local_time(first, "09:00")?, files, message)
     }
@@ -301,15 +309,12 @@ impl Replay<'_> {
             ))
         })?;
         let heading = format!("Article {} — {}", article.number, article.title);
-        let mut trailers = format!(
-            "Bargain-Article: {}\nBargain-Session: {}\n",
-            entry.article, entry.session
-        );
-        let note = entry
-            .message
-            .as_deref()
-            .map(|m| format!("\n{m}\n"))
-            .unwrap_or_default();
+        let mut trailers = Trailers {
+            article: Some(entry.article.clone()),
+            session: Some(entry.session),
+            ..Trailers::default()
+        };
+        let note: Vec<String> = entry.message.iter().cloned().collect();
         if let Some(side) = &entry.pass {
             let count = self
                 .passes
@@ -323,10 +328,11 @@ impl Replay<'_> {
                     "is missing",
                 ))
             })?;
-            trailers.push_str(&format!("Bargain-Side: {side}\n"));
-            let message = format!(
-                "{} pass #{n} on {heading}\n{note}\n{trailers}",
-                self.table.side_name(side)
+            trailers.side = Some(side.clone());
+            let message = compose_message(
+                &format!("{} pass #{n} on {heading}", self.table.side_name(side)),
+                &note,
+                &trailers,
             );
             let files = vec![FileWrite {
                 path: format!("proposals/{}/{side}.md", entry.article),
@@ -379,7 +385,7 @@ impl Replay<'_> {
             Status::CurrentLanguage => format!("Current language on {heading}"),
             other => format!("{heading} is now {other}"),
         };
-        trailers.push_str(&format!("Bargain-Status: {status}\n"));
+        trailers.status = Some(status);
         let yaml = serde_yaml::to_string(&article).map_err(|e| {
             DemoError::Example(Problem::new(
                 format!("proposals/{}/article.yaml", entry.article),
@@ -395,7 +401,7 @@ impl Replay<'_> {
             &entry.by,
             when,
             files,
-            format!("{sentence}\n{note}\n{trailers}"),
+            compose_message(&sentence, &note, &trailers),
         )
     }
 }

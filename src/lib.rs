@@ -6,6 +6,7 @@
 pub mod demo;
 pub mod export;
 pub mod model;
+pub mod record;
 pub mod store;
 pub mod tracker;
 pub mod untrusted;

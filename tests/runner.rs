@@ -2,5 +2,9 @@
 
 mod common;
 
+mod test_crash;
 mod test_demo;
+mod test_record;
+mod test_record_cli;
 mod test_table;
+mod test_verify;

@@ -44,7 +44,7 @@ impl CommitInfo {
 
     /// Made by bargain (it carries the tool's trailers) rather than by hand.
     pub fn is_recorded(&self) -> bool {
-        self.trailer("Bargain-Article").is_some()
+        self.trailer(crate::record::trailer::ARTICLE).is_some()
     }
 }
 

@@ -3,8 +3,10 @@
 
 #![allow(dead_code)]
 
-use bargain::store::Repo;
+use bargain::model::Date;
+use bargain::record::{self, Action, Actor, RecordError, Request, StatusChange};
 use bargain::store::writer::{self, Author, CommitRequest, FileWrite};
+use bargain::store::{History, Repo};
 use git2::Oid;
 use std::cell::Cell;
 use std::path::{Path, PathBuf};
@@ -40,6 +42,7 @@ people:
   - { name: Union staffing lead, email: staffing-lead@union.example, side: union, roles: [member] }
   - { name: Employer staffing lead, email: staffing-lead@employer.example, side: employer, roles: [member] }
   - { name: Union member, email: member@union.example, side: union, roles: [member] }
+  - { name: Union secretary, email: secretary@union.example, side: union, roles: [secretary] }
   - { name: Employer member, email: member@employer.example, side: employer, roles: [member] }
 sessions:
   - { name: June session, start: 2025-06-03, end: 2025-06-05 }
@@ -133,8 +136,14 @@ impl Fixture {
     /// A pass of `side`'s full text, committed by `email` with the tool's trailers.
     pub fn pass(&self, article: &str, side: &str, text: &str, email: &str) -> Oid {
         let path = format!("proposals/{article}/{side}.md");
-        let message = format!(
-            "Pass on {article} by {side}\n\nBargain-Article: {article}\nBargain-Side: {side}\n"
+        let message = record::compose_message(
+            &format!("Pass on {article} by {side}"),
+            &[],
+            &record::Trailers {
+                article: Some(article.to_string()),
+                side: Some(side.to_string()),
+                ..record::Trailers::default()
+            },
         );
         self.commit_as(email, &[(path.as_str(), Some(text))], &message)
     }
@@ -267,6 +276,151 @@ impl Fixture {
             .env("NO_COLOR", "1")
             .output()
             .expect("bargain runs")
+    }
+
+    /// The fixture clock's day (UTC): "today" for recording.
+    pub fn today(&self) -> Date {
+        Date::from_git_time(self.clock.get(), 0)
+    }
+
+    /// Records `request` as `email` through `record::check` and `record::apply`, at the fixture's
+    /// clock: what the CLI and the TUI do, with a fixed day.
+    pub fn record_as(&self, email: &str, request: &Request) -> Result<Oid, RecordError> {
+        let repo = self.repo();
+        let snapshot = repo.snapshot()?;
+        let history = History::build(&repo)?;
+        let actor = Actor {
+            name: email.split('@').next().unwrap_or(email).to_string(),
+            email: email.to_string(),
+        };
+        let mut plan = record::check(&repo, &snapshot, &history, &actor, self.today(), request)?;
+        let time = self.clock.get();
+        self.clock.set(time + 60);
+        plan.author.time = Some((time, 0));
+        Ok(record::apply(&repo, &plan)?)
+    }
+
+    /// Records a pass of `side` by `email` (no session chosen, no note, not forced).
+    pub fn record_pass(
+        &self,
+        email: &str,
+        article: &str,
+        side: &str,
+        text: &str,
+    ) -> Result<Oid, RecordError> {
+        self.record_as(email, &pass_request(article, side, text))
+    }
+
+    /// Records a status change by `email`.
+    pub fn record_set(
+        &self,
+        email: &str,
+        article: &str,
+        change: StatusChange,
+    ) -> Result<Oid, RecordError> {
+        self.record_as(email, &set_request(article, change))
+    }
+
+    /// Sets git's user.name and user.email in the repository (who the CLI records as).
+    pub fn identity(&self, email: &str) {
+        self.git(&["config", "user.email", email]);
+        self.git(&[
+            "config",
+            "user.name",
+            email.split('@').next().unwrap_or(email),
+        ]);
+    }
+
+    /// HEAD's commit id.
+    pub fn head(&self) -> Oid {
+        self.repo()
+            .git
+            .head()
+            .ok()
+            .and_then(|h| h.target())
+            .expect("HEAD")
+    }
+
+    /// HEAD's full commit message.
+    pub fn head_message(&self) -> String {
+        self.git(&["log", "-1", "--format=%B"])
+    }
+
+    /// A file as committed at HEAD (`None` when absent).
+    pub fn committed(&self, path: &str) -> Option<String> {
+        let repo = self.repo();
+        let tree = repo.git.head().ok()?.peel_to_tree().ok()?;
+        let entry = tree.get_path(Path::new(path)).ok()?;
+        let blob = repo.git.find_blob(entry.id()).ok()?;
+        Some(String::from_utf8_lossy(blob.content()).into_owned())
+    }
+
+    /// `git status --porcelain`: empty when the work tree and index match HEAD.
+    pub fn porcelain(&self) -> String {
+        self.git(&["status", "--porcelain", "--untracked-files=all"])
+    }
+
+    /// A standard article 12 (topic ai, with current language) and 21 (topic staffing, new).
+    pub fn two_articles(&self) {
+        self.article("12-ai", 12, "AI", "ai", Some("Current AI text.\n"));
+        self.article("21-staffing", 21, "Staffing", "staffing", None);
+    }
+
+    /// Article 12 tentatively agreed on the employer's text (one pass each side first).
+    pub fn agreed_article(&self) {
+        self.two_articles();
+        self.record_pass("ai-lead@union.example", "12", "union", "Union text.\n")
+            .expect("union pass");
+        self.record_pass(
+            "ai-lead@employer.example",
+            "12",
+            "employer",
+            "Agreed text.\n",
+        )
+        .expect("employer pass");
+        self.record_set(
+            "chief@union.example",
+            "12",
+            ta(
+                &["chief@union.example", "chief@employer.example"],
+                Some("employer"),
+            ),
+        )
+        .expect("TA");
+    }
+}
+
+/// A pass request, nothing else set.
+pub fn pass_request(article: &str, side: &str, text: &str) -> Request {
+    Request {
+        article: article.to_string(),
+        action: Action::Pass {
+            side: side.to_string(),
+            text: text.to_string(),
+        },
+        session: None,
+        note: None,
+        force: false,
+    }
+}
+
+/// A status-change request, nothing else set.
+pub fn set_request(article: &str, change: StatusChange) -> Request {
+    Request {
+        article: article.to_string(),
+        action: Action::Set(change),
+        session: None,
+        note: None,
+        force: false,
+    }
+}
+
+/// A TA signed by `signatories` on 2025-06-04, agreeing `agreed`'s text.
+pub fn ta(signatories: &[&str], agreed: Option<&str>) -> StatusChange {
+    StatusChange::TentativelyAgreed {
+        signatories: signatories.iter().map(|s| s.to_string()).collect(),
+        date: Date::parse("2025-06-04").expect("date"),
+        agreed: agreed.map(str::to_string),
     }
 }
 
