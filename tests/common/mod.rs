@@ -331,16 +331,6 @@ impl Fixture {
         ]);
     }
 
-    /// HEAD's commit id.
-    pub fn head(&self) -> Oid {
-        self.repo()
-            .git
-            .head()
-            .ok()
-            .and_then(|h| h.target())
-            .expect("HEAD")
-    }
-
     /// HEAD's full commit message.
     pub fn head_message(&self) -> String {
         self.git(&["log", "-1", "--format=%B"])
