@@ -254,6 +254,12 @@ impl Repo {
                 "a git operation is in progress ({state:?}): showing HEAD; finish or abort it before recording (git status shows how)"
             ));
         }
+        if writer::interrupted(self) {
+            notes.push(
+                "a recording was interrupted after its commit landed; the next recording brings the work tree up to date"
+                    .to_string(),
+            );
+        }
         let uncommitted = self.uncommitted();
         if !uncommitted.is_empty() {
             notes.push(format!(

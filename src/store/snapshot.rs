@@ -28,6 +28,8 @@ pub struct ArticleEntry {
     pub id: String,
     /// `None` when `article.yaml` is missing or malformed (see `problems`).
     pub article: Option<Article>,
+    /// The title of a malformed `article.yaml`, where it could still be read.
+    pub title_hint: Option<String>,
     /// Side id → blob of that side's latest pass (`<side>.md`).
     pub passes: BTreeMap<String, Oid>,
     pub current: Option<Oid>,
@@ -45,9 +47,11 @@ impl ArticleEntry {
     }
 
     pub fn title(&self) -> &str {
-        self.article
-            .as_ref()
-            .map_or("(unreadable article.yaml)", |a| a.title.as_str())
+        match (&self.article, &self.title_hint) {
+            (Some(a), _) => a.title.as_str(),
+            (None, Some(hint)) => hint.as_str(),
+            (None, None) => "(unreadable article.yaml)",
+        }
     }
 
     pub fn path(&self, file: &str) -> String {
@@ -175,6 +179,7 @@ fn read_folders(
             Err(err) => articles.push(ArticleEntry {
                 id: name,
                 article: None,
+                title_hint: None,
                 passes: BTreeMap::new(),
                 current: None,
                 ta: None,
@@ -187,6 +192,7 @@ fn read_folders(
 fn read_article(repo: &Repo, table: &Table, id: String, folder: &Tree<'_>) -> ArticleEntry {
     let mut entry = ArticleEntry {
         article: None,
+        title_hint: None,
         passes: BTreeMap::new(),
         current: None,
         ta: None,
@@ -252,9 +258,20 @@ fn read_article(repo: &Repo, table: &Table, id: String, folder: &Tree<'_>) -> Ar
             entry.problems.extend(check_article(table, &article, &path));
             entry.article = Some(article);
         }
-        Err(problem) => entry.problems.push(problem),
+        Err(problem) => {
+            entry.title_hint = title_hint(repo, blob);
+            entry.problems.push(problem);
+        }
     }
     entry
+}
+
+/// The title of an `article.yaml` that does not parse as an article, when its YAML is readable
+/// at all: a list of articles is easier to scan with the broken one's title in it.
+fn title_hint(repo: &Repo, blob: Oid) -> Option<String> {
+    let text = repo.text(blob, "").ok()?;
+    let value: serde_yaml::Value = parse_yaml_str(&text, "").ok()?;
+    value.get("title")?.as_str().map(str::to_string)
 }
 
 /// What an `article.yaml` can get wrong that serde cannot see.
@@ -281,6 +298,27 @@ fn check_article(table: &Table, article: &Article, path: &str) -> Vec<Problem> {
                 side_list(table)
             ),
         ));
+    }
+    if article.status.is_agreed() {
+        match &article.ta {
+            None => problems.push(Problem::new(
+                path,
+                format!(
+                    "status is {} but there is no `ta:` with its date and signatories",
+                    article.status
+                ),
+            )),
+            Some(ta) => {
+                for side in &table.sides {
+                    if !ta.signatories.contains_key(&side.id) {
+                        problems.push(Problem::new(
+                            path,
+                            format!("the TA has no signatory for `{}`", side.id),
+                        ));
+                    }
+                }
+            }
+        }
     }
     if let Some(ta) = &article.ta {
         for (side, email) in &ta.signatories {

@@ -155,6 +155,12 @@ impl From<std::io::Error> for WriteError {
 
 /// Where a write in progress names its commit and paths (inside the git dir).
 const JOURNAL: &str = "bargain-journal";
+/// Whether a write was interrupted after its commit landed: its journal is still there, and the
+/// next write (or [`recover`]) will bring the work tree along.
+pub fn interrupted(repo: &Repo) -> bool {
+    repo.git.path().join(JOURNAL).exists()
+}
+
 /// The file whose OS lock makes this program's writers take turns (inside the git dir).
 const WRITER_LOCK: &str = "bargain.lock";
 /// How long a writer waits for another to finish.
