@@ -42,93 +42,13 @@ const TOPICS: [(&str, &str); 8] = [
     ("education", "Education & training"),
 ];
 
-const WORDS: &[&str] = &[
-    "the",
-    "employer",
-    "union",
-    "shall",
-    "employee",
-    "employees",
-    "agreement",
-    "article",
-    "may",
-    "notice",
-    "days",
-    "within",
-    "written",
-    "provide",
-    "parties",
-    "committee",
-    "joint",
-    "patient",
-    "care",
-    "staffing",
-    "unit",
-    "hours",
-    "pay",
-    "rate",
-    "schedule",
-    "shift",
-    "overtime",
-    "leave",
-    "technology",
-    "training",
-    "clinical",
-    "judgment",
-    "review",
-    "process",
-    "request",
-    "meet",
-    "confer",
-    "representative",
-    "grievance",
-    "procedure",
-    "step",
-    "manager",
-    "department",
-    "licensed",
-    "position",
-    "seniority",
-    "vacancy",
-    "posting",
-    "calendar",
-    "business",
-    "period",
-    "reasonable",
-    "effective",
-    "date",
-    "following",
-    "except",
-    "provided",
-    "that",
-    "any",
-    "all",
-    "each",
-    "other",
-    "such",
-    "under",
-    "this",
-    "section",
-    "and",
-    "or",
-    "of",
-    "to",
-    "in",
-    "for",
-    "with",
-    "by",
-    "on",
-    "as",
-    "not",
-    "be",
-    "a",
-    "an",
-    "will",
-    "must",
-    "no",
-    "later",
-    "than",
-];
+const WORDS: &str = "the employer union shall employee employees agreement article may notice days within \
+    written provide parties committee joint patient care staffing unit hours pay rate \
+    schedule shift overtime leave technology training clinical judgment review process \
+    request meet confer representative grievance procedure step manager department licensed \
+    position seniority vacancy posting calendar business period reasonable effective date \
+    following except provided that any all each other such under this section and or of to in \
+    for with by on as not be a an will must no later than";
 
 /// A small, fast, seeded generator (SplitMix64): the same spec always gives the same table.
 struct Dice(u64);
@@ -147,7 +67,9 @@ impl Dice {
     }
 
     fn word(&mut self) -> &'static str {
-        WORDS[self.below(WORDS.len())]
+        static LIST: std::sync::OnceLock<Vec<&'static str>> = std::sync::OnceLock::new();
+        let list = LIST.get_or_init(|| WORDS.split(' ').collect());
+        list[self.below(list.len())]
     }
 }
 

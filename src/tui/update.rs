@@ -478,7 +478,10 @@ fn open_article(state: &mut State, id: &str, effects: &mut Vec<Effect>) {
     let generation = state.next_generation;
     state.next_generation += 1;
     let history = history_rows(state, id);
-    let keep = state.article.as_ref().filter(|a| a.id == id);
+    let keep = state
+        .article
+        .as_ref()
+        .filter(|a| a.id == id && !a.history.is_empty());
     let (selected, mark, pending) =
         keep.map_or((history.len().saturating_sub(1), None, None), |a| {
             (
