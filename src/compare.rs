@@ -15,7 +15,8 @@ use std::fmt;
 /// What to compare for one article.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Comparison {
-    /// Each side's latest pass against the other's: the earlier mover's text is the old one.
+    /// Each side's latest pass against the other's: the first side's (in table order) is the
+    /// old text, the second side's the new.
     Sides,
     /// A side's latest pass against its previous one (against the current language, or nothing
     /// for a new article, when the side has passed once).
@@ -43,6 +44,9 @@ pub enum VersionRef {
     /// The version written by event `n` of [`History::events`] for the article (events are
     /// only ever appended, so the index is stable while the index grows).
     Event(usize),
+    /// The text of the article that a commit wrote (a hex prefix of its id, at least 4
+    /// digits): its pass, current language or TA.
+    Commit(String),
 }
 
 /// A text and what it is.
@@ -192,6 +196,7 @@ impl VersionRef {
             VersionRef::Current => "current".to_string(),
             VersionRef::Ta => "ta".to_string(),
             VersionRef::Event(n) => format!("event:{n}"),
+            VersionRef::Commit(id) => id.clone(),
         }
     }
 
@@ -204,6 +209,9 @@ impl VersionRef {
         }
         if let Some(n) = text.strip_prefix("event:") {
             return n.parse().ok().map(VersionRef::Event);
+        }
+        if text.len() >= 4 && text.len() <= 40 && text.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Some(VersionRef::Commit(text.to_ascii_lowercase()));
         }
         let (side, number) = text.split_once('#')?;
         Some(VersionRef::Pass {
@@ -329,31 +337,29 @@ impl Resolver<'_> {
     }
 
     fn sides(&self) -> Result<(Version, Version), CompareError> {
-        let mut latest: Vec<(usize, &str)> = self
-            .table
-            .sides
-            .iter()
-            .filter_map(|s| self.passes(&s.id).last().map(|&i| (i, s.id.as_str())))
-            .collect();
-        latest.sort();
-        let missing = |side: &str| Version {
-            label: Label::missing(format!("no pass from {} yet", self.table.side_name(side))),
+        let mut latest = Vec::new();
+        for side in self.table.sides.iter().take(2) {
+            latest.push(self.latest_pass(&side.id)?);
+        }
+        let missing = |i: usize| Version {
+            label: Label::missing(format!(
+                "no pass from {} yet",
+                self.table
+                    .sides
+                    .get(i)
+                    .map_or("the other side", |s| s.name.as_str())
+            )),
             text: String::new(),
         };
-        match latest.as_slice() {
-            [] => Err(CompareError::NoSuchVersion(
+        let mut latest = latest.into_iter();
+        match (latest.next().flatten(), latest.next().flatten()) {
+            (None, None) => Err(CompareError::NoSuchVersion(
                 "no side has passed on this article yet".to_string(),
             )),
-            [(only, side)] => {
-                let other = self
-                    .table
-                    .sides
-                    .iter()
-                    .find(|s| s.id != *side)
-                    .map_or("the other side", |s| s.id.as_str());
-                Ok((missing(other), self.version(*only)?))
-            }
-            [.., (old, _), (new, _)] => Ok((self.version(*old)?, self.version(*new)?)),
+            (old, new) => Ok((
+                old.unwrap_or_else(|| missing(0)),
+                new.unwrap_or_else(|| missing(1)),
+            )),
         }
     }
 
@@ -392,6 +398,16 @@ impl Resolver<'_> {
             VersionRef::Event(n) => {
                 Some(*n).filter(|&n| self.events().get(n).is_some_and(|e| e.blob.is_some()))
             }
+            VersionRef::Commit(prefix) => self.events().iter().position(|e| {
+                e.blob.is_some()
+                    && !matches!(e.kind, FileKind::Article | FileKind::Other(_))
+                    && self
+                        .history
+                        .commit(e)
+                        .id
+                        .to_string()
+                        .starts_with(prefix.as_str())
+            }),
         };
         let index = index.ok_or_else(|| {
             CompareError::NoSuchVersion(format!("{} has no version `{}`", self.entry.id, r.name()))

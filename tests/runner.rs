@@ -8,5 +8,6 @@ mod test_record;
 mod test_record_cli;
 mod test_table;
 mod test_tui;
+mod test_tui_compare;
 mod test_tui_pty;
 mod test_verify;

@@ -51,7 +51,14 @@ pub fn run(repo_path: &Path) -> io::Result<()> {
         // Everything already waiting is applied before the next frame.
         let mut pending = vec![first];
         pending.extend(rx.try_iter().take(256));
-        for message in pending {
+        // Of several resizes waiting, only the last matters: the redline is re-wrapped once.
+        let last_resize = pending
+            .iter()
+            .rposition(|m| matches!(m, Message::Resize(..)));
+        for (i, message) in pending.into_iter().enumerate() {
+            if matches!(message, Message::Resize(..)) && Some(i) != last_resize {
+                continue;
+            }
             for effect in update(&mut state, message) {
                 perform(&state, &jobs, effect);
             }
