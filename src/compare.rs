@@ -251,12 +251,7 @@ pub fn resolve(
             })?;
             Ok((r.current()?, new))
         }
-        Comparison::Ta => {
-            let ta = r.event_of(|k| *k == FileKind::Ta).ok_or_else(|| {
-                CompareError::NoSuchVersion("this article has no tentative agreement".to_string())
-            })?;
-            Ok((r.current()?, r.version(ta)?))
-        }
+        Comparison::Ta => Ok((r.current()?, r.ta()?)),
         Comparison::ThreeWay => Err(CompareError::NeedsThreeWay),
         Comparison::Versions(a, b) => Ok((r.pick(a)?, r.pick(b)?)),
     }
@@ -329,11 +324,50 @@ impl Resolver<'_> {
             .collect()
     }
 
+    /// A side's latest pass; from the snapshot alone when the index does not have it (still
+    /// being built, or beyond a shallow clone's boundary).
     fn latest_pass(&self, side: &str) -> Result<Option<Version>, CompareError> {
-        self.passes(side)
-            .last()
-            .map(|&i| self.version(i))
-            .transpose()
+        match self.passes(side).last() {
+            Some(&i) => self.version(i).map(Some),
+            None => self
+                .entry
+                .passes
+                .get(side)
+                .map(|&blob| {
+                    let title = format!("{} latest pass", self.table.side_name(side));
+                    let mut v = self.unindexed(blob, &format!("{side}.md"), title)?;
+                    v.label.side = Some(side.to_string());
+                    Ok(v)
+                })
+                .transpose(),
+        }
+    }
+
+    /// A text the snapshot has and the index does not: labelled without history.
+    fn unindexed(
+        &self,
+        blob: git2::Oid,
+        file: &str,
+        title: String,
+    ) -> Result<Version, CompareError> {
+        let text = self
+            .repo
+            .text(blob, &self.entry.path(file))
+            .map_err(CompareError::Unreadable)?;
+        Ok(Version {
+            label: Label::missing(title),
+            text,
+        })
+    }
+
+    fn ta(&self) -> Result<Version, CompareError> {
+        match (self.event_of(|k| *k == FileKind::Ta), self.entry.ta) {
+            (Some(i), _) => self.version(i),
+            (None, Some(blob)) => self.unindexed(blob, "ta.md", "tentative agreement".to_string()),
+            (None, None) => Err(CompareError::NoSuchVersion(
+                "this article has no tentative agreement".to_string(),
+            )),
+        }
     }
 
     fn sides(&self) -> Result<(Version, Version), CompareError> {
@@ -378,8 +412,14 @@ impl Resolver<'_> {
 
     /// The current language; for a new article, an empty text saying so.
     fn current(&self) -> Result<Version, CompareError> {
-        match self.event_of(|k| *k == FileKind::Current) {
-            Some(i) if self.entry.current.is_some() => self.version(i),
+        match (
+            self.event_of(|k| *k == FileKind::Current),
+            self.entry.current,
+        ) {
+            (Some(i), Some(_)) => self.version(i),
+            (None, Some(blob)) => {
+                self.unindexed(blob, "current.md", "current language".to_string())
+            }
             _ => Ok(Version {
                 label: Label::missing("no current language (new article)".to_string()),
                 text: String::new(),
@@ -390,7 +430,7 @@ impl Resolver<'_> {
     fn pick(&self, r: &VersionRef) -> Result<Version, CompareError> {
         let index = match r {
             VersionRef::Current => return self.current(),
-            VersionRef::Ta => self.event_of(|k| *k == FileKind::Ta),
+            VersionRef::Ta => return self.ta(),
             VersionRef::Pass { side, number } => {
                 self.check_side(side)?;
                 self.passes(side).get(*number as usize - 1).copied()

@@ -31,6 +31,17 @@ impl Harness {
     }
 
     pub fn demo_with(width: u16, height: u16, color: bool) -> Harness {
+        let mut h = Harness::demo_unindexed(width, height, color);
+        let history = History::build(&h.repo).unwrap();
+        h.send(Message::Indexed(Arc::new(history)));
+        let snapshot = h.state.table.as_ref().unwrap().snapshot.clone();
+        let corpus = jobs::corpus(&h.repo, &snapshot);
+        h.send(Message::Corpus(Arc::new(corpus)));
+        h
+    }
+
+    /// The table opened (snapshot read) but its history not yet indexed.
+    pub fn demo_unindexed(width: u16, height: u16, color: bool) -> Harness {
         let dir = tempfile::tempdir().expect("temp dir");
         let path = bargain::demo::build(&dir.path().join("demo")).expect("demo builds");
         let repo = Repo::open(&path).expect("demo opens");
@@ -44,15 +55,11 @@ impl Harness {
         let head = h.repo.head().unwrap();
         let snapshot = Arc::new(h.repo.snapshot_at(head.commit).unwrap());
         h.send(Message::Opened(Box::new(Opened {
-            snapshot: snapshot.clone(),
+            snapshot,
             branch: head.branch.clone(),
             uncommitted: 0,
             sync: SyncState::NoUpstream,
         })));
-        let history = History::build(&h.repo).unwrap();
-        h.send(Message::Indexed(Arc::new(history)));
-        let corpus = jobs::corpus(&h.repo, &snapshot);
-        h.send(Message::Corpus(Arc::new(corpus)));
         h
     }
 
@@ -80,7 +87,7 @@ impl Harness {
                 article,
                 comparison,
                 snapshot: table.snapshot.clone(),
-                history: table.history.clone().unwrap(),
+                history: table.history.clone().unwrap_or_default(),
             };
             let outcome = jobs::compute(&self.repo, &job);
             self.send(Message::Redline(Box::new(
@@ -254,6 +261,25 @@ fn comparisons_cycle_and_label_both_versions() {
     assert_eq!(h.state.article.as_ref().unwrap().new.len(), 2);
     h.keys("C");
     assert_eq!(h.state.comparison, Comparison::Ta);
+}
+
+#[test]
+fn an_article_opens_with_its_latest_texts_before_the_history_is_indexed() {
+    let mut h = Harness::demo_unindexed(80, 24, true);
+    assert!(h.screen().contains("Indexing history"));
+    h.key(KeyCode::Enter);
+    let a = h.state.article.as_ref().unwrap();
+    assert_eq!(a.status, RedlineStatus::Ready);
+    assert_eq!(a.old.title, "Coalition of Health Care Unions latest pass");
+    assert_eq!(a.new[0].title, "Example Health latest pass");
+    let history = History::build(&h.repo).unwrap();
+    h.send(Message::Indexed(Arc::new(history)));
+    let a = h.state.article.as_ref().unwrap();
+    assert_eq!(
+        a.old.title, "Coalition of Health Care Unions pass 2",
+        "labelled once indexed"
+    );
+    assert_eq!(h.state.focus, Pane::Redline);
 }
 
 #[test]

@@ -79,15 +79,14 @@ fn perform(state: &State, jobs: &jobs::Jobs, effect: Effect) {
             comparison,
         } => {
             let Some(table) = &state.table else { return };
-            let Some(history) = &table.history else {
-                return;
-            };
+            // Before the index is built, the latest texts come from the snapshot alone.
+            let history = table.history.clone().unwrap_or_default();
             jobs.redline(jobs::RedlineJob {
                 generation,
                 article,
                 comparison,
                 snapshot: table.snapshot.clone(),
-                history: history.clone(),
+                history,
             });
         }
         Effect::Quit => {}

@@ -48,6 +48,9 @@ pub fn update(state: &mut State, message: Message) -> Vec<Effect> {
                     Loading::Indexing(crate::store::history::WalkProgress { done: 0, total: 0 });
             }
             refilter(state);
+            if state.wide() {
+                open_selected(state, &mut effects);
+            }
         }
         Message::Indexing(progress) => {
             if state.loading != Loading::Done {
@@ -191,10 +194,8 @@ pub fn act(state: &mut State, action: Action, effects: &mut Vec<Effect>) {
         Action::Help => state.help = Some(0),
         Action::FocusNext | Action::FocusPrev => {
             if state.article.is_none() {
-                if state.table.as_ref().is_some_and(|t| t.history.is_some()) {
-                    open_selected(state, effects);
-                } else {
-                    state.flash = Some("still indexing: the article opens when it is done".into());
+                open_selected(state, effects);
+                if state.article.is_none() {
                     return;
                 }
             }
@@ -490,7 +491,6 @@ fn open_article(state: &mut State, id: &str, effects: &mut Vec<Effect>) {
                 a.pending,
             )
         });
-    let indexed = state.table.as_ref().is_some_and(|t| t.history.is_some());
     let rows = layout::history_rows(state).max(1);
     let mut view = ArticleView {
         id: id.to_string(),
@@ -498,11 +498,7 @@ fn open_article(state: &mut State, id: &str, effects: &mut Vec<Effect>) {
         status: RedlineStatus::Loading,
         old: Label::default(),
         new: Vec::new(),
-        doc: Arc::new(RedlineDoc::message(if indexed {
-            "Comparing…"
-        } else {
-            "Indexing the history…"
-        })),
+        doc: Arc::new(RedlineDoc::message("Comparing…")),
         rendered: Default::default(),
         rendered_for: None,
         scroll: 0,
@@ -517,7 +513,7 @@ fn open_article(state: &mut State, id: &str, effects: &mut Vec<Effect>) {
     keep_visible(&mut view.history_offset, view.history_selected, rows);
     state.article = Some(view);
     relayout(state);
-    if indexed {
+    if state.table.is_some() {
         effects.push(Effect::ComputeRedline {
             generation,
             article: id.to_string(),
