@@ -525,3 +525,28 @@ fn screen_160x48_history_focus_after_picking_versions() {
         .key(KeyCode::Enter);
     insta::assert_snapshot!(h.styled());
 }
+
+#[test]
+fn every_terminal_size_draws_without_panicking() {
+    let mut h = Harness::demo(160, 48);
+    h.keys("/care").key(KeyCode::Enter);
+    for (w, ht) in [
+        (0, 0),
+        (1, 1),
+        (5, 2),
+        (20, 3),
+        (40, 5),
+        (79, 10),
+        (119, 24),
+        (120, 16),
+        (120, 15),
+        (200, 60),
+    ] {
+        h.send(Message::Resize(w, ht));
+        for keys in ["", "?", "\x1b", "v", "\t", "\t", "G", "]"] {
+            h.keys(keys);
+            let screen = h.screen();
+            assert_eq!(screen.lines().count(), usize::from(ht), "{w}x{ht}");
+        }
+    }
+}

@@ -37,6 +37,10 @@ fn nz(n: u16) -> NonZeroU16 {
 
 impl Session {
     fn demo(rows: u16, cols: u16) -> Session {
+        Session::demo_with(rows, cols, &[])
+    }
+
+    fn demo_with(rows: u16, cols: u16, env: &[(&str, &str)]) -> Session {
         let dir = tempfile::tempdir().expect("temp dir");
         let pair = native_pty_system()
             .openpty(size(rows, cols))
@@ -46,6 +50,9 @@ impl Session {
         cmd.cwd(dir.path());
         cmd.env("TERM", "xterm-256color");
         cmd.env_remove("NO_COLOR");
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
         let child = pair.slave.spawn_command(cmd).expect("bargain starts");
         drop(pair.slave);
         let mut reader = pair.master.try_clone_reader().expect("reader");
@@ -173,4 +180,25 @@ fn the_demo_in_a_real_terminal_from_open_to_quit() {
         !s.parser.screen().alternate_screen(),
         "the terminal is given back"
     );
+}
+
+#[test]
+fn a_panic_gives_the_terminal_back_before_its_message() {
+    let mut s = Session::demo_with(24, 80, &[("BARGAIN_TUI_TEST_PANIC", "1")]);
+    let screen = s.wait_for(&["panicked", "BARGAIN_TUI_TEST_PANIC is set"]);
+    let vt = s.parser.screen();
+    assert!(!vt.alternate_screen(), "{screen}");
+    assert_eq!(vt.mouse_protocol_mode(), vt100::MouseProtocolMode::None);
+    assert!(!vt.hide_cursor(), "the cursor is shown again");
+    // Out of raw mode, a newline returns the carriage: the message is not a staircase.
+    let line = screen
+        .lines()
+        .find(|l| l.contains("BARGAIN_TUI_TEST_PANIC"))
+        .unwrap_or_default();
+    assert!(
+        line.starts_with("BARGAIN_TUI_TEST_PANIC") || line.starts_with("thread"),
+        "{screen}"
+    );
+    let status = s.child.wait().expect("exit status");
+    assert!(!status.success());
 }

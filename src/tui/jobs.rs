@@ -9,10 +9,12 @@
 
 use super::redline_view::RedlineDoc;
 use super::state::{Corpus, Message, Opened, RedlineReady, RedlineResult, SyncState};
+use super::terminal::panic_message;
 use super::update::fold;
 use crate::compare::{self, Comparison};
 use crate::store::{History, Repo, Snapshot};
 use std::ops::ControlFlow;
+use std::panic::AssertUnwindSafe;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::mpsc::{Receiver, Sender, channel};
@@ -56,7 +58,14 @@ impl Jobs {
 }
 
 fn load(path: &std::path::Path, tx: &Sender<Message>) {
-    if let Err(why) = try_load(path, tx) {
+    let outcome =
+        std::panic::catch_unwind(AssertUnwindSafe(|| try_load(path, tx))).unwrap_or_else(|p| {
+            Err(format!(
+                "internal error while loading: {}",
+                panic_message(&*p)
+            ))
+        });
+    if let Err(why) = outcome {
         let _ = tx.send(Message::Failed(why));
     }
 }
@@ -144,7 +153,13 @@ fn redlines(path: &std::path::Path, requests: &Receiver<RedlineJob>, tx: &Sender
             repo = Repo::discover(path).ok();
         }
         let outcome = match &repo {
-            Some(repo) => compute(repo, &job),
+            Some(repo) => std::panic::catch_unwind(AssertUnwindSafe(|| compute(repo, &job)))
+                .unwrap_or_else(|p| {
+                    Err(format!(
+                        "internal error while comparing: {}",
+                        panic_message(&*p)
+                    ))
+                }),
             None => Err("the repository cannot be opened".to_string()),
         };
         let result = RedlineResult {

@@ -47,6 +47,10 @@ pub fn run(repo_path: &Path) -> io::Result<()> {
             }
         })?;
     terminal.draw(|f| view(f, &state))?;
+    // Test hook (debug builds only): proves the panic hook gives the terminal back.
+    if cfg!(debug_assertions) && std::env::var_os("BARGAIN_TUI_TEST_PANIC").is_some() {
+        panic!("BARGAIN_TUI_TEST_PANIC is set");
+    }
     while let Ok(first) = rx.recv() {
         // Everything already waiting is applied before the next frame.
         let mut pending = vec![first];
