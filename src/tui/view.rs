@@ -438,16 +438,20 @@ fn redline(buf: &mut Buffer, r: Rect, state: &State) {
     let look = state.look();
     let (del_open, del_close) = look.markers(super::redline_view::SegKind::Deleted);
     let (ins_open, ins_close) = look.markers(super::redline_view::SegKind::Inserted);
-    let old_tag = if del_open.is_empty() {
-        "old ".to_string()
+    let (old_word, new_word) = if state.comparison == crate::compare::Comparison::ThreeWay {
+        ("base", "sides")
     } else {
-        format!("{del_open}old{del_close}")
+        ("old", "new")
     };
-    let new_tag = if ins_open.is_empty() {
-        "new ".to_string()
-    } else {
-        format!("{ins_open}new{ins_close}")
+    let tag = |open: &str, word: &str, close: &str| {
+        if open.is_empty() {
+            format!("{word:<4}")
+        } else {
+            format!("{open}{word}{close}")
+        }
     };
+    let old_tag = tag(del_open, old_word, del_close);
+    let new_tag = tag(ins_open, new_word, ins_close);
     let label = |l: &crate::compare::Label| escape_line(&l.line()).into_owned();
     match &a.status {
         RedlineStatus::Ready => {
@@ -510,6 +514,10 @@ fn redline(buf: &mut Buffer, r: Rect, state: &State) {
         legend.push(Span::styled(" │ ", t.dim()));
     }
     legend.extend(look.legend());
+    if let Some(note) = &a.doc.note {
+        legend.push(Span::styled(" │ ", t.dim()));
+        legend.push(Span::styled(note.clone(), t.warning()));
+    }
     put(buf, r.x, r.y + 3, r.width, legend);
     let Some(text) = layout::redline_text(state) else {
         return;
