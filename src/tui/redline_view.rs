@@ -269,14 +269,45 @@ pub fn render(doc: &RedlineDoc, width: u16, layout: Layout, look: Look) -> Rende
 }
 
 fn render_inline(doc: &RedlineDoc, width: usize, look: Look) -> Rendered {
+    /// The logical line being built, and where changes start in it.
+    struct Line {
+        pieces: Vec<Piece>,
+        /// Piece index where a change starts, one per change.
+        anchors: Vec<usize>,
+        /// Changes started whose first piece is not pushed yet.
+        pending: usize,
+    }
+    impl Line {
+        fn push(&mut self, piece: Piece) {
+            for _ in 0..std::mem::take(&mut self.pending) {
+                self.anchors.push(self.pieces.len());
+            }
+            self.pieces.push(piece);
+        }
+        fn flush(
+            &mut self,
+            rows: &mut Vec<Vec<Piece>>,
+            width: usize,
+            change_rows: &mut Vec<usize>,
+        ) {
+            let found = wrap_anchored(rows, &self.pieces, width, &self.anchors);
+            change_rows.extend(found);
+            self.pieces.clear();
+            self.anchors.clear();
+        }
+    }
     let mut out = Rendered::default();
     let mut rows: Vec<Vec<Piece>> = Vec::new();
-    let mut cur: Vec<Piece> = Vec::new();
+    let mut cur = Line {
+        pieces: Vec::new(),
+        anchors: Vec::new(),
+        pending: 0,
+    };
     let mut next_change = doc.changes.iter().peekable();
     for (i, seg) in doc.segments.iter().enumerate() {
         if next_change.peek() == Some(&&i) {
             next_change.next();
-            out.change_rows.push(rows.len());
+            cur.pending += 1;
         }
         let style = look.style(seg.kind);
         let (open, close) = look.markers(seg.kind);
@@ -287,7 +318,7 @@ fn render_inline(doc: &RedlineDoc, width: usize, look: Look) -> Rendered {
         let body = text.trim_end_matches('\n');
         for (k, part) in body.split('\n').enumerate() {
             if k > 0 {
-                wrap_into(&mut rows, &std::mem::take(&mut cur), width);
+                cur.flush(&mut rows, width, &mut out.change_rows);
             }
             if !part.is_empty() {
                 cur.push((style, part.to_string()));
@@ -298,11 +329,14 @@ fn render_inline(doc: &RedlineDoc, width: usize, look: Look) -> Rendered {
             cur.push((style, close.to_string()));
         }
         for _ in 0..text.len() - body.len() {
-            wrap_into(&mut rows, &std::mem::take(&mut cur), width);
+            cur.flush(&mut rows, width, &mut out.change_rows);
         }
     }
-    if !cur.is_empty() {
-        wrap_into(&mut rows, &cur, width);
+    if !cur.pieces.is_empty() {
+        cur.flush(&mut rows, width, &mut out.change_rows);
+    }
+    for _ in 0..cur.pending {
+        out.change_rows.push(rows.len().saturating_sub(1));
     }
     out.lines = rows.into_iter().map(to_line).collect();
     out
@@ -445,6 +479,17 @@ fn text_width(text: &str) -> usize {
 /// Greedy word wrap of one logical line into rows of at most `width` cells. Spaces where a row
 /// breaks are dropped; a word longer than a row is cut.
 fn wrap_into(rows: &mut Vec<Vec<Piece>>, pieces: &[Piece], width: usize) {
+    wrap_anchored(rows, pieces, width, &[]);
+}
+
+/// [`wrap_into`], also returning the row where each anchored piece (by index) starts.
+fn wrap_anchored(
+    rows: &mut Vec<Vec<Piece>>,
+    pieces: &[Piece],
+    width: usize,
+    anchors: &[usize],
+) -> Vec<usize> {
+    let mut found = Vec::with_capacity(anchors.len());
     let mut row: Vec<Piece> = Vec::new();
     let mut used = 0usize;
     let mut any = false;
@@ -454,7 +499,14 @@ fn wrap_into(rows: &mut Vec<Vec<Piece>>, pieces: &[Piece], width: usize) {
             _ => row.push((style, text.to_string())),
         }
     }
-    for (style, text) in pieces {
+    for (i, (style, text)) in pieces.iter().enumerate() {
+        for _ in anchors.iter().filter(|&&a| a == i) {
+            let first = tokens(text)
+                .find(|t| !t.starts_with(' '))
+                .map_or(0, text_width);
+            let wraps = used > 0 && used + first > width;
+            found.push(rows.len() + usize::from(wraps));
+        }
         for token in tokens(text) {
             let w = text_width(token);
             let space = token.starts_with(' ');
@@ -492,6 +544,7 @@ fn wrap_into(rows: &mut Vec<Vec<Piece>>, pieces: &[Piece], width: usize) {
     if !row.is_empty() || !any {
         rows.push(row);
     }
+    found
 }
 
 /// Splits text into runs of spaces and runs of anything else.
@@ -580,6 +633,31 @@ mod tests {
         let rows = texts(&r);
         assert_eq!(rows.len(), 3, "{rows:?}");
         assert!(rows[2].starts_with("same") && rows[2].ends_with("same"));
+    }
+
+    #[test]
+    fn a_change_late_in_a_long_paragraph_is_found_on_its_row() {
+        let seg = |kind, text: &str| Seg {
+            kind,
+            text: text.to_string(),
+            by: Vec::new(),
+        };
+        let mut doc = RedlineDoc {
+            segments: vec![
+                seg(SegKind::Equal, &"word ".repeat(50)),
+                seg(SegKind::Inserted, "fresh"),
+                seg(SegKind::Equal, " tail\n"),
+            ],
+            ..RedlineDoc::default()
+        };
+        doc.finish();
+        for markers in [false, true] {
+            let r = render(&doc, 20, Layout::Inline, look(markers));
+            assert_eq!(r.change_rows.len(), 1);
+            let row = r.row_text(r.change_rows[0]);
+            assert!(row.contains("fresh"), "{row:?} of {:?}", texts(&r));
+            assert!(r.change_rows[0] > 10);
+        }
     }
 
     #[test]
