@@ -1,0 +1,974 @@
+//! The redline engine: what changed between two versions of a piece of contract language.
+//!
+//! Owns: cutting texts into paragraphs (blocks separated by blank lines) and words
+//! (Unicode word boundaries, punctuation on its own, whitespace runs as tokens); aligning
+//! paragraphs with `similar`, pairing the paragraphs of a replaced run by similarity,
+//! diffing words only inside changed pairs; finding paragraphs that moved; attributing
+//! changes to the side that made them; merging several sides' changes against one base
+//! ([`three_way`]); the summary and the list of changes used for navigation.
+//!
+//! Never does: I/O, terminal output, colour, escaping, or reading configuration. It is a
+//! pure function of its inputs; the renderers live in `export::redline_text`.
+//!
+//! # Promises
+//!
+//! - A redline never lies: [`Redline::old_text`] and [`Redline::new_text`] rebuild both
+//!   inputs byte for byte from the segments, whatever the input (CRLF, control characters,
+//!   combining marks, a deadline hit half-way).
+//! - It never hangs: all work runs against one deadline ([`Options::deadline`], 1 s by
+//!   default). When the deadline passes, the remaining paragraphs are shown as whole
+//!   deletions and insertions and the result is flagged [`Redline::coarse`]; it stays exact.
+//! - Cost follows the size of the change: equal paragraphs are found by hashing them and
+//!   diffing the list of hashes; words are diffed only inside paragraphs that changed.
+//!
+//! # How a text is read
+//!
+//! 1. Both texts are cut into paragraphs. A paragraph keeps its trailing blank lines, so the
+//!    paragraphs tile the text. Each gets a key: a hash of its words with whitespace folded,
+//!    so a paragraph that was only re-wrapped has the same key as before.
+//! 2. The two key lists are diffed (patience). Each run the diff reports as replaced is
+//!    paired up: old and new paragraphs are matched in order by word-bag similarity
+//!    (Dice ≥ [`Options::rewrite_threshold`]); unmatched ones are whole deletions or
+//!    insertions.
+//! 3. Each pair is diffed word by word. Whitespace tokens compare equal to each other, so a
+//!    change of wrapping or spacing is a *layout* change ([`Segment::layout`]), never a
+//!    word change. If fewer than [`Options::rewrite_threshold`] of the words survive, the
+//!    pair is a rewrite and is shown as a whole deletion plus a whole insertion.
+//! 4. Whole deletions and insertions are matched against each other: one whose words are
+//!    the same (or nearly, Dice ≥ [`Options::move_threshold`]) is a move, shown at both ends
+//!    ([`SegmentKind::MovedFrom`] and [`SegmentKind::MovedTo`], linked by a [`MoveId`]).
+
+mod split;
+mod three_way;
+
+use std::collections::HashMap;
+use std::ops::Range;
+use std::time::{Duration, Instant};
+
+use similar::{Algorithm, DiffTag, capture_diff_slices_deadline};
+
+pub use three_way::{Conflict, ThreeWay, three_way};
+
+use split::{Paragraph, TokenKey};
+
+/// How a comparison is made.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Total time the comparison may take before it settles for a coarser (still exact)
+    /// result. One second by default.
+    pub deadline: Duration,
+    /// The side that wrote the new text, recorded on every change (`Segment::by`).
+    pub by: Option<String>,
+    /// Below this share of surviving words, a changed paragraph is a rewrite: a whole
+    /// deletion plus a whole insertion rather than a word-by-word edit. 0.5 by default.
+    pub rewrite_threshold: f32,
+    /// A deleted and an inserted paragraph at least this similar (word-bag Dice) are one
+    /// moved paragraph. 0.8 by default.
+    pub move_threshold: f32,
+    /// Paragraphs shorter than this many words are never reported as moved (a lone
+    /// "Section 2." turning up elsewhere is not a move). 4 by default.
+    pub min_move_words: usize,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            deadline: Duration::from_secs(1),
+            by: None,
+            rewrite_threshold: 0.5,
+            move_threshold: 0.8,
+            min_move_words: 4,
+        }
+    }
+}
+
+impl Options {
+    /// Default options, with changes attributed to `side`.
+    pub fn by(side: impl Into<String>) -> Self {
+        Options {
+            by: Some(side.into()),
+            ..Options::default()
+        }
+    }
+}
+
+/// Links the two ends of a moved paragraph.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct MoveId(pub usize);
+
+/// What a segment of the redline is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SegmentKind {
+    /// In both texts.
+    Equal,
+    /// Only in the old text.
+    Deleted,
+    /// Only in the new text.
+    Inserted,
+    /// Old text that left this place; it reappears at the [`SegmentKind::MovedTo`] with the
+    /// same id. Counts as old text only.
+    MovedFrom(MoveId),
+    /// New text that arrived here from the [`SegmentKind::MovedFrom`] with the same id.
+    /// Counts as new text only.
+    MovedTo(MoveId),
+}
+
+impl SegmentKind {
+    /// Whether the segment's text belongs to the old text.
+    pub fn in_old(self) -> bool {
+        matches!(
+            self,
+            SegmentKind::Equal | SegmentKind::Deleted | SegmentKind::MovedFrom(_)
+        )
+    }
+
+    /// Whether the segment's text belongs to the new text.
+    pub fn in_new(self) -> bool {
+        matches!(
+            self,
+            SegmentKind::Equal | SegmentKind::Inserted | SegmentKind::MovedTo(_)
+        )
+    }
+}
+
+/// One run of text of a single kind, in reading order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Segment {
+    pub kind: SegmentKind,
+    pub text: String,
+    /// The sides that made this change (empty for equal text, and for changes of a
+    /// comparison made without [`Options::by`]). In a [`ThreeWay`] a change made
+    /// identically by several sides lists them all.
+    pub by: Vec<String>,
+    /// Index (0-based) of the old text's paragraph this segment is in or, for text only in
+    /// the new text, the old paragraph it comes before (may equal the paragraph count).
+    pub old_paragraph: usize,
+    /// Same for the new text.
+    pub new_paragraph: usize,
+    /// A deletion or insertion of whitespace only, with the words around it unchanged (a
+    /// re-wrapped line, a doubled space): shown low-key, never counted as a word change.
+    pub layout: bool,
+}
+
+/// The two ends of a moved paragraph.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Move {
+    pub id: MoveId,
+    /// Old paragraph index (0-based) the text left.
+    pub from_paragraph: usize,
+    /// New paragraph index (0-based) the text arrived at.
+    pub to_paragraph: usize,
+    /// Index into [`Redline::segments`] of the `MovedFrom` end.
+    pub from_segment: usize,
+    /// Index into [`Redline::segments`] of the `MovedTo` end.
+    pub to_segment: usize,
+    /// Whether the words are identical (only whitespace may differ); otherwise the move is
+    /// near-verbatim and the two ends' texts differ slightly.
+    pub exact: bool,
+}
+
+/// Counts for a one-line summary of a redline.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Summary {
+    /// Words (tokens other than whitespace; a punctuation mark counts) inserted.
+    pub inserted_words: usize,
+    /// Words deleted.
+    pub deleted_words: usize,
+    /// Words in moved paragraphs, counted once at their new place.
+    pub moved_words: usize,
+    /// Paragraphs with a change of words: an edited pair, a deleted or inserted paragraph
+    /// and a move each count once. Layout-only changes do not count.
+    pub changed_paragraphs: usize,
+    /// Whitespace-only changes (layout segments).
+    pub layout_changes: usize,
+}
+
+/// Where one change is, for next/previous navigation: a maximal run of segments that are
+/// not equal text, unless the run is layout-only.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Change {
+    /// The segments of the change.
+    pub segments: Range<usize>,
+    /// Old paragraph index of its first segment.
+    pub old_paragraph: usize,
+    /// New paragraph index of its first segment.
+    pub new_paragraph: usize,
+}
+
+/// The result of [`compare`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct Redline {
+    pub segments: Vec<Segment>,
+    pub moves: Vec<Move>,
+    pub summary: Summary,
+    /// The deadline passed: some paragraphs are shown whole rather than word by word,
+    /// or moves were not looked for. The segments are still exact.
+    pub coarse: bool,
+    /// Number of paragraphs of the old text.
+    pub old_paragraphs: usize,
+    /// Number of paragraphs of the new text.
+    pub new_paragraphs: usize,
+}
+
+impl Redline {
+    /// The old text, rebuilt from the segments.
+    pub fn old_text(&self) -> String {
+        self.segments
+            .iter()
+            .filter(|s| s.kind.in_old())
+            .map(|s| s.text.as_str())
+            .collect()
+    }
+
+    /// The new text, rebuilt from the segments.
+    pub fn new_text(&self) -> String {
+        self.segments
+            .iter()
+            .filter(|s| s.kind.in_new())
+            .map(|s| s.text.as_str())
+            .collect()
+    }
+
+    /// Whether the two texts are byte-for-byte identical.
+    pub fn is_unchanged(&self) -> bool {
+        self.segments.iter().all(|s| s.kind == SegmentKind::Equal)
+    }
+
+    /// Every change, in reading order.
+    pub fn changes(&self) -> Vec<Change> {
+        changes(&self.segments)
+    }
+}
+
+/// Compares `old` with `new`. Never fails and never runs much past `options.deadline`.
+pub fn compare(old: &str, new: &str, options: &Options) -> Redline {
+    let deadline = Instant::now().checked_add(options.deadline);
+    Engine {
+        old,
+        new,
+        options,
+        deadline,
+        coarse: false,
+    }
+    .run()
+}
+
+pub(crate) fn changes(segments: &[Segment]) -> Vec<Change> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < segments.len() {
+        if segments[i].kind == SegmentKind::Equal {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        let mut real = false;
+        while i < segments.len() && segments[i].kind != SegmentKind::Equal {
+            real |= !segments[i].layout;
+            i += 1;
+        }
+        if real {
+            out.push(Change {
+                segments: start..i,
+                old_paragraph: segments[start].old_paragraph,
+                new_paragraph: segments[start].new_paragraph,
+            });
+        }
+    }
+    out
+}
+
+/// A piece of a word diff: byte ranges into the two paragraphs.
+#[derive(Debug, Clone)]
+enum Piece {
+    Equal(Range<usize>),
+    Deleted(Range<usize>, bool),
+    Inserted(Range<usize>, bool),
+}
+
+/// A word diff of one paragraph pair.
+#[derive(Debug, Clone)]
+struct WordDiff {
+    pieces: Vec<Piece>,
+    /// Share of words that survived: `2·equal / (old words + new words)`.
+    ratio: f32,
+    /// Whether any piece is a change of words (not layout only).
+    changed: bool,
+}
+
+/// How one paragraph (or pair) of the alignment is shown.
+#[derive(Debug, Clone)]
+enum Block {
+    /// Same words; the text may differ in whitespace, in which case `diff` holds it.
+    Equal {
+        old: usize,
+        new: usize,
+        diff: Option<WordDiff>,
+    },
+    /// An edited paragraph, diffed word by word.
+    Pair {
+        old: usize,
+        new: usize,
+        diff: WordDiff,
+    },
+    Deleted {
+        old: usize,
+    },
+    Inserted {
+        new: usize,
+    },
+    MovedFrom {
+        old: usize,
+        id: MoveId,
+    },
+    MovedTo {
+        new: usize,
+        id: MoveId,
+    },
+}
+
+struct Engine<'a> {
+    old: &'a str,
+    new: &'a str,
+    options: &'a Options,
+    deadline: Option<Instant>,
+    coarse: bool,
+}
+
+/// Largest replaced run (old × new paragraphs) paired by full dynamic programming; larger
+/// runs are paired within a band around the diagonal.
+const FULL_PAIRING_CELLS: usize = 40_000;
+const PAIRING_BAND: usize = 32;
+
+impl<'a> Engine<'a> {
+    fn past_deadline(&self) -> bool {
+        self.deadline.is_some_and(|d| Instant::now() > d)
+    }
+
+    fn run(mut self) -> Redline {
+        let old_paras = split::paragraphs(self.old);
+        let new_paras = split::paragraphs(self.new);
+        let blocks = if self.old == self.new {
+            (0..old_paras.len())
+                .map(|i| Block::Equal {
+                    old: i,
+                    new: i,
+                    diff: None,
+                })
+                .collect()
+        } else {
+            self.align(&old_paras, &new_paras)
+        };
+        self.emit(&old_paras, &new_paras, blocks)
+    }
+
+    fn old_para(&self, paras: &[Paragraph], i: usize) -> &'a str {
+        &self.old[paras[i].range.clone()]
+    }
+
+    fn new_para(&self, paras: &[Paragraph], i: usize) -> &'a str {
+        &self.new[paras[i].range.clone()]
+    }
+
+    /// Steps 1–4 of the module docs: the list of blocks in reading order.
+    fn align(&mut self, old_paras: &[Paragraph], new_paras: &[Paragraph]) -> Vec<Block> {
+        let old_keys: Vec<u64> = old_paras.iter().map(|p| p.key).collect();
+        let new_keys: Vec<u64> = new_paras.iter().map(|p| p.key).collect();
+        let ops =
+            capture_diff_slices_deadline(Algorithm::Patience, &old_keys, &new_keys, self.deadline);
+        if self.past_deadline() {
+            self.coarse = true;
+        }
+
+        let mut blocks = Vec::with_capacity(old_paras.len().max(new_paras.len()));
+        // Merge consecutive non-equal ops into one replaced run before pairing.
+        let mut pending: Option<(Range<usize>, Range<usize>)> = None;
+        for op in &ops {
+            let (tag, o, n) = op.as_tag_tuple();
+            if tag == DiffTag::Equal {
+                if let Some((po, pn)) = pending.take() {
+                    self.replaced_run(old_paras, new_paras, po, pn, &mut blocks);
+                }
+                for (i, j) in o.zip(n) {
+                    let (a, b) = (self.old_para(old_paras, i), self.new_para(new_paras, j));
+                    let diff = if a == b {
+                        None
+                    } else {
+                        // Same key, different bytes: a layout change (or, in theory, a hash
+                        // collision, which the word diff then shows as it is).
+                        Some(self.word_diff(a, b))
+                    };
+                    blocks.push(Block::Equal {
+                        old: i,
+                        new: j,
+                        diff,
+                    });
+                }
+            } else {
+                pending = Some(match pending {
+                    Some((po, pn)) => (po.start..o.end, pn.start..n.end),
+                    None => (o, n),
+                });
+            }
+        }
+        if let Some((po, pn)) = pending.take() {
+            self.replaced_run(old_paras, new_paras, po, pn, &mut blocks);
+        }
+        self.find_moves(old_paras, new_paras, &mut blocks);
+        blocks
+    }
+
+    /// Pairs the paragraphs of one replaced run and pushes its blocks in reading order.
+    fn replaced_run(
+        &mut self,
+        old_paras: &[Paragraph],
+        new_paras: &[Paragraph],
+        o: Range<usize>,
+        n: Range<usize>,
+        blocks: &mut Vec<Block>,
+    ) {
+        let pairs = if o.is_empty() || n.is_empty() || self.past_deadline() {
+            if !o.is_empty() && !n.is_empty() {
+                self.coarse = true;
+            }
+            Vec::new()
+        } else if o.len() == 1 && n.len() == 1 {
+            vec![(o.start, n.start)]
+        } else {
+            self.pair_by_similarity(old_paras, new_paras, o.clone(), n.clone())
+        };
+
+        let (mut i, mut j) = (o.start, n.start);
+        for (pi, pj) in pairs.into_iter().chain(std::iter::once((o.end, n.end))) {
+            blocks.extend((i..pi).map(|old| Block::Deleted { old }));
+            blocks.extend((j..pj).map(|new| Block::Inserted { new }));
+            if pi == o.end && pj == n.end {
+                break;
+            }
+            if self.past_deadline() {
+                self.coarse = true;
+                blocks.push(Block::Deleted { old: pi });
+                blocks.push(Block::Inserted { new: pj });
+            } else {
+                let (a, b) = (self.old_para(old_paras, pi), self.new_para(new_paras, pj));
+                let diff = self.word_diff(a, b);
+                if diff.ratio < self.options.rewrite_threshold {
+                    blocks.push(Block::Deleted { old: pi });
+                    blocks.push(Block::Inserted { new: pj });
+                } else {
+                    blocks.push(Block::Pair {
+                        old: pi,
+                        new: pj,
+                        diff,
+                    });
+                }
+            }
+            i = pi + 1;
+            j = pj + 1;
+        }
+    }
+
+    /// Matches old and new paragraphs of a replaced run in order, maximising the summed
+    /// word-bag similarity of the matched pairs (each at least the rewrite threshold).
+    fn pair_by_similarity(
+        &mut self,
+        old_paras: &[Paragraph],
+        new_paras: &[Paragraph],
+        o: Range<usize>,
+        n: Range<usize>,
+    ) -> Vec<(usize, usize)> {
+        let old_bags: Vec<Vec<u64>> = o
+            .clone()
+            .map(|i| split::word_bag(self.old_para(old_paras, i)))
+            .collect();
+        let new_bags: Vec<Vec<u64>> = n
+            .clone()
+            .map(|j| split::word_bag(self.new_para(new_paras, j)))
+            .collect();
+        let (rows, cols) = (old_bags.len(), new_bags.len());
+        let threshold = self.options.rewrite_threshold;
+        let band = if rows * cols <= FULL_PAIRING_CELLS {
+            usize::MAX
+        } else {
+            PAIRING_BAND
+        };
+        let in_band = |r: usize, c: usize| {
+            let diag = r * cols / rows;
+            diag.abs_diff(c) <= band
+        };
+        // score[r][c]: best total over old[..r] × new[..c]. Cells outside the band are
+        // never matched, only carried through.
+        let w = cols + 1;
+        let mut score = vec![0f32; (rows + 1) * w];
+        let mut matched = vec![false; (rows + 1) * w];
+        for r in 1..=rows {
+            if r % 64 == 0 && self.past_deadline() {
+                self.coarse = true;
+                return Vec::new();
+            }
+            for c in 1..=cols {
+                let up = score[(r - 1) * w + c];
+                let left = score[r * w + c - 1];
+                let mut best = up.max(left);
+                let mut is_match = false;
+                if in_band(r - 1, c - 1) {
+                    let s = split::dice(&old_bags[r - 1], &new_bags[c - 1]);
+                    if s >= threshold {
+                        let diag = score[(r - 1) * w + c - 1] + s;
+                        if diag > best {
+                            best = diag;
+                            is_match = true;
+                        }
+                    }
+                }
+                score[r * w + c] = best;
+                matched[r * w + c] = is_match;
+            }
+        }
+        let mut pairs = Vec::new();
+        let (mut r, mut c) = (rows, cols);
+        while r > 0 && c > 0 {
+            if matched[r * w + c] {
+                pairs.push((o.start + r - 1, n.start + c - 1));
+                r -= 1;
+                c -= 1;
+            } else if score[(r - 1) * w + c] >= score[r * w + c - 1] {
+                r -= 1;
+            } else {
+                c -= 1;
+            }
+        }
+        pairs.reverse();
+        pairs
+    }
+
+    /// Turns whole deletions and insertions that carry the same words into moves.
+    fn find_moves(
+        &mut self,
+        old_paras: &[Paragraph],
+        new_paras: &[Paragraph],
+        blocks: &mut [Block],
+    ) {
+        if self.past_deadline() {
+            self.coarse = true;
+            return;
+        }
+        let min_words = self.options.min_move_words;
+        let mut deleted = Vec::new(); // (block index, word count)
+        let mut inserted = Vec::new();
+        for (bi, b) in blocks.iter().enumerate() {
+            match *b {
+                Block::Deleted { old } => {
+                    let words = split::word_count(self.old_para(old_paras, old));
+                    if words >= min_words {
+                        deleted.push((bi, words));
+                    }
+                }
+                Block::Inserted { new } => {
+                    let words = split::word_count(self.new_para(new_paras, new));
+                    if words >= min_words {
+                        inserted.push((bi, words));
+                    }
+                }
+                _ => {}
+            }
+        }
+        if deleted.is_empty() || inserted.is_empty() {
+            return;
+        }
+        let mut next_id = 0;
+        let mut taken = vec![false; blocks.len()];
+        let mut link = |blocks: &mut [Block], from: usize, to: usize, taken: &mut [bool]| {
+            let id = MoveId(next_id);
+            next_id += 1;
+            taken[from] = true;
+            taken[to] = true;
+            if let Block::Deleted { old } = blocks[from] {
+                blocks[from] = Block::MovedFrom { old, id };
+            }
+            if let Block::Inserted { new } = blocks[to] {
+                blocks[to] = Block::MovedTo { new, id };
+            }
+        };
+
+        // Verbatim moves (whitespace aside), by key.
+        let mut by_key: HashMap<u64, Vec<usize>> = HashMap::new();
+        for &(bi, _) in inserted.iter().rev() {
+            if let Block::Inserted { new } = blocks[bi] {
+                by_key.entry(new_paras[new].key).or_default().push(bi);
+            }
+        }
+        for &(di, _) in &deleted {
+            let Block::Deleted { old } = blocks[di] else {
+                continue;
+            };
+            let text = self.old_para(old_paras, old);
+            if let Some(cands) = by_key.get_mut(&old_paras[old].key) {
+                while let Some(ii) = cands.pop() {
+                    let Block::Inserted { new } = blocks[ii] else {
+                        continue;
+                    };
+                    if split::normalized_eq(text, self.new_para(new_paras, new)) {
+                        link(blocks, di, ii, &mut taken);
+                        break;
+                    }
+                }
+            }
+        }
+
+        // Near-verbatim moves, by word-bag similarity, best match first.
+        let threshold = self.options.move_threshold;
+        let deleted: Vec<_> = deleted.into_iter().filter(|&(b, _)| !taken[b]).collect();
+        let inserted: Vec<_> = inserted.into_iter().filter(|&(b, _)| !taken[b]).collect();
+        if deleted.is_empty() || inserted.is_empty() {
+            return;
+        }
+        let bag = |b: &Block| match *b {
+            Block::Deleted { old } => split::word_bag(self.old_para(old_paras, old)),
+            Block::Inserted { new } => split::word_bag(self.new_para(new_paras, new)),
+            _ => Vec::new(),
+        };
+        let ins_bags: Vec<Vec<u64>> = inserted.iter().map(|&(b, _)| bag(&blocks[b])).collect();
+        for (count, &(di, dw)) in deleted.iter().enumerate() {
+            if count % 16 == 0 && self.past_deadline() {
+                self.coarse = true;
+                return;
+            }
+            let dbag = bag(&blocks[di]);
+            let mut best: Option<(usize, f32)> = None;
+            for (k, &(ii, iw)) in inserted.iter().enumerate() {
+                // Dice can only reach the threshold if the lengths are close enough.
+                let (lo, hi) = (dw.min(iw) as f32, dw.max(iw) as f32);
+                if taken[ii] || 2.0 * lo / (lo + hi) < threshold {
+                    continue;
+                }
+                let s = split::dice(&dbag, &ins_bags[k]);
+                if s >= threshold && best.is_none_or(|(_, bs)| s > bs) {
+                    best = Some((ii, s));
+                }
+            }
+            if let Some((ii, _)) = best {
+                link(blocks, di, ii, &mut taken);
+            }
+        }
+    }
+
+    /// Word diff of one paragraph pair (whitespace runs compare equal).
+    fn word_diff(&mut self, a: &str, b: &str) -> WordDiff {
+        let ta = split::tokens(a);
+        let tb = split::tokens(b);
+        let ka = split::token_keys(a, &ta);
+        let kb = split::token_keys(b, &tb);
+        let ops = capture_diff_slices_deadline(Algorithm::Myers, &ka, &kb, self.deadline);
+        if self.past_deadline() {
+            self.coarse = true;
+        }
+
+        // Runs of equal and changed tokens; an equal run that is only whitespace between two
+        // changes joins them, so "foo bar" → "baz qux" reads as one change, not two.
+        let mut runs: Vec<(bool, Range<usize>, Range<usize>)> = Vec::new();
+        for op in &ops {
+            let (tag, o, n) = op.as_tag_tuple();
+            let equal = tag == DiffTag::Equal;
+            match runs.last_mut() {
+                Some(last) if last.0 == equal => {
+                    last.1.end = o.end;
+                    last.2.end = n.end;
+                }
+                _ => runs.push((equal, o, n)),
+            }
+        }
+        let mut merged: Vec<(bool, Range<usize>, Range<usize>)> = Vec::with_capacity(runs.len());
+        let mut k = 0;
+        while k < runs.len() {
+            let run = runs[k].clone();
+            let joins = run.0
+                && run.1.len() == 1
+                && ka[run.1.start] == TokenKey::Space
+                && k > 0
+                && k + 1 < runs.len();
+            if joins {
+                // Equal whitespace between two changes: fold it and the next change into
+                // the previous change.
+                let next = runs[k + 1].clone();
+                let last = merged.last_mut().expect("a change precedes");
+                last.1.end = next.1.end;
+                last.2.end = next.2.end;
+                k += 2;
+            } else {
+                merged.push(run);
+                k += 1;
+            }
+        }
+
+        let span = |toks: &[split::Token], r: &Range<usize>| -> Range<usize> {
+            if r.is_empty() {
+                0..0
+            } else {
+                toks[r.start].range.start..toks[r.end - 1].range.end
+            }
+        };
+        let is_space = |keys: &[TokenKey], r: &Range<usize>| {
+            keys[r.clone()].iter().all(|k| *k == TokenKey::Space)
+        };
+        let mut pieces: Vec<Piece> = Vec::new();
+        let push_equal = |pieces: &mut Vec<Piece>, r: Range<usize>| match pieces.last_mut() {
+            Some(Piece::Equal(last)) if last.end == r.start => last.end = r.end,
+            _ => pieces.push(Piece::Equal(r)),
+        };
+        let (mut equal_words, mut changed) = (0usize, false);
+        for (equal, o, n) in merged {
+            if equal {
+                for (i, j) in o.zip(n) {
+                    let (ra, rb) = (ta[i].range.clone(), tb[j].range.clone());
+                    if a[ra.clone()] == b[rb.clone()] {
+                        if !ta[i].space {
+                            equal_words += 1;
+                        }
+                        push_equal(&mut pieces, ra);
+                    } else {
+                        // Equal by key but not by bytes: whitespace that differs.
+                        pieces.push(Piece::Deleted(ra, true));
+                        pieces.push(Piece::Inserted(rb, true));
+                    }
+                }
+            } else {
+                let layout = is_space(&ka, &o) && is_space(&kb, &n);
+                changed |= !layout;
+                if !o.is_empty() {
+                    pieces.push(Piece::Deleted(span(&ta, &o), layout));
+                }
+                if !n.is_empty() {
+                    pieces.push(Piece::Inserted(span(&tb, &n), layout));
+                }
+            }
+        }
+        let words = ta.iter().filter(|t| !t.space).count() + tb.iter().filter(|t| !t.space).count();
+        let ratio = if words == 0 {
+            1.0
+        } else {
+            2.0 * equal_words as f32 / words as f32
+        };
+        WordDiff {
+            pieces,
+            ratio,
+            changed,
+        }
+    }
+
+    /// Turns blocks into segments, with paragraph indices, moves and the summary.
+    fn emit(self, old_paras: &[Paragraph], new_paras: &[Paragraph], blocks: Vec<Block>) -> Redline {
+        let by: Vec<String> = self.options.by.iter().cloned().collect();
+        let mut out = Emitter {
+            segments: Vec::new(),
+            by,
+        };
+        let mut summary = Summary::default();
+        let mut moves: HashMap<MoveId, Move> = HashMap::new();
+        // The next paragraph of each side not yet passed.
+        let (mut op, mut np) = (0usize, 0usize);
+        for block in blocks {
+            match block {
+                Block::Equal { old, new, diff } => {
+                    let a = self.old_para(old_paras, old);
+                    match diff {
+                        None => out.push(SegmentKind::Equal, a, old, new, false),
+                        Some(d) => {
+                            summary.changed_paragraphs += usize::from(d.changed);
+                            out.pieces(a, self.new_para(new_paras, new), &d.pieces, old, new);
+                        }
+                    }
+                    (op, np) = (old + 1, new + 1);
+                }
+                Block::Pair { old, new, diff } => {
+                    summary.changed_paragraphs += usize::from(diff.changed);
+                    let (a, b) = (self.old_para(old_paras, old), self.new_para(new_paras, new));
+                    out.pieces(a, b, &diff.pieces, old, new);
+                    (op, np) = (old + 1, new + 1);
+                }
+                Block::Deleted { old } => {
+                    summary.changed_paragraphs += 1;
+                    out.push(
+                        SegmentKind::Deleted,
+                        self.old_para(old_paras, old),
+                        old,
+                        np,
+                        false,
+                    );
+                    op = old + 1;
+                }
+                Block::Inserted { new } => {
+                    summary.changed_paragraphs += 1;
+                    out.push(
+                        SegmentKind::Inserted,
+                        self.new_para(new_paras, new),
+                        op,
+                        new,
+                        false,
+                    );
+                    np = new + 1;
+                }
+                Block::MovedFrom { old, id } => {
+                    let at = out.segments.len();
+                    let text = self.old_para(old_paras, old);
+                    out.push(SegmentKind::MovedFrom(id), text, old, np, false);
+                    let m = moves.entry(id).or_insert_with(|| blank_move(id));
+                    m.from_paragraph = old;
+                    m.from_segment = at;
+                    op = old + 1;
+                }
+                Block::MovedTo { new, id } => {
+                    summary.changed_paragraphs += 1;
+                    let at = out.segments.len();
+                    let text = self.new_para(new_paras, new);
+                    out.push(SegmentKind::MovedTo(id), text, op, new, false);
+                    let m = moves.entry(id).or_insert_with(|| blank_move(id));
+                    m.to_paragraph = new;
+                    m.to_segment = at;
+                    np = new + 1;
+                }
+            }
+        }
+        let segments = out.segments;
+        for s in &segments {
+            match s.kind {
+                _ if s.layout => summary.layout_changes += 1,
+                SegmentKind::Inserted => summary.inserted_words += split::word_count(&s.text),
+                SegmentKind::Deleted => summary.deleted_words += split::word_count(&s.text),
+                SegmentKind::MovedTo(_) => summary.moved_words += split::word_count(&s.text),
+                _ => {}
+            }
+        }
+        let mut moves: Vec<Move> = moves.into_values().collect();
+        moves.sort_by_key(|m| m.id);
+        for m in &mut moves {
+            m.exact =
+                split::normalized_eq(&segments[m.from_segment].text, &segments[m.to_segment].text);
+        }
+        Redline {
+            segments,
+            moves,
+            summary,
+            coarse: self.coarse,
+            old_paragraphs: old_paras.len(),
+            new_paragraphs: new_paras.len(),
+        }
+    }
+}
+
+fn blank_move(id: MoveId) -> Move {
+    Move {
+        id,
+        from_paragraph: 0,
+        to_paragraph: 0,
+        from_segment: 0,
+        to_segment: 0,
+        exact: false,
+    }
+}
+
+struct Emitter {
+    segments: Vec<Segment>,
+    by: Vec<String>,
+}
+
+impl Emitter {
+    fn push(
+        &mut self,
+        kind: SegmentKind,
+        text: &str,
+        old_paragraph: usize,
+        new_paragraph: usize,
+        layout: bool,
+    ) {
+        if text.is_empty() {
+            return;
+        }
+        // Consecutive equal text is one segment, so long unchanged stretches stay cheap.
+        if kind == SegmentKind::Equal
+            && let Some(last) = self.segments.last_mut()
+            && last.kind == SegmentKind::Equal
+            && last.old_paragraph == old_paragraph
+        {
+            last.text.push_str(text);
+            return;
+        }
+        let by = if kind == SegmentKind::Equal {
+            Vec::new()
+        } else {
+            self.by.clone()
+        };
+        self.segments.push(Segment {
+            kind,
+            text: text.to_owned(),
+            by,
+            old_paragraph,
+            new_paragraph,
+            layout,
+        });
+    }
+
+    fn pieces(&mut self, a: &str, b: &str, pieces: &[Piece], old: usize, new: usize) {
+        for p in pieces {
+            match p {
+                Piece::Equal(r) => self.push(SegmentKind::Equal, &a[r.clone()], old, new, false),
+                Piece::Deleted(r, layout) => {
+                    self.push(SegmentKind::Deleted, &a[r.clone()], old, new, *layout)
+                }
+                Piece::Inserted(r, layout) => {
+                    self.push(SegmentKind::Inserted, &b[r.clone()], old, new, *layout)
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn plainish(r: &Redline) -> String {
+        r.segments
+            .iter()
+            .map(|s| match s.kind {
+                SegmentKind::Equal => s.text.clone(),
+                SegmentKind::Deleted if s.layout => format!("[~{}~]", s.text),
+                SegmentKind::Inserted if s.layout => format!("{{~{}~}}", s.text),
+                SegmentKind::Deleted => format!("[-{}-]", s.text),
+                SegmentKind::Inserted => format!("{{+{}+}}", s.text),
+                SegmentKind::MovedFrom(id) => format!("[>{}:{}<]", id.0, s.text),
+                SegmentKind::MovedTo(id) => format!("{{>{}:{}<}}", id.0, s.text),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn one_word_edit_is_one_deletion_and_one_insertion() {
+        let r = compare(
+            "The Employer shall pay.\n\nSecond para.\n",
+            "The Employer will pay.\n\nSecond para.\n",
+            &Options::default(),
+        );
+        assert_eq!(
+            plainish(&r),
+            "The Employer [-shall-]{+will+} pay.\n\nSecond para.\n"
+        );
+        assert_eq!(r.summary.inserted_words, 1);
+        assert_eq!(r.summary.changed_paragraphs, 1);
+        assert_eq!(r.changes().len(), 1);
+    }
+
+    #[test]
+    fn rewrap_is_layout_only() {
+        let r = compare(
+            "one two\nthree four\n",
+            "one two three\nfour\n",
+            &Options::default(),
+        );
+        assert_eq!(r.summary.inserted_words + r.summary.deleted_words, 0);
+        assert_eq!(r.summary.changed_paragraphs, 0);
+        assert!(r.changes().is_empty());
+        assert!(!r.is_unchanged());
+        assert_eq!(r.new_text(), "one two three\nfour\n");
+    }
+}
