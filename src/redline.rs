@@ -34,22 +34,26 @@
 //!    change of wrapping or spacing is a *layout* change ([`Segment::layout`]), never a
 //!    word change. If fewer than [`Options::rewrite_threshold`] of the words survive, the
 //!    pair is a rewrite and is shown as a whole deletion plus a whole insertion.
-//! 4. Whole deletions and insertions are matched against each other: one whose words are
-//!    the same (or nearly, Dice ≥ [`Options::move_threshold`]) is a move, shown at both ends
-//!    ([`SegmentKind::MovedFrom`] and [`SegmentKind::MovedTo`], linked by a [`MoveId`]).
+//! 4. Deletions and insertions (whole paragraphs, or runs of words inside an edited one)
+//!    are matched against each other: a deletion and an insertion in different places
+//!    whose words are the same (or nearly, Dice ≥ [`Options::move_threshold`]) are a move,
+//!    shown at both ends ([`SegmentKind::MovedFrom`] and [`SegmentKind::MovedTo`], linked
+//!    by a [`MoveId`]). Text that a new page break pushed from one side of a page header to
+//!    the other is found this way too.
 
 mod split;
 mod three_way;
 
 use std::collections::HashMap;
 use std::ops::Range;
+use std::rc::Rc;
 use std::time::{Duration, Instant};
 
 use similar::{Algorithm, DiffTag, capture_diff_slices_deadline};
 
 pub use three_way::{Conflict, ThreeWay, three_way};
 
-use split::{Paragraph, TokenKey};
+use split::{Paragraph, SPACE};
 
 /// How a comparison is made.
 #[derive(Debug, Clone)]
@@ -176,8 +180,9 @@ pub struct Summary {
     pub deleted_words: usize,
     /// Words in moved paragraphs, counted once at their new place.
     pub moved_words: usize,
-    /// Paragraphs with a change of words: an edited pair, a deleted or inserted paragraph
-    /// and a move each count once. Layout-only changes do not count.
+    /// Paragraphs with a change of words: an edited pair, a deleted and an inserted
+    /// paragraph each count once (so a paragraph moved whole counts twice, once at each
+    /// end). Layout-only changes do not count.
     pub changed_paragraphs: usize,
     /// Whitespace-only changes (layout segments).
     pub layout_changes: usize,
@@ -242,15 +247,7 @@ impl Redline {
 
 /// Compares `old` with `new`. Never fails and never runs much past `options.deadline`.
 pub fn compare(old: &str, new: &str, options: &Options) -> Redline {
-    let deadline = Instant::now().checked_add(options.deadline);
-    Engine {
-        old,
-        new,
-        options,
-        deadline,
-        coarse: false,
-    }
-    .run()
+    Engine::new(old, new, options).run()
 }
 
 pub(crate) fn changes(segments: &[Segment]) -> Vec<Change> {
@@ -317,19 +314,20 @@ enum Block {
     Inserted {
         new: usize,
     },
-    MovedFrom {
-        old: usize,
-        id: MoveId,
-    },
-    MovedTo {
-        new: usize,
-        id: MoveId,
-    },
+}
+
+/// Tokens of each paragraph, computed once and only for paragraphs that need them.
+struct TokenCache {
+    old: Vec<Option<Rc<split::Tokens>>>,
+    new: Vec<Option<Rc<split::Tokens>>>,
 }
 
 struct Engine<'a> {
     old: &'a str,
     new: &'a str,
+    old_paras: Vec<Paragraph>,
+    new_paras: Vec<Paragraph>,
+    cache: TokenCache,
     options: &'a Options,
     deadline: Option<Instant>,
     coarse: bool,
@@ -341,15 +339,32 @@ const FULL_PAIRING_CELLS: usize = 40_000;
 const PAIRING_BAND: usize = 32;
 
 impl<'a> Engine<'a> {
+    fn new(old: &'a str, new: &'a str, options: &'a Options) -> Self {
+        let old_paras = split::paragraphs(old);
+        let new_paras = split::paragraphs(new);
+        let cache = TokenCache {
+            old: vec![None; old_paras.len()],
+            new: vec![None; new_paras.len()],
+        };
+        Engine {
+            old,
+            new,
+            old_paras,
+            new_paras,
+            cache,
+            options,
+            deadline: Instant::now().checked_add(options.deadline),
+            coarse: false,
+        }
+    }
+
     fn past_deadline(&self) -> bool {
         self.deadline.is_some_and(|d| Instant::now() > d)
     }
 
     fn run(mut self) -> Redline {
-        let old_paras = split::paragraphs(self.old);
-        let new_paras = split::paragraphs(self.new);
         let blocks = if self.old == self.new {
-            (0..old_paras.len())
+            (0..self.old_paras.len())
                 .map(|i| Block::Equal {
                     old: i,
                     new: i,
@@ -357,46 +372,63 @@ impl<'a> Engine<'a> {
                 })
                 .collect()
         } else {
-            self.align(&old_paras, &new_paras)
+            self.align()
         };
-        self.emit(&old_paras, &new_paras, blocks)
+        self.emit(blocks)
     }
 
-    fn old_para(&self, paras: &[Paragraph], i: usize) -> &'a str {
-        &self.old[paras[i].range.clone()]
+    fn old_para(&self, i: usize) -> &'a str {
+        &self.old[self.old_paras[i].range.clone()]
     }
 
-    fn new_para(&self, paras: &[Paragraph], i: usize) -> &'a str {
-        &self.new[paras[i].range.clone()]
+    fn new_para(&self, i: usize) -> &'a str {
+        &self.new[self.new_paras[i].range.clone()]
     }
 
-    /// Steps 1–4 of the module docs: the list of blocks in reading order.
-    fn align(&mut self, old_paras: &[Paragraph], new_paras: &[Paragraph]) -> Vec<Block> {
-        let old_keys: Vec<u64> = old_paras.iter().map(|p| p.key).collect();
-        let new_keys: Vec<u64> = new_paras.iter().map(|p| p.key).collect();
+    fn old_tokens(&mut self, i: usize) -> Rc<split::Tokens> {
+        if let Some(t) = &self.cache.old[i] {
+            return t.clone();
+        }
+        let t = Rc::new(split::tokens(self.old_para(i)));
+        self.cache.old[i] = Some(t.clone());
+        t
+    }
+
+    fn new_tokens(&mut self, j: usize) -> Rc<split::Tokens> {
+        if let Some(t) = &self.cache.new[j] {
+            return t.clone();
+        }
+        let t = Rc::new(split::tokens(self.new_para(j)));
+        self.cache.new[j] = Some(t.clone());
+        t
+    }
+
+    /// Steps 1–3 of the module docs: the list of blocks in reading order.
+    fn align(&mut self) -> Vec<Block> {
+        let old_keys: Vec<u64> = self.old_paras.iter().map(|p| p.key).collect();
+        let new_keys: Vec<u64> = self.new_paras.iter().map(|p| p.key).collect();
         let ops =
             capture_diff_slices_deadline(Algorithm::Patience, &old_keys, &new_keys, self.deadline);
         if self.past_deadline() {
             self.coarse = true;
         }
 
-        let mut blocks = Vec::with_capacity(old_paras.len().max(new_paras.len()));
+        let mut blocks = Vec::with_capacity(old_keys.len().max(new_keys.len()));
         // Merge consecutive non-equal ops into one replaced run before pairing.
         let mut pending: Option<(Range<usize>, Range<usize>)> = None;
         for op in &ops {
             let (tag, o, n) = op.as_tag_tuple();
             if tag == DiffTag::Equal {
                 if let Some((po, pn)) = pending.take() {
-                    self.replaced_run(old_paras, new_paras, po, pn, &mut blocks);
+                    self.replaced_run(po, pn, &mut blocks);
                 }
                 for (i, j) in o.zip(n) {
-                    let (a, b) = (self.old_para(old_paras, i), self.new_para(new_paras, j));
-                    let diff = if a == b {
+                    let diff = if self.old_para(i) == self.new_para(j) {
                         None
                     } else {
                         // Same key, different bytes: a layout change (or, in theory, a hash
                         // collision, which the word diff then shows as it is).
-                        Some(self.word_diff(a, b))
+                        Some(self.word_diff(i, j))
                     };
                     blocks.push(Block::Equal {
                         old: i,
@@ -412,30 +444,20 @@ impl<'a> Engine<'a> {
             }
         }
         if let Some((po, pn)) = pending.take() {
-            self.replaced_run(old_paras, new_paras, po, pn, &mut blocks);
+            self.replaced_run(po, pn, &mut blocks);
         }
-        self.find_moves(old_paras, new_paras, &mut blocks);
         blocks
     }
 
     /// Pairs the paragraphs of one replaced run and pushes its blocks in reading order.
-    fn replaced_run(
-        &mut self,
-        old_paras: &[Paragraph],
-        new_paras: &[Paragraph],
-        o: Range<usize>,
-        n: Range<usize>,
-        blocks: &mut Vec<Block>,
-    ) {
-        let pairs = if o.is_empty() || n.is_empty() || self.past_deadline() {
-            if !o.is_empty() && !n.is_empty() {
-                self.coarse = true;
-            }
+    fn replaced_run(&mut self, o: Range<usize>, n: Range<usize>, blocks: &mut Vec<Block>) {
+        let pairs = if o.is_empty() || n.is_empty() {
             Vec::new()
-        } else if o.len() == 1 && n.len() == 1 {
-            vec![(o.start, n.start)]
+        } else if self.past_deadline() {
+            self.coarse = true;
+            Vec::new()
         } else {
-            self.pair_by_similarity(old_paras, new_paras, o.clone(), n.clone())
+            self.pair_by_similarity(o.clone(), n.clone())
         };
 
         let (mut i, mut j) = (o.start, n.start);
@@ -450,8 +472,7 @@ impl<'a> Engine<'a> {
                 blocks.push(Block::Deleted { old: pi });
                 blocks.push(Block::Inserted { new: pj });
             } else {
-                let (a, b) = (self.old_para(old_paras, pi), self.new_para(new_paras, pj));
-                let diff = self.word_diff(a, b);
+                let diff = self.word_diff(pi, pj);
                 if diff.ratio < self.options.rewrite_threshold {
                     blocks.push(Block::Deleted { old: pi });
                     blocks.push(Block::Inserted { new: pj });
@@ -470,21 +491,9 @@ impl<'a> Engine<'a> {
 
     /// Matches old and new paragraphs of a replaced run in order, maximising the summed
     /// word-bag similarity of the matched pairs (each at least the rewrite threshold).
-    fn pair_by_similarity(
-        &mut self,
-        old_paras: &[Paragraph],
-        new_paras: &[Paragraph],
-        o: Range<usize>,
-        n: Range<usize>,
-    ) -> Vec<(usize, usize)> {
-        let old_bags: Vec<Vec<u64>> = o
-            .clone()
-            .map(|i| split::word_bag(self.old_para(old_paras, i)))
-            .collect();
-        let new_bags: Vec<Vec<u64>> = n
-            .clone()
-            .map(|j| split::word_bag(self.new_para(new_paras, j)))
-            .collect();
+    fn pair_by_similarity(&mut self, o: Range<usize>, n: Range<usize>) -> Vec<(usize, usize)> {
+        let old_bags: Vec<Rc<split::Tokens>> = o.clone().map(|i| self.old_tokens(i)).collect();
+        let new_bags: Vec<Rc<split::Tokens>> = n.clone().map(|j| self.new_tokens(j)).collect();
         let (rows, cols) = (old_bags.len(), new_bags.len());
         let threshold = self.options.rewrite_threshold;
         let band = if rows * cols <= FULL_PAIRING_CELLS {
@@ -492,10 +501,7 @@ impl<'a> Engine<'a> {
         } else {
             PAIRING_BAND
         };
-        let in_band = |r: usize, c: usize| {
-            let diag = r * cols / rows;
-            diag.abs_diff(c) <= band
-        };
+        let in_band = |r: usize, c: usize| (r * cols / rows).abs_diff(c) <= band;
         // score[r][c]: best total over old[..r] × new[..c]. Cells outside the band are
         // never matched, only carried through.
         let w = cols + 1;
@@ -506,13 +512,18 @@ impl<'a> Engine<'a> {
                 self.coarse = true;
                 return Vec::new();
             }
+            let a = &old_bags[r - 1].bag;
             for c in 1..=cols {
                 let up = score[(r - 1) * w + c];
                 let left = score[r * w + c - 1];
                 let mut best = up.max(left);
                 let mut is_match = false;
-                if in_band(r - 1, c - 1) {
-                    let s = split::dice(&old_bags[r - 1], &new_bags[c - 1]);
+                let b = &new_bags[c - 1].bag;
+                // Dice can only reach the threshold if the lengths are close enough.
+                let (lo, hi) = (a.len().min(b.len()) as f32, a.len().max(b.len()) as f32);
+                let possible = lo + hi == 0.0 || 2.0 * lo / (lo + hi) >= threshold;
+                if possible && in_band(r - 1, c - 1) {
+                    let s = split::dice(a, b);
                     if s >= threshold {
                         let diag = score[(r - 1) * w + c - 1] + s;
                         if diag > best {
@@ -542,124 +553,15 @@ impl<'a> Engine<'a> {
         pairs
     }
 
-    /// Turns whole deletions and insertions that carry the same words into moves.
-    fn find_moves(
-        &mut self,
-        old_paras: &[Paragraph],
-        new_paras: &[Paragraph],
-        blocks: &mut [Block],
-    ) {
-        if self.past_deadline() {
-            self.coarse = true;
-            return;
-        }
-        let min_words = self.options.min_move_words;
-        let mut deleted = Vec::new(); // (block index, word count)
-        let mut inserted = Vec::new();
-        for (bi, b) in blocks.iter().enumerate() {
-            match *b {
-                Block::Deleted { old } => {
-                    let words = split::word_count(self.old_para(old_paras, old));
-                    if words >= min_words {
-                        deleted.push((bi, words));
-                    }
-                }
-                Block::Inserted { new } => {
-                    let words = split::word_count(self.new_para(new_paras, new));
-                    if words >= min_words {
-                        inserted.push((bi, words));
-                    }
-                }
-                _ => {}
-            }
-        }
-        if deleted.is_empty() || inserted.is_empty() {
-            return;
-        }
-        let mut next_id = 0;
-        let mut taken = vec![false; blocks.len()];
-        let mut link = |blocks: &mut [Block], from: usize, to: usize, taken: &mut [bool]| {
-            let id = MoveId(next_id);
-            next_id += 1;
-            taken[from] = true;
-            taken[to] = true;
-            if let Block::Deleted { old } = blocks[from] {
-                blocks[from] = Block::MovedFrom { old, id };
-            }
-            if let Block::Inserted { new } = blocks[to] {
-                blocks[to] = Block::MovedTo { new, id };
-            }
-        };
-
-        // Verbatim moves (whitespace aside), by key.
-        let mut by_key: HashMap<u64, Vec<usize>> = HashMap::new();
-        for &(bi, _) in inserted.iter().rev() {
-            if let Block::Inserted { new } = blocks[bi] {
-                by_key.entry(new_paras[new].key).or_default().push(bi);
-            }
-        }
-        for &(di, _) in &deleted {
-            let Block::Deleted { old } = blocks[di] else {
-                continue;
-            };
-            let text = self.old_para(old_paras, old);
-            if let Some(cands) = by_key.get_mut(&old_paras[old].key) {
-                while let Some(ii) = cands.pop() {
-                    let Block::Inserted { new } = blocks[ii] else {
-                        continue;
-                    };
-                    if split::normalized_eq(text, self.new_para(new_paras, new)) {
-                        link(blocks, di, ii, &mut taken);
-                        break;
-                    }
-                }
-            }
-        }
-
-        // Near-verbatim moves, by word-bag similarity, best match first.
-        let threshold = self.options.move_threshold;
-        let deleted: Vec<_> = deleted.into_iter().filter(|&(b, _)| !taken[b]).collect();
-        let inserted: Vec<_> = inserted.into_iter().filter(|&(b, _)| !taken[b]).collect();
-        if deleted.is_empty() || inserted.is_empty() {
-            return;
-        }
-        let bag = |b: &Block| match *b {
-            Block::Deleted { old } => split::word_bag(self.old_para(old_paras, old)),
-            Block::Inserted { new } => split::word_bag(self.new_para(new_paras, new)),
-            _ => Vec::new(),
-        };
-        let ins_bags: Vec<Vec<u64>> = inserted.iter().map(|&(b, _)| bag(&blocks[b])).collect();
-        for (count, &(di, dw)) in deleted.iter().enumerate() {
-            if count % 16 == 0 && self.past_deadline() {
-                self.coarse = true;
-                return;
-            }
-            let dbag = bag(&blocks[di]);
-            let mut best: Option<(usize, f32)> = None;
-            for (k, &(ii, iw)) in inserted.iter().enumerate() {
-                // Dice can only reach the threshold if the lengths are close enough.
-                let (lo, hi) = (dw.min(iw) as f32, dw.max(iw) as f32);
-                if taken[ii] || 2.0 * lo / (lo + hi) < threshold {
-                    continue;
-                }
-                let s = split::dice(&dbag, &ins_bags[k]);
-                if s >= threshold && best.is_none_or(|(_, bs)| s > bs) {
-                    best = Some((ii, s));
-                }
-            }
-            if let Some((ii, _)) = best {
-                link(blocks, di, ii, &mut taken);
-            }
-        }
-    }
-
-    /// Word diff of one paragraph pair (whitespace runs compare equal).
-    fn word_diff(&mut self, a: &str, b: &str) -> WordDiff {
-        let ta = split::tokens(a);
-        let tb = split::tokens(b);
-        let ka = split::token_keys(a, &ta);
-        let kb = split::token_keys(b, &tb);
-        let ops = capture_diff_slices_deadline(Algorithm::Myers, &ka, &kb, self.deadline);
+    /// Word diff of old paragraph `i` with new paragraph `j` (whitespace runs compare
+    /// equal).
+    fn word_diff(&mut self, i: usize, j: usize) -> WordDiff {
+        let (a, b) = (self.old_para(i), self.new_para(j));
+        let (ta, tb) = (self.old_tokens(i), self.new_tokens(j));
+        let (ta, tb) = (&ta.tokens, &tb.tokens);
+        let ka: Vec<u64> = ta.iter().map(|t| t.key).collect();
+        let kb: Vec<u64> = tb.iter().map(|t| t.key).collect();
+        let ops = capture_diff_slices_deadline(Algorithm::Histogram, &ka, &kb, self.deadline);
         if self.past_deadline() {
             self.coarse = true;
         }
@@ -684,13 +586,13 @@ impl<'a> Engine<'a> {
             let run = runs[k].clone();
             let joins = run.0
                 && run.1.len() == 1
-                && ka[run.1.start] == TokenKey::Space
+                && ka[run.1.start] == SPACE
                 && k > 0
                 && k + 1 < runs.len();
             if joins {
                 // Equal whitespace between two changes: fold it and the next change into
                 // the previous change.
-                let next = runs[k + 1].clone();
+                let next = &runs[k + 1];
                 let last = merged.last_mut().expect("a change precedes");
                 last.1.end = next.1.end;
                 last.2.end = next.2.end;
@@ -702,15 +604,9 @@ impl<'a> Engine<'a> {
         }
 
         let span = |toks: &[split::Token], r: &Range<usize>| -> Range<usize> {
-            if r.is_empty() {
-                0..0
-            } else {
-                toks[r.start].range.start..toks[r.end - 1].range.end
-            }
+            toks[r.start].range.start..toks[r.end - 1].range.end
         };
-        let is_space = |keys: &[TokenKey], r: &Range<usize>| {
-            keys[r.clone()].iter().all(|k| *k == TokenKey::Space)
-        };
+        let is_space = |keys: &[u64], r: &Range<usize>| keys[r.clone()].iter().all(|k| *k == SPACE);
         let mut pieces: Vec<Piece> = Vec::new();
         let push_equal = |pieces: &mut Vec<Piece>, r: Range<usize>| match pieces.last_mut() {
             Some(Piece::Equal(last)) if last.end == r.start => last.end = r.end,
@@ -719,31 +615,34 @@ impl<'a> Engine<'a> {
         let (mut equal_words, mut changed) = (0usize, false);
         for (equal, o, n) in merged {
             if equal {
-                for (i, j) in o.zip(n) {
-                    let (ra, rb) = (ta[i].range.clone(), tb[j].range.clone());
+                for (x, y) in o.zip(n) {
+                    let (ra, rb) = (ta[x].range.clone(), tb[y].range.clone());
                     if a[ra.clone()] == b[rb.clone()] {
-                        if !ta[i].space {
+                        if ka[x] != SPACE {
                             equal_words += 1;
                         }
                         push_equal(&mut pieces, ra);
                     } else {
-                        // Equal by key but not by bytes: whitespace that differs.
-                        pieces.push(Piece::Deleted(ra, true));
-                        pieces.push(Piece::Inserted(rb, true));
+                        // Equal by key but not by bytes: whitespace that differs (or a hash
+                        // collision, shown as the change it is).
+                        let layout = ka[x] == SPACE;
+                        changed |= !layout;
+                        pieces.push(Piece::Deleted(ra, layout));
+                        pieces.push(Piece::Inserted(rb, layout));
                     }
                 }
             } else {
                 let layout = is_space(&ka, &o) && is_space(&kb, &n);
                 changed |= !layout;
                 if !o.is_empty() {
-                    pieces.push(Piece::Deleted(span(&ta, &o), layout));
+                    pieces.push(Piece::Deleted(span(ta, &o), layout));
                 }
                 if !n.is_empty() {
-                    pieces.push(Piece::Inserted(span(&tb, &n), layout));
+                    pieces.push(Piece::Inserted(span(tb, &n), layout));
                 }
             }
         }
-        let words = ta.iter().filter(|t| !t.space).count() + tb.iter().filter(|t| !t.space).count();
+        let words = ka.iter().chain(&kb).filter(|k| **k != SPACE).count();
         let ratio = if words == 0 {
             1.0
         } else {
@@ -756,107 +655,198 @@ impl<'a> Engine<'a> {
         }
     }
 
-    /// Turns blocks into segments, with paragraph indices, moves and the summary.
-    fn emit(self, old_paras: &[Paragraph], new_paras: &[Paragraph], blocks: Vec<Block>) -> Redline {
+    /// Turns blocks into segments with paragraph indices, then finds moves and counts.
+    fn emit(mut self, blocks: Vec<Block>) -> Redline {
         let by: Vec<String> = self.options.by.iter().cloned().collect();
         let mut out = Emitter {
             segments: Vec::new(),
             by,
         };
-        let mut summary = Summary::default();
-        let mut moves: HashMap<MoveId, Move> = HashMap::new();
+        let mut changed_paragraphs = 0;
         // The next paragraph of each side not yet passed.
         let (mut op, mut np) = (0usize, 0usize);
         for block in blocks {
             match block {
                 Block::Equal { old, new, diff } => {
-                    let a = self.old_para(old_paras, old);
+                    let a = self.old_para(old);
                     match diff {
                         None => out.push(SegmentKind::Equal, a, old, new, false),
                         Some(d) => {
-                            summary.changed_paragraphs += usize::from(d.changed);
-                            out.pieces(a, self.new_para(new_paras, new), &d.pieces, old, new);
+                            changed_paragraphs += usize::from(d.changed);
+                            out.pieces(a, self.new_para(new), &d.pieces, old, new);
                         }
                     }
                     (op, np) = (old + 1, new + 1);
                 }
                 Block::Pair { old, new, diff } => {
-                    summary.changed_paragraphs += usize::from(diff.changed);
-                    let (a, b) = (self.old_para(old_paras, old), self.new_para(new_paras, new));
-                    out.pieces(a, b, &diff.pieces, old, new);
+                    changed_paragraphs += usize::from(diff.changed);
+                    out.pieces(
+                        self.old_para(old),
+                        self.new_para(new),
+                        &diff.pieces,
+                        old,
+                        new,
+                    );
                     (op, np) = (old + 1, new + 1);
                 }
                 Block::Deleted { old } => {
-                    summary.changed_paragraphs += 1;
-                    out.push(
-                        SegmentKind::Deleted,
-                        self.old_para(old_paras, old),
-                        old,
-                        np,
-                        false,
-                    );
+                    changed_paragraphs += 1;
+                    out.push(SegmentKind::Deleted, self.old_para(old), old, np, false);
                     op = old + 1;
                 }
                 Block::Inserted { new } => {
-                    summary.changed_paragraphs += 1;
-                    out.push(
-                        SegmentKind::Inserted,
-                        self.new_para(new_paras, new),
-                        op,
-                        new,
-                        false,
-                    );
-                    np = new + 1;
-                }
-                Block::MovedFrom { old, id } => {
-                    let at = out.segments.len();
-                    let text = self.old_para(old_paras, old);
-                    out.push(SegmentKind::MovedFrom(id), text, old, np, false);
-                    let m = moves.entry(id).or_insert_with(|| blank_move(id));
-                    m.from_paragraph = old;
-                    m.from_segment = at;
-                    op = old + 1;
-                }
-                Block::MovedTo { new, id } => {
-                    summary.changed_paragraphs += 1;
-                    let at = out.segments.len();
-                    let text = self.new_para(new_paras, new);
-                    out.push(SegmentKind::MovedTo(id), text, op, new, false);
-                    let m = moves.entry(id).or_insert_with(|| blank_move(id));
-                    m.to_paragraph = new;
-                    m.to_segment = at;
+                    changed_paragraphs += 1;
+                    out.push(SegmentKind::Inserted, self.new_para(new), op, new, false);
                     np = new + 1;
                 }
             }
         }
-        let segments = out.segments;
-        for s in &segments {
-            match s.kind {
-                _ if s.layout => summary.layout_changes += 1,
-                SegmentKind::Inserted => summary.inserted_words += split::word_count(&s.text),
-                SegmentKind::Deleted => summary.deleted_words += split::word_count(&s.text),
-                SegmentKind::MovedTo(_) => summary.moved_words += split::word_count(&s.text),
-                _ => {}
-            }
-        }
-        let mut moves: Vec<Move> = moves.into_values().collect();
-        moves.sort_by_key(|m| m.id);
-        for m in &mut moves {
-            m.exact =
-                split::normalized_eq(&segments[m.from_segment].text, &segments[m.to_segment].text);
-        }
+        let mut segments = out.segments;
+        let moves = if self.past_deadline() {
+            self.coarse = true;
+            Vec::new()
+        } else {
+            let (moves, finished) = find_moves(&mut segments, self.options, self.deadline);
+            self.coarse |= !finished;
+            moves
+        };
+        let mut summary = summarize(&segments);
+        summary.changed_paragraphs = changed_paragraphs;
         Redline {
             segments,
             moves,
             summary,
             coarse: self.coarse,
-            old_paragraphs: old_paras.len(),
-            new_paragraphs: new_paras.len(),
+            old_paragraphs: self.old_paras.len(),
+            new_paragraphs: self.new_paras.len(),
         }
     }
 }
 
-fn blank_move(id: MoveId) -> Move {
+/// Word counts of a list of segments (`changed_paragraphs` is left at 0).
+pub(crate) fn summarize(segments: &[Segment]) -> Summary {
+    let mut summary = Summary::default();
+    for s in segments {
+        match s.kind {
+            _ if s.layout => summary.layout_changes += 1,
+            SegmentKind::Inserted => summary.inserted_words += split::word_count(&s.text),
+            SegmentKind::Deleted => summary.deleted_words += split::word_count(&s.text),
+            SegmentKind::MovedTo(_) => summary.moved_words += split::word_count(&s.text),
+            _ => {}
+        }
+    }
+    summary
+}
+
+/// Step 4 of the module docs: deleted and inserted segments (whole paragraphs or runs of
+/// words inside one) that carry the same words, in different changes, become the two ends
+/// of a move. Returns the moves and whether the search finished before the deadline.
+fn find_moves(
+    segments: &mut [Segment],
+    options: &Options,
+    deadline: Option<Instant>,
+) -> (Vec<Move>, bool) {
+    // Which change (maximal run of non-equal segments) each segment is in: the two ends of
+    // a move must be in different changes, or a reworded sentence would be a "move".
+    let mut run_of = vec![0usize; segments.len()];
+    let mut run = 0;
+    for (k, s) in segments.iter().enumerate() {
+        if s.kind == SegmentKind::Equal {
+            run += 1;
+        }
+        run_of[k] = run;
+    }
+    let candidates = |kind: SegmentKind| -> Vec<(usize, split::Tokens)> {
+        segments
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.kind == kind && !s.layout)
+            .map(|(k, s)| (k, split::tokens(&s.text)))
+            .filter(|(_, t)| t.words() >= options.min_move_words)
+            .collect()
+    };
+    let deleted = candidates(SegmentKind::Deleted);
+    let inserted = candidates(SegmentKind::Inserted);
+    let mut pairs: Vec<(usize, usize)> = Vec::new();
+    let mut finished = true;
+    if !deleted.is_empty() && !inserted.is_empty() {
+        let mut taken = vec![false; inserted.len()];
+        // Verbatim moves (whitespace aside) first, by hash.
+        let mut by_key: HashMap<u64, Vec<usize>> = HashMap::new();
+        for (x, (k, _)) in inserted.iter().enumerate().rev() {
+            by_key
+                .entry(split::normalized_hash(&segments[*k].text))
+                .or_default()
+                .push(x);
+        }
+        let mut open = Vec::new();
+        for (d, _) in &deleted {
+            let text = &segments[*d].text;
+            let hit = by_key.get(&split::normalized_hash(text)).and_then(|c| {
+                c.iter().rev().copied().find(|&x| {
+                    let i = inserted[x].0;
+                    !taken[x]
+                        && run_of[i] != run_of[*d]
+                        && split::normalized_eq(text, &segments[i].text)
+                })
+            });
+            match hit {
+                Some(x) => {
+                    taken[x] = true;
+                    pairs.push((*d, inserted[x].0));
+                }
+                None => open.push(*d),
+            }
+        }
+        // Near-verbatim moves, by word-bag similarity, best match first.
+        let threshold = options.move_threshold;
+        for (count, (d, dt)) in deleted.iter().filter(|(d, _)| open.contains(d)).enumerate() {
+            if count % 16 == 0 && deadline.is_some_and(|t| Instant::now() > t) {
+                finished = false;
+                break;
+            }
+            let mut best: Option<(usize, f32)> = None;
+            for (x, (i, it)) in inserted.iter().enumerate() {
+                let (lo, hi) = (
+                    dt.words().min(it.words()) as f32,
+                    dt.words().max(it.words()) as f32,
+                );
+                if taken[x] || run_of[*i] == run_of[*d] || 2.0 * lo / (lo + hi) < threshold {
+                    continue;
+                }
+                let s = split::dice(&dt.bag, &it.bag);
+                if s >= threshold && best.is_none_or(|(_, bs)| s > bs) {
+                    best = Some((x, s));
+                }
+            }
+            if let Some((x, _)) = best {
+                taken[x] = true;
+                pairs.push((*d, inserted[x].0));
+            }
+        }
+    }
+    pairs.sort_unstable();
+    let moves = pairs
+        .into_iter()
+        .enumerate()
+        .map(|(n, (from, to))| {
+            let id = MoveId(n);
+            segments[from].kind = SegmentKind::MovedFrom(id);
+            segments[to].kind = SegmentKind::MovedTo(id);
+            Move {
+                id,
+                from_paragraph: segments[from].old_paragraph,
+                to_paragraph: segments[to].new_paragraph,
+                from_segment: from,
+                to_segment: to,
+                exact: split::normalized_eq(&segments[from].text, &segments[to].text),
+            }
+        })
+        .collect();
+    (moves, finished)
+}
+
+pub(crate) fn blank_move(id: MoveId) -> Move {
     Move {
         id,
         from_paragraph: 0,

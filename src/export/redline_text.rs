@@ -104,12 +104,13 @@ fn plain_escape(out: &mut String, text: &str, marked: bool) {
                 let _ = write!(out, "\\u{{{:x}}}", c as u32);
             }
         } else {
-            let starts_marker = next.is_some_and(|n| {
-                MARKERS.iter().any(|m| {
-                    let mut mc = m.chars();
-                    mc.next() == Some(c) && mc.next() == Some(n)
-                })
-            });
+            let starts_marker = matches!(c, '[' | '{' | '-' | '+' | '~' | '<')
+                && next.is_some_and(|n| {
+                    MARKERS.iter().any(|m| {
+                        let mut mc = m.chars();
+                        mc.next() == Some(c) && mc.next() == Some(n)
+                    })
+                });
             if starts_marker || (marked && first && c == '@') {
                 out.push('\\');
             }

@@ -260,16 +260,7 @@ pub fn three_way(base: &str, sides: &[(&str, &str)], options: &Options) -> Three
 
     let conflicts = find_conflicts(&laid, &names, &seg_at, segments.len());
     let moves = merged_moves(&segments);
-    let mut summary = Summary::default();
-    for s in &segments {
-        match s.kind {
-            _ if s.layout => summary.layout_changes += 1,
-            SegmentKind::Inserted => summary.inserted_words += split::word_count(&s.text),
-            SegmentKind::Deleted => summary.deleted_words += split::word_count(&s.text),
-            SegmentKind::MovedTo(_) => summary.moved_words += split::word_count(&s.text),
-            _ => {}
-        }
-    }
+    let mut summary = super::summarize(&segments);
     summary.changed_paragraphs = redlines
         .iter()
         .map(|r| r.summary.changed_paragraphs)
