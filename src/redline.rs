@@ -46,7 +46,6 @@ mod three_way;
 
 use std::collections::HashMap;
 use std::ops::Range;
-use std::rc::Rc;
 use std::time::{Duration, Instant};
 
 use similar::{Algorithm, DiffTag, capture_diff_slices_deadline};
@@ -316,18 +315,11 @@ enum Block {
     },
 }
 
-/// Tokens of each paragraph, computed once and only for paragraphs that need them.
-struct TokenCache {
-    old: Vec<Option<Rc<split::Tokens>>>,
-    new: Vec<Option<Rc<split::Tokens>>>,
-}
-
 struct Engine<'a> {
     old: &'a str,
     new: &'a str,
     old_paras: Vec<Paragraph>,
     new_paras: Vec<Paragraph>,
-    cache: TokenCache,
     options: &'a Options,
     deadline: Option<Instant>,
     coarse: bool,
@@ -342,16 +334,11 @@ impl<'a> Engine<'a> {
     fn new(old: &'a str, new: &'a str, options: &'a Options) -> Self {
         let old_paras = split::paragraphs(old);
         let new_paras = split::paragraphs(new);
-        let cache = TokenCache {
-            old: vec![None; old_paras.len()],
-            new: vec![None; new_paras.len()],
-        };
         Engine {
             old,
             new,
             old_paras,
             new_paras,
-            cache,
             options,
             deadline: Instant::now().checked_add(options.deadline),
             coarse: false,
@@ -383,24 +370,6 @@ impl<'a> Engine<'a> {
 
     fn new_para(&self, i: usize) -> &'a str {
         &self.new[self.new_paras[i].range.clone()]
-    }
-
-    fn old_tokens(&mut self, i: usize) -> Rc<split::Tokens> {
-        if let Some(t) = &self.cache.old[i] {
-            return t.clone();
-        }
-        let t = Rc::new(split::tokens(self.old_para(i)));
-        self.cache.old[i] = Some(t.clone());
-        t
-    }
-
-    fn new_tokens(&mut self, j: usize) -> Rc<split::Tokens> {
-        if let Some(t) = &self.cache.new[j] {
-            return t.clone();
-        }
-        let t = Rc::new(split::tokens(self.new_para(j)));
-        self.cache.new[j] = Some(t.clone());
-        t
     }
 
     /// Steps 1–3 of the module docs: the list of blocks in reading order.
@@ -492,8 +461,14 @@ impl<'a> Engine<'a> {
     /// Matches old and new paragraphs of a replaced run in order, maximising the summed
     /// word-bag similarity of the matched pairs (each at least the rewrite threshold).
     fn pair_by_similarity(&mut self, o: Range<usize>, n: Range<usize>) -> Vec<(usize, usize)> {
-        let old_bags: Vec<Rc<split::Tokens>> = o.clone().map(|i| self.old_tokens(i)).collect();
-        let new_bags: Vec<Rc<split::Tokens>> = n.clone().map(|j| self.new_tokens(j)).collect();
+        let old_bags: Vec<Vec<u64>> = o
+            .clone()
+            .map(|i| split::quick_bag(self.old_para(i)))
+            .collect();
+        let new_bags: Vec<Vec<u64>> = n
+            .clone()
+            .map(|j| split::quick_bag(self.new_para(j)))
+            .collect();
         let (rows, cols) = (old_bags.len(), new_bags.len());
         let threshold = self.options.rewrite_threshold;
         let band = if rows * cols <= FULL_PAIRING_CELLS {
@@ -512,13 +487,13 @@ impl<'a> Engine<'a> {
                 self.coarse = true;
                 return Vec::new();
             }
-            let a = &old_bags[r - 1].bag;
+            let a = &old_bags[r - 1];
             for c in 1..=cols {
                 let up = score[(r - 1) * w + c];
                 let left = score[r * w + c - 1];
                 let mut best = up.max(left);
                 let mut is_match = false;
-                let b = &new_bags[c - 1].bag;
+                let b = &new_bags[c - 1];
                 // Dice can only reach the threshold if the lengths are close enough.
                 let (lo, hi) = (a.len().min(b.len()) as f32, a.len().max(b.len()) as f32);
                 let possible = lo + hi == 0.0 || 2.0 * lo / (lo + hi) >= threshold;
@@ -557,8 +532,13 @@ impl<'a> Engine<'a> {
     /// equal).
     fn word_diff(&mut self, i: usize, j: usize) -> WordDiff {
         let (a, b) = (self.old_para(i), self.new_para(j));
-        let (ta, tb) = (self.old_tokens(i), self.new_tokens(j));
-        let (ta, tb) = (&ta.tokens, &tb.tokens);
+        // Lines both paragraphs start or end with are equal as they stand: only the lines
+        // between are cut into words (a line start is always a word boundary), so a changed
+        // page footer does not cost a word diff of the whole page.
+        let (pre, a_suf, b_suf) = split::common_lines(a, b);
+        let (ma, mb) = (&a[pre..a_suf], &b[pre..b_suf]);
+        let (ta, tb) = (split::tokens(ma).tokens, split::tokens(mb).tokens);
+        let (ta, tb) = (&ta, &tb);
         let ka: Vec<u64> = ta.iter().map(|t| t.key).collect();
         let kb: Vec<u64> = tb.iter().map(|t| t.key).collect();
         let ops = capture_diff_slices_deadline(Algorithm::Histogram, &ka, &kb, self.deadline);
@@ -603,11 +583,15 @@ impl<'a> Engine<'a> {
             }
         }
 
+        let shift = |r: &Range<usize>| r.start + pre..r.end + pre;
         let span = |toks: &[split::Token], r: &Range<usize>| -> Range<usize> {
-            toks[r.start].range.start..toks[r.end - 1].range.end
+            toks[r.start].range.start + pre..toks[r.end - 1].range.end + pre
         };
         let is_space = |keys: &[u64], r: &Range<usize>| keys[r.clone()].iter().all(|k| *k == SPACE);
         let mut pieces: Vec<Piece> = Vec::new();
+        if pre > 0 {
+            pieces.push(Piece::Equal(0..pre));
+        }
         let push_equal = |pieces: &mut Vec<Piece>, r: Range<usize>| match pieces.last_mut() {
             Some(Piece::Equal(last)) if last.end == r.start => last.end = r.end,
             _ => pieces.push(Piece::Equal(r)),
@@ -616,7 +600,7 @@ impl<'a> Engine<'a> {
         for (equal, o, n) in merged {
             if equal {
                 for (x, y) in o.zip(n) {
-                    let (ra, rb) = (ta[x].range.clone(), tb[y].range.clone());
+                    let (ra, rb) = (shift(&ta[x].range), shift(&tb[y].range));
                     if a[ra.clone()] == b[rb.clone()] {
                         if ka[x] != SPACE {
                             equal_words += 1;
@@ -642,7 +626,13 @@ impl<'a> Engine<'a> {
                 }
             }
         }
-        let words = ka.iter().chain(&kb).filter(|k| **k != SPACE).count();
+        if a_suf < a.len() {
+            push_equal(&mut pieces, a_suf..a.len());
+        }
+        // Words of the untouched lines count as surviving words.
+        let kept = split::rough_words(&a[..pre]) + split::rough_words(&a[a_suf..]);
+        equal_words += kept;
+        let words = ka.iter().chain(&kb).filter(|k| **k != SPACE).count() + 2 * kept;
         let ratio = if words == 0 {
             1.0
         } else {
@@ -756,13 +746,13 @@ fn find_moves(
         }
         run_of[k] = run;
     }
-    let candidates = |kind: SegmentKind| -> Vec<(usize, split::Tokens)> {
+    let candidates = |kind: SegmentKind| -> Vec<(usize, Vec<u64>)> {
         segments
             .iter()
             .enumerate()
             .filter(|(_, s)| s.kind == kind && !s.layout)
-            .map(|(k, s)| (k, split::tokens(&s.text)))
-            .filter(|(_, t)| t.words() >= options.min_move_words)
+            .map(|(k, s)| (k, split::quick_bag(&s.text)))
+            .filter(|(_, bag)| bag.len() >= options.min_move_words)
             .collect()
     };
     let deleted = candidates(SegmentKind::Deleted);
@@ -807,14 +797,11 @@ fn find_moves(
             }
             let mut best: Option<(usize, f32)> = None;
             for (x, (i, it)) in inserted.iter().enumerate() {
-                let (lo, hi) = (
-                    dt.words().min(it.words()) as f32,
-                    dt.words().max(it.words()) as f32,
-                );
+                let (lo, hi) = (dt.len().min(it.len()) as f32, dt.len().max(it.len()) as f32);
                 if taken[x] || run_of[*i] == run_of[*d] || 2.0 * lo / (lo + hi) < threshold {
                     continue;
                 }
-                let s = split::dice(&dt.bag, &it.bag);
+                let s = split::dice(dt, it);
                 if s >= threshold && best.is_none_or(|(_, bs)| s > bs) {
                     best = Some((x, s));
                 }
