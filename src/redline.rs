@@ -292,6 +292,29 @@ struct WordDiff {
     changed: bool,
 }
 
+/// A word diff being built: its pieces and word counts.
+#[derive(Debug, Default)]
+struct Tally {
+    pieces: Vec<Piece>,
+    /// Words in equal pieces (counted once).
+    equal_words: usize,
+    /// Words on both sides (equal words counted twice).
+    words: usize,
+    changed: bool,
+}
+
+impl Tally {
+    /// Adds equal text (range in the old paragraph) holding `words` words.
+    fn equal(&mut self, r: Range<usize>, words: usize) {
+        self.equal_words += words;
+        self.words += 2 * words;
+        match self.pieces.last_mut() {
+            Some(Piece::Equal(last)) if last.end == r.start => last.end = r.end,
+            _ => self.pieces.push(Piece::Equal(r)),
+        }
+    }
+}
+
 /// How one paragraph (or pair) of the alignment is shown.
 #[derive(Debug, Clone)]
 enum Block {
@@ -528,23 +551,87 @@ impl<'a> Engine<'a> {
         pairs
     }
 
-    /// Word diff of old paragraph `i` with new paragraph `j` (whitespace runs compare
-    /// equal).
+    /// Word diff of old paragraph `i` with new paragraph `j`.
+    ///
+    /// Lines are aligned first (by their words, whitespace folded), as `git diff
+    /// --word-diff` does; only runs of lines that differ are cut into words and diffed
+    /// word by word (a line start is always a word boundary). A changed page footer thus
+    /// costs a diff of one line, not of the whole page-sized paragraph.
     fn word_diff(&mut self, i: usize, j: usize) -> WordDiff {
         let (a, b) = (self.old_para(i), self.new_para(j));
-        // Lines both paragraphs start or end with are equal as they stand: only the lines
-        // between are cut into words (a line start is always a word boundary), so a changed
-        // page footer does not cost a word diff of the whole page.
-        let (pre, a_suf, b_suf) = split::common_lines(a, b);
-        let (ma, mb) = (&a[pre..a_suf], &b[pre..b_suf]);
-        let (ta, tb) = (split::tokens(ma).tokens, split::tokens(mb).tokens);
+        let (la, lb) = (split::lines(a), split::lines(b));
+        let ka: Vec<u64> = la
+            .iter()
+            .map(|r| split::normalized_hash(&a[r.clone()]))
+            .collect();
+        let kb: Vec<u64> = lb
+            .iter()
+            .map(|r| split::normalized_hash(&b[r.clone()]))
+            .collect();
+        let ops = capture_diff_slices_deadline(Algorithm::Histogram, &ka, &kb, self.deadline);
+        let mut acc = Tally::default();
+        let span = |lines: &[Range<usize>], r: Range<usize>, len: usize| match (r.start, r.end) {
+            (s, e) if s < e => lines[s].start..lines[e - 1].end,
+            (s, _) => lines.get(s).map_or(len, |l| l.start)..lines.get(s).map_or(len, |l| l.start),
+        };
+        let mut pending: Option<(Range<usize>, Range<usize>)> = None;
+        for op in &ops {
+            let (tag, o, n) = op.as_tag_tuple();
+            if tag != DiffTag::Equal {
+                pending = Some(match pending {
+                    Some((po, pn)) => (po.start..o.end, pn.start..n.end),
+                    None => (o, n),
+                });
+                continue;
+            }
+            if let Some((po, pn)) = pending.take() {
+                let (ra, rb) = (span(&la, po, a.len()), span(&lb, pn, b.len()));
+                self.hunk_words(a, ra, b, rb, &mut acc);
+            }
+            for (x, y) in o.zip(n) {
+                let (ra, rb) = (la[x].clone(), lb[y].clone());
+                if a[ra.clone()] == b[rb.clone()] {
+                    acc.equal(ra.clone(), split::rough_words(&a[ra]));
+                } else {
+                    // Same words, different whitespace.
+                    self.hunk_words(a, ra, b, rb, &mut acc);
+                }
+            }
+        }
+        if let Some((po, pn)) = pending.take() {
+            let (ra, rb) = (span(&la, po, a.len()), span(&lb, pn, b.len()));
+            self.hunk_words(a, ra, b, rb, &mut acc);
+        }
+        if self.past_deadline() {
+            self.coarse = true;
+        }
+        let ratio = if acc.words == 0 {
+            1.0
+        } else {
+            2.0 * acc.equal_words as f32 / acc.words as f32
+        };
+        WordDiff {
+            pieces: acc.pieces,
+            ratio,
+            changed: acc.changed,
+        }
+    }
+
+    /// Word diff of `a[ra]` with `b[rb]` (whitespace runs compare equal), appended to `acc`.
+    fn hunk_words(
+        &mut self,
+        a: &str,
+        ra: Range<usize>,
+        b: &str,
+        rb: Range<usize>,
+        acc: &mut Tally,
+    ) {
+        let (oa, ob) = (ra.start, rb.start);
+        let (ta, tb) = (split::tokens(&a[ra]).tokens, split::tokens(&b[rb]).tokens);
         let (ta, tb) = (&ta, &tb);
         let ka: Vec<u64> = ta.iter().map(|t| t.key).collect();
         let kb: Vec<u64> = tb.iter().map(|t| t.key).collect();
         let ops = capture_diff_slices_deadline(Algorithm::Histogram, &ka, &kb, self.deadline);
-        if self.past_deadline() {
-            self.coarse = true;
-        }
 
         // Runs of equal and changed tokens; an equal run that is only whitespace between two
         // changes joins them, so "foo bar" → "baz qux" reads as one change, not two.
@@ -583,65 +670,42 @@ impl<'a> Engine<'a> {
             }
         }
 
-        let shift = |r: &Range<usize>| r.start + pre..r.end + pre;
-        let span = |toks: &[split::Token], r: &Range<usize>| -> Range<usize> {
-            toks[r.start].range.start + pre..toks[r.end - 1].range.end + pre
+        let span = |toks: &[split::Token], r: &Range<usize>, off: usize| -> Range<usize> {
+            toks[r.start].range.start + off..toks[r.end - 1].range.end + off
         };
         let is_space = |keys: &[u64], r: &Range<usize>| keys[r.clone()].iter().all(|k| *k == SPACE);
-        let mut pieces: Vec<Piece> = Vec::new();
-        if pre > 0 {
-            pieces.push(Piece::Equal(0..pre));
-        }
-        let push_equal = |pieces: &mut Vec<Piece>, r: Range<usize>| match pieces.last_mut() {
-            Some(Piece::Equal(last)) if last.end == r.start => last.end = r.end,
-            _ => pieces.push(Piece::Equal(r)),
-        };
-        let (mut equal_words, mut changed) = (0usize, false);
         for (equal, o, n) in merged {
             if equal {
                 for (x, y) in o.zip(n) {
-                    let (ra, rb) = (shift(&ta[x].range), shift(&tb[y].range));
+                    let ra = ta[x].range.start + oa..ta[x].range.end + oa;
+                    let rb = tb[y].range.start + ob..tb[y].range.end + ob;
                     if a[ra.clone()] == b[rb.clone()] {
-                        if ka[x] != SPACE {
-                            equal_words += 1;
-                        }
-                        push_equal(&mut pieces, ra);
+                        acc.equal(ra, usize::from(ka[x] != SPACE));
                     } else {
                         // Equal by key but not by bytes: whitespace that differs (or a hash
                         // collision, shown as the change it is).
                         let layout = ka[x] == SPACE;
-                        changed |= !layout;
-                        pieces.push(Piece::Deleted(ra, layout));
-                        pieces.push(Piece::Inserted(rb, layout));
+                        acc.changed |= !layout;
+                        acc.pieces.push(Piece::Deleted(ra, layout));
+                        acc.pieces.push(Piece::Inserted(rb, layout));
+                        acc.words += 2 * usize::from(!layout);
                     }
                 }
             } else {
                 let layout = is_space(&ka, &o) && is_space(&kb, &n);
-                changed |= !layout;
+                acc.changed |= !layout;
+                acc.words += ka[o.clone()]
+                    .iter()
+                    .chain(&kb[n.clone()])
+                    .filter(|k| **k != SPACE)
+                    .count();
                 if !o.is_empty() {
-                    pieces.push(Piece::Deleted(span(ta, &o), layout));
+                    acc.pieces.push(Piece::Deleted(span(ta, &o, oa), layout));
                 }
                 if !n.is_empty() {
-                    pieces.push(Piece::Inserted(span(tb, &n), layout));
+                    acc.pieces.push(Piece::Inserted(span(tb, &n, ob), layout));
                 }
             }
-        }
-        if a_suf < a.len() {
-            push_equal(&mut pieces, a_suf..a.len());
-        }
-        // Words of the untouched lines count as surviving words.
-        let kept = split::rough_words(&a[..pre]) + split::rough_words(&a[a_suf..]);
-        equal_words += kept;
-        let words = ka.iter().chain(&kb).filter(|k| **k != SPACE).count() + 2 * kept;
-        let ratio = if words == 0 {
-            1.0
-        } else {
-            2.0 * equal_words as f32 / words as f32
-        };
-        WordDiff {
-            pieces,
-            ratio,
-            changed,
         }
     }
 

@@ -222,36 +222,15 @@ pub(crate) fn hash_bytes(bytes: &[u8]) -> u64 {
     h ^ (h >> 29)
 }
 
-/// The lines two texts share at their start and at their end, as byte offsets: `a[..pre]`
-/// equals `b[..pre]`, `a[a_suf..]` equals `b[b_suf..]`, each cut just after a newline (or
-/// at the ends), and the two stretches never overlap.
-pub(crate) fn common_lines(a: &str, b: &str) -> (usize, usize, usize) {
-    let (x, y) = (a.as_bytes(), b.as_bytes());
-    let same = x.iter().zip(y).take_while(|(p, q)| p == q).count();
-    let pre = if same == x.len() && same == y.len() {
-        same
-    } else {
-        x[..same]
-            .iter()
-            .rposition(|&c| c == b'\n')
-            .map_or(0, |p| p + 1)
-    };
-    let max_suf = (x.len() - pre).min(y.len() - pre);
-    let same_end = x
-        .iter()
-        .rev()
-        .zip(y.iter().rev())
-        .take(max_suf)
-        .take_while(|(p, q)| p == q)
-        .count();
-    // The common end must start at a line start in both: just after a newline inside the
-    // common end (so both texts have it there).
-    let tail = &x[x.len() - same_end..];
-    let suf = tail
-        .iter()
-        .position(|&c| c == b'\n')
-        .map_or(0, |p| same_end - p - 1);
-    (pre, x.len() - suf, y.len() - suf)
+/// Byte ranges of the lines of `text`, each with its newline.
+pub(crate) fn lines(text: &str) -> Vec<Range<usize>> {
+    let mut pos = 0;
+    text.split_inclusive('\n')
+        .map(|l| {
+            pos += l.len();
+            pos - l.len()..pos
+        })
+        .collect()
 }
 
 /// Whitespace-separated words: a cheap count where exactness does not matter.
@@ -358,35 +337,6 @@ mod tests {
             ascii_word_bounds(text.as_bytes()).collect::<Vec<_>>(),
             general(text)
         );
-    }
-
-    #[test]
-    fn common_lines_cut_at_line_starts() {
-        let cases = [
-            ("a\nb\nc\n", "a\nX\nc\n"),
-            ("a\nb\n", "a\nb\n"),
-            ("ab\n", "ac\n"),
-            ("x\ny", "x\ny\nz"),
-            ("x\ny\nz", "x\nz"),
-            ("x\nyz", "x\nz"),
-            ("\n\n", "\n"),
-            ("", "q\n"),
-            ("same\nend\n", "other\nsame\nend\n"),
-        ];
-        for (a, b) in cases {
-            let (pre, sa, sb) = common_lines(a, b);
-            assert_eq!(a[..pre], b[..pre], "{a:?} {b:?}");
-            assert_eq!(a[sa..], b[sb..], "{a:?} {b:?}");
-            assert!(pre <= sa && pre <= sb, "{a:?} {b:?}");
-            for (t, cut) in [(a, pre), (a, sa), (b, sb)] {
-                assert!(cut == 0 || cut == t.len() || t.as_bytes()[cut - 1] == b'\n');
-            }
-            // Suffix cuts not at the end must also sit after a newline in the middle.
-            assert!(
-                sa == pre || a.as_bytes()[sa - 1] == b'\n' || sa == a.len(),
-                "{a:?} {b:?}"
-            );
-        }
     }
 
     #[test]
