@@ -91,32 +91,55 @@ const MARKERS: [&str; 12] = [
 ];
 
 fn plain_escape(out: &mut String, text: &str, marked: bool) {
-    let mut chars = text.chars().peekable();
-    let mut first = true;
-    while let Some(c) = chars.next() {
-        let next = chars.peek().copied();
-        if c == '\\' {
-            out.push_str("\\\\");
-        } else if is_dangerous(c, next) {
-            if (c as u32) < 0x100 {
-                let _ = write!(out, "\\x{:02x}", c as u32);
-            } else {
-                let _ = write!(out, "\\u{{{:x}}}", c as u32);
-            }
-        } else {
-            let starts_marker = matches!(c, '[' | '{' | '-' | '+' | '~' | '<')
-                && next.is_some_and(|n| {
-                    MARKERS.iter().any(|m| {
-                        let mut mc = m.chars();
-                        mc.next() == Some(c) && mc.next() == Some(n)
-                    })
-                });
-            if starts_marker || (marked && first && c == '@') {
-                out.push('\\');
-            }
-            out.push(c);
+    // Runs of bytes that never need escaping are copied whole. The others: ASCII controls,
+    // CR, DEL, `\`, `@`, marker characters, and the lead bytes of C1 controls (0xC2) and
+    // bidi controls (0xE2); a run therefore always ends on a character boundary.
+    let plain_byte = |b: u8| {
+        (b >= 0x20 || b == b'\n' || b == b'\t')
+            && !matches!(
+                b,
+                0x7f | b'\\' | b'[' | b'{' | b'-' | b'+' | b'~' | b'<' | b'@' | 0xc2 | 0xe2
+            )
+    };
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let start = i;
+        while i < bytes.len() && plain_byte(bytes[i]) {
+            i += 1;
         }
-        first = false;
+        out.push_str(&text[start..i]);
+        let Some(c) = text[i..].chars().next() else {
+            break;
+        };
+        let next = text[i + c.len_utf8()..].chars().next();
+        plain_escape_char(out, c, next, marked && i == 0);
+        i += c.len_utf8();
+    }
+}
+
+/// One character of plain output; `next` is the character after it, `first_marked`
+/// whether it begins a marked text.
+fn plain_escape_char(out: &mut String, c: char, next: Option<char>, first_marked: bool) {
+    if c == '\\' {
+        out.push_str("\\\\");
+    } else if is_dangerous(c, next) {
+        if (c as u32) < 0x100 {
+            let _ = write!(out, "\\x{:02x}", c as u32);
+        } else {
+            let _ = write!(out, "\\u{{{:x}}}", c as u32);
+        }
+    } else {
+        let starts_marker = next.is_some_and(|n| {
+            MARKERS.iter().any(|m| {
+                let mut mc = m.chars();
+                mc.next() == Some(c) && mc.next() == Some(n)
+            })
+        });
+        if starts_marker || (first_marked && c == '@') {
+            out.push('\\');
+        }
+        out.push(c);
     }
 }
 

@@ -21,7 +21,39 @@ pub(crate) struct Paragraph {
 
 /// Whether a line (without regard to its ending) holds nothing but whitespace.
 fn is_blank(line: &str) -> bool {
-    line.chars().all(char::is_whitespace)
+    if line.is_ascii() {
+        line.bytes().all(ascii_space)
+    } else {
+        line.chars().all(char::is_whitespace)
+    }
+}
+
+/// `char::is_whitespace` for an ASCII byte (tab, LF, VT, FF, CR, space).
+fn ascii_space(b: u8) -> bool {
+    matches!(b, b'\t'..=b'\r' | b' ')
+}
+
+/// Calls `f` with every whitespace-separated word of `text` (as `str::split_whitespace`,
+/// with a fast path for ASCII text).
+fn each_word(text: &str, mut f: impl FnMut(&str)) {
+    if !text.is_ascii() {
+        text.split_whitespace().for_each(f);
+        return;
+    }
+    let b = text.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        while i < b.len() && ascii_space(b[i]) {
+            i += 1;
+        }
+        let start = i;
+        while i < b.len() && !ascii_space(b[i]) {
+            i += 1;
+        }
+        if start < i {
+            f(&text[start..i]);
+        }
+    }
 }
 
 /// Splits `text` into paragraphs separated by blank lines (lines of only whitespace).
@@ -65,9 +97,9 @@ fn paragraph(text: &str, range: Range<usize>) -> Paragraph {
 /// Hash of `s` with whitespace runs folded to one space and the ends trimmed.
 pub(crate) fn normalized_hash(s: &str) -> u64 {
     let mut h: u64 = 0;
-    for word in s.split_whitespace() {
+    each_word(s, |word| {
         h = (h.rotate_left(7) ^ hash_bytes(word.as_bytes())).wrapping_mul(0x9e37_79b9_7f4a_7c15);
-    }
+    });
     h
 }
 
@@ -235,16 +267,16 @@ pub(crate) fn lines(text: &str) -> Vec<Range<usize>> {
 
 /// Whitespace-separated words: a cheap count where exactness does not matter.
 pub(crate) fn rough_words(text: &str) -> usize {
-    text.split_whitespace().count()
+    let mut n = 0;
+    each_word(text, |_| n += 1);
+    n
 }
 
 /// A sorted bag of hashed whitespace-separated words: a cheap order-blind fingerprint for
 /// pairing paragraphs and finding moves.
 pub(crate) fn quick_bag(text: &str) -> Vec<u64> {
-    let mut bag: Vec<u64> = text
-        .split_whitespace()
-        .map(|w| hash_bytes(w.as_bytes()))
-        .collect();
+    let mut bag: Vec<u64> = Vec::new();
+    each_word(text, |w| bag.push(hash_bytes(w.as_bytes())));
     bag.sort_unstable();
     bag
 }
@@ -337,6 +369,21 @@ mod tests {
             ascii_word_bounds(text.as_bytes()).collect::<Vec<_>>(),
             general(text)
         );
+    }
+
+    #[test]
+    fn fast_word_split_agrees_with_split_whitespace() {
+        for t in [
+            "",
+            "  a b\t\nc\x0b\x0cd\r\n ",
+            "x\u{1c}y",
+            "é  ü\u{a0}z",
+            "\u{85}q",
+        ] {
+            let mut words = Vec::new();
+            each_word(t, |w| words.push(w.to_owned()));
+            assert_eq!(words, t.split_whitespace().collect::<Vec<_>>(), "{t:?}");
+        }
     }
 
     #[test]
