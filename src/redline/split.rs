@@ -33,22 +33,40 @@ fn ascii_space(b: u8) -> bool {
     matches!(b, b'\t'..=b'\r' | b' ')
 }
 
-/// Calls `f` with every whitespace-separated word of `text` (as `str::split_whitespace`,
-/// with a fast path for ASCII text).
-fn each_word(text: &str, mut f: impl FnMut(&str)) {
-    if !text.is_ascii() {
-        text.split_whitespace().for_each(f);
-        return;
+/// Length of the whitespace character at byte `i` of `text`, if there is one.
+fn space_at(text: &str, i: usize) -> Option<usize> {
+    let b = text.as_bytes()[i];
+    if b < 0x80 {
+        return ascii_space(b).then_some(1);
     }
-    let b = text.as_bytes();
+    // Non-ASCII whitespace (U+0085, U+00A0, U+1680, U+2000–U+205F, U+3000) starts with
+    // one of these lead bytes; anything else is not whitespace.
+    if !matches!(b, 0xc2 | 0xe1 | 0xe2 | 0xe3) {
+        return None;
+    }
+    let c = text[i..].chars().next()?;
+    c.is_whitespace().then_some(c.len_utf8())
+}
+
+/// Calls `f` with every whitespace-separated word of `text`, as `str::split_whitespace`
+/// does, scanning bytes.
+fn each_word(text: &str, mut f: impl FnMut(&str)) {
+    let n = text.len();
     let mut i = 0;
-    while i < b.len() {
-        while i < b.len() && ascii_space(b[i]) {
-            i += 1;
+    while i < n {
+        while i < n {
+            match space_at(text, i) {
+                Some(len) => i += len,
+                None => break,
+            }
         }
         let start = i;
-        while i < b.len() && !ascii_space(b[i]) {
+        while i < n && space_at(text, i).is_none() {
             i += 1;
+            // Step over UTF-8 continuation bytes so `i` stays on a character boundary.
+            while i < n && (text.as_bytes()[i] & 0xc0) == 0x80 {
+                i += 1;
+            }
         }
         if start < i {
             f(&text[start..i]);
