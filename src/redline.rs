@@ -30,10 +30,13 @@
 //!    paired up: old and new paragraphs are matched in order by word-bag similarity
 //!    (Dice ≥ [`Options::rewrite_threshold`]); unmatched ones are whole deletions or
 //!    insertions.
-//! 3. Each pair is diffed word by word. Whitespace tokens compare equal to each other, so a
-//!    change of wrapping or spacing is a *layout* change ([`Segment::layout`]), never a
-//!    word change. If fewer than [`Options::rewrite_threshold`] of the words survive, the
-//!    pair is a rewrite and is shown as a whole deletion plus a whole insertion.
+//! 3. Each pair is diffed word by word: its lines are aligned first (by their words), and
+//!    only runs of lines that differ are cut into words and diffed, so a changed page
+//!    footer in a page-long paragraph costs one line's diff. Whitespace tokens compare
+//!    equal to each other, so a change of wrapping or spacing is a *layout* change
+//!    ([`Segment::layout`]), never a word change. If fewer than
+//!    [`Options::rewrite_threshold`] of the words survive, the pair is a rewrite and is
+//!    shown as a whole deletion plus a whole insertion.
 //! 4. Deletions and insertions (whole paragraphs, or runs of words inside an edited one)
 //!    are matched against each other: a deletion and an insertion in different places
 //!    whose words are the same (or nearly, Dice ≥ [`Options::move_threshold`]) are a move,
