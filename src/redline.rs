@@ -24,9 +24,10 @@
 //! # How a text is read
 //!
 //! 1. Both texts are cut into paragraphs. A paragraph keeps its trailing blank lines, so the
-//!    paragraphs tile the text. Each gets a key: a hash of its words with whitespace folded,
-//!    so a paragraph that was only re-wrapped has the same key as before.
-//! 2. The two key lists are diffed (patience). Each run the diff reports as replaced is
+//!    paragraphs tile the text. Byte-identical paragraphs are aligned first by a fast hash
+//!    of their bytes; the runs in between are aligned again by a hash of their words with
+//!    whitespace folded, so a paragraph that was only re-wrapped still matches.
+//! 2. The key lists are diffed (patience). Each run the diff reports as replaced is
 //!    paired up: old and new paragraphs are matched in order by word-bag similarity
 //!    (Dice ≥ [`Options::rewrite_threshold`]); unmatched ones are whole deletions or
 //!    insertions.
@@ -400,48 +401,91 @@ impl<'a> Engine<'a> {
 
     /// Steps 1–3 of the module docs: the list of blocks in reading order.
     fn align(&mut self) -> Vec<Block> {
-        let old_keys: Vec<u64> = self.old_paras.iter().map(|p| p.key).collect();
-        let new_keys: Vec<u64> = self.new_paras.iter().map(|p| p.key).collect();
+        // Byte-identical paragraphs first, by a fast hash of their bytes; only the runs in
+        // between are hashed again with whitespace folded (slower) and aligned again, so
+        // re-wrapped paragraphs still match.
+        let key = |t: &str, p: &Paragraph| split::hash_bytes(t[p.range.clone()].as_bytes());
+        let old_keys: Vec<u64> = self.old_paras.iter().map(|p| key(self.old, p)).collect();
+        let new_keys: Vec<u64> = self.new_paras.iter().map(|p| key(self.new, p)).collect();
+        let mut blocks = Vec::with_capacity(old_keys.len().max(new_keys.len()));
+        self.align_by(
+            &old_keys,
+            &new_keys,
+            0..old_keys.len(),
+            0..new_keys.len(),
+            true,
+            &mut blocks,
+        );
+        blocks
+    }
+
+    /// Aligns old paragraphs `o` with new paragraphs `n` by `keys` (indexed from `o.start`
+    /// and `n.start`), pushing blocks in reading order. Runs that differ are aligned again
+    /// by folded-whitespace keys when `refine`, else paired ([`Self::replaced_run`]).
+    fn align_by(
+        &mut self,
+        old_keys: &[u64],
+        new_keys: &[u64],
+        o: Range<usize>,
+        n: Range<usize>,
+        refine: bool,
+        blocks: &mut Vec<Block>,
+    ) {
         let ops =
-            capture_diff_slices_deadline(Algorithm::Patience, &old_keys, &new_keys, self.deadline);
+            capture_diff_slices_deadline(Algorithm::Patience, old_keys, new_keys, self.deadline);
         if self.past_deadline() {
             self.coarse = true;
         }
-
-        let mut blocks = Vec::with_capacity(old_keys.len().max(new_keys.len()));
-        // Merge consecutive non-equal ops into one replaced run before pairing.
+        let (o0, n0) = (o.start, n.start);
+        let flush = |this: &mut Self,
+                     run: Option<(Range<usize>, Range<usize>)>,
+                     blocks: &mut Vec<Block>| {
+            let Some((po, pn)) = run else { return };
+            let (po, pn) = (po.start + o0..po.end + o0, pn.start + n0..pn.end + n0);
+            if refine && !po.is_empty() && !pn.is_empty() {
+                let fold = |t: &str, p: &Paragraph| split::normalized_hash(&t[p.range.clone()]);
+                let ok: Vec<u64> = po
+                    .clone()
+                    .map(|i| fold(this.old, &this.old_paras[i]))
+                    .collect();
+                let nk: Vec<u64> = pn
+                    .clone()
+                    .map(|j| fold(this.new, &this.new_paras[j]))
+                    .collect();
+                this.align_by(&ok, &nk, po, pn, false, blocks);
+            } else {
+                this.replaced_run(po, pn, blocks);
+            }
+        };
+        // Merge consecutive non-equal ops into one run before refining or pairing.
         let mut pending: Option<(Range<usize>, Range<usize>)> = None;
         for op in &ops {
-            let (tag, o, n) = op.as_tag_tuple();
-            if tag == DiffTag::Equal {
-                if let Some((po, pn)) = pending.take() {
-                    self.replaced_run(po, pn, &mut blocks);
-                }
-                for (i, j) in o.zip(n) {
-                    let diff = if self.old_para(i) == self.new_para(j) {
-                        None
-                    } else {
-                        // Same key, different bytes: a layout change (or, in theory, a hash
-                        // collision, which the word diff then shows as it is).
-                        Some(self.word_diff(i, j))
-                    };
-                    blocks.push(Block::Equal {
-                        old: i,
-                        new: j,
-                        diff,
-                    });
-                }
-            } else {
+            let (tag, lo, ln) = op.as_tag_tuple();
+            if tag != DiffTag::Equal {
                 pending = Some(match pending {
-                    Some((po, pn)) => (po.start..o.end, pn.start..n.end),
-                    None => (o, n),
+                    Some((po, pn)) => (po.start..lo.end, pn.start..ln.end),
+                    None => (lo, ln),
+                });
+                continue;
+            }
+            flush(self, pending.take(), blocks);
+            for (i, j) in lo.zip(ln) {
+                let (i, j) = (i + o0, j + n0);
+                let diff = if self.old_para(i) == self.new_para(j) {
+                    None
+                } else {
+                    // Same key, different bytes: a layout change (or a hash collision,
+                    // which the word diff then shows as it is).
+                    Some(self.word_diff(i, j))
+                };
+                blocks.push(Block::Equal {
+                    old: i,
+                    new: j,
+                    diff,
                 });
             }
         }
-        if let Some((po, pn)) = pending.take() {
-            self.replaced_run(po, pn, &mut blocks);
-        }
-        blocks
+        flush(self, pending.take(), blocks);
     }
 
     /// Pairs the paragraphs of one replaced run and pushes its blocks in reading order.
