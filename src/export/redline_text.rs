@@ -23,7 +23,7 @@
 //!
 //! Paragraph numbers are 1-based (paragraphs are blocks separated by blank lines). When a
 //! change is attributed to sides, the marked text starts with `@side1,side2|`, e.g.
-//! `{+@union|text+}` or `[>@employer|moved to ¶3: text<]`.
+//! `{+@union|text+}` or `[>@employer|moved to ¶3: text<]` (layout changes carry no tag).
 //!
 //! Escapes, so that any text round-trips through [`plain_parse`]: a backslash is written
 //! `\\`; a control character as `\xHH` (code point below U+0100) or `\u{HHHH}`; the first
@@ -188,7 +188,10 @@ pub fn plain_of(segments: &[Segment], moves: &[Move]) -> String {
             (SegmentKind::MovedTo(_), _) => ("{>", "<}"),
         };
         out.push_str(open);
-        plain_sides(&mut out, &s.by);
+        // Layout changes stay low-key: no side tag.
+        if !s.layout {
+            plain_sides(&mut out, &s.by);
+        }
         match s.kind {
             SegmentKind::MovedFrom(id) => {
                 let _ = write!(out, "moved to ¶{}: ", move_paragraphs(moves, id).1 + 1);
