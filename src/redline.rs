@@ -495,6 +495,9 @@ impl<'a> Engine<'a> {
         } else if self.past_deadline() {
             self.coarse = true;
             Vec::new()
+        } else if o.len() == 1 && n.len() == 1 {
+            // The common case; the word diff's ratio decides edit or rewrite.
+            vec![(o.start, n.start)]
         } else {
             self.pair_by_similarity(o.clone(), n.clone())
         };
