@@ -677,7 +677,7 @@ impl<'a> Engine<'a> {
         acc: &mut Tally,
     ) {
         let (oa, ob) = (ra.start, rb.start);
-        let (ta, tb) = (split::tokens(&a[ra]).tokens, split::tokens(&b[rb]).tokens);
+        let (ta, tb) = (split::tokens(&a[ra]), split::tokens(&b[rb]));
         let (ta, tb) = (&ta, &tb);
         let ka: Vec<u64> = ta.iter().map(|t| t.key).collect();
         let kb: Vec<u64> = tb.iter().map(|t| t.key).collect();
@@ -902,17 +902,27 @@ fn find_moves(
                 None => open.push(*d),
             }
         }
-        // Near-verbatim moves, by word-bag similarity, best match first.
+        // Near-verbatim moves, by word-bag similarity, best match first. Dice can reach
+        // the threshold t only if the shorter bag is at least t/(2−t) of the longer, so
+        // each deletion is compared only with insertions in that window of lengths.
         let threshold = options.move_threshold;
+        let mut by_len: Vec<usize> = (0..inserted.len()).collect();
+        by_len.sort_by_key(|&x| inserted[x].1.len());
+        let lens: Vec<usize> = by_len.iter().map(|&x| inserted[x].1.len()).collect();
+        let reach = threshold / (2.0 - threshold);
         for (count, (d, dt)) in deleted.iter().filter(|(d, _)| open.contains(d)).enumerate() {
             if count % 16 == 0 && deadline.is_some_and(|t| Instant::now() > t) {
                 finished = false;
                 break;
             }
+            let lo = (dt.len() as f32 * reach).floor() as usize;
+            let hi = (dt.len() as f32 / reach).ceil() as usize;
+            let from = lens.partition_point(|&l| l < lo);
+            let to = lens.partition_point(|&l| l <= hi);
             let mut best: Option<(usize, f32)> = None;
-            for (x, (i, it)) in inserted.iter().enumerate() {
-                let (lo, hi) = (dt.len().min(it.len()) as f32, dt.len().max(it.len()) as f32);
-                if taken[x] || run_of[*i] == run_of[*d] || 2.0 * lo / (lo + hi) < threshold {
+            for &x in &by_len[from..to] {
+                let (i, it) = &inserted[x];
+                if taken[x] || run_of[*i] == run_of[*d] {
                     continue;
                 }
                 let s = split::dice(dt, it);

@@ -159,25 +159,8 @@ pub(crate) struct Token {
 /// The key of every whitespace token.
 pub(crate) const SPACE: u64 = 0;
 
-/// A paragraph cut into tokens, with what pairing and move detection need.
-#[derive(Debug, Clone)]
-pub(crate) struct Tokens {
-    pub tokens: Vec<Token>,
-    /// Keys of the non-whitespace tokens, sorted: an order-blind bag of words.
-    pub bag: Vec<u64>,
-}
-
-impl Tokens {
-    /// Number of words (tokens other than whitespace; punctuation counts).
-    pub fn words(&self) -> usize {
-        self.bag.len()
-    }
-}
-
-/// Splits `text` at Unicode word boundaries (UAX #29); punctuation marks come out as their
-/// own tokens (a run of one repeated mark as one token) and consecutive whitespace
-/// (including newlines) is merged into one token.
-pub(crate) fn tokens(text: &str) -> Tokens {
+/// The tokens of `text` with keys not yet computed (`SPACE` or 1).
+fn raw_tokens(text: &str) -> Vec<Token> {
     let mut out: Vec<Token> = Vec::new();
     // Whether the last token is a run of one repeated single-char punctuation mark.
     let mut last_mark: Option<char> = None;
@@ -214,15 +197,20 @@ pub(crate) fn tokens(text: &str) -> Tokens {
         }
         line_start += line.len();
     }
-    let mut bag = Vec::with_capacity(out.len());
+    out
+}
+
+/// Splits `text` at Unicode word boundaries (UAX #29); punctuation marks come out as their
+/// own tokens (a run of one repeated mark as one token) and consecutive whitespace
+/// (including newlines) is merged into one token.
+pub(crate) fn tokens(text: &str) -> Vec<Token> {
+    let mut out = raw_tokens(text);
     for t in &mut out {
         if t.key != SPACE {
             t.key = hash_bytes(text[t.range.clone()].as_bytes()) | 1;
-            bag.push(t.key);
         }
     }
-    bag.sort_unstable();
-    Tokens { tokens: out, bag }
+    out
 }
 
 /// UAX #29 word boundaries for ASCII text, much faster than the general tables; agrees
@@ -317,15 +305,15 @@ pub(crate) fn quick_bag(text: &str) -> Vec<u64> {
     bag
 }
 
-/// Number of words in `text`, as [`Tokens::words`].
+/// Number of words in `text`: tokens other than whitespace (a punctuation mark counts).
 pub(crate) fn word_count(text: &str) -> usize {
-    tokens(text).words()
+    raw_tokens(text).iter().filter(|t| t.key != SPACE).count()
 }
 
 /// Dice coefficient of two sorted bags: `2·|a∩b| / (|a|+|b|)`, 1.0 for two empty bags.
 ///
-/// It never falls below the similarity ratio of an in-order word diff of the same texts,
-/// so a pair it rejects would be rejected by the word diff too.
+/// Order-blind, so it is at least the share of words an in-order diff of the same words
+/// would keep: a cheap upper estimate used to rule pairs out before diffing them.
 pub(crate) fn dice(a: &[u64], b: &[u64]) -> f32 {
     if a.is_empty() && b.is_empty() {
         return 1.0;
@@ -428,7 +416,6 @@ mod tests {
     fn tokens_merge_whitespace_and_split_punctuation() {
         let text = "Hello,  world\n\n(a)....";
         let toks: Vec<&str> = tokens(text)
-            .tokens
             .iter()
             .map(|t| &text[t.range.clone()])
             .collect();
