@@ -31,7 +31,7 @@
 //!    paired up: old and new paragraphs are matched in order by word-bag similarity
 //!    (Dice ≥ [`Options::rewrite_threshold`]); unmatched ones are whole deletions or
 //!    insertions.
-//! 3. Each pair is diffed word by word: its lines are aligned first (by their words), and
+//! 3. Each pair is diffed word by word: its lines are aligned first (by their text), and
 //!    only runs of lines that differ are cut into words and diffed, so a changed page
 //!    footer in a page-long paragraph costs one line's diff. Whitespace tokens compare
 //!    equal to each other, so a change of wrapping or spacing is a *layout* change
@@ -442,7 +442,9 @@ impl<'a> Engine<'a> {
                      blocks: &mut Vec<Block>| {
             let Some((po, pn)) = run else { return };
             let (po, pn) = (po.start + o0..po.end + o0, pn.start + n0..pn.end + n0);
-            if refine && !po.is_empty() && !pn.is_empty() {
+            // A single changed paragraph is word-diffed as a pair either way (a layout-only
+            // pair comes out with no word change), so only longer runs are realigned.
+            if refine && !po.is_empty() && !pn.is_empty() && po.len() + pn.len() > 2 {
                 let fold = |t: &str, p: &Paragraph| split::normalized_hash(&t[p.range.clone()]);
                 let ok: Vec<u64> = po
                     .clone()
@@ -603,21 +605,18 @@ impl<'a> Engine<'a> {
 
     /// Word diff of old paragraph `i` with new paragraph `j`.
     ///
-    /// Lines are aligned first (by their words, whitespace folded), as `git diff
+    /// Lines are aligned first (by their text less surrounding whitespace), as `git diff
     /// --word-diff` does; only runs of lines that differ are cut into words and diffed
     /// word by word (a line start is always a word boundary). A changed page footer thus
     /// costs a diff of one line, not of the whole page-sized paragraph.
     fn word_diff(&mut self, i: usize, j: usize) -> WordDiff {
         let (a, b) = (self.old_para(i), self.new_para(j));
         let (la, lb) = (split::lines(a), split::lines(b));
-        let ka: Vec<u64> = la
-            .iter()
-            .map(|r| split::normalized_hash(&a[r.clone()]))
-            .collect();
-        let kb: Vec<u64> = lb
-            .iter()
-            .map(|r| split::normalized_hash(&b[r.clone()]))
-            .collect();
+        // Lines are keyed by their bytes less surrounding whitespace: cheap, and a line whose
+        // spacing changed inside only lands in a run that the word diff shows as layout.
+        let key = |t: &str| split::hash_bytes(t.trim().as_bytes());
+        let ka: Vec<u64> = la.iter().map(|r| key(&a[r.clone()])).collect();
+        let kb: Vec<u64> = lb.iter().map(|r| key(&b[r.clone()])).collect();
         let ops = capture_diff_slices_deadline(Algorithm::Histogram, &ka, &kb, self.deadline);
         let mut acc = Tally::default();
         let span = |lines: &[Range<usize>], r: Range<usize>, len: usize| match (r.start, r.end) {
