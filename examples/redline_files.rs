@@ -16,7 +16,10 @@ fn main() -> std::process::ExitCode {
     };
     let read = |p: &str| {
         std::fs::read(p)
-            .map(|b| String::from_utf8_lossy(&b).into_owned())
+            .map(|b| {
+                String::from_utf8(b)
+                    .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+            })
             .map_err(|e| eprintln!("{p}: {e}"))
     };
     let (Ok(old), Ok(new)) = (read(old), read(new)) else {
