@@ -161,22 +161,15 @@ pub(crate) const SPACE: u64 = 0;
 
 /// The tokens of `text` with keys not yet computed (`SPACE` or 1).
 fn raw_tokens(text: &str) -> Vec<Token> {
-    let mut out: Vec<Token> = Vec::new();
+    let mut out: Vec<Token> = Vec::with_capacity(text.len() / 3);
     // Whether the last token is a run of one repeated single-char punctuation mark.
     let mut last_mark: Option<char> = None;
-    let mut push = |start: usize, piece: &str| {
-        let space = piece.chars().all(char::is_whitespace);
-        let end = start + piece.len();
-        let mut chars = piece.chars();
-        let mark = match (chars.next(), chars.next()) {
-            (Some(c), None) if !c.is_alphanumeric() && !space => Some(c),
-            _ => None,
-        };
+    let mut push = |range: Range<usize>, space: bool, mark: Option<char>| {
         match out.last_mut() {
-            Some(last) if space && last.key == SPACE => last.range.end = end,
-            Some(last) if mark.is_some() && mark == last_mark => last.range.end = end,
+            Some(last) if space && last.key == SPACE => last.range.end = range.end,
+            Some(last) if mark.is_some() && mark == last_mark => last.range.end = range.end,
             _ => out.push(Token {
-                range: start..end,
+                range,
                 key: if space { SPACE } else { 1 },
             }),
         }
@@ -186,13 +179,26 @@ fn raw_tokens(text: &str) -> Vec<Token> {
     // ASCII ones (most of a contract) by the fast path, the others by the full tables.
     let mut line_start = 0;
     for line in text.split_inclusive('\n') {
+        let bytes = line.as_bytes();
         if line.is_ascii() {
-            for r in ascii_word_bounds(line.as_bytes()) {
-                push(line_start + r.start, &line[r]);
+            for r in ascii_word_bounds(bytes) {
+                // An ASCII token is whitespace throughout exactly when its first byte is.
+                let first = bytes[r.start];
+                let space = ascii_space(first);
+                let mark = (r.len() == 1 && !space && !first.is_ascii_alphanumeric())
+                    .then_some(first as char);
+                push(line_start + r.start..line_start + r.end, space, mark);
             }
         } else {
             for (start, piece) in line.split_word_bound_indices() {
-                push(line_start + start, piece);
+                let space = piece.chars().all(char::is_whitespace);
+                let mut chars = piece.chars();
+                let mark = match (chars.next(), chars.next()) {
+                    (Some(c), None) if !c.is_alphanumeric() && !space => Some(c),
+                    _ => None,
+                };
+                let start = line_start + start;
+                push(start..start + piece.len(), space, mark);
             }
         }
         line_start += line.len();
