@@ -26,7 +26,10 @@ fn table() -> PathBuf {
     };
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("target/bench-tables")
-        .join(format!("{}-articles-{}-commits", spec.articles, spec.commits));
+        .join(format!(
+            "{}-articles-{}-commits",
+            spec.articles, spec.commits
+        ));
     if !dir.join(".git").exists() {
         let _ = std::fs::remove_dir_all(&dir);
         eprintln!("generating {} (once)…", dir.display());
@@ -38,7 +41,9 @@ fn table() -> PathBuf {
 fn index_beside_git(c: &mut Criterion) {
     let dir = table();
     let mut group = c.benchmark_group("history-index");
-    group.sample_size(10).measurement_time(Duration::from_secs(30));
+    group
+        .sample_size(10)
+        .measurement_time(Duration::from_secs(30));
     group.bench_function("git log --name-only -- proposals/", |b| {
         b.iter(|| {
             let status = Command::new("git")

@@ -22,7 +22,11 @@ fn main() -> std::io::Result<()> {
         eprintln!("{} exists; choose a new folder", args.dir.display());
         std::process::exit(2);
     }
-    let spec = Spec { articles: args.articles, commits: args.commits, seed: args.seed };
+    let spec = Spec {
+        articles: args.articles,
+        commits: args.commits,
+        seed: args.seed,
+    };
     let started = std::time::Instant::now();
     write_repository(&args.dir, &spec)?;
     eprintln!(

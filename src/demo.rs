@@ -4,9 +4,10 @@
 //! The example lives in the project's `proposals/` folder (embedded at build time): the table, one
 //! folder per article with every pass as `<side>-<n>.md`, and `script.yaml`, the negotiation in
 //! order. Each script entry becomes one commit, authored by the person named and dated by its
-//! session, with the same trailers that recording writes.
+//! session, with messages composed by `record::compose_message`, as recorded commits are.
 
 use crate::model::{Article, Date, Status, Table, TentativeAgreement};
+use crate::record::{Trailers, compose_message};
 use crate::store::snapshot::parse_yaml_str;
 use crate::store::writer::{self, Author, CommitRequest, FileWrite};
 use crate::store::{Problem, Repo, TABLE_FILE};
@@ -284,9 +285,16 @@ impl Replay<'_> {
             .find(|p| p.roles.contains(&crate::model::Role::ChiefNegotiator))
             .map(|p| p.email.clone())
             .unwrap_or_default();
-        let message = format!(
-            "Open the table: {} articles and the current contract language\n\nBargain-Session: {first}\n",
-            self.texts.len()
+        let message = compose_message(
+            &format!(
+                "Open the table: {} articles and the current contract language",
+                self.texts.len()
+            ),
+            &[],
+            &Trailers {
+                session: Some(first),
+                ..Trailers::default()
+            },
         );
         self.commit(&chief, local_time(first, "09:00")?, files, message)
     }
@@ -301,15 +309,12 @@ impl Replay<'_> {
             ))
         })?;
         let heading = format!("Article {} — {}", article.number, article.title);
-        let mut trailers = format!(
-            "Bargain-Article: {}\nBargain-Session: {}\n",
-            entry.article, entry.session
-        );
-        let note = entry
-            .message
-            .as_deref()
-            .map(|m| format!("\n{m}\n"))
-            .unwrap_or_default();
+        let mut trailers = Trailers {
+            article: Some(entry.article.clone()),
+            session: Some(entry.session),
+            ..Trailers::default()
+        };
+        let note: Vec<String> = entry.message.iter().cloned().collect();
         if let Some(side) = &entry.pass {
             let count = self
                 .passes
@@ -323,10 +328,11 @@ impl Replay<'_> {
                     "is missing",
                 ))
             })?;
-            trailers.push_str(&format!("Bargain-Side: {side}\n"));
-            let message = format!(
-                "{} pass #{n} on {heading}\n{note}\n{trailers}",
-                self.table.side_name(side)
+            trailers.side = Some(side.clone());
+            let message = compose_message(
+                &format!("{} pass #{n} on {heading}", self.table.side_name(side)),
+                &note,
+                &trailers,
             );
             let files = vec![FileWrite {
                 path: format!("proposals/{}/{side}.md", entry.article),
@@ -379,7 +385,7 @@ impl Replay<'_> {
             Status::CurrentLanguage => format!("Current language on {heading}"),
             other => format!("{heading} is now {other}"),
         };
-        trailers.push_str(&format!("Bargain-Status: {status}\n"));
+        trailers.status = Some(status);
         let yaml = serde_yaml::to_string(&article).map_err(|e| {
             DemoError::Example(Problem::new(
                 format!("proposals/{}/article.yaml", entry.article),
@@ -395,7 +401,7 @@ impl Replay<'_> {
             &entry.by,
             when,
             files,
-            format!("{sentence}\n{note}\n{trailers}"),
+            compose_message(&sentence, &note, &trailers),
         )
     }
 }
@@ -447,6 +453,19 @@ sessions:                   # dates of the sessions at the table
 /// Starts an empty table in `dir`: a git repository (new or existing), the commented
 /// `bargaining.yaml` and `proposals/`, committed. Refuses if a table is already there.
 pub fn init(dir: &Path) -> Result<PathBuf, DemoError> {
+    let already = || {
+        DemoError::Io(
+            std::io::Error::new(
+                std::io::ErrorKind::AlreadyExists,
+                "a table is already here; `bargain status` shows it",
+            ),
+            dir.join(TABLE_FILE),
+        )
+    };
+    // Checked before anything is created: a refusal changes nothing (no stray `git init`).
+    if dir.join(TABLE_FILE).symlink_metadata().is_ok() {
+        return Err(already());
+    }
     std::fs::create_dir_all(dir).map_err(|e| DemoError::Io(e, dir.to_path_buf()))?;
     let git = match git2::Repository::open(dir) {
         Ok(g) => g,
@@ -455,11 +474,13 @@ pub fn init(dir: &Path) -> Result<PathBuf, DemoError> {
             git2::RepositoryInitOptions::new().initial_head("main"),
         )?,
     };
-    if dir.join(TABLE_FILE).exists() {
-        return Err(DemoError::Io(
-            std::io::Error::new(std::io::ErrorKind::AlreadyExists, "a table is already here"),
-            dir.join(TABLE_FILE),
-        ));
+    // Committed but deleted from the work tree is still a table.
+    let committed = git
+        .head()
+        .and_then(|h| h.peel_to_tree())
+        .is_ok_and(|t| t.get_name(TABLE_FILE).is_some());
+    if committed {
+        return Err(already());
     }
     let repo = Repo { git };
     let author = match repo.git.signature() {

@@ -42,17 +42,13 @@ const TOPICS: [(&str, &str); 8] = [
     ("education", "Education & training"),
 ];
 
-const WORDS: &[&str] = &[
-    "the", "employer", "union", "shall", "employee", "employees", "agreement", "article", "may",
-    "notice", "days", "within", "written", "provide", "parties", "committee", "joint", "patient",
-    "care", "staffing", "unit", "hours", "pay", "rate", "schedule", "shift", "overtime", "leave",
-    "technology", "training", "clinical", "judgment", "review", "process", "request", "meet",
-    "confer", "representative", "grievance", "procedure", "step", "manager", "department",
-    "licensed", "position", "seniority", "vacancy", "posting", "calendar", "business", "period",
-    "reasonable", "effective", "date", "following", "except", "provided", "that", "any", "all",
-    "each", "other", "such", "under", "this", "section", "and", "or", "of", "to", "in", "for",
-    "with", "by", "on", "as", "not", "be", "a", "an", "will", "must", "no", "later", "than",
-];
+const WORDS: &str = "the employer union shall employee employees agreement article may notice days within \
+    written provide parties committee joint patient care staffing unit hours pay rate \
+    schedule shift overtime leave technology training clinical judgment review process \
+    request meet confer representative grievance procedure step manager department licensed \
+    position seniority vacancy posting calendar business period reasonable effective date \
+    following except provided that any all each other such under this section and or of to in \
+    for with by on as not be a an will must no later than";
 
 /// A small, fast, seeded generator (SplitMix64): the same spec always gives the same table.
 struct Dice(u64);
@@ -71,7 +67,9 @@ impl Dice {
     }
 
     fn word(&mut self) -> &'static str {
-        WORDS[self.below(WORDS.len())]
+        static LIST: std::sync::OnceLock<Vec<&'static str>> = std::sync::OnceLock::new();
+        let list = LIST.get_or_init(|| WORDS.split(' ').collect());
+        list[self.below(list.len())]
     }
 }
 
@@ -120,7 +118,8 @@ impl Text {
                 }
                 _ => {
                     let i = dice.below(section.len());
-                    let mut words: Vec<String> = section[i].split(' ').map(str::to_string).collect();
+                    let mut words: Vec<String> =
+                        section[i].split(' ').map(str::to_string).collect();
                     let at = dice.below(words.len());
                     words[at] = dice.word().to_string();
                     section[i] = words.join(" ");
@@ -197,7 +196,9 @@ fn table_yaml(spec: &Spec) -> String {
 
 fn article_yaml(number: usize, status: &str) -> String {
     let topic = TOPICS[number % TOPICS.len()].0;
-    let mut y = format!("number: {number}\ntitle: Generated article {number}\ntopic: {topic}\nstatus: {status}\n");
+    let mut y = format!(
+        "number: {number}\ntitle: Generated article {number}\ntopic: {topic}\nstatus: {status}\n"
+    );
     if status == "tentatively-agreed" {
         y.push_str(
             "ta:\n  date: 2025-06-03\n  signatories: { union: chief@union.example, employer: chief@employer.example }\n",
@@ -213,8 +214,14 @@ fn article_id(number: usize) -> String {
 /// Writes the fast-import stream of the whole table to `out`.
 pub fn stream(spec: &Spec, out: &mut impl Write) -> io::Result<()> {
     let mut dice = Dice(spec.seed);
-    let start = Date::new(2025, 1, 6).unwrap_or(Date::from_days(0)).to_days() * 86_400 + 9 * 3600;
-    let mut texts: Vec<Text> = (1..=spec.articles).map(|n| Text::new(&mut dice, n)).collect();
+    let start = Date::new(2025, 1, 6)
+        .unwrap_or(Date::from_days(0))
+        .to_days()
+        * 86_400
+        + 9 * 3600;
+    let mut texts: Vec<Text> = (1..=spec.articles)
+        .map(|n| Text::new(&mut dice, n))
+        .collect();
     let mut last_side = vec![1usize; spec.articles];
     let mut status: Vec<&str> = vec!["open"; spec.articles];
 
@@ -230,7 +237,12 @@ pub fn stream(spec: &Spec, out: &mut impl Write) -> io::Result<()> {
         data(out, message.as_bytes())
     };
 
-    header(out, "chief@union.example", start, "Open the generated table\n")?;
+    header(
+        out,
+        "chief@union.example",
+        start,
+        "Open the generated table\n",
+    )?;
     writeln!(out, "M 100644 inline bargaining.yaml")?;
     data(out, table_yaml(spec).as_bytes())?;
     for (i, text) in texts.iter().enumerate() {
@@ -244,7 +256,11 @@ pub fn stream(spec: &Spec, out: &mut impl Write) -> io::Result<()> {
     for c in 1..spec.commits {
         let when = start + c as i64 * span.max(1);
         // A few articles see most of the movement, as at a real table.
-        let a = if dice.below(3) == 0 { dice.below(spec.articles.min(50)) } else { dice.below(spec.articles) };
+        let a = if dice.below(3) == 0 {
+            dice.below(spec.articles.min(50))
+        } else {
+            dice.below(spec.articles)
+        };
         let id = article_id(a + 1);
         let topic = TOPICS[(a + 1) % TOPICS.len()].0;
         if dice.below(25) == 0 && status[a] == "open" {
@@ -288,7 +304,11 @@ pub fn stream(spec: &Spec, out: &mut impl Write) -> io::Result<()> {
 pub fn write_repository(dir: &Path, spec: &Spec) -> io::Result<()> {
     std::fs::create_dir_all(dir)?;
     let git = |args: &[&str]| -> io::Result<()> {
-        let status = Command::new("git").args(args).current_dir(dir).stdout(Stdio::null()).status()?;
+        let status = Command::new("git")
+            .args(args)
+            .current_dir(dir)
+            .stdout(Stdio::null())
+            .status()?;
         if status.success() {
             Ok(())
         } else {
@@ -302,7 +322,10 @@ pub fn write_repository(dir: &Path, spec: &Spec) -> io::Result<()> {
         .stdin(Stdio::piped())
         .spawn()?;
     {
-        let stdin = child.stdin.take().ok_or_else(|| io::Error::other("no stdin for git fast-import"))?;
+        let stdin = child
+            .stdin
+            .take()
+            .ok_or_else(|| io::Error::other("no stdin for git fast-import"))?;
         let mut buffered = io::BufWriter::with_capacity(1 << 20, stdin);
         stream(spec, &mut buffered)?;
         buffered.flush()?;

@@ -6,9 +6,10 @@
 pub mod compare;
 pub mod demo;
 pub mod export;
+pub mod generate;
 pub mod model;
+pub mod record;
 pub mod store;
 pub mod tracker;
 pub mod tui;
 pub mod untrusted;
-pub mod generate;

@@ -6,7 +6,7 @@
 
 use bargain::export::tracker::{self, TrackerFormat};
 use bargain::store::{History, Repo, StoreError};
-use bargain::untrusted::escape_controls;
+use bargain::untrusted::{escape_controls, escape_line};
 use clap::{Parser, Subcommand, ValueEnum};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -48,6 +48,79 @@ enum Command {
         #[arg(long)]
         no_tui: bool,
     },
+    /// Record a pass: a side's new full text of an article (one commit under your git identity).
+    Pass {
+        /// Article number (12) or id (12-ai-technology).
+        article: String,
+        /// The side that passes (yours).
+        #[arg(long)]
+        side: String,
+        /// The full text (`-` reads standard input).
+        #[arg(long, value_name = "FILE")]
+        file: PathBuf,
+        #[command(flatten)]
+        common: RecordFlags,
+    },
+    /// Set an article's status: open, tentatively-agreed, current-language, withdrawn, impasse,
+    /// ratified, reopen.
+    Set {
+        /// Article number (12) or id (12-ai-technology).
+        article: String,
+        #[arg(value_enum)]
+        status: SetStatus,
+        /// tentatively-agreed: a signatory of each side (repeat: --sign a@x --sign b@y).
+        #[arg(long = "sign", value_name = "EMAIL")]
+        signatories: Vec<String>,
+        /// tentatively-agreed: the side whose latest text is agreed (needed when they differ).
+        #[arg(long, value_name = "SIDE")]
+        agreed: Option<String>,
+        /// tentatively-agreed, ratified: the date (default: today).
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        date: Option<String>,
+        /// withdrawn: the side that withdraws (default: yours).
+        #[arg(long, value_name = "SIDE")]
+        side: Option<String>,
+        /// reopen: people of the other side(s) who agree to reopen (you count for yours).
+        #[arg(long = "by", value_name = "EMAIL")]
+        agreed_by: Vec<String>,
+        #[command(flatten)]
+        common: RecordFlags,
+    },
+    /// The negotiation record: who moved what, when, at which session.
+    Log {
+        /// Only this article (number or id).
+        article: Option<String>,
+        /// Only the session that includes this date.
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        session: Option<String>,
+    },
+    /// Audit the whole history against the recording rules; exits 1 on a violation.
+    Verify,
+}
+
+/// Flags every recording verb takes.
+#[derive(clap::Args)]
+struct RecordFlags {
+    /// The session (any day of it; default: today's, else the latest that has started).
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    session: Option<String>,
+    /// A note for the record.
+    #[arg(long)]
+    note: Option<String>,
+    /// Record even over tentatively agreed language, or reopen without every side; flagged.
+    #[arg(long)]
+    force: bool,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum SetStatus {
+    Open,
+    TentativelyAgreed,
+    CurrentLanguage,
+    Withdrawn,
+    Impasse,
+    Ratified,
+    Reopen,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -65,6 +138,20 @@ impl From<Format> for TrackerFormat {
             Format::Md => TrackerFormat::Markdown,
             Format::Csv => TrackerFormat::Csv,
             Format::Json => TrackerFormat::Json,
+        }
+    }
+}
+
+impl SetStatus {
+    fn word(self) -> &'static str {
+        match self {
+            SetStatus::Open => "open",
+            SetStatus::TentativelyAgreed => "tentatively-agreed",
+            SetStatus::CurrentLanguage => "current-language",
+            SetStatus::Withdrawn => "withdrawn",
+            SetStatus::Impasse => "impasse",
+            SetStatus::Ratified => "ratified",
+            SetStatus::Reopen => "reopen",
         }
     }
 }
@@ -89,6 +176,36 @@ fn main() -> ExitCode {
         }
         Some(Command::Init { dir }) => init(dir.or(cli.repo)),
         Some(Command::Demo { dir, no_tui }) => demo(dir, no_tui),
+        Some(Command::Pass {
+            article,
+            side,
+            file,
+            common,
+        }) => cli_record::pass(cli.repo.as_deref(), article, side, &file, common),
+        Some(Command::Set {
+            article,
+            status,
+            signatories,
+            agreed,
+            date,
+            side,
+            agreed_by,
+            common,
+        }) => {
+            let change = cli_record::SetArgs {
+                status,
+                signatories,
+                agreed,
+                date,
+                side,
+                agreed_by,
+            };
+            cli_record::set(cli.repo.as_deref(), article, change, common)
+        }
+        Some(Command::Log { article, session }) => {
+            cli_record::log(cli.repo.as_deref(), article.as_deref(), session.as_deref())
+        }
+        Some(Command::Verify) => cli_record::verify(cli.repo.as_deref()),
     };
     match result {
         Ok(code) => code,
@@ -96,6 +213,201 @@ fn main() -> ExitCode {
             eprintln!("bargain: {}", escape_controls(&message));
             ExitCode::from(code)
         }
+    }
+}
+
+/// The recording verbs: parse their flags into a `record::Request`, call the library, print.
+mod cli_record {
+    use super::{Failure, RecordFlags, SetStatus, open};
+    use bargain::model::Date;
+    use bargain::record::{self, Action, RecordError, Request, StatusChange, verify};
+    use bargain::store::History;
+    use bargain::untrusted::escape_line;
+    use std::io::Write as _;
+    use std::path::Path;
+    use std::process::ExitCode;
+
+    pub struct SetArgs {
+        pub status: SetStatus,
+        pub signatories: Vec<String>,
+        pub agreed: Option<String>,
+        pub date: Option<String>,
+        pub side: Option<String>,
+        pub agreed_by: Vec<String>,
+    }
+
+    fn date(text: Option<&str>, flag: &str) -> Result<Option<Date>, Failure> {
+        text.map(|t| {
+            Date::parse(t).ok_or_else(|| {
+                Failure(
+                    format!("{flag} `{t}` is not a date; expected YYYY-MM-DD"),
+                    2,
+                )
+            })
+        })
+        .transpose()
+    }
+
+    fn run(repo: Option<&Path>, request: Request) -> Result<ExitCode, Failure> {
+        let repo = open(repo)?;
+        match record::record(&repo, &request, record::today()) {
+            Ok(done) => {
+                println!(
+                    "Recorded: {} ({})",
+                    escape_line(&done.plan.sentence),
+                    &done.commit.to_string()[..10]
+                );
+                if done.plan.forced {
+                    println!(
+                        "Forced: the commit is flagged (Bargain-Forced: yes) and verify lists it."
+                    );
+                }
+                Ok(ExitCode::SUCCESS)
+            }
+            Err(RecordError::Store(e)) => Err(e.into()),
+            Err(RecordError::Refused(r)) => Err(Failure(format!("{r}; nothing was recorded"), 1)),
+            Err(e) => Err(Failure(e.to_string(), 1)),
+        }
+    }
+
+    pub fn pass(
+        repo: Option<&Path>,
+        article: String,
+        side: String,
+        file: &Path,
+        common: RecordFlags,
+    ) -> Result<ExitCode, Failure> {
+        let bytes = if file == Path::new("-") {
+            let mut buffer = Vec::new();
+            std::io::Read::read_to_end(&mut std::io::stdin(), &mut buffer)
+                .map_err(|e| Failure(format!("standard input: {e}"), 2))?;
+            buffer
+        } else {
+            std::fs::read(file).map_err(|e| Failure(format!("{}: {e}", file.display()), 2))?
+        };
+        let name = file.display().to_string();
+        let text = bargain::untrusted::decode_text(&bytes, &name)
+            .map_err(|p| Failure(p.to_string(), 2))?;
+        let request = Request {
+            article,
+            action: Action::Pass { side, text },
+            session: date(common.session.as_deref(), "--session")?,
+            note: common.note,
+            force: common.force,
+        };
+        run(repo, request)
+    }
+
+    pub fn set(
+        repo: Option<&Path>,
+        article: String,
+        args: SetArgs,
+        common: RecordFlags,
+    ) -> Result<ExitCode, Failure> {
+        let flags = [
+            (
+                "--sign",
+                !args.signatories.is_empty(),
+                SetStatus::TentativelyAgreed,
+            ),
+            (
+                "--agreed",
+                args.agreed.is_some(),
+                SetStatus::TentativelyAgreed,
+            ),
+            ("--side", args.side.is_some(), SetStatus::Withdrawn),
+            ("--by", !args.agreed_by.is_empty(), SetStatus::Reopen),
+        ];
+        for (flag, given, status) in flags {
+            if given && args.status != status {
+                return Err(Failure(
+                    format!("{flag} belongs to `set ARTICLE {}`", status.word()),
+                    2,
+                ));
+            }
+        }
+        if args.date.is_some()
+            && !matches!(
+                args.status,
+                SetStatus::TentativelyAgreed | SetStatus::Ratified
+            )
+        {
+            return Err(Failure(
+                "--date belongs to `set ARTICLE tentatively-agreed` or `ratified`".to_string(),
+                2,
+            ));
+        }
+        let day = date(args.date.as_deref(), "--date")?.unwrap_or_else(record::today);
+        let change = match args.status {
+            SetStatus::Open => StatusChange::Open,
+            SetStatus::Impasse => StatusChange::Impasse,
+            SetStatus::CurrentLanguage => StatusChange::CurrentLanguage,
+            SetStatus::Withdrawn => StatusChange::Withdrawn { by: args.side },
+            SetStatus::TentativelyAgreed => StatusChange::TentativelyAgreed {
+                signatories: args.signatories,
+                date: day,
+                agreed: args.agreed,
+            },
+            SetStatus::Ratified => StatusChange::Ratified { date: day },
+            SetStatus::Reopen => StatusChange::Reopen {
+                agreed_by: args.agreed_by,
+            },
+        };
+        let request = Request {
+            article,
+            action: Action::Set(change),
+            session: date(common.session.as_deref(), "--session")?,
+            note: common.note,
+            force: common.force,
+        };
+        run(repo, request)
+    }
+
+    pub fn log(
+        repo: Option<&Path>,
+        article: Option<&str>,
+        session: Option<&str>,
+    ) -> Result<ExitCode, Failure> {
+        let repo = open(repo)?;
+        let snapshot = repo.snapshot()?;
+        let history = History::build(&repo)?;
+        let table = &snapshot.table;
+        let article = match article {
+            None => None,
+            Some(key) => Some(match snapshot.find(key) {
+                Some(entry) => entry.id.clone(),
+                None if history.articles.contains_key(key) => key.to_string(),
+                None => {
+                    return Err(Failure(
+                        format!("there is no article `{key}` in the table"),
+                        2,
+                    ));
+                }
+            }),
+        };
+        let session = match date(session, "--session")? {
+            None => None,
+            Some(day) => Some(
+                record::session_for(table, Some(day), day)
+                    .map_err(|r| Failure(r.to_string(), 2))?
+                    .ok_or_else(|| Failure(format!("no session includes {day}"), 2))?,
+            ),
+        };
+        let entries = record::log::entries(&history, table, article.as_deref(), session);
+        let _ = std::io::stdout().write_all(record::log::render(&entries).as_bytes());
+        Ok(ExitCode::SUCCESS)
+    }
+
+    pub fn verify(repo: Option<&Path>) -> Result<ExitCode, Failure> {
+        let repo = open(repo)?;
+        let history = History::build(&repo)?;
+        let audit = verify::audit(&repo, &history)?;
+        let _ = std::io::stdout().write_all(verify::render(&audit).as_bytes());
+        Ok(if audit.is_clean() {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::from(1)
+        })
     }
 }
 
@@ -125,7 +437,11 @@ fn status(repo: Option<&Path>, topic: Option<&str>, format: Format) -> Result<Ex
             2,
         ));
     }
-    let history = History::build(&repo)?;
+    // A damaged history still leaves a table to show: passes are then not counted.
+    let (history, history_problem) = match History::build(&repo) {
+        Ok(h) => (h, None),
+        Err(e) => (History::default(), Some(e)),
+    };
     let rows = bargain::tracker::rows(&snapshot, &history, topic);
     let totals = bargain::tracker::totals(&snapshot, &rows);
     print!(
@@ -134,13 +450,19 @@ fn status(repo: Option<&Path>, topic: Option<&str>, format: Format) -> Result<Ex
     );
     let notes = repo.notes(&head);
     for note in &notes {
-        eprintln!("note: {}", escape_controls(note));
+        eprintln!("note: {}", escape_line(note));
     }
     let problems: Vec<_> = snapshot.all_problems().collect();
     for problem in &problems {
         eprintln!("problem: {problem}");
     }
-    Ok(if problems.is_empty() {
+    if let Some(e) = &history_problem {
+        eprintln!(
+            "problem: the history cannot be read ({}); passes are not counted (`git fsck` shows what is damaged)",
+            escape_line(&e.to_string())
+        );
+    }
+    Ok(if problems.is_empty() && history_problem.is_none() {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)
@@ -161,6 +483,11 @@ fn demo(dir: Option<PathBuf>, no_tui: bool) -> Result<ExitCode, Failure> {
     if no_tui {
         println!("{}", built.display());
         return Ok(ExitCode::SUCCESS);
+    }
+    use std::io::IsTerminal;
+    if !std::io::stdout().is_terminal() {
+        println!("Built the example negotiation in {}\n", built.display());
+        return status(Some(&built), None, Format::Table);
     }
     tui(Some(&built))
 }

@@ -39,6 +39,24 @@ pub fn escape_line(text: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// Makes serialized JSON safe to print: serde_json escapes C0 controls itself but leaves DEL, C1
+/// controls (U+0080..U+009F, e.g. CSI U+009B) and bidi overrides raw. Those can only occur inside
+/// JSON strings, so each becomes a `\uXXXX` escape: the JSON still decodes to the exact text.
+pub fn escape_json(json: &str) -> Cow<'_, str> {
+    if !json.chars().any(needs_escape) {
+        return Cow::Borrowed(json);
+    }
+    let mut out = String::with_capacity(json.len() + 8);
+    for c in json.chars() {
+        if needs_escape(c) {
+            out.push_str(&format!("\\u{:04x}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
 fn needs_escape(c: char) -> bool {
     (c.is_control() && c != '\n' && c != '\t') || is_bidi_control(c)
 }
@@ -108,6 +126,15 @@ mod tests {
         assert_eq!(shown, "a^[[31mred^G<U+009B>2J<U+202E>x\ny\tz^?");
         assert!(matches!(escape_controls("plain\ntext"), Cow::Borrowed(_)));
         assert_eq!(escape_line("two\nlines"), "two^Jlines");
+    }
+
+    #[test]
+    fn json_keeps_no_raw_control_and_decodes_to_the_same_text() {
+        let text = "a\x1b[2J\u{9b}1m\x7f\u{202e}é";
+        let json = serde_json::to_string(text).unwrap();
+        let safe = escape_json(&json);
+        assert!(!safe.chars().any(needs_escape), "{safe}");
+        assert_eq!(serde_json::from_str::<String>(&safe).unwrap(), text);
     }
 
     #[test]

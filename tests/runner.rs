@@ -2,6 +2,11 @@
 
 mod common;
 
+mod test_crash;
+mod test_demo;
+mod test_record;
+mod test_record_cli;
 mod test_table;
 mod test_tui;
 mod test_tui_pty;
+mod test_verify;

@@ -1,7 +1,8 @@
 //! The tracker printed: an aligned text table, Markdown, CSV and JSON, from the same rows.
 //!
 //! Every field that came from the repository is escaped (control characters shown, never sent),
-//! and escaped again as each format needs (CSV quoting, Markdown pipes).
+//! and escaped again as each format needs (CSV quoting, Markdown pipes). JSON keeps the exact text
+//! but with every control character as a `\uXXXX` escape, C1 and DEL included.
 
 use crate::model::Table;
 use crate::tracker::{TopicTotal, TrackerRow};
@@ -87,6 +88,9 @@ fn totals_line(totals: &[TopicTotal]) -> String {
     let (tas, all) = totals
         .iter()
         .fold((0, 0), |(a, n), t| (a + t.tas, n + t.articles));
+    if parts.is_empty() {
+        return format!("TAs: {tas}/{all}");
+    }
     format!("TAs: {tas}/{all} — {}", parts.join(" · "))
 }
 
@@ -159,7 +163,7 @@ fn csv(table: &Table, rows: &[TrackerRow]) -> String {
         "status".into(),
     ];
     for side in &table.sides {
-        headers.push(format!("{}_passes", side.id));
+        headers.push(format!("{}_passes", escape_line(&side.id)));
     }
     headers.extend([
         "whose_move".into(),
@@ -192,7 +196,12 @@ fn csv(table: &Table, rows: &[TrackerRow]) -> String {
                     .to_string(),
             );
         }
-        cells.push(row.whose_move.clone().unwrap_or_default());
+        cells.push(
+            row.whose_move
+                .as_deref()
+                .map(|s| escape_line(s).into_owned())
+                .unwrap_or_default(),
+        );
         cells.push(row.last_movement.map(|d| d.to_string()).unwrap_or_default());
         cells.push(row.problems.to_string());
         out.push_str(&cells.iter().map(|c| field(c)).collect::<Vec<_>>().join(","));
@@ -225,7 +234,8 @@ fn json(table: &Table, rows: &[TrackerRow], totals: &[TopicTotal]) -> String {
         .map(|t| json!({"topic": t.topic, "title": t.title, "articles": t.articles, "tas": t.tas}))
         .collect();
     let value = json!({ "table": table.name, "articles": articles, "topics": topics });
-    let mut out = serde_json::to_string_pretty(&value).unwrap_or_default();
+    let json = serde_json::to_string_pretty(&value).unwrap_or_default();
+    let mut out = crate::untrusted::escape_json(&json).into_owned();
     out.push('\n');
     out
 }

@@ -44,7 +44,7 @@ impl CommitInfo {
 
     /// Made by bargain (it carries the tool's trailers) rather than by hand.
     pub fn is_recorded(&self) -> bool {
-        self.trailer("Bargain-Article").is_some()
+        self.trailer(crate::record::trailer::ARTICLE).is_some()
     }
 }
 
@@ -166,6 +166,11 @@ impl History {
         for event in self.events(article) {
             let commit = &self.commits[event.commit];
             if let FileKind::Pass { side, number } = &event.kind {
+                // A `<name>.md` of a side the table does not have is flagged by the snapshot;
+                // it is nobody's pass and never decides whose move it is.
+                if !sides.iter().any(|s| s.id == *side) {
+                    continue;
+                }
                 progress.passes.insert(side.clone(), *number);
                 progress.last_pass = Some(side.clone());
             }
@@ -309,12 +314,14 @@ impl<'r> Walker<'r> {
         }
     }
 
-    /// The files of one article folder: (name, blob id).
+    /// The files of one article folder: (name, blob id). Symbolic links are not files of the
+    /// table (the snapshot flags them), so they are never a version of anything.
     fn files(&self, folder: Oid) -> Result<Vec<(String, Oid)>, git2::Error> {
         let tree = self.repo.git.find_tree(folder)?;
         Ok(tree
             .iter()
             .filter(|e| e.kind() == Some(ObjectType::Blob))
+            .filter(|e| e.filemode() != i32::from(git2::FileMode::Link))
             .map(|e| (String::from_utf8_lossy(e.name_bytes()).into_owned(), e.id()))
             .collect())
     }

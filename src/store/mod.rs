@@ -37,6 +37,10 @@ pub fn limit_pack_mapping(megabytes: usize) {
         let _ = git2::opts::set_mwindow_size((megabytes << 20) / 8);
         let _ = git2::opts::set_mwindow_mapped_limit(megabytes << 20);
         let _ = git2::opts::set_cache_max_size((megabytes << 20) as libc_ssize);
+        // libgit2 counts a cached tree by its raw size, not its parsed entries, so its cache
+        // can hold several times its limit; the history walk keeps the few trees it reuses.
+        let _ = git2::opts::set_cache_object_limit(git2::ObjectType::Tree, 0);
+        let _ = git2::opts::set_cache_object_limit(git2::ObjectType::Commit, 0);
     }
 }
 
@@ -72,8 +76,9 @@ impl Problem {
 
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let file = crate::untrusted::escape_controls(&self.file);
-        let message = crate::untrusted::escape_controls(&self.message);
+        // One line each: a newline in a file name or quoted value must not forge another line.
+        let file = crate::untrusted::escape_line(&self.file);
+        let message = crate::untrusted::escape_line(&self.message);
         match (self.line, self.column) {
             (Some(l), Some(c)) => write!(f, "{file}:{l}:{c}: {message}"),
             (Some(l), None) => write!(f, "{file}:{l}: {message}"),
@@ -228,7 +233,7 @@ impl Repo {
     }
 
     /// What a reader should know about how the repository stands: a detached HEAD, a shallow
-    /// clone, edits not yet recorded. Plain sentences.
+    /// clone, a merge or rebase in progress, edits not yet recorded. Plain sentences.
     pub fn notes(&self, head: &HeadState) -> Vec<String> {
         let mut notes = Vec::new();
         if head.branch.is_none() {
@@ -240,6 +245,18 @@ impl Repo {
         if head.shallow {
             notes.push(
                 "this is a shallow clone: passes before its first commit are not counted (git fetch --unshallow)"
+                    .to_string(),
+            );
+        }
+        let state = self.git.state();
+        if state != git2::RepositoryState::Clean {
+            notes.push(format!(
+                "a git operation is in progress ({state:?}): showing HEAD; finish or abort it before recording (git status shows how)"
+            ));
+        }
+        if writer::interrupted(self) {
+            notes.push(
+                "a recording was interrupted after its commit landed; the next recording brings the work tree up to date"
                     .to_string(),
             );
         }

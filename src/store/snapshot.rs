@@ -28,6 +28,8 @@ pub struct ArticleEntry {
     pub id: String,
     /// `None` when `article.yaml` is missing or malformed (see `problems`).
     pub article: Option<Article>,
+    /// The title of a malformed `article.yaml`, where it could still be read.
+    pub title_hint: Option<String>,
     /// Side id → blob of that side's latest pass (`<side>.md`).
     pub passes: BTreeMap<String, Oid>,
     pub current: Option<Oid>,
@@ -45,9 +47,11 @@ impl ArticleEntry {
     }
 
     pub fn title(&self) -> &str {
-        self.article
-            .as_ref()
-            .map_or("(unreadable article.yaml)", |a| a.title.as_str())
+        match (&self.article, &self.title_hint) {
+            (Some(a), _) => a.title.as_str(),
+            (None, Some(hint)) => hint.as_str(),
+            (None, None) => "(unreadable article.yaml)",
+        }
     }
 
     pub fn path(&self, file: &str) -> String {
@@ -77,7 +81,35 @@ impl Snapshot {
 /// Reads the table in `tree`; `None` when there is no `bargaining.yaml` at all.
 pub(super) fn read(repo: &Repo, tree: &Tree<'_>) -> Option<Result<Snapshot, StoreError>> {
     let entry = tree.get_name(TABLE_FILE)?;
+    if is_link(&entry) {
+        // Its blob is the link's target path, not a table: never followed, never parsed.
+        return Some(Err(StoreError::BadTable(Problem::new(
+            TABLE_FILE,
+            "is a symbolic link; the table must be a real file inside the repository",
+        ))));
+    }
+    if entry.kind() != Some(ObjectType::Blob) {
+        return Some(Err(StoreError::BadTable(Problem::new(
+            TABLE_FILE,
+            "is a folder; expected the table's YAML file",
+        ))));
+    }
     Some(read_table(repo, tree, entry.id()))
+}
+
+/// A folder whose tree object is missing or corrupt: one damaged article, not a damaged table.
+fn damaged(path: &str, err: &git2::Error) -> Problem {
+    Problem::new(
+        path,
+        format!(
+            "cannot be read ({}); the repository is damaged, `git fsck` shows what is missing",
+            err.message()
+        ),
+    )
+}
+
+fn is_link(entry: &git2::TreeEntry<'_>) -> bool {
+    entry.filemode() == i32::from(git2::FileMode::Link)
 }
 
 fn read_table(repo: &Repo, tree: &Tree<'_>, table_blob: Oid) -> Result<Snapshot, StoreError> {
@@ -93,32 +125,19 @@ fn read_table(repo: &Repo, tree: &Tree<'_>, table_blob: Oid) -> Result<Snapshot,
     let mut articles = Vec::new();
     match tree.get_name(PROPOSALS) {
         None => {}
+        Some(e) if is_link(&e) => {
+            problems.push(Problem::new(
+                PROPOSALS,
+                "is a symbolic link; it is not followed (proposals/ must be a real folder inside the repository)",
+            ));
+        }
         Some(e) if e.kind() != Some(ObjectType::Tree) => {
             problems.push(Problem::new(PROPOSALS, "is not a folder"));
         }
-        Some(e) => {
-            let proposals = repo.git.find_tree(e.id())?;
-            for entry in proposals.iter() {
-                let name = String::from_utf8_lossy(entry.name_bytes()).into_owned();
-                if name.starts_with('.') || name.eq_ignore_ascii_case("README.md") {
-                    continue;
-                }
-                let path = format!("{PROPOSALS}/{name}");
-                if entry.filemode() == i32::from(git2::FileMode::Link) {
-                    problems.push(Problem::new(
-                        path,
-                        "is a symbolic link; an article must be a real folder inside the repository",
-                    ));
-                    continue;
-                }
-                if entry.kind() != Some(ObjectType::Tree) {
-                    problems.push(Problem::new(path, "is not an article folder"));
-                    continue;
-                }
-                let folder = repo.git.find_tree(entry.id())?;
-                articles.push(read_article(repo, &table, name, &folder));
-            }
-        }
+        Some(e) => match repo.git.find_tree(e.id()) {
+            Ok(proposals) => read_folders(repo, &table, &proposals, &mut articles, &mut problems),
+            Err(err) => problems.push(damaged(PROPOSALS, &err)),
+        },
     }
     articles.sort_by(|a, b| (a.number(), &a.id).cmp(&(b.number(), &b.id)));
     flag_duplicate_numbers(&mut articles);
@@ -130,9 +149,50 @@ fn read_table(repo: &Repo, tree: &Tree<'_>, table_blob: Oid) -> Result<Snapshot,
     })
 }
 
+/// Every article folder of `proposals/`; what is not one is a problem of the table.
+fn read_folders(
+    repo: &Repo,
+    table: &Table,
+    proposals: &Tree<'_>,
+    articles: &mut Vec<ArticleEntry>,
+    problems: &mut Vec<Problem>,
+) {
+    for entry in proposals.iter() {
+        let name = String::from_utf8_lossy(entry.name_bytes()).into_owned();
+        if name.starts_with('.') || name.eq_ignore_ascii_case("README.md") {
+            continue;
+        }
+        let path = format!("{PROPOSALS}/{name}");
+        if is_link(&entry) {
+            problems.push(Problem::new(
+                path,
+                "is a symbolic link; an article must be a real folder inside the repository",
+            ));
+            continue;
+        }
+        if entry.kind() != Some(ObjectType::Tree) {
+            problems.push(Problem::new(path, "is not an article folder"));
+            continue;
+        }
+        match repo.git.find_tree(entry.id()) {
+            Ok(folder) => articles.push(read_article(repo, table, name, &folder)),
+            Err(err) => articles.push(ArticleEntry {
+                id: name,
+                article: None,
+                title_hint: None,
+                passes: BTreeMap::new(),
+                current: None,
+                ta: None,
+                problems: vec![damaged(&path, &err)],
+            }),
+        }
+    }
+}
+
 fn read_article(repo: &Repo, table: &Table, id: String, folder: &Tree<'_>) -> ArticleEntry {
     let mut entry = ArticleEntry {
         article: None,
+        title_hint: None,
         passes: BTreeMap::new(),
         current: None,
         ta: None,
@@ -149,7 +209,7 @@ fn read_article(repo: &Repo, table: &Table, id: String, folder: &Tree<'_>) -> Ar
     for file in folder.iter() {
         let name = String::from_utf8_lossy(file.name_bytes()).into_owned();
         let path = entry.path(&name);
-        if file.filemode() == i32::from(git2::FileMode::Link) {
+        if is_link(&file) {
             entry.problems.push(Problem::new(
                 path,
                 "is a symbolic link; it is not read (files must live inside the repository)",
@@ -198,9 +258,20 @@ fn read_article(repo: &Repo, table: &Table, id: String, folder: &Tree<'_>) -> Ar
             entry.problems.extend(check_article(table, &article, &path));
             entry.article = Some(article);
         }
-        Err(problem) => entry.problems.push(problem),
+        Err(problem) => {
+            entry.title_hint = title_hint(repo, blob);
+            entry.problems.push(problem);
+        }
     }
     entry
+}
+
+/// The title of an `article.yaml` that does not parse as an article, when its YAML is readable
+/// at all: a list of articles is easier to scan with the broken one's title in it.
+fn title_hint(repo: &Repo, blob: Oid) -> Option<String> {
+    let text = repo.text(blob, "").ok()?;
+    let value: serde_yaml::Value = parse_yaml_str(&text, "").ok()?;
+    value.get("title")?.as_str().map(str::to_string)
 }
 
 /// What an `article.yaml` can get wrong that serde cannot see.
@@ -228,8 +299,29 @@ fn check_article(table: &Table, article: &Article, path: &str) -> Vec<Problem> {
             ),
         ));
     }
+    if article.status.is_agreed() {
+        match &article.ta {
+            None => problems.push(Problem::new(
+                path,
+                format!(
+                    "status is {} but there is no `ta:` with its date and signatories",
+                    article.status
+                ),
+            )),
+            Some(ta) => {
+                for side in &table.sides {
+                    if !ta.signatories.contains_key(&side.id) {
+                        problems.push(Problem::new(
+                            path,
+                            format!("the TA has no signatory for `{}`", side.id),
+                        ));
+                    }
+                }
+            }
+        }
+    }
     if let Some(ta) = &article.ta {
-        for side in ta.signatories.keys() {
+        for (side, email) in &ta.signatories {
             if table.side(side).is_none() {
                 problems.push(Problem::new(
                     path,
@@ -238,6 +330,23 @@ fn check_article(table: &Table, article: &Article, path: &str) -> Vec<Problem> {
                         side_list(table)
                     ),
                 ));
+                continue;
+            }
+            match table.person(email) {
+                None => problems.push(Problem::new(
+                    path,
+                    format!(
+                        "TA signatory {email} for `{side}` is not among the people of {TABLE_FILE}"
+                    ),
+                )),
+                Some(person) if person.side != *side => problems.push(Problem::new(
+                    path,
+                    format!(
+                        "TA signatory {email} signs for `{side}` but belongs to `{}`",
+                        person.side
+                    ),
+                )),
+                Some(_) => {}
             }
         }
     }
@@ -286,8 +395,20 @@ pub fn parse_yaml<T: DeserializeOwned>(repo: &Repo, blob: Oid, path: &str) -> Re
     parse_yaml_str(&text, path)
 }
 
+/// Deeper flow nesting (`[`, `{`) than any table file needs. The YAML parser slows down with the
+/// square of the depth (a 200 KB line of `[` took over a minute), so one hostile file would freeze
+/// the whole table: such text is refused before it is parsed.
+pub const MAX_NESTING: usize = 64;
+
 /// Parses YAML text; the problem names `path`, line and column, and what was expected.
 pub fn parse_yaml_str<T: DeserializeOwned>(text: &str, path: &str) -> Result<T, Problem> {
+    if let Some((line, column)) = too_deeply_nested(text) {
+        return Err(Problem::new(
+            path,
+            format!("nests brackets deeper than {MAX_NESTING} levels; expected plain YAML fields"),
+        )
+        .at(line, column));
+    }
     serde_yaml::from_str(text).map_err(|e| {
         let mut message = e.to_string();
         // The message ends with " at line L column C"; the location is reported separately.
@@ -300,4 +421,25 @@ pub fn parse_yaml_str<T: DeserializeOwned>(text: &str, path: &str) -> Result<T, 
             None => problem,
         }
     })
+}
+
+/// Where `[`/`{` first nest deeper than [`MAX_NESTING`] (1-based line and column). Brackets inside
+/// quotes or comments count too: a false alarm needs 64 unclosed brackets in one value.
+fn too_deeply_nested(text: &str) -> Option<(usize, usize)> {
+    let (mut depth, mut line, mut column) = (0usize, 1, 0);
+    for c in text.chars() {
+        column += 1;
+        match c {
+            '\n' => (line, column) = (line + 1, 0),
+            '[' | '{' => {
+                depth += 1;
+                if depth > MAX_NESTING {
+                    return Some((line, column));
+                }
+            }
+            ']' | '}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    None
 }

@@ -2,11 +2,25 @@
 //!
 //! Nothing is lost. Before anything is written it refuses, changing nothing, when a merge or
 //! rebase is in progress, when `index.lock` is held, when HEAD is detached, when a file it would
-//! write has uncommitted changes, or when the branch is no longer where the caller read it. The
-//! commit is made in the object database and the branch moves by compare-and-swap; only then are
-//! the work-tree files replaced, each by a temporary file and a rename, and the index updated. A
-//! writer killed at any point leaves a repository that `git fsck` accepts, with nothing lost:
-//! at worst the work tree still shows the previous text of files the new commit holds.
+//! write has uncommitted changes, or when the branch is no longer where the caller read it.
+//!
+//! Writers of this program take turns: each holds an OS file lock on `.git/bargain.lock` for the
+//! whole write (released by the OS if the process dies), so two of them never interleave their
+//! index updates; git's own commands are kept out by the `index.lock` check and by the branch's
+//! compare-and-swap. The steps:
+//!
+//! 1. the blobs, tree and commit are written to the object database (unreferenced so far);
+//! 2. a journal, `.git/bargain-journal`, names the commit and the paths it changes;
+//! 3. the branch moves by compare-and-swap — the commit is recorded from here on;
+//! 4. the work-tree files are replaced, each by a temporary file and a rename, and the index is
+//!    updated (libgit2 writes it through `index.lock` and a rename);
+//! 5. the journal is removed.
+//!
+//! A writer killed at any point leaves a repository that `git fsck` accepts and loses nothing: the
+//! commit is either on the branch or not. If it died between 3 and 5, the next write (or
+//! [`recover`]) finishes the job: each journaled path still holding the previous commit's version
+//! in the work tree and index is brought to the new one; a path someone has edited since is left
+//! alone. Until then the work tree merely shows the previous text of files the new commit holds.
 //!
 //! Permissions and allowed transitions are `record`'s business, not this module's.
 
@@ -57,6 +71,14 @@ pub enum WriteError {
         found: Option<Oid>,
     },
     BadPath(String),
+    /// Another bargain writer kept `.git/bargain.lock` for too long.
+    Busy,
+    /// The commit is recorded (the branch points at it) but the work tree or index could not be
+    /// brought along; the next write finishes it (see [`recover`]).
+    Unfinished {
+        commit: Oid,
+        error: Box<WriteError>,
+    },
     Store(StoreError),
 }
 
@@ -92,6 +114,15 @@ impl fmt::Display for WriteError {
                 short(*found)
             ),
             WriteError::BadPath(p) => write!(f, "refusing to write outside the table: {p}"),
+            WriteError::Busy => write!(
+                f,
+                "another bargain is recording in this repository; try again in a moment"
+            ),
+            WriteError::Unfinished { commit, error } => write!(
+                f,
+                "recorded as {}, but the work tree could not be updated ({error}); the next recording brings it along",
+                short(Some(*commit))
+            ),
             WriteError::Store(e) => write!(f, "{e}"),
         }
     }
@@ -122,6 +153,19 @@ impl From<std::io::Error> for WriteError {
     }
 }
 
+/// Where a write in progress names its commit and paths (inside the git dir).
+const JOURNAL: &str = "bargain-journal";
+/// Whether a write was interrupted after its commit landed: its journal is still there, and the
+/// next write (or [`recover`]) will bring the work tree along.
+pub fn interrupted(repo: &Repo) -> bool {
+    repo.git.path().join(JOURNAL).exists()
+}
+
+/// The file whose OS lock makes this program's writers take turns (inside the git dir).
+const WRITER_LOCK: &str = "bargain.lock";
+/// How long a writer waits for another to finish.
+const LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
+
 /// Makes one commit of `request` on the current branch and brings the work tree and index along.
 pub fn commit(repo: &Repo, request: &CommitRequest) -> Result<Oid, WriteError> {
     let git = &repo.git;
@@ -129,17 +173,15 @@ pub fn commit(repo: &Repo, request: &CommitRequest) -> Result<Oid, WriteError> {
     for file in &request.files {
         check_path(&file.path)?;
     }
+    let _turn = WriterLock::acquire(git.path())?;
     if git.state() != RepositoryState::Clean {
         return Err(WriteError::InProgress(git.state()));
     }
+    let branch = branch_of_head(repo)?;
+    finish_interrupted(repo, &branch)?;
     if git.path().join("index.lock").exists() {
         return Err(WriteError::Locked);
     }
-    let head_ref = git.find_reference("HEAD")?;
-    let branch = match head_ref.symbolic_target_bytes() {
-        Some(target) => String::from_utf8_lossy(target).into_owned(),
-        None => return Err(WriteError::Detached),
-    };
     let current = git.refname_to_id(&branch).ok();
     if current != request.expected_head {
         return Err(WriteError::BranchMoved {
@@ -188,6 +230,10 @@ pub fn commit(repo: &Repo, request: &CommitRequest) -> Result<Oid, WriteError> {
         &tree,
         &parents,
     )?;
+    test_pause("commit-written");
+    let journal = git.path().join(JOURNAL);
+    let paths: Vec<&str> = request.files.iter().map(|f| f.path.as_str()).collect();
+    write_atomically(&journal, Journal::text(id, Stage::Files, &paths).as_bytes())?;
     let log = format!(
         "bargain: {}",
         request.message.lines().next().unwrap_or_default()
@@ -198,6 +244,7 @@ pub fn commit(repo: &Repo, request: &CommitRequest) -> Result<Oid, WriteError> {
         None => git.reference(&branch, id, false, &log),
     };
     if let Err(e) = moved {
+        let _ = std::fs::remove_file(&journal);
         return Err(
             if matches!(
                 e.code(),
@@ -212,26 +259,278 @@ pub fn commit(repo: &Repo, request: &CommitRequest) -> Result<Oid, WriteError> {
             },
         );
     }
+    test_pause("branch-moved");
 
-    for file in &request.files {
-        let on_disk = workdir.join(&file.path);
-        match &file.content {
-            Some(bytes) => {
-                write_atomically(&on_disk, bytes)?;
-                index.add_path(Path::new(&file.path))?;
-            }
-            None => {
-                match std::fs::remove_file(&on_disk) {
-                    Ok(()) => {}
-                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-                    Err(e) => return Err(e.into()),
+    let mut checkout = || -> Result<(), WriteError> {
+        for file in &request.files {
+            let on_disk = workdir.join(&file.path);
+            match &file.content {
+                Some(bytes) => {
+                    write_atomically(&on_disk, bytes)?;
+                    index.add_path(Path::new(&file.path))?;
                 }
-                let _ = index.remove_path(Path::new(&file.path));
+                None => {
+                    remove_file(&on_disk)?;
+                    let _ = index.remove_path(Path::new(&file.path));
+                }
+            }
+            test_pause("file-written");
+        }
+        // Said before libgit2 takes `index.lock`, so a lock left by a kill is known to be ours.
+        write_atomically(&journal, Journal::text(id, Stage::Index, &paths).as_bytes())?;
+        test_pause("index-started");
+        index.write()?;
+        test_pause("index-written");
+        Ok(())
+    };
+    checkout().map_err(|error| WriteError::Unfinished {
+        commit: id,
+        error: Box::new(error),
+    })?;
+    let _ = std::fs::remove_file(&journal);
+    Ok(id)
+}
+
+/// Finishes a write that was interrupted after its commit was recorded (see the module notes).
+/// Returns the paths brought up to date. Safe to call at any time; a no-op when nothing is
+/// pending. The TUI may call it when it opens a repository.
+pub fn recover(repo: &Repo) -> Result<Vec<String>, WriteError> {
+    let git = &repo.git;
+    if git.workdir().is_none() || !git.path().join(JOURNAL).exists() {
+        return Ok(Vec::new());
+    }
+    let _turn = WriterLock::acquire(git.path())?;
+    let branch = branch_of_head(repo)?;
+    finish_interrupted(repo, &branch)
+}
+
+/// The branch HEAD points to (`refs/heads/...`), or the refusal for a detached HEAD.
+fn branch_of_head(repo: &Repo) -> Result<String, WriteError> {
+    let head_ref = repo.git.find_reference("HEAD")?;
+    match head_ref.symbolic_target_bytes() {
+        Some(target) => Ok(String::from_utf8_lossy(target).into_owned()),
+        None => Err(WriteError::Detached),
+    }
+}
+
+/// With the writer lock held: roll an interrupted write forward, or forget one that never
+/// reached the branch.
+fn finish_interrupted(repo: &Repo, branch: &str) -> Result<Vec<String>, WriteError> {
+    let git = &repo.git;
+    let journal = git.path().join(JOURNAL);
+    let Ok(text) = std::fs::read_to_string(&journal) else {
+        return Ok(Vec::new());
+    };
+    let parsed = Journal::parse(&text);
+    let paths: Vec<&str> = parsed.paths.clone();
+    let commit = parsed.commit;
+    if parsed.stage == Stage::Index {
+        remove_our_stale_index_lock(git.path(), &journal, parsed.pid);
+    }
+    if git.path().join("index.lock").exists() {
+        return Err(WriteError::Locked);
+    }
+    let workdir = git.workdir().ok_or(WriteError::Bare)?.to_path_buf();
+    let tip = git.refname_to_id(branch).ok();
+    let mut finished = Vec::new();
+    if let Some(commit) = commit.filter(|c| Some(*c) == tip) {
+        let new = git.find_commit(commit)?;
+        let new_tree = new.tree()?;
+        let old_tree = match new.parent(0) {
+            Ok(p) => Some(p.tree()?),
+            Err(_) => None,
+        };
+        let blob_in = |tree: Option<&git2::Tree<'_>>, path: &str| {
+            tree.and_then(|t| t.get_path(Path::new(path)).ok())
+                .map(|e| e.id())
+        };
+        let mut index = git.index()?;
+        index.read(true)?;
+        for &path in &paths {
+            let want = blob_in(Some(&new_tree), path);
+            let was = blob_in(old_tree.as_ref(), path);
+            let on_disk = workdir.join(path);
+            let in_tree = match std::fs::read(&on_disk) {
+                Ok(bytes) => Some(Oid::hash_object(git2::ObjectType::Blob, &bytes)?),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+                Err(e) => return Err(e.into()),
+            };
+            let in_index = index.get_path(Path::new(path), 0).map(|e| e.id);
+            let ours = |v: Option<Oid>| v == want || v == was;
+            if !ours(in_tree) || !ours(in_index) {
+                // Someone edited it since: theirs stays, and shows as uncommitted.
+                continue;
+            }
+            if in_tree == want && in_index == want {
+                continue;
+            }
+            match want {
+                Some(blob) => {
+                    let content = git.find_blob(blob)?.content().to_vec();
+                    write_atomically(&on_disk, &content)?;
+                    index.add_path(Path::new(path))?;
+                }
+                None => {
+                    remove_file(&on_disk)?;
+                    let _ = index.remove_path(Path::new(path));
+                }
+            }
+            finished.push(path.to_string());
+        }
+        index.write()?;
+    }
+    // Temporary files of the interrupted write (no writer runs now: we hold the lock).
+    for &path in &paths {
+        let on_disk = workdir.join(path);
+        if let (Some(folder), Some(name)) = (on_disk.parent(), on_disk.file_name()) {
+            let prefix = format!(".{}.bargain-", name.to_string_lossy());
+            if let Ok(entries) = std::fs::read_dir(folder) {
+                for entry in entries.flatten() {
+                    if entry.file_name().to_string_lossy().starts_with(&prefix) {
+                        let _ = std::fs::remove_file(entry.path());
+                    }
+                }
             }
         }
     }
-    index.write()?;
-    Ok(id)
+    std::fs::remove_file(&journal)?;
+    Ok(finished)
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Stage {
+    /// The branch may have moved; the work-tree files are being written.
+    Files,
+    /// The index is being written (libgit2 holds `index.lock`).
+    Index,
+}
+
+/// The journal of a write in progress: `commit <id>`, `pid <n>`, `stage files|index`, a blank
+/// line, then one path per line.
+struct Journal<'a> {
+    commit: Option<Oid>,
+    pid: Option<u32>,
+    stage: Stage,
+    paths: Vec<&'a str>,
+}
+
+impl<'a> Journal<'a> {
+    fn text(commit: Oid, stage: Stage, paths: &[&str]) -> String {
+        let stage = match stage {
+            Stage::Files => "files",
+            Stage::Index => "index",
+        };
+        let mut text = format!(
+            "commit {commit}\npid {}\nstage {stage}\n\n",
+            std::process::id()
+        );
+        for path in paths {
+            text.push_str(path);
+            text.push('\n');
+        }
+        text
+    }
+
+    fn parse(text: &'a str) -> Journal<'a> {
+        let (header, body) = text.split_once("\n\n").unwrap_or((text, ""));
+        let mut journal = Journal {
+            commit: None,
+            pid: None,
+            stage: Stage::Files,
+            paths: body
+                .lines()
+                .filter(|p| !p.is_empty() && check_path(p).is_ok())
+                .collect(),
+        };
+        for line in header.lines() {
+            match line.split_once(' ') {
+                Some(("commit", id)) => journal.commit = Oid::from_str(id.trim()).ok(),
+                Some(("pid", pid)) => journal.pid = pid.trim().parse().ok(),
+                Some(("stage", "index")) => journal.stage = Stage::Index,
+                _ => {}
+            }
+        }
+        journal
+    }
+}
+
+/// A writer killed while libgit2 wrote the index leaves `index.lock` behind, as git does. It is
+/// removed only when it is certainly that writer's: the journal says the index was being
+/// written, that process is gone (Linux: no `/proc/<pid>`; elsewhere nothing is assumed), and the
+/// lock was made within seconds of that journal entry — not later by a git command.
+fn remove_our_stale_index_lock(git_dir: &Path, journal: &Path, pid: Option<u32>) {
+    let lock = git_dir.join("index.lock");
+    let (Some(pid), Ok(lock_meta), Ok(journal_meta)) =
+        (pid, std::fs::metadata(&lock), std::fs::metadata(journal))
+    else {
+        return;
+    };
+    let proc = Path::new("/proc");
+    if !proc.join("self").exists() || proc.join(pid.to_string()).exists() {
+        return;
+    }
+    let (Ok(locked), Ok(journaled)) = (lock_meta.modified(), journal_meta.modified()) else {
+        return;
+    };
+    let close = match locked.duration_since(journaled) {
+        Ok(after) => after < std::time::Duration::from_secs(5),
+        Err(before) => before.duration() < std::time::Duration::from_millis(50),
+    };
+    if close {
+        let _ = std::fs::remove_file(lock);
+    }
+}
+
+fn remove_file(path: &Path) -> Result<(), WriteError> {
+    match std::fs::remove_file(path) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// This program's writers take turns: an OS lock on `.git/bargain.lock`, held while the value
+/// lives and released by the OS if the process dies.
+struct WriterLock {
+    _file: std::fs::File,
+}
+
+impl WriterLock {
+    fn acquire(git_dir: &Path) -> Result<WriterLock, WriteError> {
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(git_dir.join(WRITER_LOCK))?;
+        let started = std::time::Instant::now();
+        loop {
+            match file.try_lock() {
+                Ok(()) => return Ok(WriterLock { _file: file }),
+                Err(std::fs::TryLockError::WouldBlock) if started.elapsed() < LOCK_WAIT => {
+                    std::thread::sleep(std::time::Duration::from_millis(20));
+                }
+                Err(std::fs::TryLockError::WouldBlock) => return Err(WriteError::Busy),
+                Err(std::fs::TryLockError::Error(e)) => return Err(e.into()),
+            }
+        }
+    }
+}
+
+/// Tests of crash safety stop a real writer at a named step: with `BARGAIN_TEST_PAUSE=STEP:FILE`
+/// the writer creates FILE on reaching STEP and sleeps there, to be killed. Debug builds only.
+fn test_pause(step: &str) {
+    if !cfg!(debug_assertions) {
+        return;
+    }
+    let Ok(setting) = std::env::var("BARGAIN_TEST_PAUSE") else {
+        return;
+    };
+    if let Some((wanted, marker)) = setting.split_once(':')
+        && wanted == step
+    {
+        let _ = std::fs::write(marker, step);
+        std::thread::sleep(std::time::Duration::from_secs(60));
+    }
 }
 
 fn signature(author: &Author) -> Result<Signature<'static>, git2::Error> {
@@ -313,4 +612,21 @@ fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     std::fs::rename(&temporary, path).inspect_err(|_| {
         let _ = std::fs::remove_file(&temporary);
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_journal_round_trips_and_ignores_paths_outside_the_table() {
+        let id = Oid::from_str("0123456789abcdef0123456789abcdef01234567").unwrap();
+        let text = Journal::text(id, Stage::Index, &["proposals/12/union.md", "../escape"]);
+        let journal = Journal::parse(&text);
+        assert_eq!(journal.commit, Some(id));
+        assert_eq!(journal.pid, Some(std::process::id()));
+        assert_eq!(journal.stage, Stage::Index);
+        assert_eq!(journal.paths, ["proposals/12/union.md"]);
+        assert_eq!(Journal::parse("garbage").commit, None);
+    }
 }

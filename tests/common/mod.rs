@@ -3,8 +3,10 @@
 
 #![allow(dead_code)]
 
-use bargain::store::Repo;
+use bargain::model::Date;
+use bargain::record::{self, Action, Actor, RecordError, Request, StatusChange};
 use bargain::store::writer::{self, Author, CommitRequest, FileWrite};
+use bargain::store::{History, Repo};
 use git2::Oid;
 use std::cell::Cell;
 use std::path::{Path, PathBuf};
@@ -40,6 +42,7 @@ people:
   - { name: Union staffing lead, email: staffing-lead@union.example, side: union, roles: [member] }
   - { name: Employer staffing lead, email: staffing-lead@employer.example, side: employer, roles: [member] }
   - { name: Union member, email: member@union.example, side: union, roles: [member] }
+  - { name: Union secretary, email: secretary@union.example, side: union, roles: [secretary] }
   - { name: Employer member, email: member@employer.example, side: employer, roles: [member] }
 sessions:
   - { name: June session, start: 2025-06-03, end: 2025-06-05 }
@@ -133,14 +136,34 @@ impl Fixture {
     /// A pass of `side`'s full text, committed by `email` with the tool's trailers.
     pub fn pass(&self, article: &str, side: &str, text: &str, email: &str) -> Oid {
         let path = format!("proposals/{article}/{side}.md");
-        let message = format!(
-            "Pass on {article} by {side}\n\nBargain-Article: {article}\nBargain-Side: {side}\n"
+        let message = record::compose_message(
+            &format!("Pass on {article} by {side}"),
+            &[],
+            &record::Trailers {
+                article: Some(article.to_string()),
+                side: Some(side.to_string()),
+                ..record::Trailers::default()
+            },
         );
         self.commit_as(email, &[(path.as_str(), Some(text))], &message)
     }
 
     /// One commit through bargain's own writer, authored by `email` at the fixture's clock.
     pub fn commit_as(&self, email: &str, files: &[(&str, Option<&str>)], message: &str) -> Oid {
+        let files: Vec<(&str, Option<&[u8]>)> = files
+            .iter()
+            .map(|(path, content)| (*path, content.map(str::as_bytes)))
+            .collect();
+        self.commit_bytes_as(email, &files, message)
+    }
+
+    /// Like [`Fixture::commit_as`], for content that need not be text (binary, not UTF-8).
+    pub fn commit_bytes_as(
+        &self,
+        email: &str,
+        files: &[(&str, Option<&[u8]>)],
+        message: &str,
+    ) -> Oid {
         let repo = self.repo();
         let head = repo.git.head().ok().and_then(|h| h.target());
         let time = self.clock.get();
@@ -150,7 +173,7 @@ impl Fixture {
                 .iter()
                 .map(|(path, content)| FileWrite {
                     path: path.to_string(),
-                    content: content.map(|c| c.as_bytes().to_vec()),
+                    content: content.map(<[u8]>::to_vec),
                 })
                 .collect(),
             message: message.to_string(),
@@ -162,6 +185,56 @@ impl Fixture {
             expected_head: head,
         };
         writer::commit(&repo, &request).expect("fixture commit")
+    }
+
+    /// A repository with no commits at all (`git init` only).
+    pub fn empty_repo() -> Fixture {
+        let f = Fixture::bare_dir();
+        f.git(&["init", "-q", "-b", "main"]);
+        f
+    }
+
+    /// The commit HEAD points at.
+    pub fn head(&self) -> Oid {
+        self.repo()
+            .git
+            .head()
+            .ok()
+            .and_then(|h| h.target())
+            .expect("HEAD has a commit")
+    }
+
+    /// Makes `link` (relative to the repository) a symbolic link to `target`, as `ln -s target
+    /// link` would; commit it with [`Fixture::commit_by_hand`].
+    pub fn symlink(&self, target: &str, link: &str) {
+        let path = self.file(link);
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        std::os::unix::fs::symlink(target, path).expect("symlink");
+    }
+
+    /// A shallow clone of this repository (`git clone --depth 1 file://...`) in a new folder.
+    pub fn clone_shallow(&self) -> Fixture {
+        let clone = Fixture::bare_dir();
+        let url = format!("file://{}", self.path().display());
+        let target = clone.path().display().to_string();
+        self.git(&["clone", "-q", "--depth", "1", &url, &target]);
+        clone
+    }
+
+    /// Runs the built `bargain` binary in the repository and keeps what it printed.
+    pub fn run(&self, args: &[&str]) -> Run {
+        Run::from(self.bargain(args))
+    }
+
+    /// Runs the built `bargain` binary in `relative`, a folder inside the fixture.
+    pub fn run_in(&self, relative: &str, args: &[&str]) -> Run {
+        let out = Command::new(env!("CARGO_BIN_EXE_bargain"))
+            .args(args)
+            .current_dir(self.file(relative))
+            .env("NO_COLOR", "1")
+            .output()
+            .expect("bargain runs");
+        Run::from(out)
     }
 
     /// Writes a work-tree file without committing it.
@@ -203,5 +276,191 @@ impl Fixture {
             .env("NO_COLOR", "1")
             .output()
             .expect("bargain runs")
+    }
+
+    /// The fixture clock's day (UTC): "today" for recording.
+    pub fn today(&self) -> Date {
+        Date::from_git_time(self.clock.get(), 0)
+    }
+
+    /// Records `request` as `email` through `record::check` and `record::apply`, at the fixture's
+    /// clock: what the CLI and the TUI do, with a fixed day.
+    pub fn record_as(&self, email: &str, request: &Request) -> Result<Oid, RecordError> {
+        let repo = self.repo();
+        let snapshot = repo.snapshot()?;
+        let history = History::build(&repo)?;
+        let actor = Actor {
+            name: email.split('@').next().unwrap_or(email).to_string(),
+            email: email.to_string(),
+        };
+        let mut plan = record::check(&repo, &snapshot, &history, &actor, self.today(), request)?;
+        let time = self.clock.get();
+        self.clock.set(time + 60);
+        plan.author.time = Some((time, 0));
+        Ok(record::apply(&repo, &plan)?)
+    }
+
+    /// Records a pass of `side` by `email` (no session chosen, no note, not forced).
+    pub fn record_pass(
+        &self,
+        email: &str,
+        article: &str,
+        side: &str,
+        text: &str,
+    ) -> Result<Oid, RecordError> {
+        self.record_as(email, &pass_request(article, side, text))
+    }
+
+    /// Records a status change by `email`.
+    pub fn record_set(
+        &self,
+        email: &str,
+        article: &str,
+        change: StatusChange,
+    ) -> Result<Oid, RecordError> {
+        self.record_as(email, &set_request(article, change))
+    }
+
+    /// Sets git's user.name and user.email in the repository (who the CLI records as).
+    pub fn identity(&self, email: &str) {
+        self.git(&["config", "user.email", email]);
+        self.git(&[
+            "config",
+            "user.name",
+            email.split('@').next().unwrap_or(email),
+        ]);
+    }
+
+    /// HEAD's full commit message.
+    pub fn head_message(&self) -> String {
+        self.git(&["log", "-1", "--format=%B"])
+    }
+
+    /// A file as committed at HEAD (`None` when absent).
+    pub fn committed(&self, path: &str) -> Option<String> {
+        let repo = self.repo();
+        let tree = repo.git.head().ok()?.peel_to_tree().ok()?;
+        let entry = tree.get_path(Path::new(path)).ok()?;
+        let blob = repo.git.find_blob(entry.id()).ok()?;
+        Some(String::from_utf8_lossy(blob.content()).into_owned())
+    }
+
+    /// `git status --porcelain`: empty when the work tree and index match HEAD.
+    pub fn porcelain(&self) -> String {
+        self.git(&["status", "--porcelain", "--untracked-files=all"])
+    }
+
+    /// A standard article 12 (topic ai, with current language) and 21 (topic staffing, new).
+    pub fn two_articles(&self) {
+        self.article("12-ai", 12, "AI", "ai", Some("Current AI text.\n"));
+        self.article("21-staffing", 21, "Staffing", "staffing", None);
+    }
+
+    /// Article 12 tentatively agreed on the employer's text (one pass each side first).
+    pub fn agreed_article(&self) {
+        self.two_articles();
+        self.record_pass("ai-lead@union.example", "12", "union", "Union text.\n")
+            .expect("union pass");
+        self.record_pass(
+            "ai-lead@employer.example",
+            "12",
+            "employer",
+            "Agreed text.\n",
+        )
+        .expect("employer pass");
+        self.record_set(
+            "chief@union.example",
+            "12",
+            ta(
+                &["chief@union.example", "chief@employer.example"],
+                Some("employer"),
+            ),
+        )
+        .expect("TA");
+    }
+}
+
+/// A pass request, nothing else set.
+pub fn pass_request(article: &str, side: &str, text: &str) -> Request {
+    Request {
+        article: article.to_string(),
+        action: Action::Pass {
+            side: side.to_string(),
+            text: text.to_string(),
+        },
+        session: None,
+        note: None,
+        force: false,
+    }
+}
+
+/// A status-change request, nothing else set.
+pub fn set_request(article: &str, change: StatusChange) -> Request {
+    Request {
+        article: article.to_string(),
+        action: Action::Set(change),
+        session: None,
+        note: None,
+        force: false,
+    }
+}
+
+/// A TA signed by `signatories` on 2025-06-04, agreeing `agreed`'s text.
+pub fn ta(signatories: &[&str], agreed: Option<&str>) -> StatusChange {
+    StatusChange::TentativelyAgreed {
+        signatories: signatories.iter().map(|s| s.to_string()).collect(),
+        date: Date::parse("2025-06-04").expect("date"),
+        agreed: agreed.map(str::to_string),
+    }
+}
+
+/// What one run of the binary printed, and how it ended.
+#[derive(Debug)]
+pub struct Run {
+    /// `None` when the process was killed by a signal (a panic is exit code 101).
+    pub code: Option<i32>,
+    pub stdout: String,
+    pub stderr: String,
+    /// The exact bytes, for checking that no control sequence got through.
+    pub raw: Vec<u8>,
+}
+
+impl From<std::process::Output> for Run {
+    fn from(out: std::process::Output) -> Run {
+        let mut raw = out.stdout.clone();
+        raw.extend_from_slice(&out.stderr);
+        Run {
+            code: out.status.code(),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+            raw,
+        }
+    }
+}
+
+impl Run {
+    /// Lines of stderr that start with `prefix` (e.g. `problem: `, `note: `).
+    pub fn lines(&self, prefix: &str) -> Vec<&str> {
+        self.stderr
+            .lines()
+            .filter_map(|l| l.strip_prefix(prefix))
+            .collect()
+    }
+
+    /// Never a panic, never a signal.
+    pub fn assert_exit(&self, code: i32) -> &Self {
+        assert!(
+            !self.stderr.contains("panicked"),
+            "bargain panicked:\n{}",
+            self.stderr
+        );
+        assert_eq!(
+            self.code,
+            Some(code),
+            "exit code; stdout:\n{}\nstderr:\n{}",
+            self.stdout,
+            self.stderr
+        );
+        self
     }
 }

@@ -1,0 +1,140 @@
+//! The negotiation record read back from git: who changed what, when, at which session — for
+//! `bargain log` and the TUI's history view. Built from the history index alone (one walk).
+//!
+//! A commit belongs to a session by its `Bargain-Session` trailer, or else by its date: a session
+//! is matched by any day within its start..end.
+
+use crate::model::{Date, Session, Table};
+use crate::store::history::{CommitInfo, FileKind, History};
+use crate::untrusted::escape_line;
+use std::fmt::Write as _;
+
+/// One commit of the record, with what it did to which articles.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LogEntry<'h> {
+    pub commit: &'h CommitInfo,
+    /// The session it belongs to (its name), if any.
+    pub session: Option<String>,
+    /// Article id → what changed there, in words ("union pass #2", "status tentatively-agreed").
+    pub changes: Vec<(String, Vec<String>)>,
+    /// Carries `Bargain-Forced: yes`.
+    pub forced: bool,
+    /// Made with plain git: no `Bargain-*` trailer.
+    pub hand_made: bool,
+}
+
+/// The session a recorded commit belongs to: its trailer's session, else its date's.
+pub fn session_of<'t>(table: &'t Table, commit: &CommitInfo) -> Option<&'t Session> {
+    commit
+        .trailer(super::trailer::SESSION)
+        .and_then(Date::parse)
+        .and_then(|d| table.session_on(d))
+        .or_else(|| table.session_on(commit.date()))
+}
+
+/// Whether a commit carries any of the tool's trailers.
+pub fn is_tool_made(commit: &CommitInfo) -> bool {
+    commit
+        .trailers
+        .iter()
+        .any(|(k, _)| k.to_ascii_lowercase().starts_with("bargain-"))
+}
+
+/// The record, oldest first: every commit that changed `proposals/`, or only those touching
+/// `article` (a folder id) and/or belonging to `session`.
+pub fn entries<'h>(
+    history: &'h History,
+    table: &Table,
+    article: Option<&str>,
+    session: Option<&Session>,
+) -> Vec<LogEntry<'h>> {
+    let mut by_commit: Vec<Vec<(String, Vec<String>)>> = vec![Vec::new(); history.commits.len()];
+    for (id, events) in &history.articles {
+        if article.is_some_and(|a| a != id) {
+            continue;
+        }
+        for (n, event) in events.iter().enumerate() {
+            let commit = &history.commits[event.commit];
+            let what = match (&event.kind, event.blob) {
+                (FileKind::Pass { side, number }, Some(_)) => format!("{side} pass #{number}"),
+                (FileKind::Article, Some(_)) => match commit.trailer(super::trailer::STATUS) {
+                    Some(s) => format!("status {s}"),
+                    None if n == 0 => "opened".to_string(),
+                    None => "article.yaml edited".to_string(),
+                },
+                (FileKind::Article, None) => "article removed".to_string(),
+                (FileKind::Current, Some(_)) => "current language".to_string(),
+                (FileKind::Ta, Some(_)) => "TA text".to_string(),
+                (FileKind::Ta, None) => "TA text removed".to_string(),
+                (FileKind::Pass { side, .. }, None) => format!("{side}.md removed"),
+                (FileKind::Current, None) => "current language removed".to_string(),
+                (FileKind::Other(name), Some(_)) => name.clone(),
+                (FileKind::Other(name), None) => format!("{name} removed"),
+            };
+            let slot = &mut by_commit[event.commit];
+            match slot.iter_mut().find(|(a, _)| a == id) {
+                Some((_, list)) => list.push(what),
+                None => slot.push((id.clone(), vec![what])),
+            }
+        }
+    }
+    history
+        .commits
+        .iter()
+        .zip(by_commit)
+        .filter(|(_, changes)| !changes.is_empty())
+        .filter_map(|(commit, changes)| {
+            let own = session_of(table, commit);
+            if let Some(wanted) = session
+                && own.is_none_or(|s| s.start != wanted.start || s.name != wanted.name)
+            {
+                return None;
+            }
+            Some(LogEntry {
+                commit,
+                session: own.map(|s| s.name.clone()),
+                changes,
+                forced: commit
+                    .trailer(super::trailer::FORCED)
+                    .is_some_and(|v| v.eq_ignore_ascii_case("yes")),
+                hand_made: !is_tool_made(commit),
+            })
+        })
+        .collect()
+}
+
+/// The record as `bargain log` prints it: per commit, a line with date, commit, author and
+/// session (and `[forced]`, `[hand-made]`), the sentence, and what changed per article. Every
+/// field from the repository is escaped.
+pub fn render(entries: &[LogEntry<'_>]) -> String {
+    let mut out = String::new();
+    for entry in entries {
+        let c = entry.commit;
+        let mut flags = String::new();
+        if entry.forced {
+            flags.push_str("  [forced]");
+        }
+        if entry.hand_made {
+            flags.push_str("  [hand-made]");
+        }
+        let _ = writeln!(
+            out,
+            "{}  {}  {}  {}{}",
+            c.date(),
+            &c.id.to_string()[..10],
+            escape_line(&c.email),
+            escape_line(entry.session.as_deref().unwrap_or("(no session)")),
+            flags
+        );
+        let _ = writeln!(out, "    {}", escape_line(&c.summary));
+        for (id, what) in &entry.changes {
+            let _ = writeln!(
+                out,
+                "    {}: {}",
+                escape_line(id),
+                escape_line(&what.join(", "))
+            );
+        }
+    }
+    out
+}

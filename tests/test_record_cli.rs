@@ -1,0 +1,227 @@
+//! The recording verbs of the real binary: `pass`, `set`, `log`, `verify`, their output and exit
+//! codes (0 recorded, 1 refused, 2 could not run).
+
+use crate::common::Fixture;
+
+fn run(f: &Fixture, args: &[&str]) -> (i32, String, String) {
+    let out = f.bargain(args);
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn bargain_pass_records_under_git_identity_and_refuses_with_exit_1() {
+    let f = Fixture::new();
+    f.two_articles();
+    let text = f.path().join("..").join(format!(
+        "pass-{}.md",
+        f.path().file_name().unwrap().to_string_lossy()
+    ));
+    std::fs::write(&text, "Union opens.\n").unwrap();
+    let file = text.to_str().unwrap();
+
+    f.identity("member@union.example");
+    let (code, _, err) = run(&f, &["pass", "12", "--side", "union", "--file", file]);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains("ai-lead@union.example or ai-lead@employer.example or a chief negotiator (chief@union.example, chief@employer.example) may record on article 12"),
+        "{err}"
+    );
+    assert!(err.contains("nothing was recorded"), "{err}");
+
+    f.identity("ai-lead@union.example");
+    let (code, out, err) = run(
+        &f,
+        &[
+            "pass",
+            "12-ai",
+            "--side",
+            "union",
+            "--file",
+            file,
+            "--session",
+            "2025-07-16",
+            "--note",
+            "Opening proposal.",
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.starts_with("Recorded: Test Union pass #1 on Article 12 — AI ("),
+        "{out}"
+    );
+    let message = f.head_message();
+    assert!(message.contains("Bargain-Session: 2025-07-15"), "{message}");
+    assert!(message.contains("Opening proposal."));
+    assert!(f.git(&["log", "-1", "--format=%ae"]).trim() == "ai-lead@union.example");
+    std::fs::remove_file(&text).unwrap();
+
+    // Standard input, and the errors that stop everything (exit 2).
+    let (code, _, err) = run(
+        &f,
+        &[
+            "pass",
+            "12",
+            "--side",
+            "union",
+            "--file",
+            "/nonexistent/x.md",
+        ],
+    );
+    assert_eq!(code, 2, "{err}");
+    let (code, _, err) = run(
+        &f,
+        &[
+            "pass",
+            "12",
+            "--side",
+            "union",
+            "--file",
+            "-",
+            "--session",
+            "June",
+        ],
+    );
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("not a date"), "{err}");
+}
+
+#[test]
+fn bargain_set_walks_a_ta_from_signing_to_reopen() {
+    let f = Fixture::new();
+    f.two_articles();
+    f.record_pass("ai-lead@union.example", "12", "union", "U.\n")
+        .unwrap();
+    f.record_pass("ai-lead@employer.example", "12", "employer", "E.\n")
+        .unwrap();
+    f.identity("chief@union.example");
+    let (code, _, err) = run(
+        &f,
+        &[
+            "set",
+            "12",
+            "tentatively-agreed",
+            "--sign",
+            "chief@union.example",
+        ],
+    );
+    assert_eq!(code, 1);
+    assert!(err.contains("needs a signatory of each side"), "{err}");
+    let (code, out, err) = run(
+        &f,
+        &[
+            "set",
+            "12",
+            "tentatively-agreed",
+            "--sign",
+            "chief@union.example",
+            "--sign",
+            "ai-lead@employer.example",
+            "--agreed",
+            "employer",
+            "--date",
+            "2025-06-05",
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("Tentative agreement on Article 12"), "{out}");
+    assert!(
+        f.committed("proposals/12-ai/article.yaml")
+            .unwrap()
+            .contains("date: 2025-06-05")
+    );
+
+    let (code, _, err) = run(&f, &["set", "12", "reopen"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("every side"), "{err}");
+    let (code, _, err) = run(
+        &f,
+        &["set", "12", "reopen", "--by", "chief@employer.example"],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        f.head_message()
+            .contains("Bargain-Reopened-By: chief@union.example, chief@employer.example")
+    );
+
+    let (code, _, err) = run(&f, &["set", "12", "withdrawn"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(f.head_message().starts_with("Test Union withdraws"));
+    let (code, _, _) = run(&f, &["set", "12", "sideways"]);
+    assert_eq!(code, 2, "clap rejects an unknown status");
+}
+
+#[test]
+fn bargain_log_reads_the_record_by_article_and_session() {
+    let f = Fixture::new();
+    f.two_articles();
+    f.on("2025-06-04");
+    f.record_pass("ai-lead@union.example", "12", "union", "June.\n")
+        .unwrap();
+    f.on("2025-07-16");
+    f.record_pass("ai-lead@employer.example", "12", "employer", "July.\n")
+        .unwrap();
+    f.record_pass(
+        "staffing-lead@union.example",
+        "21",
+        "union",
+        "July staffing.\n",
+    )
+    .unwrap();
+
+    let (code, out, _) = run(&f, &["log", "12"]);
+    assert_eq!(code, 0);
+    assert!(out.contains("ai-lead@union.example  June session"), "{out}");
+    assert!(out.contains("12-ai: employer pass #1"), "{out}");
+    assert!(!out.contains("21-staffing: union"), "{out}");
+
+    let (code, out, _) = run(&f, &["log", "--session", "2025-07-17"]);
+    assert_eq!(code, 0);
+    assert!(out.contains("12-ai: employer pass #1"), "{out}");
+    assert!(out.contains("21-staffing: union pass #1"), "{out}");
+    assert!(!out.contains("June session"), "{out}");
+
+    let (code, _, err) = run(&f, &["log", "--session", "2025-08-20"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("no session includes 2025-08-20"), "{err}");
+    let (code, _, _) = run(&f, &["log", "77"]);
+    assert_eq!(code, 2);
+}
+
+#[test]
+fn bargain_set_rejects_flags_of_another_status_and_writer_refusals_exit_1() {
+    let f = Fixture::new();
+    f.two_articles();
+    f.identity("chief@union.example");
+    let (code, _, err) = run(
+        &f,
+        &["set", "12", "impasse", "--sign", "chief@union.example"],
+    );
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("--sign belongs to `set ARTICLE tentatively-agreed`"),
+        "{err}"
+    );
+    let (code, _, err) = run(&f, &["set", "12", "impasse", "--date", "2025-06-04"]);
+    assert_eq!(code, 2, "{err}");
+
+    f.write("proposals/12-ai/article.yaml", "edited by hand\n");
+    let (code, _, err) = run(&f, &["set", "12", "impasse"]);
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("proposals/12-ai/article.yaml has uncommitted changes; commit or stash them first, nothing was written"),
+        "{err}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(f.file("proposals/12-ai/article.yaml")).unwrap(),
+        "edited by hand\n"
+    );
+    let (code, _, err) = run(
+        &f,
+        &["--repo", "/nonexistent-bargain-dir", "set", "12", "impasse"],
+    );
+    assert_eq!(code, 2, "{err}");
+}
