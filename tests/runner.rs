@@ -9,4 +9,5 @@ mod test_record_cli;
 mod test_table;
 mod test_tui;
 mod test_tui_pty;
+mod test_tui_recording;
 mod test_verify;
