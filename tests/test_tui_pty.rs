@@ -37,6 +37,10 @@ fn nz(n: u16) -> NonZeroU16 {
 
 impl Session {
     fn demo(rows: u16, cols: u16) -> Session {
+        Session::demo_with_env(rows, cols, &[])
+    }
+
+    fn demo_with_env(rows: u16, cols: u16, env: &[(&str, &str)]) -> Session {
         let dir = tempfile::tempdir().expect("temp dir");
         let pair = native_pty_system()
             .openpty(size(rows, cols))
@@ -46,6 +50,9 @@ impl Session {
         cmd.cwd(dir.path());
         cmd.env("TERM", "xterm-256color");
         cmd.env_remove("NO_COLOR");
+        for (key, value) in env {
+            cmd.env(key, value);
+        }
         let child = pair.slave.spawn_command(cmd).expect("bargain starts");
         drop(pair.slave);
         let mut reader = pair.master.try_clone_reader().expect("reader");
@@ -173,4 +180,58 @@ fn the_demo_in_a_real_terminal_from_open_to_quit() {
         !s.parser.screen().alternate_screen(),
         "the terminal is given back"
     );
+}
+
+#[test]
+fn a_pass_written_in_the_editor_is_recorded_in_a_real_terminal() {
+    // An "editor" that adds a sentence to the text it is given and saves.
+    let tools = tempfile::tempdir().expect("temp dir");
+    let editor = tools.path().join("editor.sh");
+    std::fs::write(
+        &editor,
+        "#!/bin/sh\nprintf '12.9 Added at the keyboard.\\n' >> \"$1\"\n",
+    )
+    .expect("editor script");
+    let mut perms = std::fs::metadata(&editor).unwrap().permissions();
+    std::os::unix::fs::PermissionsExt::set_mode(&mut perms, 0o755);
+    std::fs::set_permissions(&editor, perms).unwrap();
+    let editor = editor.display().to_string();
+    let mut s = Session::demo_with_env(24, 80, &[("EDITOR", &editor), ("VISUAL", "")]);
+    s.wait_for(&["Articles 13/13", "r record"]);
+
+    s.press("p");
+    s.wait_for(&["Pass on Article 12", "C-e $EDITOR"]);
+    s.press("\x05"); // Ctrl-e: the editor runs, and the TUI takes the terminal back
+    s.wait_for(&["A note for the record"]);
+    assert!(s.parser.screen().alternate_screen());
+    s.press("At the table.\r");
+    s.wait_for(&["Record this? One commit:", "pass #3 on Article 12"]);
+    s.press("\r");
+    let screen = s.wait_for(&["Recorded as "]);
+    assert!(screen.contains("Enter close"), "{screen}");
+    s.press("\r");
+    s.wait_for(&["r record"]);
+    s.press("q");
+    let start = Instant::now();
+    while s.child.try_wait().expect("child status").is_none() {
+        while let Ok(bytes) = s.output.recv_timeout(Duration::from_millis(50)) {
+            s.parser.process(&bytes);
+        }
+        assert!(start.elapsed() < PATIENCE, "bargain did not quit");
+    }
+
+    let git = |args: &[&str]| {
+        let out = std::process::Command::new("git")
+            .args(args)
+            .current_dir(s._dir.path().join("table"))
+            .output()
+            .expect("git runs");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let text = git(&["show", "HEAD:proposals/12-ai-technology/union.md"]);
+    assert!(text.ends_with("12.9 Added at the keyboard.\n"), "{text}");
+    let message = git(&["log", "-1", "--format=%ae%n%B"]);
+    assert!(message.starts_with("chief@union.example\n"), "{message}");
+    assert!(message.contains("At the table."), "{message}");
+    assert!(message.contains("Bargain-Side: union"), "{message}");
 }

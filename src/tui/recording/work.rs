@@ -170,10 +170,13 @@ pub fn run_editor(start: &str, name: &str) -> Result<String, String> {
         .collect();
     let path = dir.join(format!("bargain-{safe}-{}.md", std::process::id()));
     std::fs::write(&path, start).map_err(|e| format!("{}: {e}", path.display()))?;
-    let editor = std::env::var("VISUAL")
-        .ok()
-        .or_else(|| std::env::var("EDITOR").ok())
-        .filter(|e| !e.trim().is_empty())
+    let set = |key| {
+        std::env::var(key)
+            .ok()
+            .filter(|e: &String| !e.trim().is_empty())
+    };
+    let editor = set("VISUAL")
+        .or_else(|| set("EDITOR"))
         .unwrap_or_else(|| "vi".to_string());
     // Through the shell, as git runs it, so `EDITOR="code --wait"` works.
     let status = std::process::Command::new("sh")
