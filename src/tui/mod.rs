@@ -110,12 +110,12 @@ fn perform(state: &State, jobs: &jobs::Jobs, effect: Effect) {
             let Some(history) = &table.history else {
                 return;
             };
-            jobs.record(
-                job,
-                table.snapshot.clone(),
-                history.clone(),
-                state.recording.context.clone(),
-            );
+            // Today is read again: the TUI may have been open since yesterday.
+            let context = state.recording.context.clone().map(|c| recording::Context {
+                today: crate::record::today(),
+                ..c
+            });
+            jobs.record(job, table.snapshot.clone(), history.clone(), context);
         }
         // Needs the terminal: done in `run`.
         Effect::Edit(_) => {}

@@ -238,7 +238,14 @@ impl Field {
     pub fn shown(&self) -> String {
         match &self.input {
             Input::Pick { options, chosen } => {
-                chosen.map_or_else(|| "(choose with ←/→)".to_string(), |i| options[i].1.clone())
+                let unset = || {
+                    format!(
+                        "(choose with {}/{})",
+                        keys_label(Action::PickPrev),
+                        keys_label(Action::PickNext)
+                    )
+                };
+                chosen.map_or_else(unset, |i| options[i].1.clone())
             }
             Input::Text(t) => t.lines().join(""),
         }

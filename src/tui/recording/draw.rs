@@ -230,7 +230,7 @@ pub fn view(form: &RecordForm, frame: &mut Frame<'_>, screen: Rect, theme: Theme
         if i > 0 {
             spans.push(Span::styled(" · ", t.dim()));
         }
-        spans.push(Span::styled(key.to_string(), t.key()));
+        spans.push(Span::styled(key.clone(), t.key()));
         spans.push(Span::raw(format!(" {what}")));
     }
     buf.set_line(hint_row.x, hint_row.y, &Line::from(spans), hint_row.width);
@@ -272,21 +272,26 @@ fn field_line(field: &Field, label: String, focused: bool, t: Theme) -> Line<'st
 }
 
 /// The keys that do something on this step, as the key table writes them.
-fn hints(form: &RecordForm) -> Vec<(&'static str, &'static str)> {
-    let enter = keys_label(Action::Open);
-    let esc = keys_label(Action::Back);
-    let back = keys_label(Action::PrevStep);
+fn hints(form: &RecordForm) -> Vec<(String, &'static str)> {
+    let label = |a| keys_label(a).to_string();
+    let arrows = format!("{}/{}", label(Action::Up), label(Action::Down));
+    let pick = format!("{}/{}", label(Action::PickPrev), label(Action::PickNext));
+    let (enter, esc, back) = (
+        label(Action::Open),
+        label(Action::Back),
+        label(Action::PrevStep),
+    );
     match &form.step {
         Step::Action | Step::Status => vec![
-            ("↑/↓", "choose"),
+            (arrows, "choose"),
             (enter, "next"),
             (back, "back"),
             (esc, "cancel"),
         ],
         Step::Details => {
-            let mut h = vec![("↑/↓", "field"), ("←/→", "choose")];
+            let mut h = vec![(arrows, "field"), (pick, "pick")];
             if form.kind == Kind::Pass {
-                h.push((keys_label(Action::Editor), "$EDITOR"));
+                h.push((label(Action::Editor), "$EDITOR"));
             }
             h.extend([(enter, "next"), (back, "back"), (esc, "cancel")]);
             h
