@@ -200,7 +200,7 @@ fn a_pass_written_in_the_editor_is_recorded_in_a_real_terminal() {
     s.wait_for(&["Articles 13/13", "r record"]);
 
     s.press("p");
-    s.wait_for(&["Pass on Article 12", "C-e $EDITOR"]);
+    s.wait_for(&["Pass on Article 12", "write it in $EDITOR"]);
     s.press("\x05"); // Ctrl-e: the editor runs, and the TUI takes the terminal back
     s.wait_for(&["A note for the record"]);
     assert!(s.parser.screen().alternate_screen());

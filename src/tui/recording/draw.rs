@@ -271,34 +271,32 @@ fn field_line(field: &Field, label: String, focused: bool, t: Theme) -> Line<'st
     Line::from(spans)
 }
 
-/// The keys that do something on this step, as the key table writes them.
+/// The keys that do something particular on this step, as the key table writes them (the key bar
+/// under the popup always shows Enter, Esc and S-Tab).
 fn hints(form: &RecordForm) -> Vec<(String, &'static str)> {
     let label = |a| keys_label(a).to_string();
     let arrows = format!("{}/{}", label(Action::Up), label(Action::Down));
     let pick = format!("{}/{}", label(Action::PickPrev), label(Action::PickNext));
-    let (enter, esc, back) = (
-        label(Action::Open),
-        label(Action::Back),
-        label(Action::PrevStep),
-    );
+    let (enter, esc) = (label(Action::Open), label(Action::Back));
     match &form.step {
-        Step::Action | Step::Status => vec![
-            (arrows, "choose"),
-            (enter, "next"),
-            (back, "back"),
-            (esc, "cancel"),
-        ],
+        Step::Action | Step::Status => vec![(arrows, "choose"), (enter, "next")],
         Step::Details => {
-            let mut h = vec![(arrows, "field"), (pick, "pick")];
-            if form.kind == Kind::Pass {
-                h.push((label(Action::Editor), "$EDITOR"));
+            let mut h = vec![(arrows, "field")];
+            if form
+                .focused()
+                .is_some_and(|f| matches!(f.input, Input::Pick { .. }))
+            {
+                h.push((pick, "pick"));
             }
-            h.extend([(enter, "next"), (back, "back"), (esc, "cancel")]);
+            if form.kind == Kind::Pass {
+                h.push((label(Action::Editor), "write it in $EDITOR"));
+            }
+            h.push((enter, "next"));
             h
         }
-        Step::Note => vec![(enter, "check"), (back, "back"), (esc, "cancel")],
+        Step::Note => vec![(enter, "check it against the rules")],
         Step::Checking => vec![(esc, "cancel")],
-        Step::Confirm(_) => vec![(enter, "record it"), (back, "change"), (esc, "cancel")],
+        Step::Confirm(_) => vec![(enter, "record it"), (esc, "cancel")],
         Step::Writing(_) => vec![],
         Step::Refused(_) => vec![(enter, "change it"), (esc, "close")],
         Step::Done(_) => vec![(enter, "close")],
