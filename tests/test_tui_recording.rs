@@ -634,6 +634,69 @@ fn a_branch_moved_since_the_check_is_refused_and_the_table_reloaded() {
     );
 }
 
+#[test]
+fn a_reopen_needs_the_other_side_or_is_forced_and_flagged() {
+    let mut d = Desk::as_person("chief@union.example");
+    d.select("14-ambient-documentation")
+        .keys("S")
+        .choose_status("reopen");
+    assert_eq!(d.step(), Step::Details);
+    let keys: Vec<FieldKey> = d.form().fields.iter().map(|f| f.key.clone()).collect();
+    assert_eq!(
+        keys,
+        [FieldKey::ReopenBy("employer".into()), FieldKey::Force],
+        "the recorder speaks for their own side; the other side is asked for"
+    );
+    d.key(KeyCode::Enter).key(KeyCode::Enter);
+    let Step::Refused(why) = d.step() else {
+        panic!("refused: {:?}", d.step());
+    };
+    assert!(why.contains("needs the agreement of every side"), "{why}");
+
+    // Back to the details: forced, the reopen is recorded and flagged.
+    d.key(KeyCode::Enter).key(KeyCode::BackTab);
+    assert_eq!(d.step(), Step::Details);
+    d.key(KeyCode::Down)
+        .key(KeyCode::Right)
+        .key(KeyCode::Enter)
+        .key(KeyCode::Enter);
+    let Step::Confirm(plan) = d.step() else {
+        panic!("confirm: {:?}", d.step());
+    };
+    assert!(plan.forced);
+    assert!(d.h.screen().contains("Forced: flagged in the history"));
+    d.key(KeyCode::Enter);
+    assert!(
+        matches!(d.step(), Step::Done(WriteOutcome::Recorded { .. })),
+        "{:?}",
+        d.step()
+    );
+    let message = d.git(&["log", "-1", "--format=%B"]);
+    assert!(message.contains("Bargain-Forced: yes"), "{message}");
+    assert!(message.contains("Bargain-Status: open"), "{message}");
+}
+
+#[test]
+fn a_reopen_with_the_other_sides_agreement_is_not_forced() {
+    let mut d = Desk::as_person("chief@union.example");
+    d.select("14-ambient-documentation")
+        .keys("S")
+        .choose_status("reopen");
+    d.key(KeyCode::Right)
+        .key(KeyCode::Enter)
+        .key(KeyCode::Enter);
+    let Step::Confirm(plan) = d.step() else {
+        panic!("confirm: {:?}", d.step());
+    };
+    assert!(!plan.forced);
+    assert!(
+        plan.message
+            .contains("Bargain-Reopened-By: chief@union.example, chief@employer.example"),
+        "{}",
+        plan.message
+    );
+}
+
 // ---- the popup, rendered ---------------------------------------------------------------------
 
 #[test]

@@ -185,6 +185,8 @@ pub enum FieldKey {
     WithdrawnBy,
     /// Who of this side agrees to reopen (`""`: nobody named).
     ReopenBy(String),
+    /// Record over the guard (a pass on agreed language, a reopen without every side): `"yes"`.
+    Force,
 }
 
 #[derive(Debug, Clone)]
@@ -434,9 +436,15 @@ impl RecordForm {
                     FieldKey::Path,
                     "From file".into(),
                     "",
-                    "a path; or Ctrl-e to write it in $EDITOR",
+                    &format!(
+                        "a path; or {} to write it in $EDITOR",
+                        keys_label(Action::Editor)
+                    ),
                 ),
             ];
+            if self.subject.status.is_agreed() {
+                self.fields.push(force_field("Over the agreement"));
+            }
             self.focus = 1;
             self.step = Step::Details;
         } else {
@@ -511,21 +519,25 @@ impl RecordForm {
                 self.sides_options(),
                 self.my_side_index().or(Some(0)),
             )],
-            "reopen" => self
-                .signers
-                .iter()
-                .filter(|(side, _)| self.me.as_ref().is_none_or(|(_, mine)| mine != side))
-                .map(|(side, people)| {
-                    let mut options = vec![(String::new(), "nobody named".to_string())];
-                    options.extend(people.iter().cloned());
-                    Field::pick(
-                        FieldKey::ReopenBy(side.clone()),
-                        format!("Agrees for {side}"),
-                        options,
-                        Some(0),
-                    )
-                })
-                .collect(),
+            "reopen" => {
+                let mut fields: Vec<Field> = self
+                    .signers
+                    .iter()
+                    .filter(|(side, _)| self.me.as_ref().is_none_or(|(_, mine)| mine != side))
+                    .map(|(side, people)| {
+                        let mut options = vec![(String::new(), "nobody named".to_string())];
+                        options.extend(people.iter().cloned());
+                        Field::pick(
+                            FieldKey::ReopenBy(side.clone()),
+                            format!("Agrees for {side}"),
+                            options,
+                            Some(0),
+                        )
+                    })
+                    .collect();
+                fields.push(force_field("Without every side"));
+                fields
+            }
             _ => Vec::new(),
         }
     }
@@ -559,7 +571,11 @@ impl RecordForm {
             action,
             session: None,
             note: (!note.is_empty()).then_some(note),
-            force: false,
+            force: self
+                .field(&FieldKey::Force)
+                .and_then(Field::value)
+                .as_deref()
+                == Some("yes"),
         })
     }
 
@@ -643,6 +659,22 @@ impl RecordForm {
             Step::Writing(_) | Step::Done(_) => None,
         }
     }
+}
+
+/// The override of a guard: off unless chosen, and flagged in the history when on.
+fn force_field(label: &str) -> Field {
+    Field::pick(
+        FieldKey::Force,
+        label.to_string(),
+        vec![
+            (String::new(), "no: refuse".to_string()),
+            (
+                "yes".to_string(),
+                "yes, record it anyway (flagged)".to_string(),
+            ),
+        ],
+        Some(0),
+    )
 }
 
 /// People of each side who may sign (or agree) on `topic`: its leads and the chief negotiators.
