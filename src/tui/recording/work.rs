@@ -208,31 +208,51 @@ pub fn edited(job: &EditJob, result: Result<String, String>) -> Event {
 }
 
 /// Lets the shell stop the input thread from reading the terminal while an editor owns it: the
-/// thread polls only while holding the gate open, and [`InputGate::pause`] returns once it holds
-/// none (so not one keystroke meant for the editor is taken).
+/// thread reads (a short poll) only through [`InputGate::while_open`], and [`InputGate::pause`]
+/// returns once no read is under way, so not one keystroke meant for the editor is taken.
 #[derive(Debug, Default)]
 pub struct InputGate {
-    paused: Mutex<bool>,
-    resumed: Condvar,
+    state: Mutex<GateState>,
+    changed: Condvar,
+}
+
+#[derive(Debug, Default)]
+struct GateState {
+    paused: bool,
+    reading: bool,
 }
 
 impl InputGate {
-    /// Runs `read` (a short poll) unless paused; waits while paused.
-    pub fn while_open<T>(&self, read: impl FnOnce() -> T) -> T {
-        let mut paused = self.paused.lock().unwrap_or_else(|e| e.into_inner());
-        while *paused {
-            paused = self.resumed.wait(paused).unwrap_or_else(|e| e.into_inner());
-        }
-        read()
+    fn lock(&self) -> std::sync::MutexGuard<'_, GateState> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
     }
 
+    /// Runs `read` (a short poll) once the gate is open; waits while it is paused.
+    pub fn while_open<T>(&self, read: impl FnOnce() -> T) -> T {
+        let mut state = self.lock();
+        while state.paused {
+            state = self.changed.wait(state).unwrap_or_else(|e| e.into_inner());
+        }
+        state.reading = true;
+        drop(state);
+        let result = read();
+        self.lock().reading = false;
+        self.changed.notify_all();
+        result
+    }
+
+    /// Closes the gate and waits for a read under way to end.
     pub fn pause(&self) {
-        *self.paused.lock().unwrap_or_else(|e| e.into_inner()) = true;
+        let mut state = self.lock();
+        state.paused = true;
+        while state.reading {
+            state = self.changed.wait(state).unwrap_or_else(|e| e.into_inner());
+        }
     }
 
     pub fn resume(&self) {
-        *self.paused.lock().unwrap_or_else(|e| e.into_inner()) = false;
-        self.resumed.notify_all();
+        self.lock().paused = false;
+        self.changed.notify_all();
     }
 }
 
@@ -252,5 +272,43 @@ pub fn failed(job: Job, why: String) -> Event {
             outcome: WriteOutcome::Refused(why),
             table: None,
         })),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::InputGate;
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+    use std::time::Duration;
+
+    #[test]
+    fn a_paused_gate_lets_no_read_through_until_resumed() {
+        let gate = Arc::new(InputGate::default());
+        let reads = Arc::new(AtomicUsize::new(0));
+        let stop = Arc::new(AtomicBool::new(false));
+        let reader = {
+            let (gate, reads, stop) = (gate.clone(), reads.clone(), stop.clone());
+            std::thread::spawn(move || {
+                while !stop.load(Ordering::SeqCst) {
+                    gate.while_open(|| {
+                        reads.fetch_add(1, Ordering::SeqCst);
+                        std::thread::sleep(Duration::from_millis(5));
+                    });
+                }
+            })
+        };
+        std::thread::sleep(Duration::from_millis(30));
+        gate.pause();
+        let paused_at = reads.load(Ordering::SeqCst);
+        std::thread::sleep(Duration::from_millis(50));
+        assert_eq!(
+            reads.load(Ordering::SeqCst),
+            paused_at,
+            "no read while paused"
+        );
+        stop.store(true, Ordering::SeqCst);
+        gate.resume();
+        reader.join().unwrap();
     }
 }
