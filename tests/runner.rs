@@ -6,6 +6,7 @@ mod test_crash;
 mod test_demo;
 mod test_record;
 mod test_record_cli;
+mod test_redline;
 mod test_table;
 mod test_tui;
 mod test_tui_compare;

@@ -178,15 +178,9 @@ pub fn compute(repo: &Repo, job: &RedlineJob) -> Result<RedlineReady, String> {
         let (base, sides) =
             compare::resolve_three_way(repo, &job.snapshot, &job.history, &job.article)
                 .map_err(|e| e.to_string())?;
-        let inputs: Vec<(String, String, &str)> = sides
+        let inputs: Vec<(&str, &str)> = sides
             .iter()
-            .map(|v| {
-                (
-                    v.label.side.clone().unwrap_or_default(),
-                    format!("── {} against {} ──", v.label.title, base.label.title),
-                    v.text.as_str(),
-                )
-            })
+            .map(|v| (v.label.side.as_deref().unwrap_or_default(), v.text.as_str()))
             .collect();
         let doc = RedlineDoc::three_way(&base.text, &inputs);
         return Ok(RedlineReady {

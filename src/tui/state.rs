@@ -197,6 +197,8 @@ pub struct ArticleView {
     pub change: Option<usize>,
     /// Rows of `rendered` that contain the search query.
     pub hit_rows: Vec<usize>,
+    /// The match last jumped to (index into `hit_rows`).
+    pub hit: Option<usize>,
     pub pending: Option<Jump>,
     pub history: Vec<HistoryRow>,
     pub history_selected: usize,

@@ -108,7 +108,13 @@ pub fn update(state: &mut State, message: Message) -> Vec<Effect> {
                     Jump::LastMatch => article.hit_rows.last(),
                 };
                 match row {
-                    Some(&row) => article.scroll = row.saturating_sub(1),
+                    Some(&row) => {
+                        article.scroll = row.saturating_sub(1);
+                        article.hit = Some(match jump {
+                            Jump::FirstMatch => 0,
+                            Jump::LastMatch => article.hit_rows.len() - 1,
+                        });
+                    }
                     None if !state.search.query.is_empty() => {
                         state.flash = Some(
                             "the match is in a version this comparison does not show (c: another comparison)"
@@ -213,6 +219,7 @@ pub fn act(state: &mut State, action: Action, effects: &mut Vec<Effect>) {
                 state.search.total = 0;
                 if let Some(a) = &mut state.article {
                     a.hit_rows.clear();
+                    a.hit = None;
                 }
             } else if state.focus != Pane::List {
                 state.focus = Pane::List;
@@ -504,6 +511,7 @@ fn open_article(state: &mut State, id: &str, effects: &mut Vec<Effect>) {
         scroll: 0,
         change: None,
         hit_rows: Vec::new(),
+        hit: None,
         pending,
         history,
         history_selected: selected,
@@ -664,6 +672,7 @@ pub fn relayout(state: &mut State) {
             article.rendered = redline_view::render(&article.doc, area.width, layout_mode, look);
             article.rendered_for = Some(key);
             article.hit_rows = hit_rows(&article.rendered, &query);
+            article.hit = None;
         }
     }
     scroll_list(state);
@@ -707,6 +716,7 @@ fn run_search(state: &mut State, query: &str) {
     state.search.total = 0;
     if let Some(a) = &mut state.article {
         a.hit_rows = hit_rows(&a.rendered, query);
+        a.hit = None;
     }
     if query.is_empty() {
         return;
@@ -737,16 +747,21 @@ fn jump_within(state: &mut State, forward: bool, from_start: bool) -> bool {
     let Some(a) = &mut state.article else {
         return false;
     };
-    let here = if from_start { None } else { Some(a.scroll + 1) };
-    let row = match (forward, here) {
-        (true, None) => a.hit_rows.first().copied(),
-        (true, Some(h)) => a.hit_rows.iter().copied().find(|&r| r > h),
-        (false, None) => a.hit_rows.last().copied(),
-        (false, Some(h)) => a.hit_rows.iter().rev().copied().find(|&r| r < h),
+    let rows = &a.hit_rows;
+    let index = match (forward, from_start, a.hit) {
+        (_, _, _) if rows.is_empty() => None,
+        (true, true, _) => Some(0),
+        (false, true, _) => Some(rows.len() - 1),
+        (true, false, Some(i)) => (i + 1 < rows.len()).then_some(i + 1),
+        (false, false, Some(i)) => i.checked_sub(1),
+        // No match visited yet: the first one below (or above) the top of the view.
+        (true, false, None) => rows.iter().position(|&r| r > a.scroll),
+        (false, false, None) => rows.iter().rposition(|&r| r < a.scroll),
     };
-    match row {
-        Some(r) => {
-            a.scroll = r.saturating_sub(1);
+    match index {
+        Some(i) => {
+            a.hit = Some(i);
+            a.scroll = rows[i].saturating_sub(1);
             clamp_redline(state);
             true
         }

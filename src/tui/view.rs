@@ -662,7 +662,13 @@ fn status_line(buf: &mut Buffer, r: Rect, state: &State) {
         if !spans.is_empty() {
             spans.push(Span::raw(" · "));
         }
-        let here = state.article.as_ref().map_or(0, |a| a.hit_rows.len());
+        let here = state
+            .article
+            .as_ref()
+            .map_or(String::from("0"), |a| match a.hit {
+                Some(i) => format!("{}/{}", i + 1, a.hit_rows.len()),
+                None => a.hit_rows.len().to_string(),
+            });
         spans.push(Span::styled(
             format!(
                 "/{} — {} matches in {} articles, {} rows here (n/N next/previous, Esc clears)",
