@@ -429,7 +429,7 @@ fn redline(buf: &mut Buffer, r: Rect, state: &State) {
     );
     let title = vec![Span::raw(format!(
         " {name} · {}",
-        state.comparison.describe(&table.snapshot.table)
+        escape_line(&state.comparison.describe(&table.snapshot.table))
     ))];
     pane_title(buf, r, state, Pane::Redline, title);
     if r.height < layout::REDLINE_HEAD {
