@@ -173,7 +173,9 @@ fn the_demo_in_a_real_terminal_from_open_to_quit() {
         assert!(start.elapsed() < PATIENCE, "bargain did not quit");
     };
     assert!(status.success(), "{status:?}");
-    while let Ok(bytes) = s.output.try_recv() {
+    // The reader thread may still hold the last bytes (leaving the alternate screen): read until
+    // it reports the end of output, not just what has arrived so far.
+    while let Ok(bytes) = s.output.recv_timeout(Duration::from_secs(2)) {
         s.parser.process(&bytes);
     }
     assert!(

@@ -347,11 +347,11 @@ fn parse_escape(s: &str) -> Option<(char, usize)> {
 // ---------------------------------------------------------------------------------------
 // ANSI
 
-const SGR_RESET: &str = "\x1b[0m";
-const SGR_DELETED: &str = "\x1b[31;9m"; // red, struck through
-const SGR_INSERTED: &str = "\x1b[32;4m"; // green, underlined
-const SGR_MOVED_FROM: &str = "\x1b[36;3;9m"; // cyan italic, struck through
-const SGR_MOVED_TO: &str = "\x1b[36;3;4m"; // cyan italic, underlined
+pub(crate) const SGR_RESET: &str = "\x1b[0m";
+pub(crate) const SGR_DELETED: &str = "\x1b[31;9m"; // red, struck through
+pub(crate) const SGR_INSERTED: &str = "\x1b[32;4m"; // green, underlined
+pub(crate) const SGR_MOVED_FROM: &str = "\x1b[36;3;9m"; // cyan italic, struck through
+pub(crate) const SGR_MOVED_TO: &str = "\x1b[36;3;4m"; // cyan italic, underlined
 const SGR_NOTE: &str = "\x1b[2;36m"; // dim cyan: move notes and side tags
 const SGR_CONTROL: &str = "\x1b[7m"; // reverse video: an escaped control character
 
