@@ -163,6 +163,8 @@ pub struct HistoryRow {
     pub has_text: bool,
     /// Which file: events of one file are versions of each other.
     pub file: String,
+    /// The commit, to show which versions the redline compares.
+    pub commit: git2::Oid,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -539,14 +539,17 @@ fn history_rows(state: &State, id: &str) -> Vec<HistoryRow> {
         return Vec::new();
     };
     let t = &table.snapshot.table;
-    history
-        .events(id)
+    let events = history.events(id);
+    events
         .iter()
         .enumerate()
         .map(|(i, e)| {
             let commit = history.commit(e);
             let date = commit.date();
             let removed = e.blob.is_none();
+            let first_record = !events[..i]
+                .iter()
+                .any(|earlier| earlier.kind == FileKind::Article);
             let (what, file) = match &e.kind {
                 FileKind::Pass { side, number } => (
                     format!("{} pass {number}", t.side_name(side)),
@@ -558,12 +561,13 @@ fn history_rows(state: &State, id: &str) -> Vec<HistoryRow> {
                 FileKind::Article => (
                     match commit.trailer("Bargain-Status") {
                         Some(s) => format!("status: {s}"),
-                        None => format!("article.yaml: {}", commit.summary),
+                        None if first_record => "article opened".to_string(),
+                        None => format!("article.yaml edited: {}", commit.summary),
                     },
                     "article.yaml".into(),
                 ),
                 FileKind::Current => ("current language".to_string(), "current.md".into()),
-                FileKind::Ta => ("tentative agreement text".to_string(), "ta.md".into()),
+                FileKind::Ta => ("tentative agreement".to_string(), "ta.md".into()),
                 FileKind::Other(name) => (name.clone(), name.clone()),
             };
             let what = if removed && !matches!(e.kind, FileKind::Article) {
@@ -578,6 +582,7 @@ fn history_rows(state: &State, id: &str) -> Vec<HistoryRow> {
                 who: commit.author.clone(),
                 what,
                 has_text: !removed && !matches!(e.kind, FileKind::Article),
+                commit: commit.id,
                 file,
             }
         })

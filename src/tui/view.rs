@@ -583,13 +583,19 @@ fn history(buf: &mut Buffer, r: Rect, state: &State) {
         .take(rows)
     {
         let y = r.y + layout::HISTORY_HEAD + (k - a.history_offset) as u16;
-        let marker = if a.mark == Some(row.event) {
-            "◆old "
+        // Which versions the redline shows, and the one marked as the next old text.
+        let shown = |l: &crate::compare::Label| l.commit == Some(row.commit) && l.title == row.what;
+        let (marker, style) = if a.mark == Some(row.event) {
+            ("◆mark ", t.deleted())
+        } else if a.status == RedlineStatus::Ready && shown(&a.old) {
+            ("[old] ", t.deleted())
+        } else if a.status == RedlineStatus::Ready && a.new.iter().any(shown) {
+            ("{new} ", t.inserted())
         } else {
-            "  "
+            ("      ", t.plain())
         };
         let mut spans = vec![
-            Span::styled(marker.to_string(), t.deleted()),
+            Span::styled(marker.to_string(), style),
             Span::raw(format!("{} ", row.date)),
         ];
         if let Some(s) = &row.session
