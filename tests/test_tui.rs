@@ -322,6 +322,13 @@ fn next_and_previous_change_scroll_to_each_change() {
 #[test]
 fn search_counts_matches_highlights_and_n_moves_between_articles() {
     let mut h = Harness::demo(80, 24);
+    h.keys("/clin");
+    assert!(h.state.search.total > 0, "matches are counted while typing");
+    h.key(KeyCode::Esc);
+    assert!(
+        h.state.search.query.is_empty(),
+        "Esc goes back to no search"
+    );
     h.keys("/clinician");
     assert!(h.state.search.editing);
     assert!(h.screen().contains("/clinician"));
@@ -445,6 +452,9 @@ fn help_lists_every_binding_and_any_key_closes_it() {
     assert!(!h.state.quit);
     h.keys("q");
     assert!(h.state.quit);
+    let mut h = Harness::demo(80, 24);
+    h.ctrl('c');
+    assert!(h.state.quit, "Ctrl-c quits too");
 }
 
 #[test]

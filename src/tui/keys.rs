@@ -143,7 +143,7 @@ pub static BINDINGS: &[Binding] = &[
     b(G, &[Code(KeyCode::PageDown)], "PgDn", A::PageDown, "", "a page down", false),
     b(G, &[Code(KeyCode::PageUp)], "PgUp", A::PageUp, "", "a page up", false),
     b(G, &[Char('?')], "?", A::Help, "help", "every key (this list)", true),
-    b(G, &[Char('q')], "q", A::Quit, "quit", "quit", true),
+    b(G, &[Char('q'), Ctrl('c')], "q", A::Quit, "quit", "quit (also Ctrl-c)", true),
 ];
 
 fn matches(k: K, key: &KeyEvent) -> Option<Option<u8>> {

@@ -216,6 +216,8 @@ pub struct Search {
     pub input: String,
     /// The query in force (empty: none).
     pub query: String,
+    /// The query before this one was started (Esc goes back to it).
+    pub before: String,
     pub corpus: Option<Arc<Corpus>>,
     /// Article id → number of matches.
     pub counts: std::collections::HashMap<String, usize>,

@@ -171,17 +171,23 @@ fn key_pressed(state: &mut State, key: crossterm::event::KeyEvent, effects: &mut
             }
             Some(Action::Back) => {
                 state.search.editing = false;
-                state.search.input = state.search.query.clone();
+                let before = std::mem::take(&mut state.search.before);
+                run_search(state, &before);
             }
-            _ => match key.code {
-                KeyCode::Backspace => {
-                    state.search.input.pop();
+            _ => {
+                match key.code {
+                    KeyCode::Backspace => {
+                        state.search.input.pop();
+                    }
+                    KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => {
+                        state.search.input.push(c);
+                    }
+                    _ => return,
                 }
-                KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => {
-                    state.search.input.push(c);
-                }
-                _ => {}
-            },
+                // Matches are counted and highlighted as the query is typed.
+                let typed = state.search.input.clone();
+                run_search(state, &typed);
+            }
         }
         return;
     }
@@ -322,6 +328,7 @@ pub fn act(state: &mut State, action: Action, effects: &mut Vec<Effect>) {
         Action::Search => {
             state.search.editing = true;
             state.search.input = state.search.query.clone();
+            state.search.before = state.search.query.clone();
         }
         Action::NextMatch | Action::PrevMatch => {
             if state.search.query.is_empty() {
