@@ -15,7 +15,8 @@ use std::fmt;
 /// What to compare for one article.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Comparison {
-    /// Each side's latest pass against the other's: the earlier mover's text is the old one.
+    /// Each side's latest pass against the other's: the first side's (in table order) is the
+    /// old text, the second side's the new.
     Sides,
     /// A side's latest pass against its previous one (against the current language, or nothing
     /// for a new article, when the side has passed once).
@@ -43,6 +44,9 @@ pub enum VersionRef {
     /// The version written by event `n` of [`History::events`] for the article (events are
     /// only ever appended, so the index is stable while the index grows).
     Event(usize),
+    /// The text of the article that a commit wrote (a hex prefix of its id, at least 4
+    /// digits): its pass, current language or TA.
+    Commit(String),
 }
 
 /// A text and what it is.
@@ -192,6 +196,7 @@ impl VersionRef {
             VersionRef::Current => "current".to_string(),
             VersionRef::Ta => "ta".to_string(),
             VersionRef::Event(n) => format!("event:{n}"),
+            VersionRef::Commit(id) => id.clone(),
         }
     }
 
@@ -204,6 +209,9 @@ impl VersionRef {
         }
         if let Some(n) = text.strip_prefix("event:") {
             return n.parse().ok().map(VersionRef::Event);
+        }
+        if text.len() >= 4 && text.len() <= 40 && text.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Some(VersionRef::Commit(text.to_ascii_lowercase()));
         }
         let (side, number) = text.split_once('#')?;
         Some(VersionRef::Pass {
@@ -243,12 +251,7 @@ pub fn resolve(
             })?;
             Ok((r.current()?, new))
         }
-        Comparison::Ta => {
-            let ta = r.event_of(|k| *k == FileKind::Ta).ok_or_else(|| {
-                CompareError::NoSuchVersion("this article has no tentative agreement".to_string())
-            })?;
-            Ok((r.current()?, r.version(ta)?))
-        }
+        Comparison::Ta => Ok((r.current()?, r.ta()?)),
         Comparison::ThreeWay => Err(CompareError::NeedsThreeWay),
         Comparison::Versions(a, b) => Ok((r.pick(a)?, r.pick(b)?)),
     }
@@ -321,39 +324,76 @@ impl Resolver<'_> {
             .collect()
     }
 
+    /// A side's latest pass; from the snapshot alone when the index does not have it (still
+    /// being built, or beyond a shallow clone's boundary).
     fn latest_pass(&self, side: &str) -> Result<Option<Version>, CompareError> {
-        self.passes(side)
-            .last()
-            .map(|&i| self.version(i))
-            .transpose()
+        match self.passes(side).last() {
+            Some(&i) => self.version(i).map(Some),
+            None => self
+                .entry
+                .passes
+                .get(side)
+                .map(|&blob| {
+                    let title = format!("{} latest pass", self.table.side_name(side));
+                    let mut v = self.unindexed(blob, &format!("{side}.md"), title)?;
+                    v.label.side = Some(side.to_string());
+                    Ok(v)
+                })
+                .transpose(),
+        }
+    }
+
+    /// A text the snapshot has and the index does not: labelled without history.
+    fn unindexed(
+        &self,
+        blob: git2::Oid,
+        file: &str,
+        title: String,
+    ) -> Result<Version, CompareError> {
+        let text = self
+            .repo
+            .text(blob, &self.entry.path(file))
+            .map_err(CompareError::Unreadable)?;
+        Ok(Version {
+            label: Label::missing(title),
+            text,
+        })
+    }
+
+    fn ta(&self) -> Result<Version, CompareError> {
+        match (self.event_of(|k| *k == FileKind::Ta), self.entry.ta) {
+            (Some(i), _) => self.version(i),
+            (None, Some(blob)) => self.unindexed(blob, "ta.md", "tentative agreement".to_string()),
+            (None, None) => Err(CompareError::NoSuchVersion(
+                "this article has no tentative agreement".to_string(),
+            )),
+        }
     }
 
     fn sides(&self) -> Result<(Version, Version), CompareError> {
-        let mut latest: Vec<(usize, &str)> = self
-            .table
-            .sides
-            .iter()
-            .filter_map(|s| self.passes(&s.id).last().map(|&i| (i, s.id.as_str())))
-            .collect();
-        latest.sort();
-        let missing = |side: &str| Version {
-            label: Label::missing(format!("no pass from {} yet", self.table.side_name(side))),
+        let mut latest = Vec::new();
+        for side in self.table.sides.iter().take(2) {
+            latest.push(self.latest_pass(&side.id)?);
+        }
+        let missing = |i: usize| Version {
+            label: Label::missing(format!(
+                "no pass from {} yet",
+                self.table
+                    .sides
+                    .get(i)
+                    .map_or("the other side", |s| s.name.as_str())
+            )),
             text: String::new(),
         };
-        match latest.as_slice() {
-            [] => Err(CompareError::NoSuchVersion(
+        let mut latest = latest.into_iter();
+        match (latest.next().flatten(), latest.next().flatten()) {
+            (None, None) => Err(CompareError::NoSuchVersion(
                 "no side has passed on this article yet".to_string(),
             )),
-            [(only, side)] => {
-                let other = self
-                    .table
-                    .sides
-                    .iter()
-                    .find(|s| s.id != *side)
-                    .map_or("the other side", |s| s.id.as_str());
-                Ok((missing(other), self.version(*only)?))
-            }
-            [.., (old, _), (new, _)] => Ok((self.version(*old)?, self.version(*new)?)),
+            (old, new) => Ok((
+                old.unwrap_or_else(|| missing(0)),
+                new.unwrap_or_else(|| missing(1)),
+            )),
         }
     }
 
@@ -372,8 +412,14 @@ impl Resolver<'_> {
 
     /// The current language; for a new article, an empty text saying so.
     fn current(&self) -> Result<Version, CompareError> {
-        match self.event_of(|k| *k == FileKind::Current) {
-            Some(i) if self.entry.current.is_some() => self.version(i),
+        match (
+            self.event_of(|k| *k == FileKind::Current),
+            self.entry.current,
+        ) {
+            (Some(i), Some(_)) => self.version(i),
+            (None, Some(blob)) => {
+                self.unindexed(blob, "current.md", "current language".to_string())
+            }
             _ => Ok(Version {
                 label: Label::missing("no current language (new article)".to_string()),
                 text: String::new(),
@@ -384,7 +430,7 @@ impl Resolver<'_> {
     fn pick(&self, r: &VersionRef) -> Result<Version, CompareError> {
         let index = match r {
             VersionRef::Current => return self.current(),
-            VersionRef::Ta => self.event_of(|k| *k == FileKind::Ta),
+            VersionRef::Ta => return self.ta(),
             VersionRef::Pass { side, number } => {
                 self.check_side(side)?;
                 self.passes(side).get(*number as usize - 1).copied()
@@ -392,6 +438,16 @@ impl Resolver<'_> {
             VersionRef::Event(n) => {
                 Some(*n).filter(|&n| self.events().get(n).is_some_and(|e| e.blob.is_some()))
             }
+            VersionRef::Commit(prefix) => self.events().iter().position(|e| {
+                e.blob.is_some()
+                    && !matches!(e.kind, FileKind::Article | FileKind::Other(_))
+                    && self
+                        .history
+                        .commit(e)
+                        .id
+                        .to_string()
+                        .starts_with(prefix.as_str())
+            }),
         };
         let index = index.ok_or_else(|| {
             CompareError::NoSuchVersion(format!("{} has no version `{}`", self.entry.id, r.name()))

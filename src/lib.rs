@@ -9,6 +9,7 @@ pub mod export;
 pub mod generate;
 pub mod model;
 pub mod record;
+pub mod redline;
 pub mod store;
 pub mod tracker;
 pub mod tui;

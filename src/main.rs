@@ -48,6 +48,30 @@ enum Command {
         #[arg(long)]
         no_tui: bool,
     },
+    /// A redline of one article: sides (default), since-last SIDE, vs-current SIDE, ta,
+    /// three-way, or --from/--to any two versions. Exits 0 whether or not the texts differ.
+    Diff {
+        /// Article number (12) or id (12-ai-technology).
+        #[arg(required_unless_present = "files")]
+        article: Option<String>,
+        /// The comparison: `sides`, `since-last SIDE`, `vs-current SIDE`, `ta`, `three-way`.
+        comparison: Vec<String>,
+        /// The old version: `union#2`, `employer#3`, `current`, `ta`, or a commit id.
+        #[arg(long, value_name = "VERSION", requires = "to")]
+        from: Option<String>,
+        /// The new version (as --from).
+        #[arg(long, value_name = "VERSION", requires = "from")]
+        to: Option<String>,
+        /// Compare two files outside any repository (like `git diff --no-index`).
+        #[arg(long, num_args = 2, value_names = ["OLD", "NEW"], conflicts_with_all = ["article", "from", "to"])]
+        files: Option<Vec<PathBuf>>,
+        /// Colour: auto (a terminal, and NO_COLOR unset), always, never.
+        #[arg(long, value_enum, default_value_t = cli_diff::Color::Auto)]
+        color: cli_diff::Color,
+        /// Output: ansi (colour), plain (markers), html, md. Default: ansi with colour, else plain.
+        #[arg(long, value_enum)]
+        format: Option<cli_diff::DiffFormat>,
+    },
     /// Record a pass: a side's new full text of an article (one commit under your git identity).
     Pass {
         /// Article number (12) or id (12-ai-technology).
@@ -206,6 +230,28 @@ fn main() -> ExitCode {
             cli_record::log(cli.repo.as_deref(), article.as_deref(), session.as_deref())
         }
         Some(Command::Verify) => cli_record::verify(cli.repo.as_deref()),
+        Some(Command::Diff {
+            article,
+            comparison,
+            from,
+            to,
+            files,
+            color,
+            format,
+        }) => {
+            let format = cli_diff::format(format, color);
+            match (files, article) {
+                (Some(files), _) => cli_diff::files(&files[0], &files[1], format),
+                (None, Some(article)) => cli_diff::article(
+                    cli.repo.as_deref(),
+                    &article,
+                    &comparison,
+                    from.zip(to),
+                    format,
+                ),
+                (None, None) => Err(Failure("name an ARTICLE, or --files OLD NEW".into(), 2)),
+            }
+        }
     };
     match result {
         Ok(code) => code,
@@ -217,6 +263,167 @@ fn main() -> ExitCode {
 }
 
 /// The recording verbs: parse their flags into a `record::Request`, call the library, print.
+/// `bargain diff`: resolve the comparison, run the redline engine, print the document.
+mod cli_diff {
+    use super::{Failure, open};
+    use bargain::compare::{self, Comparison, Label, VersionRef};
+    use bargain::export::redline_doc::{Marked, RedlineFormat, document};
+    use bargain::redline::{self, Options};
+    use bargain::store::History;
+    use clap::ValueEnum;
+    use std::io::{IsTerminal, Write};
+    use std::path::Path;
+    use std::process::ExitCode;
+
+    #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+    pub enum Color {
+        Auto,
+        Always,
+        Never,
+    }
+
+    #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+    pub enum DiffFormat {
+        Ansi,
+        Plain,
+        Html,
+        Md,
+    }
+
+    /// The format to write: as asked, else colour when it is wanted and possible.
+    pub fn format(asked: Option<DiffFormat>, color: Color) -> RedlineFormat {
+        let colour = match color {
+            Color::Always => true,
+            Color::Never => false,
+            Color::Auto => {
+                std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                    && std::io::stdout().is_terminal()
+            }
+        };
+        match asked {
+            Some(DiffFormat::Ansi) => RedlineFormat::Ansi,
+            Some(DiffFormat::Plain) => RedlineFormat::Plain,
+            Some(DiffFormat::Html) => RedlineFormat::Html,
+            Some(DiffFormat::Md) => RedlineFormat::Markdown,
+            None if colour => RedlineFormat::Ansi,
+            None => RedlineFormat::Plain,
+        }
+    }
+
+    fn print(text: &str) -> Result<ExitCode, Failure> {
+        let mut out = std::io::stdout().lock();
+        match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+            Ok(()) => Ok(ExitCode::SUCCESS),
+            // A closed pipe (`| head`) is not an error of ours.
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(ExitCode::SUCCESS),
+            Err(e) => Err(Failure(e.to_string(), 2)),
+        }
+    }
+
+    /// Two files outside any repository.
+    pub fn files(old: &Path, new: &Path, format: RedlineFormat) -> Result<ExitCode, Failure> {
+        let read = |path: &Path| -> Result<String, Failure> {
+            let name = path.display().to_string();
+            let bytes = std::fs::read(path).map_err(|e| Failure(format!("{name}: {e}"), 2))?;
+            bargain::untrusted::decode_text(&bytes, &name).map_err(|p| Failure(p.to_string(), 2))
+        };
+        let (old_text, new_text) = (read(old)?, read(new)?);
+        let redline = redline::compare(&old_text, &new_text, &Options::default());
+        let label = |path: &Path| Label {
+            title: path.display().to_string(),
+            ..Label::default()
+        };
+        let heading = format!("{} → {}", old.display(), new.display());
+        print(&document(
+            format,
+            &heading,
+            &[("old", &label(old)), ("new", &label(new))],
+            &Marked::from(&redline),
+        ))
+    }
+
+    /// One article of the table under a named comparison or two picked versions.
+    pub fn article(
+        repo: Option<&Path>,
+        article: &str,
+        words: &[String],
+        picked: Option<(String, String)>,
+        format: RedlineFormat,
+    ) -> Result<ExitCode, Failure> {
+        let comparison = match (picked, words.is_empty()) {
+            (Some((from, to)), true) => {
+                let version = |v: &str| {
+                    VersionRef::parse(v).ok_or_else(|| {
+                        Failure(
+                            format!(
+                                "unknown version `{v}`; expected side#N (union#2), current, ta, or a commit id"
+                            ),
+                            2,
+                        )
+                    })
+                };
+                Comparison::Versions(version(&from)?, version(&to)?)
+            }
+            (Some(_), false) => {
+                return Err(Failure(
+                    "give either a comparison or --from/--to, not both".into(),
+                    2,
+                ));
+            }
+            (None, true) => Comparison::Sides,
+            (None, false) => Comparison::parse(&words.join(" ")).ok_or_else(|| {
+                Failure(
+                    format!(
+                        "unknown comparison `{}`; expected sides, since-last SIDE, vs-current SIDE, ta, three-way",
+                        words.join(" ")
+                    ),
+                    2,
+                )
+            })?,
+        };
+        let repo = open(repo)?;
+        let snapshot = repo.snapshot()?;
+        let entry = snapshot.find(article).ok_or_else(|| {
+            Failure(
+                format!("no article `{article}` in this table (give its number or folder id)"),
+                2,
+            )
+        })?;
+        let heading = match entry.number() {
+            Some(n) => format!("Article {n} — {}", entry.title()),
+            None => entry.title().to_string(),
+        };
+        let id = entry.id.clone();
+        let history = History::build(&repo)?;
+        let refused = |e: compare::CompareError| Failure(e.to_string(), 2);
+        if comparison == Comparison::ThreeWay {
+            let (base, sides) =
+                compare::resolve_three_way(&repo, &snapshot, &history, &id).map_err(refused)?;
+            let pairs: Vec<(&str, &str)> = sides
+                .iter()
+                .map(|v| (v.label.side.as_deref().unwrap_or(""), v.text.as_str()))
+                .collect();
+            let merged = redline::three_way(&base.text, &pairs, &Options::default());
+            let mut labels = vec![("base", &base.label)];
+            labels.extend(sides.iter().map(|v| ("side", &v.label)));
+            return print(&document(format, &heading, &labels, &Marked::from(&merged)));
+        }
+        let (old, new) =
+            compare::resolve(&repo, &snapshot, &history, &id, &comparison).map_err(refused)?;
+        let options = match &new.label.side {
+            Some(side) => Options::by(side.clone()),
+            None => Options::default(),
+        };
+        let redline = redline::compare(&old.text, &new.text, &options);
+        print(&document(
+            format,
+            &heading,
+            &[("old", &old.label), ("new", &new.label)],
+            &Marked::from(&redline),
+        ))
+    }
+}
+
 mod cli_record {
     use super::{Failure, RecordFlags, SetStatus, open};
     use bargain::model::Date;
@@ -484,10 +691,8 @@ fn demo(dir: Option<PathBuf>, no_tui: bool) -> Result<ExitCode, Failure> {
         println!("{}", built.display());
         return Ok(ExitCode::SUCCESS);
     }
-    use std::io::IsTerminal;
-    if !std::io::stdout().is_terminal() {
+    if !std::io::IsTerminal::is_terminal(&std::io::stdout()) {
         println!("Built the example negotiation in {}\n", built.display());
-        return status(Some(&built), None, Format::Table);
     }
     tui(Some(&built))
 }

@@ -25,6 +25,13 @@ pub struct TrackerRow {
     pub problems: usize,
 }
 
+impl TrackerRow {
+    /// How many passes `side` has made on the article.
+    pub fn passes_of(&self, side: &str) -> u32 {
+        self.progress.passes.get(side).copied().unwrap_or(0)
+    }
+}
+
 /// Articles and tentative agreements (ratified ones included) of one topic.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TopicTotal {

@@ -4,10 +4,13 @@ mod common;
 
 mod test_crash;
 mod test_demo;
+mod test_diff;
 mod test_record;
 mod test_record_cli;
+mod test_redline;
 mod test_table;
 mod test_tui;
+mod test_tui_compare;
 mod test_tui_pty;
 mod test_tui_recording;
 mod test_verify;

@@ -17,7 +17,7 @@ use tempfile::TempDir;
 
 /// The demo table opened in a TUI state of a given size, effects performed in line.
 pub struct Harness {
-    _dir: TempDir,
+    _dir: Option<TempDir>,
     pub repo: Repo,
     pub state: State,
     /// Redline requests not yet answered (to test latest-wins ordering).
@@ -31,11 +31,25 @@ impl Harness {
     }
 
     pub fn demo_with(width: u16, height: u16, color: bool) -> Harness {
+        let mut h = Harness::demo_unindexed(width, height, color);
+        h.index();
+        h
+    }
+
+    /// The table opened (snapshot read) but its history not yet indexed.
+    pub fn demo_unindexed(width: u16, height: u16, color: bool) -> Harness {
         let dir = tempfile::tempdir().expect("temp dir");
         let path = bargain::demo::build(&dir.path().join("demo")).expect("demo builds");
-        let repo = Repo::open(&path).expect("demo opens");
+        let mut h = Harness::open(&path, width, height, color);
+        h._dir = Some(dir);
+        h
+    }
+
+    /// Any table, opened, not yet indexed.
+    pub fn open(path: &std::path::Path, width: u16, height: u16, color: bool) -> Harness {
+        let repo = Repo::open(path).expect("table opens");
         let mut h = Harness {
-            _dir: dir,
+            _dir: None,
             repo,
             state: State::new((width, height), color),
             held: Vec::new(),
@@ -44,16 +58,22 @@ impl Harness {
         let head = h.repo.head().unwrap();
         let snapshot = Arc::new(h.repo.snapshot_at(head.commit).unwrap());
         h.send(Message::Opened(Box::new(Opened {
-            snapshot: snapshot.clone(),
+            snapshot,
             branch: head.branch.clone(),
             uncommitted: 0,
             sync: SyncState::NoUpstream,
         })));
-        let history = History::build(&h.repo).unwrap();
-        h.send(Message::Indexed(Arc::new(history)));
-        let corpus = jobs::corpus(&h.repo, &snapshot);
-        h.send(Message::Corpus(Arc::new(corpus)));
         h
+    }
+
+    /// Indexes the history and reads the search texts, as the loader does.
+    pub fn index(&mut self) -> &mut Self {
+        let history = History::build(&self.repo).unwrap();
+        self.send(Message::Indexed(Arc::new(history)));
+        let snapshot = self.state.table.as_ref().unwrap().snapshot.clone();
+        let corpus = jobs::corpus(&self.repo, &snapshot);
+        self.send(Message::Corpus(Arc::new(corpus)));
+        self
     }
 
     pub fn send(&mut self, message: Message) {
@@ -80,7 +100,7 @@ impl Harness {
                 article,
                 comparison,
                 snapshot: table.snapshot.clone(),
-                history: table.history.clone().unwrap(),
+                history: table.history.clone().unwrap_or_default(),
             };
             let outcome = jobs::compute(&self.repo, &job);
             self.send(Message::Redline(Box::new(
@@ -257,6 +277,25 @@ fn comparisons_cycle_and_label_both_versions() {
 }
 
 #[test]
+fn an_article_opens_with_its_latest_texts_before_the_history_is_indexed() {
+    let mut h = Harness::demo_unindexed(80, 24, true);
+    assert!(h.screen().contains("Indexing history"));
+    h.key(KeyCode::Enter);
+    let a = h.state.article.as_ref().unwrap();
+    assert_eq!(a.status, RedlineStatus::Ready);
+    assert_eq!(a.old.title, "Coalition of Health Care Unions latest pass");
+    assert_eq!(a.new[0].title, "Example Health latest pass");
+    let history = History::build(&h.repo).unwrap();
+    h.send(Message::Indexed(Arc::new(history)));
+    let a = h.state.article.as_ref().unwrap();
+    assert_eq!(
+        a.old.title, "Coalition of Health Care Unions pass 2",
+        "labelled once indexed"
+    );
+    assert_eq!(h.state.focus, Pane::Redline);
+}
+
+#[test]
 fn next_and_previous_change_scroll_to_each_change() {
     let mut h = Harness::demo(80, 24);
     h.key(KeyCode::Enter);
@@ -283,6 +322,13 @@ fn next_and_previous_change_scroll_to_each_change() {
 #[test]
 fn search_counts_matches_highlights_and_n_moves_between_articles() {
     let mut h = Harness::demo(80, 24);
+    h.keys("/clin");
+    assert!(h.state.search.total > 0, "matches are counted while typing");
+    h.key(KeyCode::Esc);
+    assert!(
+        h.state.search.query.is_empty(),
+        "Esc goes back to no search"
+    );
     h.keys("/clinician");
     assert!(h.state.search.editing);
     assert!(h.screen().contains("/clinician"));
@@ -406,6 +452,9 @@ fn help_lists_every_binding_and_any_key_closes_it() {
     assert!(!h.state.quit);
     h.keys("q");
     assert!(h.state.quit);
+    let mut h = Harness::demo(80, 24);
+    h.ctrl('c');
+    assert!(h.state.quit, "Ctrl-c quits too");
 }
 
 #[test]
@@ -448,6 +497,51 @@ fn mouse_wheel_scrolls_and_click_selects() {
     assert_eq!(article_id(&h), "14-ambient-documentation");
     h.send(mouse(MouseEventKind::Down(MouseButton::Left), 14, 1));
     assert_eq!(h.state.topic, 1, "a click on a tab selects its topic");
+}
+
+#[test]
+fn control_sequences_from_the_repository_never_reach_the_terminal() {
+    use crate::common::{Fixture, TABLE_YAML};
+    let evil = TABLE_YAML
+        .replace("name: Test Table", "name: \"Evil \\e]0;pwned\\a Table\"")
+        .replace("name: Test Employer", "name: \"Employer \\e[2J\"");
+    let f = Fixture::with_table(&evil);
+    f.article(
+        "12-ai",
+        12,
+        "\"AI \\e[31mred\"",
+        "ai",
+        Some("Old \u{1b}[1mtext.\n"),
+    );
+    f.pass(
+        "12-ai",
+        "union",
+        "Union \u{1b}]8;;http://x\u{7}link.\n",
+        "ai-lead@union.example",
+    );
+    f.pass(
+        "12-ai",
+        "employer",
+        "Employer \u{202e}text.\n",
+        "ai-lead@employer.example",
+    );
+    let mut h = Harness::open(f.path(), 160, 48, true);
+    h.index();
+    h.keys("/link").key(KeyCode::Enter);
+    for keys in ["", "c", "c", "c", "v", "\t", "?"] {
+        h.keys(keys);
+        let screen = h.screen();
+        assert!(
+            !screen.contains('\u{1b}') && !screen.contains('\u{7}'),
+            "{screen}"
+        );
+        assert!(!screen.contains('\u{202e}'), "{screen}");
+    }
+    h.key(KeyCode::Esc).keys("cccc");
+    let screen = h.screen();
+    assert!(screen.contains("^[]0;pwned^G"), "{screen}");
+    assert!(screen.contains("^[[31mred"), "{screen}");
+    assert!(screen.contains("<U+202E>"), "{screen}");
 }
 
 // ---- whole screens, with styles ---------------------------------------------------------------
@@ -498,4 +592,29 @@ fn screen_160x48_history_focus_after_picking_versions() {
         .keys("k")
         .key(KeyCode::Enter);
     insta::assert_snapshot!(h.styled());
+}
+
+#[test]
+fn every_terminal_size_draws_without_panicking() {
+    let mut h = Harness::demo(160, 48);
+    h.keys("/care").key(KeyCode::Enter);
+    for (w, ht) in [
+        (0, 0),
+        (1, 1),
+        (5, 2),
+        (20, 3),
+        (40, 5),
+        (79, 10),
+        (119, 24),
+        (120, 16),
+        (120, 15),
+        (200, 60),
+    ] {
+        h.send(Message::Resize(w, ht));
+        for keys in ["", "?", "\x1b", "v", "\t", "\t", "G", "]"] {
+            h.keys(keys);
+            let screen = h.screen();
+            assert_eq!(screen.lines().count(), usize::from(ht), "{w}x{ht}");
+        }
+    }
 }

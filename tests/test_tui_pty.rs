@@ -37,10 +37,10 @@ fn nz(n: u16) -> NonZeroU16 {
 
 impl Session {
     fn demo(rows: u16, cols: u16) -> Session {
-        Session::demo_with_env(rows, cols, &[])
+        Session::demo_with(rows, cols, &[])
     }
 
-    fn demo_with_env(rows: u16, cols: u16, env: &[(&str, &str)]) -> Session {
+    fn demo_with(rows: u16, cols: u16, env: &[(&str, &str)]) -> Session {
         let dir = tempfile::tempdir().expect("temp dir");
         let pair = native_pty_system()
             .openpty(size(rows, cols))
@@ -50,8 +50,8 @@ impl Session {
         cmd.cwd(dir.path());
         cmd.env("TERM", "xterm-256color");
         cmd.env_remove("NO_COLOR");
-        for (key, value) in env {
-            cmd.env(key, value);
+        for (k, v) in env {
+            cmd.env(k, v);
         }
         let child = pair.slave.spawn_command(cmd).expect("bargain starts");
         drop(pair.slave);
@@ -173,7 +173,9 @@ fn the_demo_in_a_real_terminal_from_open_to_quit() {
         assert!(start.elapsed() < PATIENCE, "bargain did not quit");
     };
     assert!(status.success(), "{status:?}");
-    while let Ok(bytes) = s.output.try_recv() {
+    // The reader thread may still hold the last bytes (leaving the alternate screen): read until
+    // it reports the end of output, not just what has arrived so far.
+    while let Ok(bytes) = s.output.recv_timeout(Duration::from_secs(2)) {
         s.parser.process(&bytes);
     }
     assert!(
@@ -196,7 +198,7 @@ fn a_pass_written_in_the_editor_is_recorded_in_a_real_terminal() {
     std::os::unix::fs::PermissionsExt::set_mode(&mut perms, 0o755);
     std::fs::set_permissions(&editor, perms).unwrap();
     let editor = editor.display().to_string();
-    let mut s = Session::demo_with_env(24, 80, &[("EDITOR", &editor), ("VISUAL", "")]);
+    let mut s = Session::demo_with(24, 80, &[("EDITOR", &editor), ("VISUAL", "")]);
     s.wait_for(&["Articles 13/13", "r record"]);
 
     s.press("p");
@@ -234,4 +236,25 @@ fn a_pass_written_in_the_editor_is_recorded_in_a_real_terminal() {
     assert!(message.starts_with("chief@union.example\n"), "{message}");
     assert!(message.contains("At the table."), "{message}");
     assert!(message.contains("Bargain-Side: union"), "{message}");
+}
+
+#[test]
+fn a_panic_gives_the_terminal_back_before_its_message() {
+    let mut s = Session::demo_with(24, 80, &[("BARGAIN_TUI_TEST_PANIC", "1")]);
+    let screen = s.wait_for(&["panicked", "BARGAIN_TUI_TEST_PANIC is set"]);
+    let vt = s.parser.screen();
+    assert!(!vt.alternate_screen(), "{screen}");
+    assert_eq!(vt.mouse_protocol_mode(), vt100::MouseProtocolMode::None);
+    assert!(!vt.hide_cursor(), "the cursor is shown again");
+    // Out of raw mode, a newline returns the carriage: the message is not a staircase.
+    let line = screen
+        .lines()
+        .find(|l| l.contains("BARGAIN_TUI_TEST_PANIC"))
+        .unwrap_or_default();
+    assert!(
+        line.starts_with("BARGAIN_TUI_TEST_PANIC") || line.starts_with("thread"),
+        "{screen}"
+    );
+    let status = s.child.wait().expect("exit status");
+    assert!(!status.success());
 }

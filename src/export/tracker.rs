@@ -47,14 +47,7 @@ fn cells(table: &Table, row: &TrackerRow) -> Vec<String> {
         },
     ];
     for side in &table.sides {
-        cells.push(
-            row.progress
-                .passes
-                .get(&side.id)
-                .copied()
-                .unwrap_or(0)
-                .to_string(),
-        );
+        cells.push(row.passes_of(&side.id).to_string());
     }
     cells.push(
         row.whose_move
@@ -187,14 +180,7 @@ fn csv(table: &Table, rows: &[TrackerRow]) -> String {
                 .unwrap_or_default(),
         ];
         for side in &table.sides {
-            cells.push(
-                row.progress
-                    .passes
-                    .get(&side.id)
-                    .copied()
-                    .unwrap_or(0)
-                    .to_string(),
-            );
+            cells.push(row.passes_of(&side.id).to_string());
         }
         cells.push(
             row.whose_move

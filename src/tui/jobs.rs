@@ -9,10 +9,12 @@
 
 use super::redline_view::RedlineDoc;
 use super::state::{Corpus, Message, Opened, RedlineReady, RedlineResult, SyncState};
+use super::terminal::panic_message;
 use super::update::fold;
 use crate::compare::{self, Comparison};
 use crate::store::{History, Repo, Snapshot};
 use std::ops::ControlFlow;
+use std::panic::AssertUnwindSafe;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::mpsc::{Receiver, Sender, channel};
@@ -86,7 +88,14 @@ impl Jobs {
 }
 
 fn load(path: &std::path::Path, tx: &Sender<Message>) {
-    if let Err(why) = try_load(path, tx) {
+    let outcome =
+        std::panic::catch_unwind(AssertUnwindSafe(|| try_load(path, tx))).unwrap_or_else(|p| {
+            Err(format!(
+                "internal error while loading: {}",
+                panic_message(&*p)
+            ))
+        });
+    if let Err(why) = outcome {
         let _ = tx.send(Message::Failed(why));
     }
 }
@@ -177,7 +186,13 @@ fn redlines(path: &std::path::Path, requests: &Receiver<RedlineJob>, tx: &Sender
             repo = Repo::discover(path).ok();
         }
         let outcome = match &repo {
-            Some(repo) => compute(repo, &job),
+            Some(repo) => std::panic::catch_unwind(AssertUnwindSafe(|| compute(repo, &job)))
+                .unwrap_or_else(|p| {
+                    Err(format!(
+                        "internal error while comparing: {}",
+                        panic_message(&*p)
+                    ))
+                }),
             None => Err("the repository cannot be opened".to_string()),
         };
         let result = RedlineResult {
@@ -196,15 +211,9 @@ pub fn compute(repo: &Repo, job: &RedlineJob) -> Result<RedlineReady, String> {
         let (base, sides) =
             compare::resolve_three_way(repo, &job.snapshot, &job.history, &job.article)
                 .map_err(|e| e.to_string())?;
-        let inputs: Vec<(String, String, &str)> = sides
+        let inputs: Vec<(&str, &str)> = sides
             .iter()
-            .map(|v| {
-                (
-                    v.label.side.clone().unwrap_or_default(),
-                    format!("── {} against {} ──", v.label.title, base.label.title),
-                    v.text.as_str(),
-                )
-            })
+            .map(|v| (v.label.side.as_deref().unwrap_or_default(), v.text.as_str()))
             .collect();
         let doc = RedlineDoc::three_way(&base.text, &inputs);
         return Ok(RedlineReady {

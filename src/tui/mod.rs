@@ -64,11 +64,22 @@ pub fn run(repo_path: &Path) -> io::Result<()> {
             }
         })?;
     terminal.draw(|f| view(f, &state))?;
+    // Test hook (debug builds only): proves the panic hook gives the terminal back.
+    if cfg!(debug_assertions) && std::env::var_os("BARGAIN_TUI_TEST_PANIC").is_some() {
+        panic!("BARGAIN_TUI_TEST_PANIC is set");
+    }
     while let Ok(first) = rx.recv() {
         // Everything already waiting is applied before the next frame.
         let mut pending = vec![first];
         pending.extend(rx.try_iter().take(256));
-        for message in pending {
+        // Of several resizes waiting, only the last matters: the redline is re-wrapped once.
+        let last_resize = pending
+            .iter()
+            .rposition(|m| matches!(m, Message::Resize(..)));
+        for (i, message) in pending.into_iter().enumerate() {
+            if matches!(message, Message::Resize(..)) && Some(i) != last_resize {
+                continue;
+            }
             for effect in update(&mut state, message) {
                 if let Effect::Edit(job) = effect {
                     let event = edit(&mut terminal, &gate, repo_path, &state, &job);
@@ -94,15 +105,14 @@ fn perform(state: &State, jobs: &jobs::Jobs, effect: Effect) {
             comparison,
         } => {
             let Some(table) = &state.table else { return };
-            let Some(history) = &table.history else {
-                return;
-            };
+            // Before the index is built, the latest texts come from the snapshot alone.
+            let history = table.history.clone().unwrap_or_default();
             jobs.redline(jobs::RedlineJob {
                 generation,
                 article,
                 comparison,
                 snapshot: table.snapshot.clone(),
-                history: history.clone(),
+                history,
             });
         }
         Effect::Record(job) => {

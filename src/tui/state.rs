@@ -169,6 +169,8 @@ pub struct HistoryRow {
     pub has_text: bool,
     /// Which file: events of one file are versions of each other.
     pub file: String,
+    /// The commit, to show which versions the redline compares.
+    pub commit: git2::Oid,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -203,6 +205,8 @@ pub struct ArticleView {
     pub change: Option<usize>,
     /// Rows of `rendered` that contain the search query.
     pub hit_rows: Vec<usize>,
+    /// The match last jumped to (index into `hit_rows`).
+    pub hit: Option<usize>,
     pub pending: Option<Jump>,
     pub history: Vec<HistoryRow>,
     pub history_selected: usize,
@@ -218,6 +222,8 @@ pub struct Search {
     pub input: String,
     /// The query in force (empty: none).
     pub query: String,
+    /// The query before this one was started (Esc goes back to it).
+    pub before: String,
     pub corpus: Option<Arc<Corpus>>,
     /// Article id → number of matches.
     pub counts: std::collections::HashMap<String, usize>,

@@ -49,9 +49,29 @@ pub fn restore() {
     let _ = disable_raw_mode();
 }
 
+/// Background threads are named `bargain-…` (see `jobs`).
+fn is_worker() -> bool {
+    std::thread::current()
+        .name()
+        .is_some_and(|n| n.starts_with("bargain-"))
+}
+
+/// The message of a caught panic.
+pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown panic".to_string())
+}
+
 fn install_panic_hook() {
     let previous = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
+        // A worker's panic is caught there and shown on screen as an error; the UI goes on.
+        if is_worker() {
+            return;
+        }
         restore();
         previous(info);
     }));

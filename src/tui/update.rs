@@ -48,6 +48,9 @@ pub fn update(state: &mut State, message: Message) -> Vec<Effect> {
                     Loading::Indexing(crate::store::history::WalkProgress { done: 0, total: 0 });
             }
             refilter(state);
+            if state.wide() {
+                open_selected(state, &mut effects);
+            }
         }
         Message::Indexing(progress) => {
             if state.loading != Loading::Done {
@@ -105,7 +108,13 @@ pub fn update(state: &mut State, message: Message) -> Vec<Effect> {
                     Jump::LastMatch => article.hit_rows.last(),
                 };
                 match row {
-                    Some(&row) => article.scroll = row.saturating_sub(1),
+                    Some(&row) => {
+                        article.scroll = row.saturating_sub(1);
+                        article.hit = Some(match jump {
+                            Jump::FirstMatch => 0,
+                            Jump::LastMatch => article.hit_rows.len() - 1,
+                        });
+                    }
                     None if !state.search.query.is_empty() => {
                         state.flash = Some(
                             "the match is in a version this comparison does not show (c: another comparison)"
@@ -167,17 +176,23 @@ fn key_pressed(state: &mut State, key: crossterm::event::KeyEvent, effects: &mut
             }
             Some(Action::Back) => {
                 state.search.editing = false;
-                state.search.input = state.search.query.clone();
+                let before = std::mem::take(&mut state.search.before);
+                run_search(state, &before);
             }
-            _ => match key.code {
-                KeyCode::Backspace => {
-                    state.search.input.pop();
+            _ => {
+                match key.code {
+                    KeyCode::Backspace => {
+                        state.search.input.pop();
+                    }
+                    KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => {
+                        state.search.input.push(c);
+                    }
+                    _ => return,
                 }
-                KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => {
-                    state.search.input.push(c);
-                }
-                _ => {}
-            },
+                // Matches are counted and highlighted as the query is typed.
+                let typed = state.search.input.clone();
+                run_search(state, &typed);
+            }
         }
         return;
     }
@@ -201,10 +216,8 @@ pub fn act(state: &mut State, action: Action, effects: &mut Vec<Effect>) {
         Action::PrevStep | Action::PickPrev | Action::PickNext | Action::Editor => {}
         Action::FocusNext | Action::FocusPrev => {
             if state.article.is_none() {
-                if state.table.as_ref().is_some_and(|t| t.history.is_some()) {
-                    open_selected(state, effects);
-                } else {
-                    state.flash = Some("still indexing: the article opens when it is done".into());
+                open_selected(state, effects);
+                if state.article.is_none() {
                     return;
                 }
             }
@@ -222,6 +235,7 @@ pub fn act(state: &mut State, action: Action, effects: &mut Vec<Effect>) {
                 state.search.total = 0;
                 if let Some(a) = &mut state.article {
                     a.hit_rows.clear();
+                    a.hit = None;
                 }
             } else if state.focus != Pane::List {
                 state.focus = Pane::List;
@@ -324,6 +338,7 @@ pub fn act(state: &mut State, action: Action, effects: &mut Vec<Effect>) {
         Action::Search => {
             state.search.editing = true;
             state.search.input = state.search.query.clone();
+            state.search.before = state.search.query.clone();
         }
         Action::NextMatch | Action::PrevMatch => {
             if state.search.query.is_empty() {
@@ -488,7 +503,10 @@ fn open_article(state: &mut State, id: &str, effects: &mut Vec<Effect>) {
     let generation = state.next_generation;
     state.next_generation += 1;
     let history = history_rows(state, id);
-    let keep = state.article.as_ref().filter(|a| a.id == id);
+    let keep = state
+        .article
+        .as_ref()
+        .filter(|a| a.id == id && !a.history.is_empty());
     let (selected, mark, pending) =
         keep.map_or((history.len().saturating_sub(1), None, None), |a| {
             (
@@ -497,7 +515,6 @@ fn open_article(state: &mut State, id: &str, effects: &mut Vec<Effect>) {
                 a.pending,
             )
         });
-    let indexed = state.table.as_ref().is_some_and(|t| t.history.is_some());
     let rows = layout::history_rows(state).max(1);
     let mut view = ArticleView {
         id: id.to_string(),
@@ -505,16 +522,13 @@ fn open_article(state: &mut State, id: &str, effects: &mut Vec<Effect>) {
         status: RedlineStatus::Loading,
         old: Label::default(),
         new: Vec::new(),
-        doc: Arc::new(RedlineDoc::message(if indexed {
-            "Comparing…"
-        } else {
-            "Indexing the history…"
-        })),
+        doc: Arc::new(RedlineDoc::message("Comparing…")),
         rendered: Default::default(),
         rendered_for: None,
         scroll: 0,
         change: None,
         hit_rows: Vec::new(),
+        hit: None,
         pending,
         history,
         history_selected: selected,
@@ -524,7 +538,7 @@ fn open_article(state: &mut State, id: &str, effects: &mut Vec<Effect>) {
     keep_visible(&mut view.history_offset, view.history_selected, rows);
     state.article = Some(view);
     relayout(state);
-    if indexed {
+    if state.table.is_some() {
         effects.push(Effect::ComputeRedline {
             generation,
             article: id.to_string(),
@@ -542,14 +556,17 @@ fn history_rows(state: &State, id: &str) -> Vec<HistoryRow> {
         return Vec::new();
     };
     let t = &table.snapshot.table;
-    history
-        .events(id)
+    let events = history.events(id);
+    events
         .iter()
         .enumerate()
         .map(|(i, e)| {
             let commit = history.commit(e);
             let date = commit.date();
             let removed = e.blob.is_none();
+            let first_record = !events[..i]
+                .iter()
+                .any(|earlier| earlier.kind == FileKind::Article);
             let (what, file) = match &e.kind {
                 FileKind::Pass { side, number } => (
                     format!("{} pass {number}", t.side_name(side)),
@@ -561,12 +578,13 @@ fn history_rows(state: &State, id: &str) -> Vec<HistoryRow> {
                 FileKind::Article => (
                     match commit.trailer("Bargain-Status") {
                         Some(s) => format!("status: {s}"),
-                        None => format!("article.yaml: {}", commit.summary),
+                        None if first_record => "article opened".to_string(),
+                        None => format!("article.yaml edited: {}", commit.summary),
                     },
                     "article.yaml".into(),
                 ),
                 FileKind::Current => ("current language".to_string(), "current.md".into()),
-                FileKind::Ta => ("tentative agreement text".to_string(), "ta.md".into()),
+                FileKind::Ta => ("tentative agreement".to_string(), "ta.md".into()),
                 FileKind::Other(name) => (name.clone(), name.clone()),
             };
             let what = if removed && !matches!(e.kind, FileKind::Article) {
@@ -581,6 +599,7 @@ fn history_rows(state: &State, id: &str) -> Vec<HistoryRow> {
                 who: commit.author.clone(),
                 what,
                 has_text: !removed && !matches!(e.kind, FileKind::Article),
+                commit: commit.id,
                 file,
             }
         })
@@ -675,6 +694,7 @@ pub fn relayout(state: &mut State) {
             article.rendered = redline_view::render(&article.doc, area.width, layout_mode, look);
             article.rendered_for = Some(key);
             article.hit_rows = hit_rows(&article.rendered, &query);
+            article.hit = None;
         }
     }
     scroll_list(state);
@@ -718,6 +738,7 @@ fn run_search(state: &mut State, query: &str) {
     state.search.total = 0;
     if let Some(a) = &mut state.article {
         a.hit_rows = hit_rows(&a.rendered, query);
+        a.hit = None;
     }
     if query.is_empty() {
         return;
@@ -748,16 +769,21 @@ fn jump_within(state: &mut State, forward: bool, from_start: bool) -> bool {
     let Some(a) = &mut state.article else {
         return false;
     };
-    let here = if from_start { None } else { Some(a.scroll + 1) };
-    let row = match (forward, here) {
-        (true, None) => a.hit_rows.first().copied(),
-        (true, Some(h)) => a.hit_rows.iter().copied().find(|&r| r > h),
-        (false, None) => a.hit_rows.last().copied(),
-        (false, Some(h)) => a.hit_rows.iter().rev().copied().find(|&r| r < h),
+    let rows = &a.hit_rows;
+    let index = match (forward, from_start, a.hit) {
+        (_, _, _) if rows.is_empty() => None,
+        (true, true, _) => Some(0),
+        (false, true, _) => Some(rows.len() - 1),
+        (true, false, Some(i)) => (i + 1 < rows.len()).then_some(i + 1),
+        (false, false, Some(i)) => i.checked_sub(1),
+        // No match visited yet: the first one below (or above) the top of the view.
+        (true, false, None) => rows.iter().position(|&r| r > a.scroll),
+        (false, false, None) => rows.iter().rposition(|&r| r < a.scroll),
     };
-    match row {
-        Some(r) => {
-            a.scroll = r.saturating_sub(1);
+    match index {
+        Some(i) => {
+            a.hit = Some(i);
+            a.scroll = rows[i].saturating_sub(1);
             clamp_redline(state);
             true
         }

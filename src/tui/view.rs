@@ -433,7 +433,7 @@ fn redline(buf: &mut Buffer, r: Rect, state: &State) {
     );
     let title = vec![Span::raw(format!(
         " {name} · {}",
-        state.comparison.describe(&table.snapshot.table)
+        escape_line(&state.comparison.describe(&table.snapshot.table))
     ))];
     pane_title(buf, r, state, Pane::Redline, title);
     if r.height < layout::REDLINE_HEAD {
@@ -442,16 +442,20 @@ fn redline(buf: &mut Buffer, r: Rect, state: &State) {
     let look = state.look();
     let (del_open, del_close) = look.markers(super::redline_view::SegKind::Deleted);
     let (ins_open, ins_close) = look.markers(super::redline_view::SegKind::Inserted);
-    let old_tag = if del_open.is_empty() {
-        "old ".to_string()
+    let (old_word, new_word) = if state.comparison == crate::compare::Comparison::ThreeWay {
+        ("base", "sides")
     } else {
-        format!("{del_open}old{del_close}")
+        ("old", "new")
     };
-    let new_tag = if ins_open.is_empty() {
-        "new ".to_string()
-    } else {
-        format!("{ins_open}new{ins_close}")
+    let tag = |open: &str, word: &str, close: &str| {
+        if open.is_empty() {
+            format!("{word:<4}")
+        } else {
+            format!("{open}{word}{close}")
+        }
     };
+    let old_tag = tag(del_open, old_word, del_close);
+    let new_tag = tag(ins_open, new_word, ins_close);
     let label = |l: &crate::compare::Label| escape_line(&l.line()).into_owned();
     match &a.status {
         RedlineStatus::Ready => {
@@ -514,6 +518,10 @@ fn redline(buf: &mut Buffer, r: Rect, state: &State) {
         legend.push(Span::styled(" │ ", t.dim()));
     }
     legend.extend(look.legend());
+    if let Some(note) = &a.doc.note {
+        legend.push(Span::styled(" │ ", t.dim()));
+        legend.push(Span::styled(note.clone(), t.warning()));
+    }
     put(buf, r.x, r.y + 3, r.width, legend);
     let Some(text) = layout::redline_text(state) else {
         return;
@@ -579,13 +587,19 @@ fn history(buf: &mut Buffer, r: Rect, state: &State) {
         .take(rows)
     {
         let y = r.y + layout::HISTORY_HEAD + (k - a.history_offset) as u16;
-        let marker = if a.mark == Some(row.event) {
-            "◆old "
+        // Which versions the redline shows, and the one marked as the next old text.
+        let shown = |l: &crate::compare::Label| l.commit == Some(row.commit) && l.title == row.what;
+        let (marker, style) = if a.mark == Some(row.event) {
+            ("◆mark ", t.deleted())
+        } else if a.status == RedlineStatus::Ready && shown(&a.old) {
+            ("[old] ", t.deleted())
+        } else if a.status == RedlineStatus::Ready && a.new.iter().any(shown) {
+            ("{new} ", t.inserted())
         } else {
-            "  "
+            ("      ", t.plain())
         };
         let mut spans = vec![
-            Span::styled(marker.to_string(), t.deleted()),
+            Span::styled(marker.to_string(), style),
             Span::raw(format!("{} ", row.date)),
         ];
         if let Some(s) = &row.session
@@ -658,7 +672,13 @@ fn status_line(buf: &mut Buffer, r: Rect, state: &State) {
         if !spans.is_empty() {
             spans.push(Span::raw(" · "));
         }
-        let here = state.article.as_ref().map_or(0, |a| a.hit_rows.len());
+        let here = state
+            .article
+            .as_ref()
+            .map_or(String::from("0"), |a| match a.hit {
+                Some(i) => format!("{}/{}", i + 1, a.hit_rows.len()),
+                None => a.hit_rows.len().to_string(),
+            });
         spans.push(Span::styled(
             format!(
                 "/{} — {} matches in {} articles, {} rows here (n/N next/previous, Esc clears)",

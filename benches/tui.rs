@@ -1,0 +1,270 @@
+//! TUI response times.
+//!
+//! - `frame`: one whole frame (160×48) with the redline scrolled to the bottom of a 1,000-word
+//!   and of a 190,000-word comparison. Only the rows in view are drawn, so the two should cost
+//!   about the same (the goal is ≤ 1.5×). `wrap` is the one-off cost of wrapping the large one.
+//! - `large-table`: on a generated table (1,000 articles, 20,000 commits by default, kept under
+//!   `target/bench-tables/`, shared with `benches/history.rs`): from start to the first frame,
+//!   to the article list on screen, and to the history indexed; from a keystroke to the next
+//!   frame, and to the next article's redline on screen.
+//!
+//! Run: `cargo bench --bench tui` (`-- frame` for the frame times only).
+
+use bargain::compare::Label;
+use bargain::generate::{Spec, write_repository};
+use bargain::store::{History, Repo};
+use bargain::tui::jobs::{self, Jobs, RedlineJob};
+use bargain::tui::keys::Action;
+use bargain::tui::redline_view::{self, Layout, RedlineDoc};
+use bargain::tui::state::{Message, Opened, Pane, RedlineReady, RedlineResult, SyncState};
+use bargain::tui::{Effect, State, update, view};
+use criterion::{Criterion, criterion_group, criterion_main};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::mpsc::channel;
+use std::time::Duration;
+
+const SIZE: (u16, u16) = (160, 48);
+
+/// `n` words of contract-like prose in paragraphs of about 80 words; `variant` changes every
+/// tenth paragraph.
+fn prose(n: usize, variant: u64) -> String {
+    const WORDS: &[&str] = &[
+        "the",
+        "employer",
+        "shall",
+        "provide",
+        "written",
+        "notice",
+        "to",
+        "union",
+        "within",
+        "thirty",
+        "days",
+        "of",
+        "any",
+        "change",
+        "in",
+        "staffing",
+        "patient",
+        "care",
+        "committee",
+        "review",
+        "and",
+        "may",
+        "request",
+        "meet",
+        "confer",
+        "technology",
+        "clinical",
+        "judgment",
+    ];
+    let mut out = String::with_capacity(n * 8);
+    let mut seed = 7u64;
+    for i in 0..n {
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        let paragraph = i / 80;
+        let salt = if paragraph % 10 == 3 { variant } else { 0 };
+        out.push_str(WORDS[((seed >> 33) + salt) as usize % WORDS.len()]);
+        out.push(if i % 80 == 79 { '\n' } else { ' ' });
+        if i % 80 == 79 {
+            out.push('\n');
+        }
+    }
+    out
+}
+
+fn open(state: &mut State, repo: &Repo) {
+    let head = repo.head().unwrap();
+    let snapshot = Arc::new(repo.snapshot_at(head.commit).unwrap());
+    update(
+        state,
+        Message::Opened(Box::new(Opened {
+            snapshot,
+            branch: head.branch,
+            uncommitted: 0,
+            sync: SyncState::NoUpstream,
+        })),
+    );
+    let history = History::build(repo).unwrap();
+    update(state, Message::Indexed(Arc::new(history)));
+}
+
+/// The demo table open on a wide screen with a synthetic redline of `words` words, scrolled to
+/// its bottom.
+fn with_redline(words: usize, demo: &Path) -> State {
+    let repo = Repo::open(demo).unwrap();
+    let mut state = State::new(SIZE, true);
+    open(&mut state, &repo);
+    let generation = state.article.as_ref().unwrap().generation;
+    let doc = RedlineDoc::compare(&prose(words, 0), &prose(words, 5), Some("union"));
+    update(
+        &mut state,
+        Message::Redline(Box::new(RedlineResult {
+            generation,
+            outcome: Ok(RedlineReady {
+                old: Label::default(),
+                new: vec![Label::default()],
+                doc: Arc::new(doc),
+            }),
+        })),
+    );
+    state.focus = Pane::Redline;
+    update(&mut state, Message::Act(Action::Bottom));
+    assert!(state.article.as_ref().unwrap().scroll > 0 || words < 2_000);
+    state
+}
+
+fn frame(c: &mut Criterion) {
+    let dir = tempfile::tempdir().unwrap();
+    let demo = bargain::demo::build(&dir.path().join("demo")).unwrap();
+    let mut group = c.benchmark_group("frame");
+    for words in [1_000, 190_000] {
+        let state = with_redline(words, &demo);
+        let mut terminal = Terminal::new(TestBackend::new(SIZE.0, SIZE.1)).unwrap();
+        group.bench_function(format!("{words}-word redline, at the bottom"), |b| {
+            b.iter(|| terminal.draw(|f| view(f, &state)).unwrap().area)
+        });
+    }
+    let doc = RedlineDoc::compare(&prose(190_000, 0), &prose(190_000, 5), None);
+    let look = State::new(SIZE, true).look();
+    group.sample_size(10);
+    group.bench_function(
+        "wrap a 190000-word redline once (inline, 95 columns)",
+        |b| {
+            b.iter(|| {
+                redline_view::render(&doc, 95, Layout::Inline, look)
+                    .lines
+                    .len()
+            })
+        },
+    );
+    group.finish();
+}
+
+fn large_table_dir() -> PathBuf {
+    let number = |key: &str, default: usize| {
+        std::env::var(key)
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(default)
+    };
+    let spec = Spec {
+        articles: number("BARGAIN_BENCH_ARTICLES", Spec::default().articles),
+        commits: number("BARGAIN_BENCH_COMMITS", Spec::default().commits),
+        seed: Spec::default().seed,
+    };
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("target/bench-tables")
+        .join(format!(
+            "{}-articles-{}-commits",
+            spec.articles, spec.commits
+        ));
+    if !dir.join(".git").exists() {
+        let _ = std::fs::remove_dir_all(&dir);
+        eprintln!("generating {} (once)…", dir.display());
+        write_repository(&dir, &spec).expect("generate the table");
+    }
+    dir
+}
+
+fn large_table(c: &mut Criterion) {
+    bargain::store::verify_object_hashes(false);
+    bargain::store::limit_pack_mapping(16);
+    let dir = large_table_dir();
+    let mut group = c.benchmark_group("large-table");
+    group
+        .sample_size(10)
+        .measurement_time(Duration::from_secs(20));
+    let mut terminal = Terminal::new(TestBackend::new(SIZE.0, SIZE.1)).unwrap();
+
+    // The shell draws before anything is read.
+    group.bench_function("start to first frame", |b| {
+        b.iter(|| {
+            let state = State::new(SIZE, true);
+            terminal.draw(|f| view(f, &state)).unwrap().area
+        })
+    });
+    // Start to the list on screen, and to the index complete, as the shell does it.
+    for until_indexed in [false, true] {
+        let name = if until_indexed {
+            "start to history indexed"
+        } else {
+            "start to article list on screen"
+        };
+        group.bench_function(name, |b| {
+            b.iter(|| {
+                let (tx, rx) = channel();
+                let _jobs = Jobs::start(dir.clone(), tx);
+                let mut state = State::new(SIZE, true);
+                for message in rx.iter() {
+                    let done = match &message {
+                        Message::Opened(_) => !until_indexed,
+                        Message::Indexed(_) => true,
+                        _ => false,
+                    };
+                    update(&mut state, message);
+                    if done {
+                        break;
+                    }
+                }
+                terminal.draw(|f| view(f, &state)).unwrap().area
+            })
+        });
+    }
+
+    let repo = Repo::open(&dir).unwrap();
+    let mut state = State::new(SIZE, true);
+    open(&mut state, &repo);
+    let down = || Message::Key(KeyEvent::new(KeyCode::Char('j'), KeyModifiers::NONE));
+    let up = || Message::Key(KeyEvent::new(KeyCode::Char('k'), KeyModifiers::NONE));
+    let mut flip = false;
+    group.bench_function("keystroke to next frame", |b| {
+        b.iter(|| {
+            flip = !flip;
+            update(&mut state, if flip { down() } else { up() });
+            terminal.draw(|f| view(f, &state)).unwrap().area
+        })
+    });
+    group.bench_function("keystroke to the next article's redline on screen", |b| {
+        b.iter(|| {
+            flip = !flip;
+            let effects = update(&mut state, if flip { down() } else { up() });
+            for effect in effects {
+                if let Effect::ComputeRedline {
+                    generation,
+                    article,
+                    comparison,
+                } = effect
+                {
+                    let table = state.table.as_ref().unwrap();
+                    let job = RedlineJob {
+                        generation,
+                        article,
+                        comparison,
+                        snapshot: table.snapshot.clone(),
+                        history: table.history.clone().unwrap(),
+                    };
+                    let outcome = jobs::compute(&repo, &job);
+                    update(
+                        &mut state,
+                        Message::Redline(Box::new(RedlineResult {
+                            generation,
+                            outcome,
+                        })),
+                    );
+                }
+            }
+            terminal.draw(|f| view(f, &state)).unwrap().area
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, frame, large_table);
+criterion_main!(benches);

@@ -1,0 +1,156 @@
+//! A redline as a whole document: a header naming the article and both versions (side, pass,
+//! session, date, author), a one-line summary, then the marked text in the chosen format.
+//! Shared by `bargain diff` and anything that prints a redline packet.
+
+use crate::compare::Label;
+use crate::export::redline_text::{ansi_of, html_of, md_of, plain_of};
+use crate::redline::ThreeWay;
+use crate::redline::{Move, Redline, Segment, Summary};
+use crate::untrusted::escape_line;
+
+/// How a redline is written out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RedlineFormat {
+    /// Colour and strike/underline (SGR), for a terminal.
+    Ansi,
+    /// `[-deleted-]`, `{+inserted+}` and move markers: meaning without colour.
+    Plain,
+    /// A printable HTML page.
+    Html,
+    /// Markdown.
+    Markdown,
+}
+
+/// What a document shows, whichever engine produced it.
+pub struct Marked<'a> {
+    pub segments: &'a [Segment],
+    pub moves: &'a [Move],
+    pub summary: Summary,
+    pub coarse: bool,
+}
+
+impl<'a> From<&'a Redline> for Marked<'a> {
+    fn from(r: &'a Redline) -> Self {
+        Marked {
+            segments: &r.segments,
+            moves: &r.moves,
+            summary: r.summary,
+            coarse: r.coarse,
+        }
+    }
+}
+
+impl<'a> From<&'a ThreeWay> for Marked<'a> {
+    fn from(r: &'a ThreeWay) -> Self {
+        Marked {
+            segments: &r.segments,
+            moves: &r.moves,
+            summary: r.summary,
+            coarse: r.coarse,
+        }
+    }
+}
+
+/// The one-line summary: "12 words inserted, 3 deleted, 0 moved; 2 paragraphs changed".
+pub fn summary_line(marked: &Marked<'_>) -> String {
+    let s = marked.summary;
+    let mut line = if s.inserted_words + s.deleted_words + s.moved_words == 0 {
+        "no change of words".to_string()
+    } else {
+        format!(
+            "{} words inserted, {} deleted, {} moved; {} paragraph{} changed",
+            s.inserted_words,
+            s.deleted_words,
+            s.moved_words,
+            s.changed_paragraphs,
+            if s.changed_paragraphs == 1 { "" } else { "s" }
+        )
+    };
+    if s.layout_changes > 0 {
+        line.push_str(&format!(" (+{} whitespace-only)", s.layout_changes));
+    }
+    if marked.coarse {
+        line.push_str(" — too large to compare word by word in time: shown by paragraph");
+    }
+    line
+}
+
+/// The whole document. `heading` is e.g. "Article 12 — Artificial Intelligence"; `versions` are
+/// the labels in the order old, new (or base, then each side for a three-way comparison).
+pub fn document(
+    format: RedlineFormat,
+    heading: &str,
+    versions: &[(&str, &Label)],
+    marked: &Marked<'_>,
+) -> String {
+    let summary = summary_line(marked);
+    let label_lines: Vec<String> = versions
+        .iter()
+        .map(|(role, label)| format!("{role}: {}", label.line()))
+        .collect();
+    match format {
+        RedlineFormat::Html => {
+            let mut subtitle = label_lines.join(" · ");
+            subtitle.push_str(" · ");
+            subtitle.push_str(&summary);
+            // html_of escapes both the title and the summary.
+            html_of(marked.segments, marked.moves, heading, &subtitle)
+        }
+        RedlineFormat::Markdown => {
+            let mut out = format!("# {}\n\n", md_escape_line(heading));
+            for line in &label_lines {
+                out.push_str(&format!("- {}\n", md_escape_line(line)));
+            }
+            out.push_str(&format!("\n*{}*\n\n", md_escape_line(&summary)));
+            out.push_str(&md_of(marked.segments, marked.moves));
+            out
+        }
+        RedlineFormat::Ansi | RedlineFormat::Plain => {
+            let bold = |s: &str| {
+                if format == RedlineFormat::Ansi {
+                    format!("\x1b[1m{s}\x1b[0m")
+                } else {
+                    s.to_string()
+                }
+            };
+            let mut out = format!("{}\n", bold(&escape_line(heading)));
+            for line in &label_lines {
+                out.push_str(&escape_line(line));
+                out.push('\n');
+            }
+            out.push_str(&escape_line(&summary));
+            out.push_str("\n\n");
+            if format == RedlineFormat::Ansi {
+                out.push_str(&legend_ansi());
+                out.push_str(&ansi_of(marked.segments, marked.moves));
+            } else {
+                out.push_str(&plain_of(marked.segments, marked.moves));
+            }
+            if !out.ends_with('\n') {
+                out.push('\n');
+            }
+            out
+        }
+    }
+}
+
+fn legend_ansi() -> String {
+    use crate::export::redline_text::{
+        SGR_DELETED, SGR_INSERTED, SGR_MOVED_FROM, SGR_MOVED_TO, SGR_RESET,
+    };
+    format!(
+        "legend: {SGR_DELETED}deleted{SGR_RESET} {SGR_INSERTED}inserted{SGR_RESET} {SGR_MOVED_FROM}moved away{SGR_RESET} {SGR_MOVED_TO}moved here{SGR_RESET}\n\n"
+    )
+}
+
+/// Markdown inline text from one untrusted line: controls shown, markup characters escaped.
+fn md_escape_line(s: &str) -> String {
+    let mut out = String::new();
+    for c in escape_line(s).chars() {
+        if "\\`*_{}[]<>()#+-!|~".contains(c) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}

@@ -1,0 +1,721 @@
+//! Redlines rendered to text: plain markers, ANSI (SGR) styling, a printable HTML
+//! document, and Markdown. Each renderer returns a `String`; none writes anywhere.
+//!
+//! Every renderer treats the documents as untrusted: C0 control characters other than
+//! newline and tab (a carriage return is let through only as part of `\r\n`), DEL, C1
+//! controls and the Unicode bidirectional-override controls are never emitted raw. The
+//! plain format writes them as reversible escapes (`\x1b`, `\u{202e}`); the others show
+//! them visibly in caret notation (`^[`, `^?`) or as `<U+0085>`, marked as such.
+//!
+//! # The plain format
+//!
+//! Meaning never depends on colour. In reading order:
+//!
+//! | marker | meaning |
+//! | --- | --- |
+//! | text | equal in both texts |
+//! | `[-text-]` | deleted: old text only |
+//! | `{+text+}` | inserted: new text only |
+//! | `[~ ~]` | whitespace deleted, words around it unchanged (layout only) |
+//! | `{~ ~}` | whitespace inserted (layout only) |
+//! | `[>moved to ¶N: text<]` | old text that moved away; it arrives at new paragraph N |
+//! | `{>moved from ¶N: text<}` | new text that arrived from old paragraph N |
+//!
+//! Paragraph numbers are 1-based (paragraphs are blocks separated by blank lines). When a
+//! change is attributed to sides, the marked text starts with `@side1,side2|`, e.g.
+//! `{+@union|text+}` or `[>@employer|moved to ¶3: text<]` (layout changes carry no tag).
+//!
+//! Escapes, so that any text round-trips through [`plain_parse`]: a backslash is written
+//! `\\`; a control character as `\xHH` (code point below U+0100) or `\u{HHHH}`; the first
+//! character of any two-character marker sequence (`[-` `-]` `{+` `+}` `[~` `~]` `{~` `~}`
+//! `[>` `<]` `{>` `<}`) occurring in a text is preceded by `\`; so is an `@` that begins a
+//! marked text. In side ids, `\`, `,` and `|` are escaped the same way. `\` followed by
+//! any other character stands for that character.
+
+use std::fmt::Write as _;
+
+use crate::redline::{Move, MoveId, Redline, Segment, SegmentKind};
+
+/// How a character is shown when it must not be emitted raw.
+fn is_dangerous(c: char, next: Option<char>) -> bool {
+    match c {
+        '\n' | '\t' => false,
+        '\r' => next != Some('\n'),
+        c if c.is_control() => true, // C0, DEL, C1
+        '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' => true,
+        _ => false,
+    }
+}
+
+/// Caret notation for C0 and DEL (`^[`, `^?`), `<U+XXXX>` for the rest.
+fn visible(c: char) -> String {
+    let n = c as u32;
+    if n < 0x20 {
+        format!("^{}", char::from_u32(n + 0x40).unwrap_or('?'))
+    } else if n == 0x7f {
+        "^?".to_owned()
+    } else {
+        format!("<U+{n:04X}>")
+    }
+}
+
+fn move_paragraphs(moves: &[Move], id: MoveId) -> (usize, usize) {
+    moves
+        .iter()
+        .find(|m| m.id == id)
+        .map_or((0, 0), |m| (m.from_paragraph, m.to_paragraph))
+}
+
+/// Consecutive segments that render the same way, joined (so escaping sees whole runs).
+fn runs(segments: &[Segment]) -> Vec<Segment> {
+    let mut out: Vec<Segment> = Vec::with_capacity(segments.len());
+    for s in segments {
+        if let Some(last) = out.last_mut()
+            && last.kind == s.kind
+            && last.by == s.by
+            && last.layout == s.layout
+        {
+            last.text.push_str(&s.text);
+            continue;
+        }
+        out.push(s.clone());
+    }
+    out
+}
+
+// ---------------------------------------------------------------------------------------
+// Plain
+
+const MARKERS: [&str; 12] = [
+    "[-", "-]", "{+", "+}", "[~", "~]", "{~", "~}", "[>", "<]", "{>", "<}",
+];
+
+fn plain_escape(out: &mut String, text: &str, marked: bool) {
+    // Runs of bytes that never need escaping are copied whole. The others: ASCII controls,
+    // CR, DEL, `\`, `@`, marker characters, and the lead bytes of C1 controls (0xC2) and
+    // bidi controls (0xE2); a run therefore always ends on a character boundary.
+    let plain_byte = |b: u8| {
+        (b >= 0x20 || b == b'\n' || b == b'\t')
+            && !matches!(
+                b,
+                0x7f | b'\\' | b'[' | b'{' | b'-' | b'+' | b'~' | b'<' | b'@' | 0xc2 | 0xe2
+            )
+    };
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let start = i;
+        while i < bytes.len() && plain_byte(bytes[i]) {
+            i += 1;
+        }
+        out.push_str(&text[start..i]);
+        let Some(c) = text[i..].chars().next() else {
+            break;
+        };
+        let next = text[i + c.len_utf8()..].chars().next();
+        plain_escape_char(out, c, next, marked && i == 0);
+        i += c.len_utf8();
+    }
+}
+
+/// One character of plain output; `next` is the character after it, `first_marked`
+/// whether it begins a marked text.
+fn plain_escape_char(out: &mut String, c: char, next: Option<char>, first_marked: bool) {
+    if c == '\\' {
+        out.push_str("\\\\");
+    } else if is_dangerous(c, next) {
+        if (c as u32) < 0x100 {
+            let _ = write!(out, "\\x{:02x}", c as u32);
+        } else {
+            let _ = write!(out, "\\u{{{:x}}}", c as u32);
+        }
+    } else {
+        let starts_marker = next.is_some_and(|n| {
+            MARKERS.iter().any(|m| {
+                let mut mc = m.chars();
+                mc.next() == Some(c) && mc.next() == Some(n)
+            })
+        });
+        if starts_marker || (first_marked && c == '@') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+}
+
+fn plain_sides(out: &mut String, by: &[String]) {
+    if by.is_empty() {
+        return;
+    }
+    out.push('@');
+    for (i, side) in by.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        for c in side.chars() {
+            if matches!(c, '\\' | ',' | '|') {
+                out.push('\\');
+            }
+            if is_dangerous(c, None) {
+                let _ = write!(out, "\\u{{{:x}}}", c as u32);
+            } else {
+                out.push(c);
+            }
+        }
+    }
+    out.push('|');
+}
+
+/// The plain-marker redline (syntax in the module docs).
+pub fn plain(r: &Redline) -> String {
+    plain_of(&r.segments, &r.moves)
+}
+
+/// [`plain`] for any list of segments, e.g. a `ThreeWay`'s.
+pub fn plain_of(segments: &[Segment], moves: &[Move]) -> String {
+    let mut out = String::new();
+    for s in runs(segments) {
+        let (open, close) = match (s.kind, s.layout) {
+            (SegmentKind::Equal, _) => {
+                plain_escape(&mut out, &s.text, false);
+                continue;
+            }
+            (SegmentKind::Deleted, false) => ("[-", "-]"),
+            (SegmentKind::Inserted, false) => ("{+", "+}"),
+            (SegmentKind::Deleted, true) => ("[~", "~]"),
+            (SegmentKind::Inserted, true) => ("{~", "~}"),
+            (SegmentKind::MovedFrom(_), _) => ("[>", "<]"),
+            (SegmentKind::MovedTo(_), _) => ("{>", "<}"),
+        };
+        out.push_str(open);
+        // Layout changes stay low-key: no side tag.
+        if !s.layout {
+            plain_sides(&mut out, &s.by);
+        }
+        match s.kind {
+            SegmentKind::MovedFrom(id) => {
+                let _ = write!(out, "moved to ¶{}: ", move_paragraphs(moves, id).1 + 1);
+            }
+            SegmentKind::MovedTo(id) => {
+                let _ = write!(out, "moved from ¶{}: ", move_paragraphs(moves, id).0 + 1);
+            }
+            _ => {}
+        }
+        plain_escape(&mut out, &s.text, true);
+        out.push_str(close);
+    }
+    out
+}
+
+/// Why plain-marker text could not be read back.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlainParseError {
+    /// Byte offset in the input.
+    pub offset: usize,
+    pub message: &'static str,
+}
+
+impl std::fmt::Display for PlainParseError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "redline markers, byte {}: {}", self.offset, self.message)
+    }
+}
+
+impl std::error::Error for PlainParseError {}
+
+/// Reads plain-marker output back into the old and the new text.
+pub fn plain_parse(input: &str) -> Result<(String, String), PlainParseError> {
+    #[derive(Clone, Copy, PartialEq)]
+    enum Side {
+        Both,
+        Old,
+        New,
+    }
+    let err = |offset, message| PlainParseError { offset, message };
+    let (mut old, mut new) = (String::new(), String::new());
+    let bytes = input.as_bytes();
+    let mut state: Option<(&str, Side)> = None; // (closer, where text goes)
+    let mut i = 0;
+    let mut at_start = false; // just after an opener (and its sides)
+    while i < input.len() {
+        let rest = &input[i..];
+        let c = rest.chars().next().expect("in bounds");
+        let (ch, len) = if c == '\\' {
+            let (ch, len) = parse_escape(rest).ok_or_else(|| err(i, "bad escape"))?;
+            (ch, len)
+        } else {
+            let pair = rest
+                .get(..2)
+                .filter(|p| bytes.len() >= i + 2 && p.is_ascii());
+            match (state, pair) {
+                (None, Some(p)) if ["[-", "{+", "[~", "{~", "[>", "{>"].contains(&p) => {
+                    let idx = MARKERS.iter().position(|m| *m == p).expect("known");
+                    let side = if p.starts_with('[') {
+                        Side::Old
+                    } else {
+                        Side::New
+                    };
+                    state = Some((MARKERS[idx + 1], side));
+                    i += 2;
+                    // Optional sides.
+                    if input[i..].starts_with('@') {
+                        i += 1;
+                        loop {
+                            let r = &input[i..];
+                            let Some(c) = r.chars().next() else {
+                                return Err(err(i, "unterminated side list"));
+                            };
+                            if c == '|' {
+                                i += 1;
+                                break;
+                            }
+                            i += if c == '\\' {
+                                parse_escape(r).ok_or_else(|| err(i, "bad escape"))?.1
+                            } else {
+                                c.len_utf8()
+                            };
+                        }
+                    }
+                    if p.ends_with('>') {
+                        let header = if p == "[>" {
+                            "moved to ¶"
+                        } else {
+                            "moved from ¶"
+                        };
+                        if !input[i..].starts_with(header) {
+                            return Err(err(i, "move marker without its paragraph"));
+                        }
+                        i += header.len();
+                        let digits = input[i..].bytes().take_while(u8::is_ascii_digit).count();
+                        i += digits;
+                        if digits == 0 || !input[i..].starts_with(": ") {
+                            return Err(err(i, "move marker without its paragraph"));
+                        }
+                        i += 2;
+                    }
+                    at_start = true;
+                    continue;
+                }
+                (Some((closer, _)), Some(p)) if p == closer => {
+                    state = None;
+                    i += 2;
+                    continue;
+                }
+                (None, Some(p)) if MARKERS.contains(&p) => {
+                    return Err(err(i, "closing marker outside a change"));
+                }
+                _ => {}
+            }
+            (c, c.len_utf8())
+        };
+        let _ = at_start;
+        at_start = false;
+        match state.map_or(Side::Both, |s| s.1) {
+            Side::Both => {
+                old.push(ch);
+                new.push(ch);
+            }
+            Side::Old => old.push(ch),
+            Side::New => new.push(ch),
+        }
+        i += len;
+    }
+    if state.is_some() {
+        return Err(err(input.len(), "unclosed change marker"));
+    }
+    Ok((old, new))
+}
+
+/// One escape at the start of `s` (which starts with `\`): the character and its length.
+fn parse_escape(s: &str) -> Option<(char, usize)> {
+    let mut it = s[1..].chars();
+    match it.next()? {
+        'x' => {
+            let hex = s.get(2..4)?;
+            let n = u32::from_str_radix(hex, 16).ok()?;
+            Some((char::from_u32(n)?, 4))
+        }
+        'u' if s[2..].starts_with('{') => {
+            let end = s[3..].find('}')? + 3;
+            let n = u32::from_str_radix(&s[3..end], 16).ok()?;
+            Some((char::from_u32(n)?, end + 1))
+        }
+        c => Some((c, 1 + c.len_utf8())),
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// ANSI
+
+pub(crate) const SGR_RESET: &str = "\x1b[0m";
+pub(crate) const SGR_DELETED: &str = "\x1b[31;9m"; // red, struck through
+pub(crate) const SGR_INSERTED: &str = "\x1b[32;4m"; // green, underlined
+pub(crate) const SGR_MOVED_FROM: &str = "\x1b[36;3;9m"; // cyan italic, struck through
+pub(crate) const SGR_MOVED_TO: &str = "\x1b[36;3;4m"; // cyan italic, underlined
+const SGR_NOTE: &str = "\x1b[2;36m"; // dim cyan: move notes and side tags
+const SGR_CONTROL: &str = "\x1b[7m"; // reverse video: an escaped control character
+
+/// Writes `text` in `style`, line by line (a reset before every newline, so pagers and
+/// terminals never carry a style across lines), control characters shown visibly.
+fn ansi_text(out: &mut String, text: &str, style: &str) {
+    let mut open = false;
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        let next = chars.peek().copied();
+        if c == '\n' || (c == '\r' && next == Some('\n')) {
+            if open {
+                out.push_str(SGR_RESET);
+                open = false;
+            }
+            out.push(c);
+            continue;
+        }
+        if !open && !style.is_empty() {
+            out.push_str(style);
+            open = true;
+        }
+        if is_dangerous(c, next) {
+            out.push_str(SGR_CONTROL);
+            out.push_str(&visible(c));
+            out.push_str(SGR_RESET);
+            if !style.is_empty() {
+                out.push_str(style);
+            } else {
+                open = false;
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    if open {
+        out.push_str(SGR_RESET);
+    }
+}
+
+fn ansi_note(out: &mut String, by: &[String], note: &str) {
+    let mut s = String::new();
+    if !by.is_empty() {
+        let _ = write!(s, "[{}] ", by.join(", "));
+    }
+    s.push_str(note);
+    if !s.is_empty() {
+        ansi_text(out, &s, SGR_NOTE);
+    }
+}
+
+/// The redline styled with SGR escape sequences: deletions red and struck through,
+/// insertions green and underlined, moves cyan italic with a dim note naming the other
+/// end. Layout-only changes show the new whitespace, unstyled.
+pub fn ansi(r: &Redline) -> String {
+    ansi_of(&r.segments, &r.moves)
+}
+
+/// [`ansi`] for any list of segments.
+pub fn ansi_of(segments: &[Segment], moves: &[Move]) -> String {
+    let mut out = String::new();
+    for s in runs(segments) {
+        match (s.kind, s.layout) {
+            (SegmentKind::Equal, _) | (SegmentKind::Inserted, true) => {
+                ansi_text(&mut out, &s.text, "")
+            }
+            (SegmentKind::Deleted, true) => {}
+            (SegmentKind::Deleted, false) => {
+                ansi_note(&mut out, &s.by, "");
+                ansi_text(&mut out, &s.text, SGR_DELETED);
+            }
+            (SegmentKind::Inserted, false) => {
+                ansi_note(&mut out, &s.by, "");
+                ansi_text(&mut out, &s.text, SGR_INSERTED);
+            }
+            (SegmentKind::MovedFrom(id), _) => {
+                let to = move_paragraphs(moves, id).1 + 1;
+                ansi_note(&mut out, &s.by, &format!("⟨moved to ¶{to}⟩ "));
+                ansi_text(&mut out, &s.text, SGR_MOVED_FROM);
+            }
+            (SegmentKind::MovedTo(id), _) => {
+                let from = move_paragraphs(moves, id).0 + 1;
+                ansi_note(&mut out, &s.by, &format!("⟨moved from ¶{from}⟩ "));
+                ansi_text(&mut out, &s.text, SGR_MOVED_TO);
+            }
+        }
+    }
+    out
+}
+
+// ---------------------------------------------------------------------------------------
+// HTML
+
+fn html_text(out: &mut String, text: &str) {
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        let next = chars.peek().copied();
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            '\r' if next == Some('\n') => {}
+            c if is_dangerous(c, next) => {
+                out.push_str("<span class=\"ctl\">");
+                html_text(out, &visible(c));
+                out.push_str("</span>");
+            }
+            c => out.push(c),
+        }
+    }
+}
+
+const HTML_STYLE: &str = "body{font-family:Georgia,'Times New Roman',serif;max-width:50em;\
+margin:2em auto;padding:0 1em;line-height:1.45;color:#111}\
+h1{font-size:1.3em}.summary{color:#444;font-size:.9em}\
+.redline{white-space:pre-wrap;overflow-wrap:anywhere}\
+del{color:#a0001c;text-decoration:line-through}\
+ins{color:#00632e;text-decoration:underline}\
+.moved{color:#005a8c;font-style:italic;text-decoration-style:dotted}\
+.note{color:#005a8c;font-size:.8em;font-style:normal}\
+.by{color:#555;font-size:.75em;vertical-align:super}\
+.ctl{font-family:monospace;font-size:.85em;border:1px solid #888;padding:0 .1em}\
+@media print{body{margin:0;max-width:none}a{color:inherit;text-decoration:none}}";
+
+/// A complete printable HTML document of the redline: `<del>` and `<ins>`, moves as
+/// `<del class="moved">`/`<ins class="moved">` with notes linking the two ends.
+pub fn html(r: &Redline, title: &str) -> String {
+    let s = &r.summary;
+    let summary = format!(
+        "{} words inserted, {} deleted, {} moved; {} paragraphs changed{}",
+        s.inserted_words,
+        s.deleted_words,
+        s.moved_words,
+        s.changed_paragraphs,
+        if r.coarse {
+            " (coarse: the comparison ran out of time; changes are shown by whole paragraph)"
+        } else {
+            ""
+        }
+    );
+    html_of(&r.segments, &r.moves, title, &summary)
+}
+
+/// [`html`] for any list of segments, with a caller-written summary line.
+pub fn html_of(segments: &[Segment], moves: &[Move], title: &str, summary: &str) -> String {
+    let mut out = String::from(
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>",
+    );
+    html_text(&mut out, title);
+    out.push_str("</title>\n<style>");
+    out.push_str(HTML_STYLE);
+    out.push_str("</style>\n</head>\n<body>\n<h1>");
+    html_text(&mut out, title);
+    out.push_str("</h1>\n<p class=\"summary\">");
+    html_text(&mut out, summary);
+    out.push_str("</p>\n<div class=\"redline\">");
+    for s in runs(segments) {
+        let by = |out: &mut String| {
+            if !s.by.is_empty() {
+                out.push_str("<span class=\"by\">");
+                html_text(out, &s.by.join(", "));
+                out.push_str("</span>");
+            }
+        };
+        match (s.kind, s.layout) {
+            (SegmentKind::Equal, _) | (SegmentKind::Inserted, true) => html_text(&mut out, &s.text),
+            (SegmentKind::Deleted, true) => {}
+            (SegmentKind::Deleted, false) => {
+                by(&mut out);
+                out.push_str("<del>");
+                html_text(&mut out, &s.text);
+                out.push_str("</del>");
+            }
+            (SegmentKind::Inserted, false) => {
+                by(&mut out);
+                out.push_str("<ins>");
+                html_text(&mut out, &s.text);
+                out.push_str("</ins>");
+            }
+            (SegmentKind::MovedFrom(id), _) => {
+                let to = move_paragraphs(moves, id).1 + 1;
+                by(&mut out);
+                let _ = write!(
+                    out,
+                    "<del class=\"moved\" id=\"move-{0}-from\"><a class=\"note\" href=\"#move-{0}-to\">[moved to ¶{to}]</a> ",
+                    id.0
+                );
+                html_text(&mut out, &s.text);
+                out.push_str("</del>");
+            }
+            (SegmentKind::MovedTo(id), _) => {
+                let from = move_paragraphs(moves, id).0 + 1;
+                by(&mut out);
+                let _ = write!(
+                    out,
+                    "<ins class=\"moved\" id=\"move-{0}-to\"><a class=\"note\" href=\"#move-{0}-from\">[moved from ¶{from}]</a> ",
+                    id.0
+                );
+                html_text(&mut out, &s.text);
+                out.push_str("</ins>");
+            }
+        }
+    }
+    out.push_str("</div>\n</body>\n</html>\n");
+    out
+}
+
+// ---------------------------------------------------------------------------------------
+// Markdown
+
+/// Escapes one line's text for Markdown: punctuation that could start formatting is
+/// backslash-escaped, leading indentation becomes `&nbsp;` (so it never makes a code
+/// block), control characters become code spans in caret notation.
+fn md_text(out: &mut String, text: &str, line_start: bool) {
+    let mut at_line_start = line_start;
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        let next = chars.peek().copied();
+        if at_line_start && (c == ' ' || c == '\t') {
+            out.push_str(if c == ' ' {
+                "&nbsp;"
+            } else {
+                "&nbsp;&nbsp;&nbsp;&nbsp;"
+            });
+            continue;
+        }
+        at_line_start = false;
+        match c {
+            '\\' | '`' | '*' | '_' | '{' | '}' | '[' | ']' | '<' | '>' | '#' | '|' | '~' | '!'
+            | '&' | '-' | '+' | '=' | '"' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '.' | ')' if out.ends_with(|d: char| d.is_ascii_digit()) => {
+                out.push('\\');
+                out.push(c);
+            }
+            c if is_dangerous(c, next) => {
+                out.push('`');
+                out.push_str(&visible(c));
+                out.push('`');
+            }
+            c => out.push(c),
+        }
+    }
+}
+
+/// Writes `text` wrapped in `mark` line by line, keeping whitespace outside the marks (an
+/// emphasis that starts or ends with a space does not render).
+fn md_marked(out: &mut String, text: &str, open: &str, close: &str, line_start: &mut bool) {
+    for (i, line) in text.split('\n').enumerate() {
+        if i > 0 {
+            out.push('\n');
+            *line_start = true;
+        }
+        let core = line.trim();
+        if core.is_empty() {
+            md_plain(out, line, line_start);
+            continue;
+        }
+        let lead = &line[..line.len() - line.trim_start().len()];
+        let trail = &line[lead.len() + core.len()..];
+        md_plain(out, lead, line_start);
+        out.push_str(open);
+        md_text(out, core, false);
+        out.push_str(close);
+        md_plain(out, trail, line_start);
+        *line_start = false;
+    }
+}
+
+fn md_plain(out: &mut String, text: &str, line_start: &mut bool) {
+    for (i, line) in text.split('\n').enumerate() {
+        if i > 0 {
+            out.push('\n');
+            *line_start = true;
+        }
+        if line.is_empty() {
+            continue;
+        }
+        md_text(out, line, *line_start);
+        *line_start = line.chars().all(|c| c == ' ' || c == '\t') && *line_start;
+    }
+}
+
+/// The redline as Markdown: `~~deleted~~`, `**inserted**`, moves as `~~*text*~~` and
+/// `***text***` with a note naming the other end. Renders in GitHub, GitLab, VS Code and
+/// most other CommonMark viewers with the strikethrough extension.
+pub fn md(r: &Redline) -> String {
+    md_of(&r.segments, &r.moves)
+}
+
+/// [`md`] for any list of segments.
+pub fn md_of(segments: &[Segment], moves: &[Move]) -> String {
+    let mut out = String::new();
+    let mut line_start = true;
+    for s in runs(segments) {
+        let by = if s.by.is_empty() {
+            String::new()
+        } else {
+            let mut t = String::new();
+            md_text(&mut t, &s.by.join(", "), false);
+            format!("*({t})* ")
+        };
+        match (s.kind, s.layout) {
+            (SegmentKind::Equal, _) | (SegmentKind::Inserted, true) => {
+                md_plain(&mut out, &s.text, &mut line_start)
+            }
+            (SegmentKind::Deleted, true) => {}
+            (SegmentKind::Deleted, false) => {
+                out.push_str(&by);
+                md_marked(&mut out, &s.text, "~~", "~~", &mut line_start);
+            }
+            (SegmentKind::Inserted, false) => {
+                out.push_str(&by);
+                md_marked(&mut out, &s.text, "**", "**", &mut line_start);
+            }
+            (SegmentKind::MovedFrom(id), _) => {
+                let to = move_paragraphs(moves, id).1 + 1;
+                let _ = write!(out, "{by}*\\[moved to ¶{to}\\]* ");
+                md_marked(&mut out, &s.text, "~~*", "*~~", &mut line_start);
+            }
+            (SegmentKind::MovedTo(id), _) => {
+                let from = move_paragraphs(moves, id).0 + 1;
+                let _ = write!(out, "{by}*\\[moved from ¶{from}\\]* ");
+                md_marked(&mut out, &s.text, "***", "***", &mut line_start);
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::redline::{Options, compare};
+
+    #[test]
+    fn plain_marks_a_one_word_edit() {
+        let r = compare("pay [-the-] fee\n", "pay {+a+} fee\n", &Options::default());
+        let p = plain(&r);
+        assert_eq!(plain_parse(&p).unwrap(), (r.old_text(), r.new_text()));
+    }
+
+    #[test]
+    fn escape_sequences_never_appear_raw() {
+        let r = compare(
+            "a\x1b[31m b\u{9b}c\r",
+            "a\x1b[32m b\x07\r\n",
+            &Options::default(),
+        );
+        for out in [plain(&r), ansi(&r), html(&r, "t\x1b"), md(&r)] {
+            let stripped = out
+                .replace(SGR_RESET, "")
+                .replace(SGR_DELETED, "")
+                .replace(SGR_INSERTED, "")
+                .replace(SGR_CONTROL, "")
+                .replace(SGR_NOTE, "");
+            assert!(
+                !stripped.contains(['\x1b', '\u{9b}', '\x07']),
+                "raw control in {out:?}"
+            );
+        }
+    }
+}

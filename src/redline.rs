@@ -1,0 +1,1074 @@
+//! The redline engine: what changed between two versions of a piece of contract language.
+//!
+//! Owns: cutting texts into paragraphs (blocks separated by blank lines) and words
+//! (Unicode word boundaries, punctuation on its own, whitespace runs as tokens); aligning
+//! paragraphs with `similar`, pairing the paragraphs of a replaced run by similarity,
+//! diffing words only inside changed pairs; finding paragraphs that moved; attributing
+//! changes to the side that made them; merging several sides' changes against one base
+//! ([`three_way`]); the summary and the list of changes used for navigation.
+//!
+//! Never does: I/O, terminal output, colour, escaping, or reading configuration. It is a
+//! pure function of its inputs; the renderers live in `export::redline_text`.
+//!
+//! # Promises
+//!
+//! - A redline never lies: [`Redline::old_text`] and [`Redline::new_text`] rebuild both
+//!   inputs byte for byte from the segments, whatever the input (CRLF, control characters,
+//!   combining marks, a deadline hit half-way).
+//! - It never hangs: all work runs against one deadline ([`Options::deadline`], 1 s by
+//!   default). When the deadline passes, the remaining paragraphs are shown as whole
+//!   deletions and insertions and the result is flagged [`Redline::coarse`]; it stays exact.
+//! - Cost follows the size of the change: equal paragraphs are found by hashing them and
+//!   diffing the list of hashes; words are diffed only inside paragraphs that changed.
+//!
+//! # How a text is read
+//!
+//! 1. Both texts are cut into paragraphs. A paragraph keeps its trailing blank lines, so the
+//!    paragraphs tile the text. Byte-identical paragraphs are aligned first by a fast hash
+//!    of their bytes; the runs in between are aligned again by a hash of their words with
+//!    whitespace folded, so a paragraph that was only re-wrapped still matches.
+//! 2. The key lists are diffed (patience). Each run the diff reports as replaced is
+//!    paired up: old and new paragraphs are matched in order by word-bag similarity
+//!    (Dice ≥ [`Options::rewrite_threshold`]); unmatched ones are whole deletions or
+//!    insertions.
+//! 3. Each pair is diffed word by word: its lines are aligned first (by their text), and
+//!    only runs of lines that differ are cut into words and diffed, so a changed page
+//!    footer in a page-long paragraph costs one line's diff. Whitespace tokens compare
+//!    equal to each other, so a change of wrapping or spacing is a *layout* change
+//!    ([`Segment::layout`]), never a word change. If fewer than
+//!    [`Options::rewrite_threshold`] of the words survive, the pair is a rewrite and is
+//!    shown as a whole deletion plus a whole insertion.
+//! 4. Deletions and insertions (whole paragraphs, or runs of words inside an edited one)
+//!    are matched against each other: a deletion and an insertion in different places
+//!    whose words are the same (or nearly, Dice ≥ [`Options::move_threshold`]) are a move,
+//!    shown at both ends ([`SegmentKind::MovedFrom`] and [`SegmentKind::MovedTo`], linked
+//!    by a [`MoveId`]). Text that a new page break pushed from one side of a page header to
+//!    the other is found this way too.
+
+mod split;
+mod three_way;
+
+use std::collections::HashMap;
+use std::ops::Range;
+use std::time::{Duration, Instant};
+
+use similar::{Algorithm, DiffTag, capture_diff_slices_deadline};
+
+pub use three_way::{Conflict, ThreeWay, three_way};
+
+use split::{Paragraph, SPACE};
+
+/// How a comparison is made.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Total time the comparison may take before it settles for a coarser (still exact)
+    /// result. One second by default.
+    pub deadline: Duration,
+    /// The side that wrote the new text, recorded on every change (`Segment::by`).
+    pub by: Option<String>,
+    /// Below this share of surviving words, a changed paragraph is a rewrite: a whole
+    /// deletion plus a whole insertion rather than a word-by-word edit. 0.5 by default.
+    pub rewrite_threshold: f32,
+    /// A deleted and an inserted paragraph at least this similar (word-bag Dice) are one
+    /// moved paragraph. 0.8 by default.
+    pub move_threshold: f32,
+    /// Paragraphs shorter than this many words are never reported as moved (a lone
+    /// "Section 2." turning up elsewhere is not a move). 4 by default.
+    pub min_move_words: usize,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            deadline: Duration::from_secs(1),
+            by: None,
+            rewrite_threshold: 0.5,
+            move_threshold: 0.8,
+            min_move_words: 4,
+        }
+    }
+}
+
+impl Options {
+    /// Default options, with changes attributed to `side`.
+    pub fn by(side: impl Into<String>) -> Self {
+        Options {
+            by: Some(side.into()),
+            ..Options::default()
+        }
+    }
+}
+
+/// Links the two ends of a moved paragraph.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct MoveId(pub usize);
+
+/// What a segment of the redline is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SegmentKind {
+    /// In both texts.
+    Equal,
+    /// Only in the old text.
+    Deleted,
+    /// Only in the new text.
+    Inserted,
+    /// Old text that left this place; it reappears at the [`SegmentKind::MovedTo`] with the
+    /// same id. Counts as old text only.
+    MovedFrom(MoveId),
+    /// New text that arrived here from the [`SegmentKind::MovedFrom`] with the same id.
+    /// Counts as new text only.
+    MovedTo(MoveId),
+}
+
+impl SegmentKind {
+    /// Whether the segment's text belongs to the old text.
+    pub fn in_old(self) -> bool {
+        matches!(
+            self,
+            SegmentKind::Equal | SegmentKind::Deleted | SegmentKind::MovedFrom(_)
+        )
+    }
+
+    /// Whether the segment's text belongs to the new text.
+    pub fn in_new(self) -> bool {
+        matches!(
+            self,
+            SegmentKind::Equal | SegmentKind::Inserted | SegmentKind::MovedTo(_)
+        )
+    }
+}
+
+/// One run of text of a single kind, in reading order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Segment {
+    pub kind: SegmentKind,
+    pub text: String,
+    /// The sides that made this change (empty for equal text, and for changes of a
+    /// comparison made without [`Options::by`]). In a [`ThreeWay`] a change made
+    /// identically by several sides lists them all.
+    pub by: Vec<String>,
+    /// Index (0-based) of the old text's paragraph this segment is in or, for text only in
+    /// the new text, the old paragraph it comes before (may equal the paragraph count).
+    pub old_paragraph: usize,
+    /// Same for the new text.
+    pub new_paragraph: usize,
+    /// A deletion or insertion of whitespace only, with the words around it unchanged (a
+    /// re-wrapped line, a doubled space): shown low-key, never counted as a word change.
+    pub layout: bool,
+}
+
+/// The two ends of a moved paragraph.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Move {
+    pub id: MoveId,
+    /// Old paragraph index (0-based) the text left.
+    pub from_paragraph: usize,
+    /// New paragraph index (0-based) the text arrived at.
+    pub to_paragraph: usize,
+    /// Index into [`Redline::segments`] of the `MovedFrom` end.
+    pub from_segment: usize,
+    /// Index into [`Redline::segments`] of the `MovedTo` end.
+    pub to_segment: usize,
+    /// Whether the words are identical (only whitespace may differ); otherwise the move is
+    /// near-verbatim and the two ends' texts differ slightly.
+    pub exact: bool,
+}
+
+/// Counts for a one-line summary of a redline.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Summary {
+    /// Words (tokens other than whitespace; a punctuation mark counts) inserted.
+    pub inserted_words: usize,
+    /// Words deleted.
+    pub deleted_words: usize,
+    /// Words in moved paragraphs, counted once at their new place.
+    pub moved_words: usize,
+    /// Paragraphs with a change of words: an edited pair, a deleted and an inserted
+    /// paragraph each count once (so a paragraph moved whole counts twice, once at each
+    /// end). Layout-only changes do not count.
+    pub changed_paragraphs: usize,
+    /// Whitespace-only changes (layout segments).
+    pub layout_changes: usize,
+}
+
+/// Where one change is, for next/previous navigation: a maximal run of segments that are
+/// not equal text, unless the run is layout-only.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Change {
+    /// The segments of the change.
+    pub segments: Range<usize>,
+    /// Old paragraph index of its first segment.
+    pub old_paragraph: usize,
+    /// New paragraph index of its first segment.
+    pub new_paragraph: usize,
+}
+
+/// The result of [`compare`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct Redline {
+    pub segments: Vec<Segment>,
+    pub moves: Vec<Move>,
+    pub summary: Summary,
+    /// The deadline passed: some paragraphs are shown whole rather than word by word,
+    /// or moves were not looked for. The segments are still exact.
+    pub coarse: bool,
+    /// Number of paragraphs of the old text.
+    pub old_paragraphs: usize,
+    /// Number of paragraphs of the new text.
+    pub new_paragraphs: usize,
+}
+
+impl Redline {
+    /// The old text, rebuilt from the segments.
+    pub fn old_text(&self) -> String {
+        self.segments
+            .iter()
+            .filter(|s| s.kind.in_old())
+            .map(|s| s.text.as_str())
+            .collect()
+    }
+
+    /// The new text, rebuilt from the segments.
+    pub fn new_text(&self) -> String {
+        self.segments
+            .iter()
+            .filter(|s| s.kind.in_new())
+            .map(|s| s.text.as_str())
+            .collect()
+    }
+
+    /// Whether the two texts are byte-for-byte identical.
+    pub fn is_unchanged(&self) -> bool {
+        self.segments.iter().all(|s| s.kind == SegmentKind::Equal)
+    }
+
+    /// Every change, in reading order.
+    pub fn changes(&self) -> Vec<Change> {
+        changes(&self.segments)
+    }
+}
+
+/// Compares `old` with `new`. Never fails and never runs much past `options.deadline`.
+pub fn compare(old: &str, new: &str, options: &Options) -> Redline {
+    Engine::new(old, new, options).run()
+}
+
+pub(crate) fn changes(segments: &[Segment]) -> Vec<Change> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < segments.len() {
+        if segments[i].kind == SegmentKind::Equal {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        let mut real = false;
+        while i < segments.len() && segments[i].kind != SegmentKind::Equal {
+            real |= !segments[i].layout;
+            i += 1;
+        }
+        if real {
+            out.push(Change {
+                segments: start..i,
+                old_paragraph: segments[start].old_paragraph,
+                new_paragraph: segments[start].new_paragraph,
+            });
+        }
+    }
+    out
+}
+
+/// A piece of a word diff: byte ranges into the two paragraphs.
+#[derive(Debug, Clone)]
+enum Piece {
+    Equal(Range<usize>),
+    Deleted(Range<usize>, bool),
+    Inserted(Range<usize>, bool),
+}
+
+/// A word diff of one paragraph pair.
+#[derive(Debug, Clone)]
+struct WordDiff {
+    pieces: Vec<Piece>,
+    /// Share of words that survived: `2·equal / (old words + new words)`.
+    ratio: f32,
+    /// Whether any piece is a change of words (not layout only).
+    changed: bool,
+}
+
+/// A word diff being built: its pieces and word counts.
+#[derive(Debug, Default)]
+struct Tally {
+    pieces: Vec<Piece>,
+    /// Words in equal pieces (counted once).
+    equal_words: usize,
+    /// Words on both sides (equal words counted twice).
+    words: usize,
+    changed: bool,
+}
+
+impl Tally {
+    /// Adds equal text (range in the old paragraph) holding `words` words.
+    fn equal(&mut self, r: Range<usize>, words: usize) {
+        self.equal_words += words;
+        self.words += 2 * words;
+        match self.pieces.last_mut() {
+            Some(Piece::Equal(last)) if last.end == r.start => last.end = r.end,
+            _ => self.pieces.push(Piece::Equal(r)),
+        }
+    }
+}
+
+/// How one paragraph (or pair) of the alignment is shown.
+#[derive(Debug, Clone)]
+enum Block {
+    /// Same words; the text may differ in whitespace, in which case `diff` holds it.
+    Equal {
+        old: usize,
+        new: usize,
+        diff: Option<WordDiff>,
+    },
+    /// An edited paragraph, diffed word by word.
+    Pair {
+        old: usize,
+        new: usize,
+        diff: WordDiff,
+    },
+    Deleted {
+        old: usize,
+    },
+    Inserted {
+        new: usize,
+    },
+}
+
+struct Engine<'a> {
+    old: &'a str,
+    new: &'a str,
+    old_paras: Vec<Paragraph>,
+    new_paras: Vec<Paragraph>,
+    options: &'a Options,
+    deadline: Option<Instant>,
+    coarse: bool,
+}
+
+/// Largest replaced run (old × new paragraphs) paired by full dynamic programming; larger
+/// runs are paired within a band around the diagonal.
+const FULL_PAIRING_CELLS: usize = 40_000;
+const PAIRING_BAND: usize = 32;
+
+impl<'a> Engine<'a> {
+    fn new(old: &'a str, new: &'a str, options: &'a Options) -> Self {
+        let old_paras = split::paragraphs(old);
+        let new_paras = split::paragraphs(new);
+        Engine {
+            old,
+            new,
+            old_paras,
+            new_paras,
+            options,
+            deadline: Instant::now().checked_add(options.deadline),
+            coarse: false,
+        }
+    }
+
+    fn past_deadline(&self) -> bool {
+        self.deadline.is_some_and(|d| Instant::now() > d)
+    }
+
+    fn run(mut self) -> Redline {
+        let blocks = if self.old == self.new {
+            (0..self.old_paras.len())
+                .map(|i| Block::Equal {
+                    old: i,
+                    new: i,
+                    diff: None,
+                })
+                .collect()
+        } else {
+            self.align()
+        };
+        self.emit(blocks)
+    }
+
+    fn old_para(&self, i: usize) -> &'a str {
+        &self.old[self.old_paras[i].range.clone()]
+    }
+
+    fn new_para(&self, i: usize) -> &'a str {
+        &self.new[self.new_paras[i].range.clone()]
+    }
+
+    /// Steps 1–3 of the module docs: the list of blocks in reading order.
+    fn align(&mut self) -> Vec<Block> {
+        // Byte-identical paragraphs first, by a fast hash of their bytes; only the runs in
+        // between are hashed again with whitespace folded (slower) and aligned again, so
+        // re-wrapped paragraphs still match.
+        let key = |t: &str, p: &Paragraph| split::hash_bytes(t[p.range.clone()].as_bytes());
+        let old_keys: Vec<u64> = self.old_paras.iter().map(|p| key(self.old, p)).collect();
+        let new_keys: Vec<u64> = self.new_paras.iter().map(|p| key(self.new, p)).collect();
+        let mut blocks = Vec::with_capacity(old_keys.len().max(new_keys.len()));
+        self.align_by(
+            &old_keys,
+            &new_keys,
+            0..old_keys.len(),
+            0..new_keys.len(),
+            true,
+            &mut blocks,
+        );
+        blocks
+    }
+
+    /// Aligns old paragraphs `o` with new paragraphs `n` by `keys` (indexed from `o.start`
+    /// and `n.start`), pushing blocks in reading order. Runs that differ are aligned again
+    /// by folded-whitespace keys when `refine`, else paired ([`Self::replaced_run`]).
+    fn align_by(
+        &mut self,
+        old_keys: &[u64],
+        new_keys: &[u64],
+        o: Range<usize>,
+        n: Range<usize>,
+        refine: bool,
+        blocks: &mut Vec<Block>,
+    ) {
+        let ops =
+            capture_diff_slices_deadline(Algorithm::Patience, old_keys, new_keys, self.deadline);
+        if self.past_deadline() {
+            self.coarse = true;
+        }
+        let (o0, n0) = (o.start, n.start);
+        let flush = |this: &mut Self,
+                     run: Option<(Range<usize>, Range<usize>)>,
+                     blocks: &mut Vec<Block>| {
+            let Some((po, pn)) = run else { return };
+            let (po, pn) = (po.start + o0..po.end + o0, pn.start + n0..pn.end + n0);
+            // A single changed paragraph is word-diffed as a pair either way (a layout-only
+            // pair comes out with no word change), so only longer runs are realigned.
+            if refine && !po.is_empty() && !pn.is_empty() && po.len() + pn.len() > 2 {
+                let fold = |t: &str, p: &Paragraph| split::normalized_hash(&t[p.range.clone()]);
+                let ok: Vec<u64> = po
+                    .clone()
+                    .map(|i| fold(this.old, &this.old_paras[i]))
+                    .collect();
+                let nk: Vec<u64> = pn
+                    .clone()
+                    .map(|j| fold(this.new, &this.new_paras[j]))
+                    .collect();
+                this.align_by(&ok, &nk, po, pn, false, blocks);
+            } else {
+                this.replaced_run(po, pn, blocks);
+            }
+        };
+        // Merge consecutive non-equal ops into one run before refining or pairing.
+        let mut pending: Option<(Range<usize>, Range<usize>)> = None;
+        for op in &ops {
+            let (tag, lo, ln) = op.as_tag_tuple();
+            if tag != DiffTag::Equal {
+                pending = Some(match pending {
+                    Some((po, pn)) => (po.start..lo.end, pn.start..ln.end),
+                    None => (lo, ln),
+                });
+                continue;
+            }
+            flush(self, pending.take(), blocks);
+            for (i, j) in lo.zip(ln) {
+                let (i, j) = (i + o0, j + n0);
+                let diff = if self.old_para(i) == self.new_para(j) {
+                    None
+                } else {
+                    // Same key, different bytes: a layout change (or a hash collision,
+                    // which the word diff then shows as it is).
+                    Some(self.word_diff(i, j))
+                };
+                blocks.push(Block::Equal {
+                    old: i,
+                    new: j,
+                    diff,
+                });
+            }
+        }
+        flush(self, pending.take(), blocks);
+    }
+
+    /// Pairs the paragraphs of one replaced run and pushes its blocks in reading order.
+    fn replaced_run(&mut self, o: Range<usize>, n: Range<usize>, blocks: &mut Vec<Block>) {
+        let pairs = if o.is_empty() || n.is_empty() {
+            Vec::new()
+        } else if self.past_deadline() {
+            self.coarse = true;
+            Vec::new()
+        } else if o.len() == 1 && n.len() == 1 {
+            // The common case; the word diff's ratio decides edit or rewrite.
+            vec![(o.start, n.start)]
+        } else {
+            self.pair_by_similarity(o.clone(), n.clone())
+        };
+
+        let (mut i, mut j) = (o.start, n.start);
+        for (pi, pj) in pairs.into_iter().chain(std::iter::once((o.end, n.end))) {
+            blocks.extend((i..pi).map(|old| Block::Deleted { old }));
+            blocks.extend((j..pj).map(|new| Block::Inserted { new }));
+            if pi == o.end && pj == n.end {
+                break;
+            }
+            if self.past_deadline() {
+                self.coarse = true;
+                blocks.push(Block::Deleted { old: pi });
+                blocks.push(Block::Inserted { new: pj });
+            } else {
+                let diff = self.word_diff(pi, pj);
+                if diff.ratio < self.options.rewrite_threshold {
+                    blocks.push(Block::Deleted { old: pi });
+                    blocks.push(Block::Inserted { new: pj });
+                } else {
+                    blocks.push(Block::Pair {
+                        old: pi,
+                        new: pj,
+                        diff,
+                    });
+                }
+            }
+            i = pi + 1;
+            j = pj + 1;
+        }
+    }
+
+    /// Matches old and new paragraphs of a replaced run in order, maximising the summed
+    /// word-bag similarity of the matched pairs (each at least the rewrite threshold).
+    fn pair_by_similarity(&mut self, o: Range<usize>, n: Range<usize>) -> Vec<(usize, usize)> {
+        let old_bags: Vec<Vec<u64>> = o
+            .clone()
+            .map(|i| split::quick_bag(self.old_para(i)))
+            .collect();
+        let new_bags: Vec<Vec<u64>> = n
+            .clone()
+            .map(|j| split::quick_bag(self.new_para(j)))
+            .collect();
+        let (rows, cols) = (old_bags.len(), new_bags.len());
+        let threshold = self.options.rewrite_threshold;
+        let band = if rows * cols <= FULL_PAIRING_CELLS {
+            usize::MAX
+        } else {
+            PAIRING_BAND
+        };
+        let in_band = |r: usize, c: usize| (r * cols / rows).abs_diff(c) <= band;
+        // score[r][c]: best total over old[..r] × new[..c]. Cells outside the band are
+        // never matched, only carried through.
+        let w = cols + 1;
+        let mut score = vec![0f32; (rows + 1) * w];
+        let mut matched = vec![false; (rows + 1) * w];
+        for r in 1..=rows {
+            if r % 64 == 0 && self.past_deadline() {
+                self.coarse = true;
+                return Vec::new();
+            }
+            let a = &old_bags[r - 1];
+            for c in 1..=cols {
+                let up = score[(r - 1) * w + c];
+                let left = score[r * w + c - 1];
+                let mut best = up.max(left);
+                let mut is_match = false;
+                let b = &new_bags[c - 1];
+                // Dice can only reach the threshold if the lengths are close enough.
+                let (lo, hi) = (a.len().min(b.len()) as f32, a.len().max(b.len()) as f32);
+                let possible = lo + hi == 0.0 || 2.0 * lo / (lo + hi) >= threshold;
+                if possible && in_band(r - 1, c - 1) {
+                    let s = split::dice(a, b);
+                    if s >= threshold {
+                        let diag = score[(r - 1) * w + c - 1] + s;
+                        if diag > best {
+                            best = diag;
+                            is_match = true;
+                        }
+                    }
+                }
+                score[r * w + c] = best;
+                matched[r * w + c] = is_match;
+            }
+        }
+        let mut pairs = Vec::new();
+        let (mut r, mut c) = (rows, cols);
+        while r > 0 && c > 0 {
+            if matched[r * w + c] {
+                pairs.push((o.start + r - 1, n.start + c - 1));
+                r -= 1;
+                c -= 1;
+            } else if score[(r - 1) * w + c] >= score[r * w + c - 1] {
+                r -= 1;
+            } else {
+                c -= 1;
+            }
+        }
+        pairs.reverse();
+        pairs
+    }
+
+    /// Word diff of old paragraph `i` with new paragraph `j`.
+    ///
+    /// Lines are aligned first (by their text less surrounding whitespace), as `git diff
+    /// --word-diff` does; only runs of lines that differ are cut into words and diffed
+    /// word by word (a line start is always a word boundary). A changed page footer thus
+    /// costs a diff of one line, not of the whole page-sized paragraph.
+    fn word_diff(&mut self, i: usize, j: usize) -> WordDiff {
+        let (a, b) = (self.old_para(i), self.new_para(j));
+        let (la, lb) = (split::lines(a), split::lines(b));
+        // Lines are keyed by their bytes less surrounding whitespace: cheap, and a line whose
+        // spacing changed inside only lands in a run that the word diff shows as layout.
+        let key = |t: &str| split::hash_bytes(t.trim().as_bytes());
+        let ka: Vec<u64> = la.iter().map(|r| key(&a[r.clone()])).collect();
+        let kb: Vec<u64> = lb.iter().map(|r| key(&b[r.clone()])).collect();
+        let ops = capture_diff_slices_deadline(Algorithm::Histogram, &ka, &kb, self.deadline);
+        let mut acc = Tally::default();
+        let span = |lines: &[Range<usize>], r: Range<usize>, len: usize| match (r.start, r.end) {
+            (s, e) if s < e => lines[s].start..lines[e - 1].end,
+            (s, _) => lines.get(s).map_or(len, |l| l.start)..lines.get(s).map_or(len, |l| l.start),
+        };
+        let mut pending: Option<(Range<usize>, Range<usize>)> = None;
+        for op in &ops {
+            let (tag, o, n) = op.as_tag_tuple();
+            if tag != DiffTag::Equal {
+                pending = Some(match pending {
+                    Some((po, pn)) => (po.start..o.end, pn.start..n.end),
+                    None => (o, n),
+                });
+                continue;
+            }
+            if let Some((po, pn)) = pending.take() {
+                let (ra, rb) = (span(&la, po, a.len()), span(&lb, pn, b.len()));
+                self.hunk_words(a, ra, b, rb, &mut acc);
+            }
+            for (x, y) in o.zip(n) {
+                let (ra, rb) = (la[x].clone(), lb[y].clone());
+                if a[ra.clone()] == b[rb.clone()] {
+                    acc.equal(ra.clone(), split::rough_words(&a[ra]));
+                } else {
+                    // Same words, different whitespace.
+                    self.hunk_words(a, ra, b, rb, &mut acc);
+                }
+            }
+        }
+        if let Some((po, pn)) = pending.take() {
+            let (ra, rb) = (span(&la, po, a.len()), span(&lb, pn, b.len()));
+            self.hunk_words(a, ra, b, rb, &mut acc);
+        }
+        if self.past_deadline() {
+            self.coarse = true;
+        }
+        let ratio = if acc.words == 0 {
+            1.0
+        } else {
+            2.0 * acc.equal_words as f32 / acc.words as f32
+        };
+        WordDiff {
+            pieces: acc.pieces,
+            ratio,
+            changed: acc.changed,
+        }
+    }
+
+    /// Word diff of `a[ra]` with `b[rb]` (whitespace runs compare equal), appended to `acc`.
+    fn hunk_words(
+        &mut self,
+        a: &str,
+        ra: Range<usize>,
+        b: &str,
+        rb: Range<usize>,
+        acc: &mut Tally,
+    ) {
+        let (oa, ob) = (ra.start, rb.start);
+        let (ta, tb) = (split::tokens(&a[ra]), split::tokens(&b[rb]));
+        let (ta, tb) = (&ta, &tb);
+        let ka: Vec<u64> = ta.iter().map(|t| t.key).collect();
+        let kb: Vec<u64> = tb.iter().map(|t| t.key).collect();
+        let ops = capture_diff_slices_deadline(Algorithm::Histogram, &ka, &kb, self.deadline);
+
+        // Runs of equal and changed tokens; an equal run that is only whitespace between two
+        // changes joins them, so "foo bar" → "baz qux" reads as one change, not two.
+        let mut runs: Vec<(bool, Range<usize>, Range<usize>)> = Vec::new();
+        for op in &ops {
+            let (tag, o, n) = op.as_tag_tuple();
+            let equal = tag == DiffTag::Equal;
+            match runs.last_mut() {
+                Some(last) if last.0 == equal => {
+                    last.1.end = o.end;
+                    last.2.end = n.end;
+                }
+                _ => runs.push((equal, o, n)),
+            }
+        }
+        let mut merged: Vec<(bool, Range<usize>, Range<usize>)> = Vec::with_capacity(runs.len());
+        let mut k = 0;
+        while k < runs.len() {
+            let run = runs[k].clone();
+            let joins = run.0
+                && run.1.len() == 1
+                && ka[run.1.start] == SPACE
+                && k > 0
+                && k + 1 < runs.len();
+            if joins {
+                // Equal whitespace between two changes: fold it and the next change into
+                // the previous change.
+                let next = &runs[k + 1];
+                let last = merged.last_mut().expect("a change precedes");
+                last.1.end = next.1.end;
+                last.2.end = next.2.end;
+                k += 2;
+            } else {
+                merged.push(run);
+                k += 1;
+            }
+        }
+
+        let span = |toks: &[split::Token], r: &Range<usize>, off: usize| -> Range<usize> {
+            toks[r.start].range.start + off..toks[r.end - 1].range.end + off
+        };
+        let is_space = |keys: &[u64], r: &Range<usize>| keys[r.clone()].iter().all(|k| *k == SPACE);
+        for (equal, o, n) in merged {
+            if equal {
+                for (x, y) in o.zip(n) {
+                    let ra = ta[x].range.start + oa..ta[x].range.end + oa;
+                    let rb = tb[y].range.start + ob..tb[y].range.end + ob;
+                    if a[ra.clone()] == b[rb.clone()] {
+                        acc.equal(ra, usize::from(ka[x] != SPACE));
+                    } else {
+                        // Equal by key but not by bytes: whitespace that differs (or a hash
+                        // collision, shown as the change it is).
+                        let layout = ka[x] == SPACE;
+                        acc.changed |= !layout;
+                        acc.pieces.push(Piece::Deleted(ra, layout));
+                        acc.pieces.push(Piece::Inserted(rb, layout));
+                        acc.words += 2 * usize::from(!layout);
+                    }
+                }
+            } else {
+                let layout = is_space(&ka, &o) && is_space(&kb, &n);
+                acc.changed |= !layout;
+                acc.words += ka[o.clone()]
+                    .iter()
+                    .chain(&kb[n.clone()])
+                    .filter(|k| **k != SPACE)
+                    .count();
+                if !o.is_empty() {
+                    acc.pieces.push(Piece::Deleted(span(ta, &o, oa), layout));
+                }
+                if !n.is_empty() {
+                    acc.pieces.push(Piece::Inserted(span(tb, &n, ob), layout));
+                }
+            }
+        }
+    }
+
+    /// Turns blocks into segments with paragraph indices, then finds moves and counts.
+    fn emit(mut self, blocks: Vec<Block>) -> Redline {
+        let by: Vec<String> = self.options.by.iter().cloned().collect();
+        let mut out = Emitter {
+            segments: Vec::new(),
+            by,
+        };
+        let mut changed_paragraphs = 0;
+        // The next paragraph of each side not yet passed.
+        let (mut op, mut np) = (0usize, 0usize);
+        for block in blocks {
+            match block {
+                Block::Equal { old, new, diff } => {
+                    let a = self.old_para(old);
+                    match diff {
+                        None => out.push(SegmentKind::Equal, a, old, new, false),
+                        Some(d) => {
+                            changed_paragraphs += usize::from(d.changed);
+                            out.pieces(a, self.new_para(new), &d.pieces, old, new);
+                        }
+                    }
+                    (op, np) = (old + 1, new + 1);
+                }
+                Block::Pair { old, new, diff } => {
+                    changed_paragraphs += usize::from(diff.changed);
+                    out.pieces(
+                        self.old_para(old),
+                        self.new_para(new),
+                        &diff.pieces,
+                        old,
+                        new,
+                    );
+                    (op, np) = (old + 1, new + 1);
+                }
+                Block::Deleted { old } => {
+                    changed_paragraphs += 1;
+                    out.push(SegmentKind::Deleted, self.old_para(old), old, np, false);
+                    op = old + 1;
+                }
+                Block::Inserted { new } => {
+                    changed_paragraphs += 1;
+                    out.push(SegmentKind::Inserted, self.new_para(new), op, new, false);
+                    np = new + 1;
+                }
+            }
+        }
+        let mut segments = out.segments;
+        let moves = if self.past_deadline() {
+            self.coarse = true;
+            Vec::new()
+        } else {
+            let (moves, finished) = find_moves(&mut segments, self.options, self.deadline);
+            self.coarse |= !finished;
+            moves
+        };
+        let mut summary = summarize(&segments);
+        summary.changed_paragraphs = changed_paragraphs;
+        Redline {
+            segments,
+            moves,
+            summary,
+            coarse: self.coarse,
+            old_paragraphs: self.old_paras.len(),
+            new_paragraphs: self.new_paras.len(),
+        }
+    }
+}
+
+/// Word counts of a list of segments (`changed_paragraphs` is left at 0).
+pub(crate) fn summarize(segments: &[Segment]) -> Summary {
+    let mut summary = Summary::default();
+    for s in segments {
+        match s.kind {
+            _ if s.layout => summary.layout_changes += 1,
+            SegmentKind::Inserted => summary.inserted_words += split::word_count(&s.text),
+            SegmentKind::Deleted => summary.deleted_words += split::word_count(&s.text),
+            SegmentKind::MovedTo(_) => summary.moved_words += split::word_count(&s.text),
+            _ => {}
+        }
+    }
+    summary
+}
+
+/// Step 4 of the module docs: deleted and inserted segments (whole paragraphs or runs of
+/// words inside one) that carry the same words, in different changes, become the two ends
+/// of a move. Returns the moves and whether the search finished before the deadline.
+fn find_moves(
+    segments: &mut [Segment],
+    options: &Options,
+    deadline: Option<Instant>,
+) -> (Vec<Move>, bool) {
+    // Which change (maximal run of non-equal segments) each segment is in: the two ends of
+    // a move must be in different changes, or a reworded sentence would be a "move".
+    let mut run_of = vec![0usize; segments.len()];
+    let mut run = 0;
+    for (k, s) in segments.iter().enumerate() {
+        if s.kind == SegmentKind::Equal {
+            run += 1;
+        }
+        run_of[k] = run;
+    }
+    let candidates = |kind: SegmentKind| -> Vec<(usize, Vec<u64>)> {
+        segments
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.kind == kind && !s.layout)
+            .map(|(k, s)| (k, split::quick_bag(&s.text)))
+            .filter(|(_, bag)| bag.len() >= options.min_move_words)
+            .collect()
+    };
+    let deleted = candidates(SegmentKind::Deleted);
+    let inserted = candidates(SegmentKind::Inserted);
+    let mut pairs: Vec<(usize, usize)> = Vec::new();
+    let mut finished = true;
+    if !deleted.is_empty() && !inserted.is_empty() {
+        let mut taken = vec![false; inserted.len()];
+        // Verbatim moves (whitespace aside) first, by hash.
+        let mut by_key: HashMap<u64, Vec<usize>> = HashMap::new();
+        for (x, (k, _)) in inserted.iter().enumerate().rev() {
+            by_key
+                .entry(split::normalized_hash(&segments[*k].text))
+                .or_default()
+                .push(x);
+        }
+        let mut open = Vec::new();
+        for (d, _) in &deleted {
+            let text = &segments[*d].text;
+            let hit = by_key.get(&split::normalized_hash(text)).and_then(|c| {
+                c.iter().rev().copied().find(|&x| {
+                    let i = inserted[x].0;
+                    !taken[x]
+                        && run_of[i] != run_of[*d]
+                        && split::normalized_eq(text, &segments[i].text)
+                })
+            });
+            match hit {
+                Some(x) => {
+                    taken[x] = true;
+                    pairs.push((*d, inserted[x].0));
+                }
+                None => open.push(*d),
+            }
+        }
+        // Near-verbatim moves, by word-bag similarity, best match first. Dice can reach
+        // the threshold t only if the shorter bag is at least t/(2−t) of the longer, so
+        // each deletion is compared only with insertions in that window of lengths.
+        let threshold = options.move_threshold;
+        let mut by_len: Vec<usize> = (0..inserted.len()).collect();
+        by_len.sort_by_key(|&x| inserted[x].1.len());
+        let lens: Vec<usize> = by_len.iter().map(|&x| inserted[x].1.len()).collect();
+        let reach = threshold / (2.0 - threshold);
+        for (count, (d, dt)) in deleted.iter().filter(|(d, _)| open.contains(d)).enumerate() {
+            if count % 16 == 0 && deadline.is_some_and(|t| Instant::now() > t) {
+                finished = false;
+                break;
+            }
+            let lo = (dt.len() as f32 * reach).floor() as usize;
+            let hi = (dt.len() as f32 / reach).ceil() as usize;
+            let from = lens.partition_point(|&l| l < lo);
+            let to = lens.partition_point(|&l| l <= hi);
+            let mut best: Option<(usize, f32)> = None;
+            for &x in &by_len[from..to] {
+                let (i, it) = &inserted[x];
+                if taken[x] || run_of[*i] == run_of[*d] {
+                    continue;
+                }
+                let s = split::dice(dt, it);
+                if s >= threshold && best.is_none_or(|(_, bs)| s > bs) {
+                    best = Some((x, s));
+                }
+            }
+            if let Some((x, _)) = best {
+                taken[x] = true;
+                pairs.push((*d, inserted[x].0));
+            }
+        }
+    }
+    pairs.sort_unstable();
+    let moves = pairs
+        .into_iter()
+        .enumerate()
+        .map(|(n, (from, to))| {
+            let id = MoveId(n);
+            segments[from].kind = SegmentKind::MovedFrom(id);
+            segments[to].kind = SegmentKind::MovedTo(id);
+            Move {
+                id,
+                from_paragraph: segments[from].old_paragraph,
+                to_paragraph: segments[to].new_paragraph,
+                from_segment: from,
+                to_segment: to,
+                exact: split::normalized_eq(&segments[from].text, &segments[to].text),
+            }
+        })
+        .collect();
+    (moves, finished)
+}
+
+pub(crate) fn blank_move(id: MoveId) -> Move {
+    Move {
+        id,
+        from_paragraph: 0,
+        to_paragraph: 0,
+        from_segment: 0,
+        to_segment: 0,
+        exact: false,
+    }
+}
+
+struct Emitter {
+    segments: Vec<Segment>,
+    by: Vec<String>,
+}
+
+impl Emitter {
+    fn push(
+        &mut self,
+        kind: SegmentKind,
+        text: &str,
+        old_paragraph: usize,
+        new_paragraph: usize,
+        layout: bool,
+    ) {
+        if text.is_empty() {
+            return;
+        }
+        // Consecutive equal text is one segment, so long unchanged stretches stay cheap.
+        if kind == SegmentKind::Equal
+            && let Some(last) = self.segments.last_mut()
+            && last.kind == SegmentKind::Equal
+            && last.old_paragraph == old_paragraph
+        {
+            last.text.push_str(text);
+            return;
+        }
+        let by = if kind == SegmentKind::Equal {
+            Vec::new()
+        } else {
+            self.by.clone()
+        };
+        self.segments.push(Segment {
+            kind,
+            text: text.to_owned(),
+            by,
+            old_paragraph,
+            new_paragraph,
+            layout,
+        });
+    }
+
+    fn pieces(&mut self, a: &str, b: &str, pieces: &[Piece], old: usize, new: usize) {
+        for p in pieces {
+            match p {
+                Piece::Equal(r) => self.push(SegmentKind::Equal, &a[r.clone()], old, new, false),
+                Piece::Deleted(r, layout) => {
+                    self.push(SegmentKind::Deleted, &a[r.clone()], old, new, *layout)
+                }
+                Piece::Inserted(r, layout) => {
+                    self.push(SegmentKind::Inserted, &b[r.clone()], old, new, *layout)
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn plainish(r: &Redline) -> String {
+        r.segments
+            .iter()
+            .map(|s| match s.kind {
+                SegmentKind::Equal => s.text.clone(),
+                SegmentKind::Deleted if s.layout => format!("[~{}~]", s.text),
+                SegmentKind::Inserted if s.layout => format!("{{~{}~}}", s.text),
+                SegmentKind::Deleted => format!("[-{}-]", s.text),
+                SegmentKind::Inserted => format!("{{+{}+}}", s.text),
+                SegmentKind::MovedFrom(id) => format!("[>{}:{}<]", id.0, s.text),
+                SegmentKind::MovedTo(id) => format!("{{>{}:{}<}}", id.0, s.text),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn one_word_edit_is_one_deletion_and_one_insertion() {
+        let r = compare(
+            "The Employer shall pay.\n\nSecond para.\n",
+            "The Employer will pay.\n\nSecond para.\n",
+            &Options::default(),
+        );
+        assert_eq!(
+            plainish(&r),
+            "The Employer [-shall-]{+will+} pay.\n\nSecond para.\n"
+        );
+        assert_eq!(r.summary.inserted_words, 1);
+        assert_eq!(r.summary.changed_paragraphs, 1);
+        assert_eq!(r.changes().len(), 1);
+    }
+
+    #[test]
+    fn rewrap_is_layout_only() {
+        let r = compare(
+            "one two\nthree four\n",
+            "one two three\nfour\n",
+            &Options::default(),
+        );
+        assert_eq!(r.summary.inserted_words + r.summary.deleted_words, 0);
+        assert_eq!(r.summary.changed_paragraphs, 0);
+        assert!(r.changes().is_empty());
+        assert!(!r.is_unchanged());
+        assert_eq!(r.new_text(), "one two three\nfour\n");
+    }
+}

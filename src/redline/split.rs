@@ -1,0 +1,433 @@
+//! Cutting a text into paragraphs and a paragraph into word tokens.
+//!
+//! Every cut is a byte range into the original text, and the ranges of one level tile
+//! their parent exactly, so whatever is built from them can always be put back together
+//! byte for byte.
+
+use std::ops::Range;
+
+use unicode_segmentation::UnicodeSegmentation;
+
+/// One paragraph of a text: its lines up to the next blank line, with the blank lines
+/// that follow it (and, for the first paragraph, any blank lines that lead the text).
+#[derive(Debug, Clone)]
+pub(crate) struct Paragraph {
+    /// Byte range in the text; the paragraphs of a text tile it.
+    pub range: Range<usize>,
+}
+
+/// Whether a line (without regard to its ending) holds nothing but whitespace.
+fn is_blank(line: &str) -> bool {
+    if line.is_ascii() {
+        line.bytes().all(ascii_space)
+    } else {
+        line.chars().all(char::is_whitespace)
+    }
+}
+
+/// `char::is_whitespace` for an ASCII byte (tab, LF, VT, FF, CR, space).
+fn ascii_space(b: u8) -> bool {
+    matches!(b, b'\t'..=b'\r' | b' ')
+}
+
+/// Length of the whitespace character at byte `i` of `text`, if there is one.
+fn space_at(text: &str, i: usize) -> Option<usize> {
+    let b = text.as_bytes()[i];
+    if b < 0x80 {
+        return ascii_space(b).then_some(1);
+    }
+    // Non-ASCII whitespace (U+0085, U+00A0, U+1680, U+2000–U+205F, U+3000) starts with
+    // one of these lead bytes; anything else is not whitespace.
+    if !matches!(b, 0xc2 | 0xe1 | 0xe2 | 0xe3) {
+        return None;
+    }
+    let c = text[i..].chars().next()?;
+    c.is_whitespace().then_some(c.len_utf8())
+}
+
+/// Calls `f` with every whitespace-separated word of `text`, as `str::split_whitespace`
+/// does, scanning bytes.
+fn each_word(text: &str, mut f: impl FnMut(&str)) {
+    let n = text.len();
+    let mut i = 0;
+    while i < n {
+        while i < n {
+            match space_at(text, i) {
+                Some(len) => i += len,
+                None => break,
+            }
+        }
+        let start = i;
+        while i < n && space_at(text, i).is_none() {
+            i += 1;
+            // Step over UTF-8 continuation bytes so `i` stays on a character boundary.
+            while i < n && (text.as_bytes()[i] & 0xc0) == 0x80 {
+                i += 1;
+            }
+        }
+        if start < i {
+            f(&text[start..i]);
+        }
+    }
+}
+
+/// Splits `text` into paragraphs separated by blank lines (lines of only whitespace).
+///
+/// Single newlines inside a paragraph (the line wrapping of text extracted from PDF) do
+/// not split it. The result tiles `text`; it is empty only when `text` is empty.
+pub(crate) fn paragraphs(text: &str) -> Vec<Paragraph> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut pos = 0;
+    // Whether the paragraph being built has a non-blank line yet, and whether a blank
+    // line has followed it (so the next non-blank line starts a new paragraph).
+    let mut has_body = false;
+    let mut in_gap = false;
+    for line in text.split_inclusive('\n') {
+        let blank = is_blank(line);
+        if blank {
+            if has_body {
+                in_gap = true;
+            }
+        } else if in_gap {
+            out.push(Paragraph { range: start..pos });
+            start = pos;
+            in_gap = false;
+        } else {
+            has_body = true;
+        }
+        pos += line.len();
+    }
+    if start < text.len() {
+        out.push(Paragraph {
+            range: start..text.len(),
+        });
+    }
+    out
+}
+
+/// Hash of `s` with whitespace runs folded to one space and the ends trimmed.
+pub(crate) fn normalized_hash(s: &str) -> u64 {
+    // One pass over the bytes (this runs over both whole texts): each word's bytes are
+    // folded into `w`, each finished word into `h`.
+    const K: u64 = 0x517c_c1b7_2722_0a95;
+    let bytes = s.as_bytes();
+    let (mut h, mut w, mut in_word) = (0u64, 0u64, false);
+    let mut i = 0;
+    while i < bytes.len() {
+        let c = bytes[i];
+        let space = if c < 0x80 {
+            usize::from(ascii_space(c))
+        } else {
+            space_at(s, i).unwrap_or(0)
+        };
+        if space > 0 {
+            if in_word {
+                h = (h.rotate_left(7) ^ w).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+                (w, in_word) = (0, false);
+            }
+            i += space;
+        } else {
+            w = (w.rotate_left(5) ^ u64::from(c)).wrapping_mul(K);
+            in_word = true;
+            i += 1;
+        }
+    }
+    if in_word {
+        h = (h.rotate_left(7) ^ w).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    }
+    h
+}
+
+/// Whether `a` and `b` are equal once whitespace runs are folded and the ends trimmed.
+pub(crate) fn normalized_eq(a: &str, b: &str) -> bool {
+    a.split_whitespace().eq(b.split_whitespace())
+}
+
+/// A word-level token: a word, a punctuation mark (a run of the same mark, such as a
+/// dotted leader, is one token), or a whole run of whitespace.
+#[derive(Debug, Clone)]
+pub(crate) struct Token {
+    /// Byte range in the paragraph.
+    pub range: Range<usize>,
+    /// The key the token is compared by: a hash of its text, or [`SPACE`] for whitespace,
+    /// so that all whitespace runs compare equal and a change of line wrapping never shows
+    /// up as a change of words. Equal keys are always confirmed on the bytes.
+    pub key: u64,
+}
+
+/// The key of every whitespace token.
+pub(crate) const SPACE: u64 = 0;
+
+/// The tokens of `text` with keys not yet computed (`SPACE` or 1).
+fn raw_tokens(text: &str) -> Vec<Token> {
+    let mut out: Vec<Token> = Vec::with_capacity(text.len() / 3);
+    // Whether the last token is a run of one repeated single-char punctuation mark.
+    let mut last_mark: Option<char> = None;
+    let mut push = |range: Range<usize>, space: bool, mark: Option<char>| {
+        match out.last_mut() {
+            Some(last) if space && last.key == SPACE => last.range.end = range.end,
+            Some(last) if mark.is_some() && mark == last_mark => last.range.end = range.end,
+            _ => out.push(Token {
+                range,
+                key: if space { SPACE } else { 1 },
+            }),
+        }
+        last_mark = mark;
+    };
+    // UAX #29 always breaks after a line feed (WB3a), so each line is cut on its own: the
+    // ASCII ones (most of a contract) by the fast path, the others by the full tables.
+    let mut line_start = 0;
+    for line in text.split_inclusive('\n') {
+        let bytes = line.as_bytes();
+        if line.is_ascii() {
+            for r in ascii_word_bounds(bytes) {
+                // An ASCII token is whitespace throughout exactly when its first byte is.
+                let first = bytes[r.start];
+                let space = ascii_space(first);
+                let mark = (r.len() == 1 && !space && !first.is_ascii_alphanumeric())
+                    .then_some(first as char);
+                push(line_start + r.start..line_start + r.end, space, mark);
+            }
+        } else {
+            for (start, piece) in line.split_word_bound_indices() {
+                let space = piece.chars().all(char::is_whitespace);
+                let mut chars = piece.chars();
+                let mark = match (chars.next(), chars.next()) {
+                    (Some(c), None) if !c.is_alphanumeric() && !space => Some(c),
+                    _ => None,
+                };
+                let start = line_start + start;
+                push(start..start + piece.len(), space, mark);
+            }
+        }
+        line_start += line.len();
+    }
+    out
+}
+
+/// Splits `text` at Unicode word boundaries (UAX #29); punctuation marks come out as their
+/// own tokens (a run of one repeated mark as one token) and consecutive whitespace
+/// (including newlines) is merged into one token.
+pub(crate) fn tokens(text: &str) -> Vec<Token> {
+    let mut out = raw_tokens(text);
+    for t in &mut out {
+        if t.key != SPACE {
+            t.key = hash_bytes(text[t.range.clone()].as_bytes()) | 1;
+        }
+    }
+    out
+}
+
+/// UAX #29 word boundaries for ASCII text, much faster than the general tables; agrees
+/// with `split_word_bound_indices` on ASCII input (a test checks this on random input).
+fn ascii_word_bounds(b: &[u8]) -> impl Iterator<Item = Range<usize>> + '_ {
+    let letter = |c: u8| c.is_ascii_alphabetic();
+    let wordish = |c: u8| c.is_ascii_alphanumeric() || c == b'_';
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        if i >= b.len() {
+            return None;
+        }
+        let start = i;
+        let c = b[i];
+        i += 1;
+        if wordish(c) {
+            while i < b.len() {
+                let d = b[i];
+                if wordish(d) {
+                    i += 1;
+                    continue;
+                }
+                // WB6/7: letter (MidLetter | MidNumLet | Single_Quote) letter.
+                // WB11/12: digit (MidNum | MidNumLet | Single_Quote) digit.
+                let (prev, next) = (b[i - 1], b.get(i + 1).copied());
+                let joins = match next {
+                    Some(n) if letter(prev) && letter(n) => matches!(d, b':' | b'.' | b'\''),
+                    Some(n) if prev.is_ascii_digit() && n.is_ascii_digit() => {
+                        matches!(d, b',' | b';' | b'.' | b'\'')
+                    }
+                    _ => false,
+                };
+                if joins {
+                    i += 2;
+                } else {
+                    break;
+                }
+            }
+        } else if c == b'\r' {
+            if b.get(i) == Some(&b'\n') {
+                i += 1;
+            }
+        } else if c == b' ' {
+            // WB3d: horizontal spaces stay together.
+            while i < b.len() && b[i] == b' ' {
+                i += 1;
+            }
+        }
+        Some(start..i)
+    })
+}
+
+/// A fast non-cryptographic hash (FxHash-style) of bytes.
+pub(crate) fn hash_bytes(bytes: &[u8]) -> u64 {
+    const K: u64 = 0x517c_c1b7_2722_0a95;
+    let mut h: u64 = bytes.len() as u64;
+    let mut chunks = bytes.chunks_exact(8);
+    for c in &mut chunks {
+        let w = u64::from_le_bytes(c.try_into().expect("8 bytes"));
+        h = (h.rotate_left(5) ^ w).wrapping_mul(K);
+    }
+    for &x in chunks.remainder() {
+        h = (h.rotate_left(5) ^ u64::from(x)).wrapping_mul(K);
+    }
+    h ^ (h >> 29)
+}
+
+/// Byte ranges of the lines of `text`, each with its newline.
+pub(crate) fn lines(text: &str) -> Vec<Range<usize>> {
+    let mut pos = 0;
+    text.split_inclusive('\n')
+        .map(|l| {
+            pos += l.len();
+            pos - l.len()..pos
+        })
+        .collect()
+}
+
+/// Whitespace-separated words: a cheap count where exactness does not matter.
+pub(crate) fn rough_words(text: &str) -> usize {
+    let mut n = 0;
+    each_word(text, |_| n += 1);
+    n
+}
+
+/// A sorted bag of hashed whitespace-separated words: a cheap order-blind fingerprint for
+/// pairing paragraphs and finding moves.
+pub(crate) fn quick_bag(text: &str) -> Vec<u64> {
+    let mut bag: Vec<u64> = Vec::new();
+    each_word(text, |w| bag.push(hash_bytes(w.as_bytes())));
+    bag.sort_unstable();
+    bag
+}
+
+/// Number of words in `text`: tokens other than whitespace (a punctuation mark counts).
+pub(crate) fn word_count(text: &str) -> usize {
+    raw_tokens(text).iter().filter(|t| t.key != SPACE).count()
+}
+
+/// Dice coefficient of two sorted bags: `2·|a∩b| / (|a|+|b|)`, 1.0 for two empty bags.
+///
+/// Order-blind, so it is at least the share of words an in-order diff of the same words
+/// would keep: a cheap upper estimate used to rule pairs out before diffing them.
+pub(crate) fn dice(a: &[u64], b: &[u64]) -> f32 {
+    if a.is_empty() && b.is_empty() {
+        return 1.0;
+    }
+    let (mut i, mut j, mut common) = (0, 0, 0usize);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                common += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    2.0 * common as f32 / (a.len() + b.len()) as f32
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn texts(text: &str) -> Vec<&str> {
+        paragraphs(text)
+            .iter()
+            .map(|p| &text[p.range.clone()])
+            .collect()
+    }
+
+    #[test]
+    fn paragraphs_keep_wrapped_lines_together_and_tile_the_text() {
+        let text = "\n\nOne line\nwrapped here.\n\n  \nTwo.\r\n\r\nThree";
+        assert_eq!(
+            texts(text),
+            [
+                "\n\nOne line\nwrapped here.\n\n  \n",
+                "Two.\r\n\r\n",
+                "Three"
+            ]
+        );
+        assert!(paragraphs("").is_empty());
+        assert_eq!(texts(" \n\n"), [" \n\n"]);
+    }
+
+    #[test]
+    fn rewrapped_paragraphs_share_a_key() {
+        assert_eq!(
+            normalized_hash("the quick brown\nfox\n\n"),
+            normalized_hash("the quick\n  brown fox\n")
+        );
+        assert_ne!(normalized_hash("the quick"), normalized_hash("thequick"));
+    }
+
+    fn general(text: &str) -> Vec<Range<usize>> {
+        text.split_word_bound_indices()
+            .map(|(i, p)| i..i + p.len())
+            .collect()
+    }
+
+    #[test]
+    fn ascii_fast_path_agrees_with_the_unicode_tables() {
+        let alphabet = b"ab Z09_.,;:'\"-\r\n\t()$%/";
+        let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+        for len in 0..400 {
+            let text: String = (0..len % 40)
+                .map(|_| {
+                    seed ^= seed << 13;
+                    seed ^= seed >> 7;
+                    seed ^= seed << 17;
+                    alphabet[(seed % alphabet.len() as u64) as usize] as char
+                })
+                .collect();
+            let fast: Vec<_> = ascii_word_bounds(text.as_bytes()).collect();
+            assert_eq!(fast, general(&text), "{text:?}");
+        }
+        let text = "It's 3,000.50 e.g. 1st a:b x_y  \r\n\n";
+        assert_eq!(
+            ascii_word_bounds(text.as_bytes()).collect::<Vec<_>>(),
+            general(text)
+        );
+    }
+
+    #[test]
+    fn fast_word_split_agrees_with_split_whitespace() {
+        for t in [
+            "",
+            "  a b\t\nc\x0b\x0cd\r\n ",
+            "x\u{1c}y",
+            "é  ü\u{a0}z",
+            "\u{85}q",
+        ] {
+            let mut words = Vec::new();
+            each_word(t, |w| words.push(w.to_owned()));
+            assert_eq!(words, t.split_whitespace().collect::<Vec<_>>(), "{t:?}");
+        }
+    }
+
+    #[test]
+    fn tokens_merge_whitespace_and_split_punctuation() {
+        let text = "Hello,  world\n\n(a)....";
+        let toks: Vec<&str> = tokens(text)
+            .iter()
+            .map(|t| &text[t.range.clone()])
+            .collect();
+        assert_eq!(
+            toks,
+            ["Hello", ",", "  ", "world", "\n\n", "(", "a", ")", "...."]
+        );
+    }
+}
