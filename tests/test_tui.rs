@@ -17,7 +17,7 @@ use tempfile::TempDir;
 
 /// The demo table opened in a TUI state of a given size, effects performed in line.
 pub struct Harness {
-    _dir: TempDir,
+    _dir: Option<TempDir>,
     pub repo: Repo,
     pub state: State,
     /// Redline requests not yet answered (to test latest-wins ordering).
@@ -32,11 +32,7 @@ impl Harness {
 
     pub fn demo_with(width: u16, height: u16, color: bool) -> Harness {
         let mut h = Harness::demo_unindexed(width, height, color);
-        let history = History::build(&h.repo).unwrap();
-        h.send(Message::Indexed(Arc::new(history)));
-        let snapshot = h.state.table.as_ref().unwrap().snapshot.clone();
-        let corpus = jobs::corpus(&h.repo, &snapshot);
-        h.send(Message::Corpus(Arc::new(corpus)));
+        h.index();
         h
     }
 
@@ -44,9 +40,16 @@ impl Harness {
     pub fn demo_unindexed(width: u16, height: u16, color: bool) -> Harness {
         let dir = tempfile::tempdir().expect("temp dir");
         let path = bargain::demo::build(&dir.path().join("demo")).expect("demo builds");
-        let repo = Repo::open(&path).expect("demo opens");
+        let mut h = Harness::open(&path, width, height, color);
+        h._dir = Some(dir);
+        h
+    }
+
+    /// Any table, opened, not yet indexed.
+    pub fn open(path: &std::path::Path, width: u16, height: u16, color: bool) -> Harness {
+        let repo = Repo::open(path).expect("table opens");
         let mut h = Harness {
-            _dir: dir,
+            _dir: None,
             repo,
             state: State::new((width, height), color),
             held: Vec::new(),
@@ -61,6 +64,16 @@ impl Harness {
             sync: SyncState::NoUpstream,
         })));
         h
+    }
+
+    /// Indexes the history and reads the search texts, as the loader does.
+    pub fn index(&mut self) -> &mut Self {
+        let history = History::build(&self.repo).unwrap();
+        self.send(Message::Indexed(Arc::new(history)));
+        let snapshot = self.state.table.as_ref().unwrap().snapshot.clone();
+        let corpus = jobs::corpus(&self.repo, &snapshot);
+        self.send(Message::Corpus(Arc::new(corpus)));
+        self
     }
 
     pub fn send(&mut self, message: Message) {
@@ -309,6 +322,13 @@ fn next_and_previous_change_scroll_to_each_change() {
 #[test]
 fn search_counts_matches_highlights_and_n_moves_between_articles() {
     let mut h = Harness::demo(80, 24);
+    h.keys("/clin");
+    assert!(h.state.search.total > 0, "matches are counted while typing");
+    h.key(KeyCode::Esc);
+    assert!(
+        h.state.search.query.is_empty(),
+        "Esc goes back to no search"
+    );
     h.keys("/clinician");
     assert!(h.state.search.editing);
     assert!(h.screen().contains("/clinician"));
@@ -432,6 +452,9 @@ fn help_lists_every_binding_and_any_key_closes_it() {
     assert!(!h.state.quit);
     h.keys("q");
     assert!(h.state.quit);
+    let mut h = Harness::demo(80, 24);
+    h.ctrl('c');
+    assert!(h.state.quit, "Ctrl-c quits too");
 }
 
 #[test]
@@ -474,6 +497,51 @@ fn mouse_wheel_scrolls_and_click_selects() {
     assert_eq!(article_id(&h), "14-ambient-documentation");
     h.send(mouse(MouseEventKind::Down(MouseButton::Left), 14, 1));
     assert_eq!(h.state.topic, 1, "a click on a tab selects its topic");
+}
+
+#[test]
+fn control_sequences_from_the_repository_never_reach_the_terminal() {
+    use crate::common::{Fixture, TABLE_YAML};
+    let evil = TABLE_YAML
+        .replace("name: Test Table", "name: \"Evil \\e]0;pwned\\a Table\"")
+        .replace("name: Test Employer", "name: \"Employer \\e[2J\"");
+    let f = Fixture::with_table(&evil);
+    f.article(
+        "12-ai",
+        12,
+        "\"AI \\e[31mred\"",
+        "ai",
+        Some("Old \u{1b}[1mtext.\n"),
+    );
+    f.pass(
+        "12-ai",
+        "union",
+        "Union \u{1b}]8;;http://x\u{7}link.\n",
+        "ai-lead@union.example",
+    );
+    f.pass(
+        "12-ai",
+        "employer",
+        "Employer \u{202e}text.\n",
+        "ai-lead@employer.example",
+    );
+    let mut h = Harness::open(f.path(), 160, 48, true);
+    h.index();
+    h.keys("/link").key(KeyCode::Enter);
+    for keys in ["", "c", "c", "c", "v", "\t", "?"] {
+        h.keys(keys);
+        let screen = h.screen();
+        assert!(
+            !screen.contains('\u{1b}') && !screen.contains('\u{7}'),
+            "{screen}"
+        );
+        assert!(!screen.contains('\u{202e}'), "{screen}");
+    }
+    h.key(KeyCode::Esc).keys("cccc");
+    let screen = h.screen();
+    assert!(screen.contains("^[]0;pwned^G"), "{screen}");
+    assert!(screen.contains("^[[31mred"), "{screen}");
+    assert!(screen.contains("<U+202E>"), "{screen}");
 }
 
 // ---- whole screens, with styles ---------------------------------------------------------------

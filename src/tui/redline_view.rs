@@ -1,8 +1,8 @@
 //! The redline pane's model and its rendering into screen rows.
 //!
 //! Input: a [`RedlineDoc`], a list of segments (kind + text, and the side that made a change),
-//! with a summary and where each change starts. [`RedlineDoc::compare`] and
-//! [`RedlineDoc::three_way`] fill it from two (or more) texts.
+//! with a summary and where each change starts, filled from the redline engine
+//! ([`crate::redline::compare`] and [`crate::redline::three_way`]).
 //!
 //! Output: [`render`] wraps the document once for a width, a layout (inline or side by side) and
 //! a look (markers, colour) into plain rows of spans. The caller keeps the result for as long as
@@ -13,6 +13,7 @@
 //! it becomes a span; the segments themselves stay exact.
 
 use super::theme::Theme;
+use crate::redline::{self, Redline, Segment, SegmentKind};
 use crate::untrusted::escape_controls;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
@@ -28,7 +29,7 @@ pub enum SegKind {
     MovedFrom,
     /// New text that arrived from elsewhere.
     MovedTo,
-    /// Display only, part of neither text (e.g. a section title in a three-way view).
+    /// Display only, part of neither text (e.g. a message instead of a redline).
     Heading,
 }
 
@@ -38,6 +39,19 @@ pub struct Seg {
     pub text: String,
     /// Side ids that made this change.
     pub by: Vec<String>,
+    /// A whitespace-only change (re-wrapped line, doubled space): shown low-key.
+    pub layout: bool,
+}
+
+impl Seg {
+    fn new(kind: SegKind, text: &str) -> Seg {
+        Seg {
+            kind,
+            text: text.to_string(),
+            by: Vec::new(),
+            layout: false,
+        }
+    }
 }
 
 /// Counts for the summary line.
@@ -56,113 +70,104 @@ pub struct RedlineDoc {
     pub summary: Summary,
     /// Index of the first segment of each change, in reading order.
     pub changes: Vec<usize>,
-    /// Something the reader should know (e.g. the comparison was coarse).
+    /// Something the reader should know (the comparison was coarse, sides conflict).
     pub note: Option<String>,
+    /// Several sides' changes in one view: each change is tagged with its side.
+    pub tag_sides: bool,
+    /// Segment index → the conflict it starts (three-way).
+    pub conflicts: Vec<usize>,
 }
 
+fn seg_kind(kind: SegmentKind) -> SegKind {
+    match kind {
+        SegmentKind::Equal => SegKind::Equal,
+        SegmentKind::Deleted => SegKind::Deleted,
+        SegmentKind::Inserted => SegKind::Inserted,
+        SegmentKind::MovedFrom(_) => SegKind::MovedFrom,
+        SegmentKind::MovedTo(_) => SegKind::MovedTo,
+    }
+}
+
+fn segs(segments: &[Segment]) -> Vec<Seg> {
+    segments
+        .iter()
+        .map(|s| Seg {
+            kind: seg_kind(s.kind),
+            text: s.text.clone(),
+            by: s.by.clone(),
+            layout: s.layout,
+        })
+        .collect()
+}
+
+fn summary(s: &redline::Summary) -> Summary {
+    Summary {
+        inserted_words: s.inserted_words,
+        deleted_words: s.deleted_words,
+        moved_words: s.moved_words,
+        changed_paragraphs: s.changed_paragraphs,
+    }
+}
+
+const COARSE: &str = "the comparison took too long: some paragraphs are shown whole";
+
 impl RedlineDoc {
-    /// Compares two texts. (Until the redline engine lands this is a line-level diff.)
+    /// Compares two texts with the redline engine; changes are attributed to `by`.
     pub fn compare(old: &str, new: &str, by: Option<&str>) -> RedlineDoc {
-        let mut doc = RedlineDoc {
-            segments: diff_segments(old, new, by),
-            ..RedlineDoc::default()
+        let options = match by {
+            Some(side) => redline::Options::by(side),
+            None => redline::Options::default(),
         };
-        doc.finish();
-        doc
+        RedlineDoc::from_redline(&redline::compare(old, new, &options))
     }
 
-    /// Each side's text against one base, one section per side.
-    pub fn three_way(base: &str, sides: &[(String, String, &str)]) -> RedlineDoc {
-        let mut segments = Vec::new();
-        for (side, title, text) in sides {
-            segments.push(Seg {
-                kind: SegKind::Heading,
-                text: format!("{title}\n"),
-                by: Vec::new(),
-            });
-            segments.extend(diff_segments(base, text, Some(side)));
-            if !segments.last().is_some_and(|s| s.text.ends_with('\n')) {
-                segments.push(Seg {
-                    kind: SegKind::Heading,
-                    text: "\n".to_string(),
-                    by: Vec::new(),
-                });
-            }
+    pub fn from_redline(r: &Redline) -> RedlineDoc {
+        RedlineDoc {
+            segments: segs(&r.segments),
+            summary: summary(&r.summary),
+            changes: r.changes().iter().map(|c| c.segments.start).collect(),
+            note: r.coarse.then(|| COARSE.to_string()),
+            tag_sides: false,
+            conflicts: Vec::new(),
         }
-        let mut doc = RedlineDoc {
-            segments,
-            ..RedlineDoc::default()
-        };
-        doc.finish();
-        doc
+    }
+
+    /// Each side's text against one base, merged: every change tagged with its side(s).
+    /// `sides` are (side id, text).
+    pub fn three_way(base: &str, sides: &[(&str, &str)]) -> RedlineDoc {
+        let t = redline::three_way(base, sides, &redline::Options::default());
+        let mut notes = Vec::new();
+        if !t.conflicts.is_empty() {
+            notes.push(format!(
+                "{} conflict{} (marked ‼)",
+                t.conflicts.len(),
+                if t.conflicts.len() == 1 { "" } else { "s" }
+            ));
+        }
+        if t.coarse {
+            notes.push(COARSE.to_string());
+        }
+        RedlineDoc {
+            segments: segs(&t.segments),
+            summary: summary(&t.summary),
+            changes: t.changes().iter().map(|c| c.segments.start).collect(),
+            note: (!notes.is_empty()).then(|| notes.join("; ")),
+            tag_sides: true,
+            conflicts: t.conflicts.iter().map(|c| c.segments.start).collect(),
+        }
     }
 
     /// A document that only says something (an error, "loading").
     pub fn message(text: &str) -> RedlineDoc {
         RedlineDoc {
-            segments: vec![Seg {
-                kind: SegKind::Heading,
-                text: text.to_string(),
-                by: Vec::new(),
-            }],
+            segments: vec![Seg::new(SegKind::Heading, text)],
             ..RedlineDoc::default()
         }
-    }
-
-    fn finish(&mut self) {
-        let mut summary = Summary::default();
-        let mut changes = Vec::new();
-        let mut in_change = false;
-        for (i, s) in self.segments.iter().enumerate() {
-            let words = s.text.split_whitespace().count();
-            match s.kind {
-                SegKind::Equal | SegKind::Heading => {
-                    in_change = false;
-                    continue;
-                }
-                SegKind::Deleted => summary.deleted_words += words,
-                SegKind::Inserted => summary.inserted_words += words,
-                SegKind::MovedTo => summary.moved_words += words,
-                SegKind::MovedFrom => {}
-            }
-            if !in_change {
-                changes.push(i);
-                summary.changed_paragraphs += 1;
-                in_change = true;
-            }
-        }
-        self.summary = summary;
-        self.changes = changes;
     }
 
     pub fn is_unchanged(&self) -> bool {
         self.changes.is_empty()
     }
-}
-
-/// Line-level segments, adjacent lines of one kind merged.
-fn diff_segments(old: &str, new: &str, by: Option<&str>) -> Vec<Seg> {
-    let diff = similar::TextDiff::from_lines(old, new);
-    let mut segments: Vec<Seg> = Vec::new();
-    for change in diff.iter_all_changes() {
-        let kind = match change.tag() {
-            similar::ChangeTag::Equal => SegKind::Equal,
-            similar::ChangeTag::Delete => SegKind::Deleted,
-            similar::ChangeTag::Insert => SegKind::Inserted,
-        };
-        match segments.last_mut() {
-            Some(last) if last.kind == kind => last.text.push_str(change.value()),
-            _ => segments.push(Seg {
-                kind,
-                text: change.value().to_string(),
-                by: match (kind, by) {
-                    (SegKind::Equal, _) | (_, None) => Vec::new(),
-                    (_, Some(side)) => vec![side.to_string()],
-                },
-            }),
-        }
-    }
-    segments
 }
 
 /// Inline (one column, deletions before insertions) or side by side (old left, new right).
@@ -188,6 +193,22 @@ impl Look {
             SegKind::Inserted => self.theme.inserted(),
             SegKind::MovedFrom | SegKind::MovedTo => self.theme.moved(),
             SegKind::Heading => self.theme.heading(),
+        }
+    }
+
+    fn seg_style(self, seg: &Seg) -> Style {
+        if seg.layout {
+            self.theme.dim()
+        } else {
+            self.style(seg.kind)
+        }
+    }
+
+    fn seg_markers(self, seg: &Seg) -> (&'static str, &'static str) {
+        if seg.layout {
+            ("", "")
+        } else {
+            self.markers(seg.kind)
         }
     }
 
@@ -259,6 +280,26 @@ fn display(text: &str) -> String {
 
 type Piece = (Style, String);
 
+/// What goes before segment `i`: a conflict mark where sides disagree and, in a view of
+/// several sides, which side made the change (where the side changes).
+fn prefix(doc: &RedlineDoc, i: usize, look: Look) -> Vec<Piece> {
+    let mut out = Vec::new();
+    if doc.conflicts.contains(&i) {
+        out.push((look.theme.warning(), "‼".to_string()));
+    }
+    let seg = &doc.segments[i];
+    if doc.tag_sides && seg.kind != SegKind::Equal && !seg.layout && !seg.by.is_empty() {
+        let previous = i.checked_sub(1).map(|p| &doc.segments[p]);
+        let same =
+            previous.is_some_and(|p| p.kind != SegKind::Equal && !p.layout && p.by == seg.by);
+        if !same {
+            let sides = crate::untrusted::escape_line(&seg.by.join("+")).into_owned();
+            out.push((look.theme.side_tag(), format!("«{sides}»")));
+        }
+    }
+    out
+}
+
 /// Wraps a document once. `width` is the pane's text width in cells.
 pub fn render(doc: &RedlineDoc, width: u16, layout: Layout, look: Look) -> Rendered {
     let width = usize::from(width.max(8));
@@ -309,8 +350,16 @@ fn render_inline(doc: &RedlineDoc, width: usize, look: Look) -> Rendered {
             next_change.next();
             cur.pending += 1;
         }
-        let style = look.style(seg.kind);
-        let (open, close) = look.markers(seg.kind);
+        // Inline, a whitespace-only change shows the new layout only: a re-wrapped line
+        // is not a deletion to read.
+        if seg.layout && matches!(seg.kind, SegKind::Deleted | SegKind::MovedFrom) {
+            continue;
+        }
+        let style = look.seg_style(seg);
+        let (open, close) = look.seg_markers(seg);
+        for piece in prefix(doc, i, look) {
+            cur.push(piece);
+        }
         if !open.is_empty() {
             cur.push((style, open.to_string()));
         }
@@ -350,8 +399,8 @@ fn render_side_by_side(doc: &RedlineDoc, width: usize, look: Look) -> Rendered {
     let mut next_change = doc.changes.iter().peekable();
     let sep: Piece = (look.theme.dim(), " │ ".to_string());
     for (i, seg) in doc.segments.iter().enumerate() {
-        let style = look.style(seg.kind);
-        let (open, close) = look.markers(seg.kind);
+        let style = look.seg_style(seg);
+        let (open, close) = look.seg_markers(seg);
         let (left, right) = match seg.kind {
             SegKind::Equal => (true, true),
             SegKind::Deleted | SegKind::MovedFrom => (true, false),
@@ -373,6 +422,9 @@ fn render_side_by_side(doc: &RedlineDoc, width: usize, look: Look) -> Rendered {
         }
         let text = display(&seg.text);
         let body = text.trim_end_matches('\n');
+        for piece in prefix(doc, i, look) {
+            group.push(left, right, piece);
+        }
         if !open.is_empty() {
             group.push(left, right, (style, open.to_string()));
         }
@@ -590,23 +642,26 @@ mod tests {
 
     #[test]
     fn segments_rebuild_both_texts() {
-        let doc = RedlineDoc::compare("a\nb\nc\n", "a\nB\nc\nd\n", Some("union"));
-        let old: String = doc
-            .segments
-            .iter()
-            .filter(|s| matches!(s.kind, SegKind::Equal | SegKind::Deleted))
-            .map(|s| s.text.as_str())
-            .collect();
-        let new: String = doc
-            .segments
-            .iter()
-            .filter(|s| matches!(s.kind, SegKind::Equal | SegKind::Inserted))
-            .map(|s| s.text.as_str())
-            .collect();
-        assert_eq!(old, "a\nb\nc\n");
-        assert_eq!(new, "a\nB\nc\nd\n");
-        assert_eq!(doc.changes.len(), 2);
+        let (old, new) = ("a b c\n\nkept\n", "a B c d\n\nkept\n");
+        let doc = RedlineDoc::compare(old, new, Some("union"));
+        let rebuilt = |keep: &[SegKind]| -> String {
+            doc.segments
+                .iter()
+                .filter(|s| keep.contains(&s.kind))
+                .map(|s| s.text.as_str())
+                .collect()
+        };
+        assert_eq!(
+            rebuilt(&[SegKind::Equal, SegKind::Deleted, SegKind::MovedFrom]),
+            old
+        );
+        assert_eq!(
+            rebuilt(&[SegKind::Equal, SegKind::Inserted, SegKind::MovedTo]),
+            new
+        );
+        assert!(!doc.changes.is_empty());
         assert_eq!(doc.summary.inserted_words, 2);
+        assert!(doc.segments.iter().any(|s| s.by == ["union"]));
     }
 
     #[test]
@@ -621,36 +676,37 @@ mod tests {
             assert!(text_width(&row) <= 12, "{row:?}");
         }
         let all = texts(&r).join("|");
-        assert!(all.contains("[-one"), "{all}");
-        assert!(all.contains("{+one"), "{all}");
-        assert_eq!(r.change_rows, vec![0]);
+        assert!(all.contains("[-six-]"), "{all}");
+        assert!(all.contains("{+seven+}"), "{all}");
+        assert_eq!(r.change_rows.len(), 1);
+        assert!(r.row_text(r.change_rows[0]).contains("six"), "{all}");
     }
 
     #[test]
-    fn side_by_side_aligns_equal_lines() {
-        let doc = RedlineDoc::compare("a\nsame\n", "b\nc\nsame\n", None);
-        let r = render(&doc, 21, Layout::SideBySide, look(false));
+    fn side_by_side_aligns_equal_paragraphs() {
+        let doc = RedlineDoc::compare(
+            "alpha\n\nsame words here\n",
+            "beta gamma delta epsilon\n\nsame words here\n",
+            None,
+        );
+        let r = render(&doc, 41, Layout::SideBySide, look(false));
         let rows = texts(&r);
-        assert_eq!(rows.len(), 3, "{rows:?}");
-        assert!(rows[2].starts_with("same") && rows[2].ends_with("same"));
+        let last = rows.last().unwrap();
+        assert!(
+            last.starts_with("same words here") && last.ends_with("same words here"),
+            "{rows:?}"
+        );
+        assert!(rows.iter().all(|r| r.contains(" │ ")), "{rows:?}");
     }
 
     #[test]
     fn a_change_late_in_a_long_paragraph_is_found_on_its_row() {
-        let seg = |kind, text: &str| Seg {
-            kind,
-            text: text.to_string(),
-            by: Vec::new(),
-        };
-        let mut doc = RedlineDoc {
-            segments: vec![
-                seg(SegKind::Equal, &"word ".repeat(50)),
-                seg(SegKind::Inserted, "fresh"),
-                seg(SegKind::Equal, " tail\n"),
-            ],
-            ..RedlineDoc::default()
-        };
-        doc.finish();
+        let words = "word ".repeat(50);
+        let doc = RedlineDoc::compare(
+            &format!("{words}tail\n"),
+            &format!("{words}fresh tail\n"),
+            None,
+        );
         for markers in [false, true] {
             let r = render(&doc, 20, Layout::Inline, look(markers));
             assert_eq!(r.change_rows.len(), 1);
@@ -658,6 +714,23 @@ mod tests {
             assert!(row.contains("fresh"), "{row:?} of {:?}", texts(&r));
             assert!(r.change_rows[0] > 10);
         }
+    }
+
+    #[test]
+    fn three_way_tags_each_change_with_its_side() {
+        let doc = RedlineDoc::three_way(
+            "base text stays\n",
+            &[
+                ("union", "base text stays longer\n"),
+                ("employer", "base words stays\n"),
+            ],
+        );
+        let r = render(&doc, 60, Layout::Inline, look(true));
+        let all = texts(&r).join("|");
+        assert!(
+            all.contains("«union»") && all.contains("«employer»"),
+            "{all}"
+        );
     }
 
     #[test]

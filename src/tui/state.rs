@@ -29,6 +29,8 @@ pub enum Message {
     Redline(Box<RedlineResult>),
     /// Every article's texts, for search.
     Corpus(Arc<Corpus>),
+    /// Recording: who records, a text read, a plan checked, a commit written (see `recording`).
+    Record(Box<super::recording::Event>),
 }
 
 /// What the shell does for `update`.
@@ -40,6 +42,10 @@ pub enum Effect {
         article: String,
         comparison: Comparison,
     },
+    /// Recording work off the UI thread: read a file, check a request, write a plan.
+    Record(super::recording::Job),
+    /// Suspend the terminal and write a pass in `$EDITOR`.
+    Edit(super::recording::EditJob),
     Quit,
 }
 
@@ -163,6 +169,8 @@ pub struct HistoryRow {
     pub has_text: bool,
     /// Which file: events of one file are versions of each other.
     pub file: String,
+    /// The commit, to show which versions the redline compares.
+    pub commit: git2::Oid,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -197,6 +205,8 @@ pub struct ArticleView {
     pub change: Option<usize>,
     /// Rows of `rendered` that contain the search query.
     pub hit_rows: Vec<usize>,
+    /// The match last jumped to (index into `hit_rows`).
+    pub hit: Option<usize>,
     pub pending: Option<Jump>,
     pub history: Vec<HistoryRow>,
     pub history_selected: usize,
@@ -212,6 +222,8 @@ pub struct Search {
     pub input: String,
     /// The query in force (empty: none).
     pub query: String,
+    /// The query before this one was started (Esc goes back to it).
+    pub before: String,
     pub corpus: Option<Arc<Corpus>>,
     /// Article id → number of matches.
     pub counts: std::collections::HashMap<String, usize>,
@@ -246,6 +258,8 @@ pub struct State {
     pub flash: Option<String>,
     pub quit: bool,
     pub next_generation: u64,
+    /// The recording form, when open, and who records.
+    pub recording: super::recording::Recording,
 }
 
 impl State {
@@ -273,6 +287,7 @@ impl State {
             flash: None,
             quit: false,
             next_generation: 1,
+            recording: Default::default(),
         }
     }
 
@@ -295,7 +310,9 @@ impl State {
     }
 
     pub fn scope(&self) -> Scope {
-        if self.search.editing {
+        if self.recording.form.is_some() {
+            Scope::Record
+        } else if self.search.editing {
             Scope::Search
         } else {
             self.focus.scope()

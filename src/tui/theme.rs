@@ -74,6 +74,11 @@ impl Theme {
         }
     }
 
+    /// The side that made a change, in a view of several sides.
+    pub fn side_tag(self) -> Style {
+        self.fg(Color::Blue).add_modifier(Modifier::BOLD)
+    }
+
     pub fn key(self) -> Style {
         self.fg(Color::Cyan).add_modifier(Modifier::BOLD)
     }

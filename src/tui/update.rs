@@ -108,7 +108,13 @@ pub fn update(state: &mut State, message: Message) -> Vec<Effect> {
                     Jump::LastMatch => article.hit_rows.last(),
                 };
                 match row {
-                    Some(&row) => article.scroll = row.saturating_sub(1),
+                    Some(&row) => {
+                        article.scroll = row.saturating_sub(1);
+                        article.hit = Some(match jump {
+                            Jump::FirstMatch => 0,
+                            Jump::LastMatch => article.hit_rows.len() - 1,
+                        });
+                    }
                     None if !state.search.query.is_empty() => {
                         state.flash = Some(
                             "the match is in a version this comparison does not show (c: another comparison)"
@@ -120,6 +126,7 @@ pub fn update(state: &mut State, message: Message) -> Vec<Effect> {
             }
             clamp_redline(state);
         }
+        Message::Record(event) => super::recording::on_event(state, *event, &mut effects),
         Message::Corpus(corpus) => {
             state.search.corpus = Some(corpus);
             if !state.search.query.is_empty() {
@@ -146,6 +153,10 @@ fn key_pressed(state: &mut State, key: crossterm::event::KeyEvent, effects: &mut
         };
         return;
     }
+    if state.recording.form.is_some() {
+        super::recording::on_key(state, key, effects);
+        return;
+    }
     if state.search.editing {
         match keys::action_for(keys::Scope::Search, &key) {
             Some(Action::Open) => {
@@ -165,17 +176,23 @@ fn key_pressed(state: &mut State, key: crossterm::event::KeyEvent, effects: &mut
             }
             Some(Action::Back) => {
                 state.search.editing = false;
-                state.search.input = state.search.query.clone();
+                let before = std::mem::take(&mut state.search.before);
+                run_search(state, &before);
             }
-            _ => match key.code {
-                KeyCode::Backspace => {
-                    state.search.input.pop();
+            _ => {
+                match key.code {
+                    KeyCode::Backspace => {
+                        state.search.input.pop();
+                    }
+                    KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => {
+                        state.search.input.push(c);
+                    }
+                    _ => return,
                 }
-                KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => {
-                    state.search.input.push(c);
-                }
-                _ => {}
-            },
+                // Matches are counted and highlighted as the query is typed.
+                let typed = state.search.input.clone();
+                run_search(state, &typed);
+            }
         }
         return;
     }
@@ -192,6 +209,11 @@ pub fn act(state: &mut State, action: Action, effects: &mut Vec<Effect>) {
             effects.push(Effect::Quit);
         }
         Action::Help => state.help = Some(0),
+        Action::Record | Action::RecordPass | Action::RecordStatus => {
+            super::recording::open(state, action)
+        }
+        // The form's own keys mean nothing outside it.
+        Action::PrevStep | Action::PickPrev | Action::PickNext | Action::Editor => {}
         Action::FocusNext | Action::FocusPrev => {
             if state.article.is_none() {
                 open_selected(state, effects);
@@ -213,6 +235,7 @@ pub fn act(state: &mut State, action: Action, effects: &mut Vec<Effect>) {
                 state.search.total = 0;
                 if let Some(a) = &mut state.article {
                     a.hit_rows.clear();
+                    a.hit = None;
                 }
             } else if state.focus != Pane::List {
                 state.focus = Pane::List;
@@ -315,6 +338,7 @@ pub fn act(state: &mut State, action: Action, effects: &mut Vec<Effect>) {
         Action::Search => {
             state.search.editing = true;
             state.search.input = state.search.query.clone();
+            state.search.before = state.search.query.clone();
         }
         Action::NextMatch | Action::PrevMatch => {
             if state.search.query.is_empty() {
@@ -504,6 +528,7 @@ fn open_article(state: &mut State, id: &str, effects: &mut Vec<Effect>) {
         scroll: 0,
         change: None,
         hit_rows: Vec::new(),
+        hit: None,
         pending,
         history,
         history_selected: selected,
@@ -531,14 +556,17 @@ fn history_rows(state: &State, id: &str) -> Vec<HistoryRow> {
         return Vec::new();
     };
     let t = &table.snapshot.table;
-    history
-        .events(id)
+    let events = history.events(id);
+    events
         .iter()
         .enumerate()
         .map(|(i, e)| {
             let commit = history.commit(e);
             let date = commit.date();
             let removed = e.blob.is_none();
+            let first_record = !events[..i]
+                .iter()
+                .any(|earlier| earlier.kind == FileKind::Article);
             let (what, file) = match &e.kind {
                 FileKind::Pass { side, number } => (
                     format!("{} pass {number}", t.side_name(side)),
@@ -550,12 +578,13 @@ fn history_rows(state: &State, id: &str) -> Vec<HistoryRow> {
                 FileKind::Article => (
                     match commit.trailer("Bargain-Status") {
                         Some(s) => format!("status: {s}"),
-                        None => format!("article.yaml: {}", commit.summary),
+                        None if first_record => "article opened".to_string(),
+                        None => format!("article.yaml edited: {}", commit.summary),
                     },
                     "article.yaml".into(),
                 ),
                 FileKind::Current => ("current language".to_string(), "current.md".into()),
-                FileKind::Ta => ("tentative agreement text".to_string(), "ta.md".into()),
+                FileKind::Ta => ("tentative agreement".to_string(), "ta.md".into()),
                 FileKind::Other(name) => (name.clone(), name.clone()),
             };
             let what = if removed && !matches!(e.kind, FileKind::Article) {
@@ -570,6 +599,7 @@ fn history_rows(state: &State, id: &str) -> Vec<HistoryRow> {
                 who: commit.author.clone(),
                 what,
                 has_text: !removed && !matches!(e.kind, FileKind::Article),
+                commit: commit.id,
                 file,
             }
         })
@@ -664,6 +694,7 @@ pub fn relayout(state: &mut State) {
             article.rendered = redline_view::render(&article.doc, area.width, layout_mode, look);
             article.rendered_for = Some(key);
             article.hit_rows = hit_rows(&article.rendered, &query);
+            article.hit = None;
         }
     }
     scroll_list(state);
@@ -707,6 +738,7 @@ fn run_search(state: &mut State, query: &str) {
     state.search.total = 0;
     if let Some(a) = &mut state.article {
         a.hit_rows = hit_rows(&a.rendered, query);
+        a.hit = None;
     }
     if query.is_empty() {
         return;
@@ -737,16 +769,21 @@ fn jump_within(state: &mut State, forward: bool, from_start: bool) -> bool {
     let Some(a) = &mut state.article else {
         return false;
     };
-    let here = if from_start { None } else { Some(a.scroll + 1) };
-    let row = match (forward, here) {
-        (true, None) => a.hit_rows.first().copied(),
-        (true, Some(h)) => a.hit_rows.iter().copied().find(|&r| r > h),
-        (false, None) => a.hit_rows.last().copied(),
-        (false, Some(h)) => a.hit_rows.iter().rev().copied().find(|&r| r < h),
+    let rows = &a.hit_rows;
+    let index = match (forward, from_start, a.hit) {
+        (_, _, _) if rows.is_empty() => None,
+        (true, true, _) => Some(0),
+        (false, true, _) => Some(rows.len() - 1),
+        (true, false, Some(i)) => (i + 1 < rows.len()).then_some(i + 1),
+        (false, false, Some(i)) => i.checked_sub(1),
+        // No match visited yet: the first one below (or above) the top of the view.
+        (true, false, None) => rows.iter().position(|&r| r > a.scroll),
+        (false, false, None) => rows.iter().rposition(|&r| r < a.scroll),
     };
-    match row {
-        Some(r) => {
-            a.scroll = r.saturating_sub(1);
+    match index {
+        Some(i) => {
+            a.hit = Some(i);
+            a.scroll = rows[i].saturating_sub(1);
             clamp_redline(state);
             true
         }
@@ -798,6 +835,9 @@ fn next_match_article(state: &mut State, forward: bool, effects: &mut Vec<Effect
 }
 
 fn mouse_event(state: &mut State, mouse: crossterm::event::MouseEvent, effects: &mut Vec<Effect>) {
+    if state.recording.form.is_some() {
+        return; // the form is keyboard only; the panes under it stay as they are
+    }
     if state.help.is_some() {
         if matches!(mouse.kind, MouseEventKind::Down(_)) {
             state.help = None;

@@ -35,6 +35,10 @@ pub fn view(frame: &mut Frame<'_>, state: &State) {
     }
     status_line(buf, areas.status, state);
     key_bar(buf, areas.keybar, state);
+    if let Some(form) = &state.recording.form {
+        super::recording::view(form, frame, frame_area(state), state.theme);
+    }
+    let buf = frame.buffer_mut();
     if let Some(scroll) = state.help {
         help(buf, frame_area(state), scroll, state);
     }
@@ -429,7 +433,7 @@ fn redline(buf: &mut Buffer, r: Rect, state: &State) {
     );
     let title = vec![Span::raw(format!(
         " {name} · {}",
-        state.comparison.describe(&table.snapshot.table)
+        escape_line(&state.comparison.describe(&table.snapshot.table))
     ))];
     pane_title(buf, r, state, Pane::Redline, title);
     if r.height < layout::REDLINE_HEAD {
@@ -583,13 +587,19 @@ fn history(buf: &mut Buffer, r: Rect, state: &State) {
         .take(rows)
     {
         let y = r.y + layout::HISTORY_HEAD + (k - a.history_offset) as u16;
-        let marker = if a.mark == Some(row.event) {
-            "◆old "
+        // Which versions the redline shows, and the one marked as the next old text.
+        let shown = |l: &crate::compare::Label| l.commit == Some(row.commit) && l.title == row.what;
+        let (marker, style) = if a.mark == Some(row.event) {
+            ("◆mark ", t.deleted())
+        } else if a.status == RedlineStatus::Ready && shown(&a.old) {
+            ("[old] ", t.deleted())
+        } else if a.status == RedlineStatus::Ready && a.new.iter().any(shown) {
+            ("{new} ", t.inserted())
         } else {
-            "  "
+            ("      ", t.plain())
         };
         let mut spans = vec![
-            Span::styled(marker.to_string(), t.deleted()),
+            Span::styled(marker.to_string(), style),
             Span::raw(format!("{} ", row.date)),
         ];
         if let Some(s) = &row.session
@@ -662,7 +672,13 @@ fn status_line(buf: &mut Buffer, r: Rect, state: &State) {
         if !spans.is_empty() {
             spans.push(Span::raw(" · "));
         }
-        let here = state.article.as_ref().map_or(0, |a| a.hit_rows.len());
+        let here = state
+            .article
+            .as_ref()
+            .map_or(String::from("0"), |a| match a.hit {
+                Some(i) => format!("{}/{}", i + 1, a.hit_rows.len()),
+                None => a.hit_rows.len().to_string(),
+            });
         spans.push(Span::styled(
             format!(
                 "/{} — {} matches in {} articles, {} rows here (n/N next/previous, Esc clears)",
@@ -693,7 +709,7 @@ fn key_bar(buf: &mut Buffer, r: Rect, state: &State) {
         return;
     }
     let help = keys::help_binding();
-    let reserve = if scope == Scope::Search {
+    let reserve = if !scope.inherits_global() {
         0
     } else {
         help.label.chars().count() + help.short.chars().count() + 1
@@ -710,7 +726,7 @@ fn key_bar(buf: &mut Buffer, r: Rect, state: &State) {
         used += w;
         items.push(b);
     }
-    if scope != Scope::Search {
+    if scope.inherits_global() {
         items.push(help);
     }
     for b in items {
@@ -733,6 +749,7 @@ fn help(buf: &mut Buffer, screen: Rect, scroll: usize, state: &State) {
         Scope::Redline,
         Scope::History,
         Scope::Search,
+        Scope::Record,
     ] {
         lines.push(Line::from(Span::styled(
             scope.title().to_string(),
