@@ -48,7 +48,7 @@
 mod split;
 mod three_way;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 use std::time::{Duration, Instant};
 
@@ -253,6 +253,29 @@ pub fn compare(old: &str, new: &str, options: &Options) -> Redline {
     Engine::new(old, new, options).run()
 }
 
+/// The equal pairs `(old index, new index)` of a patience diff of `a` with `b`, in order.
+///
+/// Keys found on one side only can never be equal, so they are left out before diffing:
+/// the diff then costs what the common keys cost. (Two runs with nothing in common are
+/// Myers' worst case, quadratic in their length, and most paragraphs of a revised
+/// agreement have no byte-identical counterpart.)
+fn equal_pairs(a: &[u64], b: &[u64], deadline: Option<Instant>) -> Vec<(usize, usize)> {
+    let in_a: HashSet<u64> = a.iter().copied().collect();
+    let in_b: HashSet<u64> = b.iter().copied().collect();
+    let ia: Vec<usize> = (0..a.len()).filter(|&i| in_b.contains(&a[i])).collect();
+    let ib: Vec<usize> = (0..b.len()).filter(|&j| in_a.contains(&b[j])).collect();
+    let ka: Vec<u64> = ia.iter().map(|&i| a[i]).collect();
+    let kb: Vec<u64> = ib.iter().map(|&j| b[j]).collect();
+    let mut pairs = Vec::new();
+    for op in capture_diff_slices_deadline(Algorithm::Patience, &ka, &kb, deadline) {
+        let (tag, o, n) = op.as_tag_tuple();
+        if tag == DiffTag::Equal {
+            pairs.extend(o.zip(n).map(|(x, y)| (ia[x], ib[y])));
+        }
+    }
+    pairs
+}
+
 pub(crate) fn changes(segments: &[Segment]) -> Vec<Change> {
     let mut out = Vec::new();
     let mut i = 0;
@@ -357,6 +380,10 @@ struct Engine<'a> {
 const FULL_PAIRING_CELLS: usize = 40_000;
 const PAIRING_BAND: usize = 32;
 
+/// Largest diff (items of both sides) run without a deadline: even Myers' worst case on
+/// it takes a few milliseconds.
+const SMALL_DIFF: usize = 2_000;
+
 impl<'a> Engine<'a> {
     fn new(old: &'a str, new: &'a str, options: &'a Options) -> Self {
         let old_paras = split::paragraphs(old);
@@ -369,6 +396,18 @@ impl<'a> Engine<'a> {
             options,
             deadline: Instant::now().checked_add(options.deadline),
             coarse: false,
+        }
+    }
+
+    /// The deadline to hand `similar` for a diff of `items` items in all. `similar` reads
+    /// the clock once per item of its anchor search, which costs more than a small diff
+    /// itself; a small diff runs without one (its worst case is bounded by its size) and
+    /// the engine checks the clock between diffs.
+    fn diff_deadline(&self, items: usize) -> Option<Instant> {
+        if items <= SMALL_DIFF {
+            None
+        } else {
+            self.deadline
         }
     }
 
@@ -431,63 +470,54 @@ impl<'a> Engine<'a> {
         refine: bool,
         blocks: &mut Vec<Block>,
     ) {
-        let ops =
-            capture_diff_slices_deadline(Algorithm::Patience, old_keys, new_keys, self.deadline);
+        let pairs = equal_pairs(old_keys, new_keys, self.deadline);
         if self.past_deadline() {
             self.coarse = true;
         }
         let (o0, n0) = (o.start, n.start);
-        let flush = |this: &mut Self,
-                     run: Option<(Range<usize>, Range<usize>)>,
-                     blocks: &mut Vec<Block>| {
-            let Some((po, pn)) = run else { return };
-            let (po, pn) = (po.start + o0..po.end + o0, pn.start + n0..pn.end + n0);
-            // A single changed paragraph is word-diffed as a pair either way (a layout-only
-            // pair comes out with no word change), so only longer runs are realigned.
-            if refine && !po.is_empty() && !pn.is_empty() && po.len() + pn.len() > 2 {
-                let fold = |t: &str, p: &Paragraph| split::normalized_hash(&t[p.range.clone()]);
-                let ok: Vec<u64> = po
-                    .clone()
-                    .map(|i| fold(this.old, &this.old_paras[i]))
-                    .collect();
-                let nk: Vec<u64> = pn
-                    .clone()
-                    .map(|j| fold(this.new, &this.new_paras[j]))
-                    .collect();
-                this.align_by(&ok, &nk, po, pn, false, blocks);
-            } else {
-                this.replaced_run(po, pn, blocks);
-            }
-        };
-        // Merge consecutive non-equal ops into one run before refining or pairing.
-        let mut pending: Option<(Range<usize>, Range<usize>)> = None;
-        for op in &ops {
-            let (tag, lo, ln) = op.as_tag_tuple();
-            if tag != DiffTag::Equal {
-                pending = Some(match pending {
-                    Some((po, pn)) => (po.start..lo.end, pn.start..ln.end),
-                    None => (lo, ln),
-                });
-                continue;
-            }
-            flush(self, pending.take(), blocks);
-            for (i, j) in lo.zip(ln) {
-                let (i, j) = (i + o0, j + n0);
-                let diff = if self.old_para(i) == self.new_para(j) {
-                    None
+        let flush =
+            |this: &mut Self, po: Range<usize>, pn: Range<usize>, blocks: &mut Vec<Block>| {
+                if po.is_empty() && pn.is_empty() {
+                    return;
+                }
+                let (po, pn) = (po.start + o0..po.end + o0, pn.start + n0..pn.end + n0);
+                // A single changed paragraph is word-diffed as a pair either way (a layout-only
+                // pair comes out with no word change), so only longer runs are realigned.
+                if refine && !po.is_empty() && !pn.is_empty() && po.len() + pn.len() > 2 {
+                    let fold = |t: &str, p: &Paragraph| split::normalized_hash(&t[p.range.clone()]);
+                    let ok: Vec<u64> = po
+                        .clone()
+                        .map(|i| fold(this.old, &this.old_paras[i]))
+                        .collect();
+                    let nk: Vec<u64> = pn
+                        .clone()
+                        .map(|j| fold(this.new, &this.new_paras[j]))
+                        .collect();
+                    this.align_by(&ok, &nk, po, pn, false, blocks);
                 } else {
-                    // Same key, different bytes: a layout change (or a hash collision,
-                    // which the word diff then shows as it is).
-                    Some(self.word_diff(i, j))
-                };
-                blocks.push(Block::Equal {
-                    old: i,
-                    new: j,
-                    diff,
-                });
-            }
+                    this.replaced_run(po, pn, blocks);
+                }
+            };
+        // The runs between equal pairs are refined or paired.
+        let (mut pi, mut pj) = (0, 0);
+        for (i, j) in pairs {
+            flush(self, pi..i, pj..j, blocks);
+            let (i, j) = (i + o0, j + n0);
+            let diff = if self.old_para(i) == self.new_para(j) {
+                None
+            } else {
+                // Same key, different bytes: a layout change (or a hash collision,
+                // which the word diff then shows as it is).
+                Some(self.word_diff(i, j))
+            };
+            blocks.push(Block::Equal {
+                old: i,
+                new: j,
+                diff,
+            });
+            (pi, pj) = (i - o0 + 1, j - n0 + 1);
         }
-        flush(self, pending.take(), blocks);
+        flush(self, pi..old_keys.len(), pj..new_keys.len(), blocks);
     }
 
     /// Pairs the paragraphs of one replaced run and pushes its blocks in reading order.
@@ -617,7 +647,12 @@ impl<'a> Engine<'a> {
         let key = |t: &str| split::hash_bytes(t.trim().as_bytes());
         let ka: Vec<u64> = la.iter().map(|r| key(&a[r.clone()])).collect();
         let kb: Vec<u64> = lb.iter().map(|r| key(&b[r.clone()])).collect();
-        let ops = capture_diff_slices_deadline(Algorithm::Histogram, &ka, &kb, self.deadline);
+        let ops = capture_diff_slices_deadline(
+            Algorithm::Histogram,
+            &ka,
+            &kb,
+            self.diff_deadline(ka.len() + kb.len()),
+        );
         let mut acc = Tally::default();
         let span = |lines: &[Range<usize>], r: Range<usize>, len: usize| match (r.start, r.end) {
             (s, e) if s < e => lines[s].start..lines[e - 1].end,
@@ -675,12 +710,31 @@ impl<'a> Engine<'a> {
         rb: Range<usize>,
         acc: &mut Tally,
     ) {
+        if ra.is_empty() || rb.is_empty() {
+            // One side only: no diff to make, just the words to count.
+            let words = split::word_count(&a[ra.clone()]) + split::word_count(&b[rb.clone()]);
+            let layout = words == 0;
+            acc.changed |= !layout;
+            acc.words += words;
+            if !ra.is_empty() {
+                acc.pieces.push(Piece::Deleted(ra, layout));
+            }
+            if !rb.is_empty() {
+                acc.pieces.push(Piece::Inserted(rb, layout));
+            }
+            return;
+        }
         let (oa, ob) = (ra.start, rb.start);
         let (ta, tb) = (split::tokens(&a[ra]), split::tokens(&b[rb]));
         let (ta, tb) = (&ta, &tb);
         let ka: Vec<u64> = ta.iter().map(|t| t.key).collect();
         let kb: Vec<u64> = tb.iter().map(|t| t.key).collect();
-        let ops = capture_diff_slices_deadline(Algorithm::Histogram, &ka, &kb, self.deadline);
+        let ops = capture_diff_slices_deadline(
+            Algorithm::Histogram,
+            &ka,
+            &kb,
+            self.diff_deadline(ka.len() + kb.len()),
+        );
 
         // Runs of equal and changed tokens; an equal run that is only whitespace between two
         // changes joins them, so "foo bar" → "baz qux" reads as one change, not two.

@@ -159,19 +159,22 @@ pub(crate) struct Token {
 /// The key of every whitespace token.
 pub(crate) const SPACE: u64 = 0;
 
-/// The tokens of `text` with keys not yet computed (`SPACE` or 1).
-fn raw_tokens(text: &str) -> Vec<Token> {
-    let mut out: Vec<Token> = Vec::with_capacity(text.len() / 3);
-    // Whether the last token is a run of one repeated single-char punctuation mark.
+/// Calls `f(range, space)` with every token of `text` (see [`tokens`]), in order.
+#[inline]
+fn each_token(text: &str, mut f: impl FnMut(Range<usize>, bool)) {
+    // The token being built: its range, whether it is whitespace, and the mark it is a
+    // run of (if it is a run of one repeated single-char punctuation mark).
+    let mut cur: Option<(Range<usize>, bool)> = None;
     let mut last_mark: Option<char> = None;
-    let mut push = |range: Range<usize>, space: bool, mark: Option<char>| {
-        match out.last_mut() {
-            Some(last) if space && last.key == SPACE => last.range.end = range.end,
-            Some(last) if mark.is_some() && mark == last_mark => last.range.end = range.end,
-            _ => out.push(Token {
-                range,
-                key: if space { SPACE } else { 1 },
-            }),
+    let mut piece = |range: Range<usize>, space: bool, mark: Option<char>| {
+        match &mut cur {
+            Some((last, true)) if space => last.end = range.end,
+            Some((last, _)) if mark.is_some() && mark == last_mark => last.end = range.end,
+            _ => {
+                if let Some((r, sp)) = cur.replace((range, space)) {
+                    f(r, sp);
+                }
+            }
         }
         last_mark = mark;
     };
@@ -187,22 +190,36 @@ fn raw_tokens(text: &str) -> Vec<Token> {
                 let space = ascii_space(first);
                 let mark = (r.len() == 1 && !space && !first.is_ascii_alphanumeric())
                     .then_some(first as char);
-                push(line_start + r.start..line_start + r.end, space, mark);
+                piece(line_start + r.start..line_start + r.end, space, mark);
             }
         } else {
-            for (start, piece) in line.split_word_bound_indices() {
-                let space = piece.chars().all(char::is_whitespace);
-                let mut chars = piece.chars();
+            for (start, p) in line.split_word_bound_indices() {
+                let space = p.chars().all(char::is_whitespace);
+                let mut chars = p.chars();
                 let mark = match (chars.next(), chars.next()) {
                     (Some(c), None) if !c.is_alphanumeric() && !space => Some(c),
                     _ => None,
                 };
                 let start = line_start + start;
-                push(start..start + piece.len(), space, mark);
+                piece(start..start + p.len(), space, mark);
             }
         }
         line_start += line.len();
     }
+    if let Some((r, sp)) = cur {
+        f(r, sp);
+    }
+}
+
+/// The tokens of `text` with keys not yet computed (`SPACE` or 1).
+fn raw_tokens(text: &str) -> Vec<Token> {
+    let mut out: Vec<Token> = Vec::with_capacity(text.len() / 3);
+    each_token(text, |range, space| {
+        out.push(Token {
+            range,
+            key: if space { SPACE } else { 1 },
+        })
+    });
     out
 }
 
@@ -313,7 +330,9 @@ pub(crate) fn quick_bag(text: &str) -> Vec<u64> {
 
 /// Number of words in `text`: tokens other than whitespace (a punctuation mark counts).
 pub(crate) fn word_count(text: &str) -> usize {
-    raw_tokens(text).iter().filter(|t| t.key != SPACE).count()
+    let mut n = 0;
+    each_token(text, |_, space| n += usize::from(!space));
+    n
 }
 
 /// Dice coefficient of two sorted bags: `2·|a∩b| / (|a|+|b|)`, 1.0 for two empty bags.
@@ -324,17 +343,13 @@ pub(crate) fn dice(a: &[u64], b: &[u64]) -> f32 {
     if a.is_empty() && b.is_empty() {
         return 1.0;
     }
+    // Branch-free merge: the comparisons are unpredictable.
     let (mut i, mut j, mut common) = (0, 0, 0usize);
     while i < a.len() && j < b.len() {
-        match a[i].cmp(&b[j]) {
-            std::cmp::Ordering::Less => i += 1,
-            std::cmp::Ordering::Greater => j += 1,
-            std::cmp::Ordering::Equal => {
-                common += 1;
-                i += 1;
-                j += 1;
-            }
-        }
+        let (x, y) = (a[i], b[j]);
+        common += usize::from(x == y);
+        i += usize::from(x <= y);
+        j += usize::from(y <= x);
     }
     2.0 * common as f32 / (a.len() + b.len()) as f32
 }
