@@ -45,29 +45,57 @@ fn space_at(text: &str, i: usize) -> Option<usize> {
     c.is_whitespace().then_some(c.len_utf8())
 }
 
-/// Calls `f` with every whitespace-separated word of `text`, as `str::split_whitespace`
-/// does, scanning bytes.
-fn each_word(text: &str, mut f: impl FnMut(&str)) {
-    let n = text.len();
+/// How the word scans see a byte: 0 part of a word, 1 ASCII whitespace, 2 a lead byte
+/// that may start non-ASCII whitespace (U+0085, U+00A0, U+1680, U+2000–U+205F, U+3000).
+const CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut b = b'\t';
+    while b <= b'\r' {
+        t[b as usize] = 1;
+        b += 1;
+    }
+    t[b' ' as usize] = 1;
+    t[0xc2] = 2;
+    t[0xe1] = 2;
+    t[0xe2] = 2;
+    t[0xe3] = 2;
+    t
+};
+
+/// Calls `f` with the bytes of every whitespace-separated word of `text`, as
+/// `str::split_whitespace` does, scanning bytes.
+#[inline]
+fn each_word<'t>(text: &'t str, mut f: impl FnMut(&'t [u8])) {
+    let bytes = text.as_bytes();
+    let n = bytes.len();
     let mut i = 0;
-    while i < n {
+    loop {
         while i < n {
-            match space_at(text, i) {
-                Some(len) => i += len,
-                None => break,
+            match CLASS[bytes[i] as usize] {
+                0 => break,
+                1 => i += 1,
+                _ => match space_at(text, i) {
+                    Some(len) => i += len,
+                    None => break,
+                },
             }
+        }
+        if i >= n {
+            return;
         }
         let start = i;
-        while i < n && space_at(text, i).is_none() {
-            i += 1;
-            // Step over UTF-8 continuation bytes so `i` stays on a character boundary.
-            while i < n && (text.as_bytes()[i] & 0xc0) == 0x80 {
-                i += 1;
+        // Continuation bytes are class 0, and class 2 bytes only ever lead a character,
+        // so the word ends on a character boundary.
+        i += 1;
+        while i < n {
+            match CLASS[bytes[i] as usize] {
+                0 => i += 1,
+                1 => break,
+                _ if space_at(text, i).is_some() => break,
+                _ => i += 1,
             }
         }
-        if start < i {
-            f(&text[start..i]);
-        }
+        f(&bytes[start..i]);
     }
 }
 
@@ -108,35 +136,15 @@ pub(crate) fn paragraphs(text: &str) -> Vec<Paragraph> {
 
 /// Hash of `s` with whitespace runs folded to one space and the ends trimmed.
 pub(crate) fn normalized_hash(s: &str) -> u64 {
-    // One pass over the bytes (this runs over both whole texts): each word's bytes are
-    // folded into `w`, each finished word into `h`.
-    const K: u64 = 0x517c_c1b7_2722_0a95;
-    let bytes = s.as_bytes();
-    let (mut h, mut w, mut in_word) = (0u64, 0u64, false);
-    let mut i = 0;
-    while i < bytes.len() {
-        let c = bytes[i];
-        let space = if c < 0x80 {
-            usize::from(ascii_space(c))
-        } else {
-            space_at(s, i).unwrap_or(0)
-        };
-        if space > 0 {
-            if in_word {
-                h = (h.rotate_left(7) ^ w).wrapping_mul(0x9e37_79b9_7f4a_7c15);
-                (w, in_word) = (0, false);
-            }
-            i += space;
-        } else {
-            w = (w.rotate_left(5) ^ u64::from(c)).wrapping_mul(K);
-            in_word = true;
-            i += 1;
-        }
-    }
-    if in_word {
-        h = (h.rotate_left(7) ^ w).wrapping_mul(0x9e37_79b9_7f4a_7c15);
-    }
+    let mut h = 0u64;
+    each_word(s, |w| h = fold_word(h, hash_bytes(w)));
     h
+}
+
+/// Folds the hash of the next word into a [`normalized_hash`].
+#[inline]
+fn fold_word(h: u64, w: u64) -> u64 {
+    (h.rotate_left(7) ^ w).wrapping_mul(0x9e37_79b9_7f4a_7c15)
 }
 
 /// Whether `a` and `b` are equal once whitespace runs are folded and the ends trimmed.
@@ -295,8 +303,12 @@ pub(crate) fn hash_bytes(bytes: &[u8]) -> u64 {
         let w = u64::from_le_bytes(c.try_into().expect("8 bytes"));
         h = (h.rotate_left(5) ^ w).wrapping_mul(K);
     }
-    for &x in chunks.remainder() {
-        h = (h.rotate_left(5) ^ u64::from(x)).wrapping_mul(K);
+    // The last 1–7 bytes in one step (the length is already in `h`).
+    let rest = chunks.remainder();
+    if !rest.is_empty() {
+        let mut buf = [0u8; 8];
+        buf[..rest.len()].copy_from_slice(rest);
+        h = (h.rotate_left(5) ^ u64::from_le_bytes(buf)).wrapping_mul(K);
     }
     h ^ (h >> 29)
 }
@@ -322,16 +334,64 @@ pub(crate) fn rough_words(text: &str) -> usize {
 /// A sorted bag of hashed whitespace-separated words: a cheap order-blind fingerprint for
 /// pairing paragraphs and finding moves.
 pub(crate) fn quick_bag(text: &str) -> Vec<u64> {
-    let mut bag: Vec<u64> = Vec::new();
-    each_word(text, |w| bag.push(hash_bytes(w.as_bytes())));
+    let mut bag: Vec<u64> = Vec::with_capacity(text.len() / 5);
+    each_word(text, |w| bag.push(hash_bytes(w)));
     bag.sort_unstable();
     bag
 }
 
 /// Number of words in `text`: tokens other than whitespace (a punctuation mark counts).
 pub(crate) fn word_count(text: &str) -> usize {
+    if text.is_ascii() {
+        return ascii_word_count(text.as_bytes());
+    }
     let mut n = 0;
     each_token(text, |_, space| n += usize::from(!space));
+    n
+}
+
+/// [`word_count`] of ASCII text: the tokens of [`ascii_word_bounds`], merged as
+/// [`each_token`] merges them, counted without being built.
+fn ascii_word_count(b: &[u8]) -> usize {
+    let letter = |c: u8| c.is_ascii_alphabetic();
+    let wordish = |c: u8| c.is_ascii_alphanumeric() || c == b'_';
+    // The mark the last token is a run of (256: none).
+    let (mut n, mut i, mut last_mark) = (0usize, 0usize, 256u16);
+    while i < b.len() {
+        let c = b[i];
+        i += 1;
+        if ascii_space(c) {
+            last_mark = 256;
+        } else if wordish(c) {
+            // A lone `_` is a mark too, but a run never follows it.
+            n += 1;
+            last_mark = 256;
+            while i < b.len() {
+                let d = b[i];
+                if wordish(d) {
+                    i += 1;
+                    continue;
+                }
+                let (prev, next) = (b[i - 1], b.get(i + 1).copied());
+                let joins = match next {
+                    Some(x) if letter(prev) && letter(x) => matches!(d, b':' | b'.' | b'\''),
+                    Some(x) if prev.is_ascii_digit() && x.is_ascii_digit() => {
+                        matches!(d, b',' | b';' | b'.' | b'\'')
+                    }
+                    _ => false,
+                };
+                if joins {
+                    i += 2;
+                } else {
+                    break;
+                }
+            }
+        } else {
+            // Any other byte is a one-byte mark; a run of the same mark is one token.
+            n += usize::from(u16::from(c) != last_mark);
+            last_mark = u16::from(c);
+        }
+    }
     n
 }
 
@@ -419,6 +479,32 @@ mod tests {
     }
 
     #[test]
+    fn fast_word_count_agrees_with_the_tokens() {
+        let alphabet = b"ab Z09_.,;:'\"-\r\n\t\x00\x0b()$%/";
+        let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+        for len in 0..2000 {
+            let text: String = (0..len % 60)
+                .map(|_| {
+                    seed ^= seed << 13;
+                    seed ^= seed >> 7;
+                    seed ^= seed << 17;
+                    alphabet[(seed % alphabet.len() as u64) as usize] as char
+                })
+                .collect();
+            let slow = tokens(&text).iter().filter(|t| t.key != SPACE).count();
+            assert_eq!(word_count(&text), slow, "{text:?}");
+        }
+        for t in [
+            "a__b _ __ ..--..",
+            "x\u{2019}s 3,000.50\r\n\u{a0}!!",
+            "\0\0 a",
+        ] {
+            let slow = tokens(t).iter().filter(|t| t.key != SPACE).count();
+            assert_eq!(word_count(t), slow, "{t:?}");
+        }
+    }
+
+    #[test]
     fn fast_word_split_agrees_with_split_whitespace() {
         for t in [
             "",
@@ -428,7 +514,9 @@ mod tests {
             "\u{85}q",
         ] {
             let mut words = Vec::new();
-            each_word(t, |w| words.push(w.to_owned()));
+            each_word(t, |w| {
+                words.push(std::str::from_utf8(w).expect("whole characters"))
+            });
             assert_eq!(words, t.split_whitespace().collect::<Vec<_>>(), "{t:?}");
         }
     }
