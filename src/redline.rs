@@ -370,6 +370,10 @@ struct Engine<'a> {
     new: &'a str,
     old_paras: Vec<Paragraph>,
     new_paras: Vec<Paragraph>,
+    /// [`split::word_hashes`] of each paragraph, computed when first needed (they give
+    /// both the folded-whitespace key and the word bag).
+    old_words: Vec<Option<Vec<u64>>>,
+    new_words: Vec<Option<Vec<u64>>>,
     options: &'a Options,
     deadline: Option<Instant>,
     coarse: bool,
@@ -391,6 +395,8 @@ impl<'a> Engine<'a> {
         Engine {
             old,
             new,
+            old_words: vec![None; old_paras.len()],
+            new_words: vec![None; new_paras.len()],
             old_paras,
             new_paras,
             options,
@@ -428,6 +434,16 @@ impl<'a> Engine<'a> {
             self.align()
         };
         self.emit(blocks)
+    }
+
+    /// The word hashes of old paragraph `i` (or new paragraph `i` when `new`).
+    fn words(&mut self, new: bool, i: usize) -> &[u64] {
+        let (text, paras, cache) = if new {
+            (self.new, &self.new_paras, &mut self.new_words)
+        } else {
+            (self.old, &self.old_paras, &mut self.old_words)
+        };
+        cache[i].get_or_insert_with(|| split::word_hashes(&text[paras[i].range.clone()]))
     }
 
     fn old_para(&self, i: usize) -> &'a str {
@@ -484,14 +500,13 @@ impl<'a> Engine<'a> {
                 // A single changed paragraph is word-diffed as a pair either way (a layout-only
                 // pair comes out with no word change), so only longer runs are realigned.
                 if refine && !po.is_empty() && !pn.is_empty() && po.len() + pn.len() > 2 {
-                    let fold = |t: &str, p: &Paragraph| split::normalized_hash(&t[p.range.clone()]);
                     let ok: Vec<u64> = po
                         .clone()
-                        .map(|i| fold(this.old, &this.old_paras[i]))
+                        .map(|i| split::fold_words(this.words(false, i)))
                         .collect();
                     let nk: Vec<u64> = pn
                         .clone()
-                        .map(|j| fold(this.new, &this.new_paras[j]))
+                        .map(|j| split::fold_words(this.words(true, j)))
                         .collect();
                     this.align_by(&ok, &nk, po, pn, false, blocks);
                 } else {
@@ -566,14 +581,13 @@ impl<'a> Engine<'a> {
     /// Matches old and new paragraphs of a replaced run in order, maximising the summed
     /// word-bag similarity of the matched pairs (each at least the rewrite threshold).
     fn pair_by_similarity(&mut self, o: Range<usize>, n: Range<usize>) -> Vec<(usize, usize)> {
-        let old_bags: Vec<Vec<u64>> = o
-            .clone()
-            .map(|i| split::quick_bag(self.old_para(i)))
-            .collect();
-        let new_bags: Vec<Vec<u64>> = n
-            .clone()
-            .map(|j| split::quick_bag(self.new_para(j)))
-            .collect();
+        let bag = |this: &mut Self, new: bool, i: usize| {
+            let mut bag = this.words(new, i).to_vec();
+            bag.sort_unstable();
+            bag
+        };
+        let old_bags: Vec<Vec<u64>> = o.clone().map(|i| bag(self, false, i)).collect();
+        let new_bags: Vec<Vec<u64>> = n.clone().map(|j| bag(self, true, j)).collect();
         let (rows, cols) = (old_bags.len(), new_bags.len());
         let threshold = self.options.rewrite_threshold;
         let band = if rows * cols <= FULL_PAIRING_CELLS {
@@ -820,6 +834,8 @@ impl<'a> Engine<'a> {
             by,
         };
         let mut changed_paragraphs = 0;
+        // Segments that are whole paragraphs: (segment, new side, paragraph).
+        let mut whole: Vec<(usize, bool, usize)> = Vec::new();
         // The next paragraph of each side not yet passed.
         let (mut op, mut np) = (0usize, 0usize);
         for block in blocks {
@@ -848,11 +864,13 @@ impl<'a> Engine<'a> {
                 }
                 Block::Deleted { old } => {
                     changed_paragraphs += 1;
+                    whole.push((out.segments.len(), false, old));
                     out.push(SegmentKind::Deleted, self.old_para(old), old, np, false);
                     op = old + 1;
                 }
                 Block::Inserted { new } => {
                     changed_paragraphs += 1;
+                    whole.push((out.segments.len(), true, new));
                     out.push(SegmentKind::Inserted, self.new_para(new), op, new, false);
                     np = new + 1;
                 }
@@ -863,7 +881,17 @@ impl<'a> Engine<'a> {
             self.coarse = true;
             Vec::new()
         } else {
-            let (moves, finished) = find_moves(&mut segments, self.options, self.deadline);
+            // Word hashes already made for whole paragraphs are handed on.
+            let mut words: Vec<Option<Vec<u64>>> = vec![None; segments.len()];
+            for (k, new, p) in whole {
+                let cache = if new {
+                    &mut self.new_words
+                } else {
+                    &mut self.old_words
+                };
+                words[k] = cache[p].take();
+            }
+            let (moves, finished) = find_moves(&mut segments, words, self.options, self.deadline);
             self.coarse |= !finished;
             moves
         };
@@ -900,6 +928,7 @@ pub(crate) fn summarize(segments: &[Segment]) -> Summary {
 /// of a move. Returns the moves and whether the search finished before the deadline.
 fn find_moves(
     segments: &mut [Segment],
+    mut words: Vec<Option<Vec<u64>>>,
     options: &Options,
     deadline: Option<Instant>,
 ) -> (Vec<Move>, bool) {
@@ -913,13 +942,23 @@ fn find_moves(
         }
         run_of[k] = run;
     }
-    let candidates = |kind: SegmentKind| -> Vec<(usize, Vec<u64>)> {
+    // Each candidate with its word bag and its folded-whitespace hash.
+    let mut candidates = |kind: SegmentKind| -> Vec<(usize, Vec<u64>, u64)> {
         segments
             .iter()
             .enumerate()
             .filter(|(_, s)| s.kind == kind && !s.layout)
-            .map(|(k, s)| (k, split::quick_bag(&s.text)))
-            .filter(|(_, bag)| bag.len() >= options.min_move_words)
+            .filter_map(|(k, s)| {
+                let mut bag = words[k]
+                    .take()
+                    .unwrap_or_else(|| split::word_hashes(&s.text));
+                if bag.len() < options.min_move_words {
+                    return None;
+                }
+                let key = split::fold_words(&bag);
+                bag.sort_unstable();
+                Some((k, bag, key))
+            })
             .collect()
     };
     let deleted = candidates(SegmentKind::Deleted);
@@ -930,16 +969,13 @@ fn find_moves(
         let mut taken = vec![false; inserted.len()];
         // Verbatim moves (whitespace aside) first, by hash.
         let mut by_key: HashMap<u64, Vec<usize>> = HashMap::new();
-        for (x, (k, _)) in inserted.iter().enumerate().rev() {
-            by_key
-                .entry(split::normalized_hash(&segments[*k].text))
-                .or_default()
-                .push(x);
+        for (x, (_, _, key)) in inserted.iter().enumerate().rev() {
+            by_key.entry(*key).or_default().push(x);
         }
         let mut open = Vec::new();
-        for (d, _) in &deleted {
+        for (d, _, key) in &deleted {
             let text = &segments[*d].text;
-            let hit = by_key.get(&split::normalized_hash(text)).and_then(|c| {
+            let hit = by_key.get(key).and_then(|c| {
                 c.iter().rev().copied().find(|&x| {
                     let i = inserted[x].0;
                     !taken[x]
@@ -963,7 +999,11 @@ fn find_moves(
         by_len.sort_by_key(|&x| inserted[x].1.len());
         let lens: Vec<usize> = by_len.iter().map(|&x| inserted[x].1.len()).collect();
         let reach = threshold / (2.0 - threshold);
-        for (count, (d, dt)) in deleted.iter().filter(|(d, _)| open.contains(d)).enumerate() {
+        for (count, (d, dt, _)) in deleted
+            .iter()
+            .filter(|(d, _, _)| open.contains(d))
+            .enumerate()
+        {
             if count % 16 == 0 && deadline.is_some_and(|t| Instant::now() > t) {
                 finished = false;
                 break;
@@ -974,7 +1014,7 @@ fn find_moves(
             let to = lens.partition_point(|&l| l <= hi);
             let mut best: Option<(usize, f32)> = None;
             for &x in &by_len[from..to] {
-                let (i, it) = &inserted[x];
+                let (i, it, _) = &inserted[x];
                 if taken[x] || run_of[*i] == run_of[*d] {
                     continue;
                 }

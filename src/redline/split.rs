@@ -135,13 +135,20 @@ pub(crate) fn paragraphs(text: &str) -> Vec<Paragraph> {
 }
 
 /// Hash of `s` with whitespace runs folded to one space and the ends trimmed.
-pub(crate) fn normalized_hash(s: &str) -> u64 {
+#[cfg(test)]
+fn normalized_hash(s: &str) -> u64 {
     let mut h = 0u64;
     each_word(s, |w| h = fold_word(h, hash_bytes(w)));
     h
 }
 
-/// Folds the hash of the next word into a [`normalized_hash`].
+/// Hash of a text with whitespace runs folded to one space and the ends trimmed, from its
+/// [`word_hashes`].
+pub(crate) fn fold_words(words: &[u64]) -> u64 {
+    words.iter().fold(0, |h, &w| fold_word(h, w))
+}
+
+/// Folds the hash of the next word into a [`fold_words`] hash.
 #[inline]
 fn fold_word(h: u64, w: u64) -> u64 {
     (h.rotate_left(7) ^ w).wrapping_mul(0x9e37_79b9_7f4a_7c15)
@@ -331,13 +338,13 @@ pub(crate) fn rough_words(text: &str) -> usize {
     n
 }
 
-/// A sorted bag of hashed whitespace-separated words: a cheap order-blind fingerprint for
-/// pairing paragraphs and finding moves.
-pub(crate) fn quick_bag(text: &str) -> Vec<u64> {
-    let mut bag: Vec<u64> = Vec::with_capacity(text.len() / 5);
-    each_word(text, |w| bag.push(hash_bytes(w)));
-    bag.sort_unstable();
-    bag
+/// Hashes of the whitespace-separated words of `text`, in order. Their fold
+/// ([`fold_words`]) is a hash of the text with whitespace runs folded; sorted, they are its
+/// word bag, a cheap order-blind fingerprint for pairing paragraphs and finding moves.
+pub(crate) fn word_hashes(text: &str) -> Vec<u64> {
+    let mut words: Vec<u64> = Vec::with_capacity(text.len() / 5);
+    each_word(text, |w| words.push(hash_bytes(w)));
+    words
 }
 
 /// Number of words in `text`: tokens other than whitespace (a punctuation mark counts).
@@ -345,8 +352,16 @@ pub(crate) fn word_count(text: &str) -> usize {
     if text.is_ascii() {
         return ascii_word_count(text.as_bytes());
     }
+    // Tokens never span a line feed and a mark run never continues across one, so the
+    // lines are counted one by one: the ASCII ones fast, the others by the full tables.
     let mut n = 0;
-    each_token(text, |_, space| n += usize::from(!space));
+    for line in text.split_inclusive('\n') {
+        if line.is_ascii() {
+            n += ascii_word_count(line.as_bytes());
+        } else {
+            each_token(line, |_, space| n += usize::from(!space));
+        }
+    }
     n
 }
 
@@ -447,6 +462,8 @@ mod tests {
             normalized_hash("the quick\n  brown fox\n")
         );
         assert_ne!(normalized_hash("the quick"), normalized_hash("thequick"));
+        let t = " the quick\n brown\u{a0}fox ";
+        assert_eq!(fold_words(&word_hashes(t)), normalized_hash(t));
     }
 
     fn general(text: &str) -> Vec<Range<usize>> {
@@ -489,6 +506,22 @@ mod tests {
                     seed ^= seed >> 7;
                     seed ^= seed << 17;
                     alphabet[(seed % alphabet.len() as u64) as usize] as char
+                })
+                .collect();
+            let slow = tokens(&text).iter().filter(|t| t.key != SPACE).count();
+            assert_eq!(word_count(&text), slow, "{text:?}");
+        }
+        // Mixed lines: ASCII ones counted fast, the others by the tables.
+        let chars = [
+            'a', ' ', '.', '.', '\n', '\n', '’', '\u{a0}', 'é', '\u{301}', '-', '3',
+        ];
+        for len in 0..2000 {
+            let text: String = (0..len % 50)
+                .map(|_| {
+                    seed ^= seed << 13;
+                    seed ^= seed >> 7;
+                    seed ^= seed << 17;
+                    chars[(seed % chars.len() as u64) as usize]
                 })
                 .collect();
             let slow = tokens(&text).iter().filter(|t| t.key != SPACE).count();
