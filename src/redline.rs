@@ -370,10 +370,10 @@ struct Engine<'a> {
     new: &'a str,
     old_paras: Vec<Paragraph>,
     new_paras: Vec<Paragraph>,
-    /// [`split::word_hashes`] of each paragraph, computed when first needed (they give
-    /// both the folded-whitespace key and the word bag).
-    old_words: Vec<Option<Vec<u64>>>,
-    new_words: Vec<Option<Vec<u64>>>,
+    /// Folded-whitespace key and word bag of each paragraph ([`split::bag`]), made when
+    /// first needed.
+    old_words: Vec<Option<(u64, Vec<u64>)>>,
+    new_words: Vec<Option<(u64, Vec<u64>)>>,
     options: &'a Options,
     deadline: Option<Instant>,
     coarse: bool,
@@ -436,14 +436,15 @@ impl<'a> Engine<'a> {
         self.emit(blocks)
     }
 
-    /// The word hashes of old paragraph `i` (or new paragraph `i` when `new`).
-    fn words(&mut self, new: bool, i: usize) -> &[u64] {
+    /// The folded-whitespace key and word bag of old paragraph `i` (or new paragraph `i`
+    /// when `new`).
+    fn bag(&mut self, new: bool, i: usize) -> &(u64, Vec<u64>) {
         let (text, paras, cache) = if new {
             (self.new, &self.new_paras, &mut self.new_words)
         } else {
             (self.old, &self.old_paras, &mut self.old_words)
         };
-        cache[i].get_or_insert_with(|| split::word_hashes(&text[paras[i].range.clone()]))
+        cache[i].get_or_insert_with(|| split::bag(&text[paras[i].range.clone()]))
     }
 
     fn old_para(&self, i: usize) -> &'a str {
@@ -500,14 +501,8 @@ impl<'a> Engine<'a> {
                 // A single changed paragraph is word-diffed as a pair either way (a layout-only
                 // pair comes out with no word change), so only longer runs are realigned.
                 if refine && !po.is_empty() && !pn.is_empty() && po.len() + pn.len() > 2 {
-                    let ok: Vec<u64> = po
-                        .clone()
-                        .map(|i| split::fold_words(this.words(false, i)))
-                        .collect();
-                    let nk: Vec<u64> = pn
-                        .clone()
-                        .map(|j| split::fold_words(this.words(true, j)))
-                        .collect();
+                    let ok: Vec<u64> = po.clone().map(|i| this.bag(false, i).0).collect();
+                    let nk: Vec<u64> = pn.clone().map(|j| this.bag(true, j).0).collect();
                     this.align_by(&ok, &nk, po, pn, false, blocks);
                 } else {
                     this.replaced_run(po, pn, blocks);
@@ -581,13 +576,8 @@ impl<'a> Engine<'a> {
     /// Matches old and new paragraphs of a replaced run in order, maximising the summed
     /// word-bag similarity of the matched pairs (each at least the rewrite threshold).
     fn pair_by_similarity(&mut self, o: Range<usize>, n: Range<usize>) -> Vec<(usize, usize)> {
-        let bag = |this: &mut Self, new: bool, i: usize| {
-            let mut bag = this.words(new, i).to_vec();
-            bag.sort_unstable();
-            bag
-        };
-        let old_bags: Vec<Vec<u64>> = o.clone().map(|i| bag(self, false, i)).collect();
-        let new_bags: Vec<Vec<u64>> = n.clone().map(|j| bag(self, true, j)).collect();
+        let old_bags: Vec<Vec<u64>> = o.clone().map(|i| self.bag(false, i).1.clone()).collect();
+        let new_bags: Vec<Vec<u64>> = n.clone().map(|j| self.bag(true, j).1.clone()).collect();
         let (rows, cols) = (old_bags.len(), new_bags.len());
         let threshold = self.options.rewrite_threshold;
         let band = if rows * cols <= FULL_PAIRING_CELLS {
@@ -882,7 +872,7 @@ impl<'a> Engine<'a> {
             Vec::new()
         } else {
             // Word hashes already made for whole paragraphs are handed on.
-            let mut words: Vec<Option<Vec<u64>>> = vec![None; segments.len()];
+            let mut words: Vec<Option<(u64, Vec<u64>)>> = vec![None; segments.len()];
             for (k, new, p) in whole {
                 let cache = if new {
                     &mut self.new_words
@@ -928,7 +918,7 @@ pub(crate) fn summarize(segments: &[Segment]) -> Summary {
 /// of a move. Returns the moves and whether the search finished before the deadline.
 fn find_moves(
     segments: &mut [Segment],
-    mut words: Vec<Option<Vec<u64>>>,
+    mut words: Vec<Option<(u64, Vec<u64>)>>,
     options: &Options,
     deadline: Option<Instant>,
 ) -> (Vec<Move>, bool) {
@@ -949,15 +939,8 @@ fn find_moves(
             .enumerate()
             .filter(|(_, s)| s.kind == kind && !s.layout)
             .filter_map(|(k, s)| {
-                let mut bag = words[k]
-                    .take()
-                    .unwrap_or_else(|| split::word_hashes(&s.text));
-                if bag.len() < options.min_move_words {
-                    return None;
-                }
-                let key = split::fold_words(&bag);
-                bag.sort_unstable();
-                Some((k, bag, key))
+                let (key, bag) = words[k].take().unwrap_or_else(|| split::bag(&s.text));
+                (bag.len() >= options.min_move_words).then_some((k, bag, key))
             })
             .collect()
     };

@@ -367,9 +367,17 @@ pub(crate) fn rough_words(text: &str) -> usize {
     n
 }
 
-/// Hashes of the whitespace-separated words of `text`, in order. Their fold
-/// ([`fold_words`]) is a hash of the text with whitespace runs folded; sorted, they are its
-/// word bag, a cheap order-blind fingerprint for pairing paragraphs and finding moves.
+/// The [`fold_words`] key of `text` (a hash with whitespace runs folded) and its word bag
+/// (its [`word_hashes`], sorted): a cheap order-blind fingerprint for pairing paragraphs
+/// and finding moves.
+pub(crate) fn bag(text: &str) -> (u64, Vec<u64>) {
+    let mut words = word_hashes(text);
+    let key = fold_words(&words);
+    words.sort_unstable();
+    (key, words)
+}
+
+/// Hashes of the whitespace-separated words of `text`, in order (see [`bag`]).
 pub(crate) fn word_hashes(text: &str) -> Vec<u64> {
     let mut words: Vec<u64> = Vec::with_capacity(text.len() / 5);
     each_word(text, |w| words.push(hash_bytes(w)));
