@@ -48,7 +48,7 @@
 mod split;
 mod three_way;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 use std::time::{Duration, Instant};
 
@@ -253,6 +253,29 @@ pub fn compare(old: &str, new: &str, options: &Options) -> Redline {
     Engine::new(old, new, options).run()
 }
 
+/// The equal pairs `(old index, new index)` of a patience diff of `a` with `b`, in order.
+///
+/// Keys found on one side only can never be equal, so they are left out before diffing:
+/// the diff then costs what the common keys cost. (Two runs with nothing in common are
+/// Myers' worst case, quadratic in their length, and most paragraphs of a revised
+/// agreement have no byte-identical counterpart.)
+fn equal_pairs(a: &[u64], b: &[u64], deadline: Option<Instant>) -> Vec<(usize, usize)> {
+    let in_a: HashSet<u64> = a.iter().copied().collect();
+    let in_b: HashSet<u64> = b.iter().copied().collect();
+    let ia: Vec<usize> = (0..a.len()).filter(|&i| in_b.contains(&a[i])).collect();
+    let ib: Vec<usize> = (0..b.len()).filter(|&j| in_a.contains(&b[j])).collect();
+    let ka: Vec<u64> = ia.iter().map(|&i| a[i]).collect();
+    let kb: Vec<u64> = ib.iter().map(|&j| b[j]).collect();
+    let mut pairs = Vec::new();
+    for op in capture_diff_slices_deadline(Algorithm::Patience, &ka, &kb, deadline) {
+        let (tag, o, n) = op.as_tag_tuple();
+        if tag == DiffTag::Equal {
+            pairs.extend(o.zip(n).map(|(x, y)| (ia[x], ib[y])));
+        }
+    }
+    pairs
+}
+
 pub(crate) fn changes(segments: &[Segment]) -> Vec<Change> {
     let mut out = Vec::new();
     let mut i = 0;
@@ -347,6 +370,10 @@ struct Engine<'a> {
     new: &'a str,
     old_paras: Vec<Paragraph>,
     new_paras: Vec<Paragraph>,
+    /// Folded-whitespace key and word bag of each paragraph ([`split::bag`]), made when
+    /// first needed.
+    old_words: Vec<Option<(u64, Vec<u64>)>>,
+    new_words: Vec<Option<(u64, Vec<u64>)>>,
     options: &'a Options,
     deadline: Option<Instant>,
     coarse: bool,
@@ -357,6 +384,10 @@ struct Engine<'a> {
 const FULL_PAIRING_CELLS: usize = 40_000;
 const PAIRING_BAND: usize = 32;
 
+/// Largest diff (items of both sides) run without a deadline: even Myers' worst case on
+/// it takes a few milliseconds.
+const SMALL_DIFF: usize = 2_000;
+
 impl<'a> Engine<'a> {
     fn new(old: &'a str, new: &'a str, options: &'a Options) -> Self {
         let old_paras = split::paragraphs(old);
@@ -364,11 +395,25 @@ impl<'a> Engine<'a> {
         Engine {
             old,
             new,
+            old_words: vec![None; old_paras.len()],
+            new_words: vec![None; new_paras.len()],
             old_paras,
             new_paras,
             options,
             deadline: Instant::now().checked_add(options.deadline),
             coarse: false,
+        }
+    }
+
+    /// The deadline to hand `similar` for a diff of `items` items in all. `similar` reads
+    /// the clock once per item of its anchor search, which costs more than a small diff
+    /// itself; a small diff runs without one (its worst case is bounded by its size) and
+    /// the engine checks the clock between diffs.
+    fn diff_deadline(&self, items: usize) -> Option<Instant> {
+        if items <= SMALL_DIFF {
+            None
+        } else {
+            self.deadline
         }
     }
 
@@ -389,6 +434,17 @@ impl<'a> Engine<'a> {
             self.align()
         };
         self.emit(blocks)
+    }
+
+    /// The folded-whitespace key and word bag of old paragraph `i` (or new paragraph `i`
+    /// when `new`).
+    fn bag(&mut self, new: bool, i: usize) -> &(u64, Vec<u64>) {
+        let (text, paras, cache) = if new {
+            (self.new, &self.new_paras, &mut self.new_words)
+        } else {
+            (self.old, &self.old_paras, &mut self.old_words)
+        };
+        cache[i].get_or_insert_with(|| split::bag(&text[paras[i].range.clone()]))
     }
 
     fn old_para(&self, i: usize) -> &'a str {
@@ -431,63 +487,47 @@ impl<'a> Engine<'a> {
         refine: bool,
         blocks: &mut Vec<Block>,
     ) {
-        let ops =
-            capture_diff_slices_deadline(Algorithm::Patience, old_keys, new_keys, self.deadline);
+        let pairs = equal_pairs(old_keys, new_keys, self.deadline);
         if self.past_deadline() {
             self.coarse = true;
         }
         let (o0, n0) = (o.start, n.start);
-        let flush = |this: &mut Self,
-                     run: Option<(Range<usize>, Range<usize>)>,
-                     blocks: &mut Vec<Block>| {
-            let Some((po, pn)) = run else { return };
-            let (po, pn) = (po.start + o0..po.end + o0, pn.start + n0..pn.end + n0);
-            // A single changed paragraph is word-diffed as a pair either way (a layout-only
-            // pair comes out with no word change), so only longer runs are realigned.
-            if refine && !po.is_empty() && !pn.is_empty() && po.len() + pn.len() > 2 {
-                let fold = |t: &str, p: &Paragraph| split::normalized_hash(&t[p.range.clone()]);
-                let ok: Vec<u64> = po
-                    .clone()
-                    .map(|i| fold(this.old, &this.old_paras[i]))
-                    .collect();
-                let nk: Vec<u64> = pn
-                    .clone()
-                    .map(|j| fold(this.new, &this.new_paras[j]))
-                    .collect();
-                this.align_by(&ok, &nk, po, pn, false, blocks);
-            } else {
-                this.replaced_run(po, pn, blocks);
-            }
-        };
-        // Merge consecutive non-equal ops into one run before refining or pairing.
-        let mut pending: Option<(Range<usize>, Range<usize>)> = None;
-        for op in &ops {
-            let (tag, lo, ln) = op.as_tag_tuple();
-            if tag != DiffTag::Equal {
-                pending = Some(match pending {
-                    Some((po, pn)) => (po.start..lo.end, pn.start..ln.end),
-                    None => (lo, ln),
-                });
-                continue;
-            }
-            flush(self, pending.take(), blocks);
-            for (i, j) in lo.zip(ln) {
-                let (i, j) = (i + o0, j + n0);
-                let diff = if self.old_para(i) == self.new_para(j) {
-                    None
+        let flush =
+            |this: &mut Self, po: Range<usize>, pn: Range<usize>, blocks: &mut Vec<Block>| {
+                if po.is_empty() && pn.is_empty() {
+                    return;
+                }
+                let (po, pn) = (po.start + o0..po.end + o0, pn.start + n0..pn.end + n0);
+                // A single changed paragraph is word-diffed as a pair either way (a layout-only
+                // pair comes out with no word change), so only longer runs are realigned.
+                if refine && !po.is_empty() && !pn.is_empty() && po.len() + pn.len() > 2 {
+                    let ok: Vec<u64> = po.clone().map(|i| this.bag(false, i).0).collect();
+                    let nk: Vec<u64> = pn.clone().map(|j| this.bag(true, j).0).collect();
+                    this.align_by(&ok, &nk, po, pn, false, blocks);
                 } else {
-                    // Same key, different bytes: a layout change (or a hash collision,
-                    // which the word diff then shows as it is).
-                    Some(self.word_diff(i, j))
-                };
-                blocks.push(Block::Equal {
-                    old: i,
-                    new: j,
-                    diff,
-                });
-            }
+                    this.replaced_run(po, pn, blocks);
+                }
+            };
+        // The runs between equal pairs are refined or paired.
+        let (mut pi, mut pj) = (0, 0);
+        for (i, j) in pairs {
+            flush(self, pi..i, pj..j, blocks);
+            let (i, j) = (i + o0, j + n0);
+            let diff = if self.old_para(i) == self.new_para(j) {
+                None
+            } else {
+                // Same key, different bytes: a layout change (or a hash collision,
+                // which the word diff then shows as it is).
+                Some(self.word_diff(i, j))
+            };
+            blocks.push(Block::Equal {
+                old: i,
+                new: j,
+                diff,
+            });
+            (pi, pj) = (i - o0 + 1, j - n0 + 1);
         }
-        flush(self, pending.take(), blocks);
+        flush(self, pi..old_keys.len(), pj..new_keys.len(), blocks);
     }
 
     /// Pairs the paragraphs of one replaced run and pushes its blocks in reading order.
@@ -536,14 +576,8 @@ impl<'a> Engine<'a> {
     /// Matches old and new paragraphs of a replaced run in order, maximising the summed
     /// word-bag similarity of the matched pairs (each at least the rewrite threshold).
     fn pair_by_similarity(&mut self, o: Range<usize>, n: Range<usize>) -> Vec<(usize, usize)> {
-        let old_bags: Vec<Vec<u64>> = o
-            .clone()
-            .map(|i| split::quick_bag(self.old_para(i)))
-            .collect();
-        let new_bags: Vec<Vec<u64>> = n
-            .clone()
-            .map(|j| split::quick_bag(self.new_para(j)))
-            .collect();
+        let old_bags: Vec<Vec<u64>> = o.clone().map(|i| self.bag(false, i).1.clone()).collect();
+        let new_bags: Vec<Vec<u64>> = n.clone().map(|j| self.bag(true, j).1.clone()).collect();
         let (rows, cols) = (old_bags.len(), new_bags.len());
         let threshold = self.options.rewrite_threshold;
         let band = if rows * cols <= FULL_PAIRING_CELLS {
@@ -617,7 +651,12 @@ impl<'a> Engine<'a> {
         let key = |t: &str| split::hash_bytes(t.trim().as_bytes());
         let ka: Vec<u64> = la.iter().map(|r| key(&a[r.clone()])).collect();
         let kb: Vec<u64> = lb.iter().map(|r| key(&b[r.clone()])).collect();
-        let ops = capture_diff_slices_deadline(Algorithm::Histogram, &ka, &kb, self.deadline);
+        let ops = capture_diff_slices_deadline(
+            Algorithm::Histogram,
+            &ka,
+            &kb,
+            self.diff_deadline(ka.len() + kb.len()),
+        );
         let mut acc = Tally::default();
         let span = |lines: &[Range<usize>], r: Range<usize>, len: usize| match (r.start, r.end) {
             (s, e) if s < e => lines[s].start..lines[e - 1].end,
@@ -675,12 +714,31 @@ impl<'a> Engine<'a> {
         rb: Range<usize>,
         acc: &mut Tally,
     ) {
+        if ra.is_empty() || rb.is_empty() {
+            // One side only: no diff to make, just the words to count.
+            let words = split::word_count(&a[ra.clone()]) + split::word_count(&b[rb.clone()]);
+            let layout = words == 0;
+            acc.changed |= !layout;
+            acc.words += words;
+            if !ra.is_empty() {
+                acc.pieces.push(Piece::Deleted(ra, layout));
+            }
+            if !rb.is_empty() {
+                acc.pieces.push(Piece::Inserted(rb, layout));
+            }
+            return;
+        }
         let (oa, ob) = (ra.start, rb.start);
         let (ta, tb) = (split::tokens(&a[ra]), split::tokens(&b[rb]));
         let (ta, tb) = (&ta, &tb);
         let ka: Vec<u64> = ta.iter().map(|t| t.key).collect();
         let kb: Vec<u64> = tb.iter().map(|t| t.key).collect();
-        let ops = capture_diff_slices_deadline(Algorithm::Histogram, &ka, &kb, self.deadline);
+        let ops = capture_diff_slices_deadline(
+            Algorithm::Histogram,
+            &ka,
+            &kb,
+            self.diff_deadline(ka.len() + kb.len()),
+        );
 
         // Runs of equal and changed tokens; an equal run that is only whitespace between two
         // changes joins them, so "foo bar" → "baz qux" reads as one change, not two.
@@ -766,6 +824,8 @@ impl<'a> Engine<'a> {
             by,
         };
         let mut changed_paragraphs = 0;
+        // Segments that are whole paragraphs: (segment, new side, paragraph).
+        let mut whole: Vec<(usize, bool, usize)> = Vec::new();
         // The next paragraph of each side not yet passed.
         let (mut op, mut np) = (0usize, 0usize);
         for block in blocks {
@@ -794,11 +854,13 @@ impl<'a> Engine<'a> {
                 }
                 Block::Deleted { old } => {
                     changed_paragraphs += 1;
+                    whole.push((out.segments.len(), false, old));
                     out.push(SegmentKind::Deleted, self.old_para(old), old, np, false);
                     op = old + 1;
                 }
                 Block::Inserted { new } => {
                     changed_paragraphs += 1;
+                    whole.push((out.segments.len(), true, new));
                     out.push(SegmentKind::Inserted, self.new_para(new), op, new, false);
                     np = new + 1;
                 }
@@ -809,7 +871,17 @@ impl<'a> Engine<'a> {
             self.coarse = true;
             Vec::new()
         } else {
-            let (moves, finished) = find_moves(&mut segments, self.options, self.deadline);
+            // Word hashes already made for whole paragraphs are handed on.
+            let mut words: Vec<Option<(u64, Vec<u64>)>> = vec![None; segments.len()];
+            for (k, new, p) in whole {
+                let cache = if new {
+                    &mut self.new_words
+                } else {
+                    &mut self.old_words
+                };
+                words[k] = cache[p].take();
+            }
+            let (moves, finished) = find_moves(&mut segments, words, self.options, self.deadline);
             self.coarse |= !finished;
             moves
         };
@@ -846,6 +918,7 @@ pub(crate) fn summarize(segments: &[Segment]) -> Summary {
 /// of a move. Returns the moves and whether the search finished before the deadline.
 fn find_moves(
     segments: &mut [Segment],
+    mut words: Vec<Option<(u64, Vec<u64>)>>,
     options: &Options,
     deadline: Option<Instant>,
 ) -> (Vec<Move>, bool) {
@@ -859,13 +932,16 @@ fn find_moves(
         }
         run_of[k] = run;
     }
-    let candidates = |kind: SegmentKind| -> Vec<(usize, Vec<u64>)> {
+    // Each candidate with its word bag and its folded-whitespace hash.
+    let mut candidates = |kind: SegmentKind| -> Vec<(usize, Vec<u64>, u64)> {
         segments
             .iter()
             .enumerate()
             .filter(|(_, s)| s.kind == kind && !s.layout)
-            .map(|(k, s)| (k, split::quick_bag(&s.text)))
-            .filter(|(_, bag)| bag.len() >= options.min_move_words)
+            .filter_map(|(k, s)| {
+                let (key, bag) = words[k].take().unwrap_or_else(|| split::bag(&s.text));
+                (bag.len() >= options.min_move_words).then_some((k, bag, key))
+            })
             .collect()
     };
     let deleted = candidates(SegmentKind::Deleted);
@@ -876,16 +952,13 @@ fn find_moves(
         let mut taken = vec![false; inserted.len()];
         // Verbatim moves (whitespace aside) first, by hash.
         let mut by_key: HashMap<u64, Vec<usize>> = HashMap::new();
-        for (x, (k, _)) in inserted.iter().enumerate().rev() {
-            by_key
-                .entry(split::normalized_hash(&segments[*k].text))
-                .or_default()
-                .push(x);
+        for (x, (_, _, key)) in inserted.iter().enumerate().rev() {
+            by_key.entry(*key).or_default().push(x);
         }
         let mut open = Vec::new();
-        for (d, _) in &deleted {
+        for (d, _, key) in &deleted {
             let text = &segments[*d].text;
-            let hit = by_key.get(&split::normalized_hash(text)).and_then(|c| {
+            let hit = by_key.get(key).and_then(|c| {
                 c.iter().rev().copied().find(|&x| {
                     let i = inserted[x].0;
                     !taken[x]
@@ -909,7 +982,11 @@ fn find_moves(
         by_len.sort_by_key(|&x| inserted[x].1.len());
         let lens: Vec<usize> = by_len.iter().map(|&x| inserted[x].1.len()).collect();
         let reach = threshold / (2.0 - threshold);
-        for (count, (d, dt)) in deleted.iter().filter(|(d, _)| open.contains(d)).enumerate() {
+        for (count, (d, dt, _)) in deleted
+            .iter()
+            .filter(|(d, _, _)| open.contains(d))
+            .enumerate()
+        {
             if count % 16 == 0 && deadline.is_some_and(|t| Instant::now() > t) {
                 finished = false;
                 break;
@@ -920,7 +997,7 @@ fn find_moves(
             let to = lens.partition_point(|&l| l <= hi);
             let mut best: Option<(usize, f32)> = None;
             for &x in &by_len[from..to] {
-                let (i, it) = &inserted[x];
+                let (i, it, _) = &inserted[x];
                 if taken[x] || run_of[*i] == run_of[*d] {
                     continue;
                 }

@@ -45,29 +45,57 @@ fn space_at(text: &str, i: usize) -> Option<usize> {
     c.is_whitespace().then_some(c.len_utf8())
 }
 
-/// Calls `f` with every whitespace-separated word of `text`, as `str::split_whitespace`
-/// does, scanning bytes.
-fn each_word(text: &str, mut f: impl FnMut(&str)) {
-    let n = text.len();
+/// How the word scans see a byte: 0 part of a word, 1 ASCII whitespace, 2 a lead byte
+/// that may start non-ASCII whitespace (U+0085, U+00A0, U+1680, U+2000–U+205F, U+3000).
+const CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut b = b'\t';
+    while b <= b'\r' {
+        t[b as usize] = 1;
+        b += 1;
+    }
+    t[b' ' as usize] = 1;
+    t[0xc2] = 2;
+    t[0xe1] = 2;
+    t[0xe2] = 2;
+    t[0xe3] = 2;
+    t
+};
+
+/// Calls `f` with the bytes of every whitespace-separated word of `text`, as
+/// `str::split_whitespace` does, scanning bytes.
+#[inline]
+fn each_word<'t>(text: &'t str, mut f: impl FnMut(&'t [u8])) {
+    let bytes = text.as_bytes();
+    let n = bytes.len();
     let mut i = 0;
-    while i < n {
+    loop {
         while i < n {
-            match space_at(text, i) {
-                Some(len) => i += len,
-                None => break,
+            match CLASS[bytes[i] as usize] {
+                0 => break,
+                1 => i += 1,
+                _ => match space_at(text, i) {
+                    Some(len) => i += len,
+                    None => break,
+                },
             }
+        }
+        if i >= n {
+            return;
         }
         let start = i;
-        while i < n && space_at(text, i).is_none() {
-            i += 1;
-            // Step over UTF-8 continuation bytes so `i` stays on a character boundary.
-            while i < n && (text.as_bytes()[i] & 0xc0) == 0x80 {
-                i += 1;
+        // Continuation bytes are class 0, and class 2 bytes only ever lead a character,
+        // so the word ends on a character boundary.
+        i += 1;
+        while i < n {
+            match CLASS[bytes[i] as usize] {
+                0 => i += 1,
+                1 => break,
+                _ if space_at(text, i).is_some() => break,
+                _ => i += 1,
             }
         }
-        if start < i {
-            f(&text[start..i]);
-        }
+        f(&bytes[start..i]);
     }
 }
 
@@ -107,36 +135,23 @@ pub(crate) fn paragraphs(text: &str) -> Vec<Paragraph> {
 }
 
 /// Hash of `s` with whitespace runs folded to one space and the ends trimmed.
-pub(crate) fn normalized_hash(s: &str) -> u64 {
-    // One pass over the bytes (this runs over both whole texts): each word's bytes are
-    // folded into `w`, each finished word into `h`.
-    const K: u64 = 0x517c_c1b7_2722_0a95;
-    let bytes = s.as_bytes();
-    let (mut h, mut w, mut in_word) = (0u64, 0u64, false);
-    let mut i = 0;
-    while i < bytes.len() {
-        let c = bytes[i];
-        let space = if c < 0x80 {
-            usize::from(ascii_space(c))
-        } else {
-            space_at(s, i).unwrap_or(0)
-        };
-        if space > 0 {
-            if in_word {
-                h = (h.rotate_left(7) ^ w).wrapping_mul(0x9e37_79b9_7f4a_7c15);
-                (w, in_word) = (0, false);
-            }
-            i += space;
-        } else {
-            w = (w.rotate_left(5) ^ u64::from(c)).wrapping_mul(K);
-            in_word = true;
-            i += 1;
-        }
-    }
-    if in_word {
-        h = (h.rotate_left(7) ^ w).wrapping_mul(0x9e37_79b9_7f4a_7c15);
-    }
+#[cfg(test)]
+fn normalized_hash(s: &str) -> u64 {
+    let mut h = 0u64;
+    each_word(s, |w| h = fold_word(h, hash_bytes(w)));
     h
+}
+
+/// Hash of a text with whitespace runs folded to one space and the ends trimmed, from its
+/// [`word_hashes`].
+pub(crate) fn fold_words(words: &[u64]) -> u64 {
+    words.iter().fold(0, |h, &w| fold_word(h, w))
+}
+
+/// Folds the hash of the next word into a [`fold_words`] hash.
+#[inline]
+fn fold_word(h: u64, w: u64) -> u64 {
+    (h.rotate_left(7) ^ w).wrapping_mul(0x9e37_79b9_7f4a_7c15)
 }
 
 /// Whether `a` and `b` are equal once whitespace runs are folded and the ends trimmed.
@@ -159,19 +174,22 @@ pub(crate) struct Token {
 /// The key of every whitespace token.
 pub(crate) const SPACE: u64 = 0;
 
-/// The tokens of `text` with keys not yet computed (`SPACE` or 1).
-fn raw_tokens(text: &str) -> Vec<Token> {
-    let mut out: Vec<Token> = Vec::with_capacity(text.len() / 3);
-    // Whether the last token is a run of one repeated single-char punctuation mark.
+/// Calls `f(range, space)` with every token of `text` (see [`tokens`]), in order.
+#[inline]
+fn each_token(text: &str, mut f: impl FnMut(Range<usize>, bool)) {
+    // The token being built: its range, whether it is whitespace, and the mark it is a
+    // run of (if it is a run of one repeated single-char punctuation mark).
+    let mut cur: Option<(Range<usize>, bool)> = None;
     let mut last_mark: Option<char> = None;
-    let mut push = |range: Range<usize>, space: bool, mark: Option<char>| {
-        match out.last_mut() {
-            Some(last) if space && last.key == SPACE => last.range.end = range.end,
-            Some(last) if mark.is_some() && mark == last_mark => last.range.end = range.end,
-            _ => out.push(Token {
-                range,
-                key: if space { SPACE } else { 1 },
-            }),
+    let mut piece = |range: Range<usize>, space: bool, mark: Option<char>| {
+        match &mut cur {
+            Some((last, true)) if space => last.end = range.end,
+            Some((last, _)) if mark.is_some() && mark == last_mark => last.end = range.end,
+            _ => {
+                if let Some((r, sp)) = cur.replace((range, space)) {
+                    f(r, sp);
+                }
+            }
         }
         last_mark = mark;
     };
@@ -180,29 +198,48 @@ fn raw_tokens(text: &str) -> Vec<Token> {
     let mut line_start = 0;
     for line in text.split_inclusive('\n') {
         let bytes = line.as_bytes();
-        if line.is_ascii() {
+        if is_simple(bytes) {
             for r in ascii_word_bounds(bytes) {
-                // An ASCII token is whitespace throughout exactly when its first byte is.
+                // An ASCII token is whitespace throughout exactly when its first byte is;
+                // a token of three bytes that starts with a non-ASCII one is a lone `’`.
                 let first = bytes[r.start];
                 let space = ascii_space(first);
-                let mark = (r.len() == 1 && !space && !first.is_ascii_alphanumeric())
-                    .then_some(first as char);
-                push(line_start + r.start..line_start + r.end, space, mark);
+                let mark = if first >= 0x80 {
+                    Some('\u{2019}')
+                } else {
+                    (r.len() == 1 && !space && !first.is_ascii_alphanumeric())
+                        .then_some(first as char)
+                };
+                piece(line_start + r.start..line_start + r.end, space, mark);
             }
         } else {
-            for (start, piece) in line.split_word_bound_indices() {
-                let space = piece.chars().all(char::is_whitespace);
-                let mut chars = piece.chars();
+            for (start, p) in line.split_word_bound_indices() {
+                let space = p.chars().all(char::is_whitespace);
+                let mut chars = p.chars();
                 let mark = match (chars.next(), chars.next()) {
                     (Some(c), None) if !c.is_alphanumeric() && !space => Some(c),
                     _ => None,
                 };
                 let start = line_start + start;
-                push(start..start + piece.len(), space, mark);
+                piece(start..start + p.len(), space, mark);
             }
         }
         line_start += line.len();
     }
+    if let Some((r, sp)) = cur {
+        f(r, sp);
+    }
+}
+
+/// The tokens of `text` with keys not yet computed (`SPACE` or 1).
+fn raw_tokens(text: &str) -> Vec<Token> {
+    let mut out: Vec<Token> = Vec::with_capacity(text.len() / 3);
+    each_token(text, |range, space| {
+        out.push(Token {
+            range,
+            key: if space { SPACE } else { 1 },
+        })
+    });
     out
 }
 
@@ -219,8 +256,25 @@ pub(crate) fn tokens(text: &str) -> Vec<Token> {
     out
 }
 
-/// UAX #29 word boundaries for ASCII text, much faster than the general tables; agrees
-/// with `split_word_bound_indices` on ASCII input (a test checks this on random input).
+/// Whether `b` is ASCII but for `’` (U+2019), which UAX #29 classes MidNumLet as it does
+/// `.`: the text [`ascii_word_bounds`] takes.
+fn is_simple(b: &[u8]) -> bool {
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] < 0x80 {
+            i += 1;
+        } else if b.get(i..i + 3) == Some(&RIGHT_QUOTE[..]) {
+            i += 3;
+        } else {
+            return false;
+        }
+    }
+    true
+}
+
+/// UAX #29 word boundaries for text that [`is_simple`], much faster than the general
+/// tables; agrees with `split_word_bound_indices` on such input (a test checks this on
+/// random input).
 fn ascii_word_bounds(b: &[u8]) -> impl Iterator<Item = Range<usize>> + '_ {
     let letter = |c: u8| c.is_ascii_alphabetic();
     let wordish = |c: u8| c.is_ascii_alphanumeric() || c == b'_';
@@ -231,6 +285,11 @@ fn ascii_word_bounds(b: &[u8]) -> impl Iterator<Item = Range<usize>> + '_ {
         }
         let start = i;
         let c = b[i];
+        if c >= 0x80 {
+            // `’`, the one non-ASCII character taken here (see `is_simple`).
+            i += 3;
+            return Some(start..i);
+        }
         i += 1;
         if wordish(c) {
             while i < b.len() {
@@ -241,16 +300,18 @@ fn ascii_word_bounds(b: &[u8]) -> impl Iterator<Item = Range<usize>> + '_ {
                 }
                 // WB6/7: letter (MidLetter | MidNumLet | Single_Quote) letter.
                 // WB11/12: digit (MidNum | MidNumLet | Single_Quote) digit.
-                let (prev, next) = (b[i - 1], b.get(i + 1).copied());
+                // `’` is MidNumLet, as `.` is.
+                let (len, class) = if d < 0x80 { (1, d) } else { (3, b'.') };
+                let (prev, next) = (b[i - 1], b.get(i + len).copied());
                 let joins = match next {
-                    Some(n) if letter(prev) && letter(n) => matches!(d, b':' | b'.' | b'\''),
+                    Some(n) if letter(prev) && letter(n) => matches!(class, b':' | b'.' | b'\''),
                     Some(n) if prev.is_ascii_digit() && n.is_ascii_digit() => {
-                        matches!(d, b',' | b';' | b'.' | b'\'')
+                        matches!(class, b',' | b';' | b'.' | b'\'')
                     }
                     _ => false,
                 };
                 if joins {
-                    i += 2;
+                    i += len + 1;
                 } else {
                     break;
                 }
@@ -278,8 +339,12 @@ pub(crate) fn hash_bytes(bytes: &[u8]) -> u64 {
         let w = u64::from_le_bytes(c.try_into().expect("8 bytes"));
         h = (h.rotate_left(5) ^ w).wrapping_mul(K);
     }
-    for &x in chunks.remainder() {
-        h = (h.rotate_left(5) ^ u64::from(x)).wrapping_mul(K);
+    // The last 1–7 bytes in one step (the length is already in `h`).
+    let rest = chunks.remainder();
+    if !rest.is_empty() {
+        let mut buf = [0u8; 8];
+        buf[..rest.len()].copy_from_slice(rest);
+        h = (h.rotate_left(5) ^ u64::from_le_bytes(buf)).wrapping_mul(K);
     }
     h ^ (h >> 29)
 }
@@ -302,18 +367,108 @@ pub(crate) fn rough_words(text: &str) -> usize {
     n
 }
 
-/// A sorted bag of hashed whitespace-separated words: a cheap order-blind fingerprint for
-/// pairing paragraphs and finding moves.
-pub(crate) fn quick_bag(text: &str) -> Vec<u64> {
-    let mut bag: Vec<u64> = Vec::new();
-    each_word(text, |w| bag.push(hash_bytes(w.as_bytes())));
-    bag.sort_unstable();
-    bag
+/// The [`fold_words`] key of `text` (a hash with whitespace runs folded) and its word bag
+/// (its [`word_hashes`], sorted): a cheap order-blind fingerprint for pairing paragraphs
+/// and finding moves.
+pub(crate) fn bag(text: &str) -> (u64, Vec<u64>) {
+    let mut words = word_hashes(text);
+    let key = fold_words(&words);
+    words.sort_unstable();
+    (key, words)
+}
+
+/// Hashes of the whitespace-separated words of `text`, in order (see [`bag`]).
+pub(crate) fn word_hashes(text: &str) -> Vec<u64> {
+    let mut words: Vec<u64> = Vec::with_capacity(text.len() / 5);
+    each_word(text, |w| words.push(hash_bytes(w)));
+    words
 }
 
 /// Number of words in `text`: tokens other than whitespace (a punctuation mark counts).
 pub(crate) fn word_count(text: &str) -> usize {
-    raw_tokens(text).iter().filter(|t| t.key != SPACE).count()
+    if let Some(n) = simple_word_count(text.as_bytes()) {
+        return n;
+    }
+    // Tokens never span a line feed and a mark run never continues across one, so the
+    // lines are counted one by one: the simple ones fast, the others by the full tables.
+    let mut n = 0;
+    for line in text.split_inclusive('\n') {
+        match simple_word_count(line.as_bytes()) {
+            Some(k) => n += k,
+            None => each_token(line, |_, space| n += usize::from(!space)),
+        }
+    }
+    n
+}
+
+/// The bytes of U+2019 (’), the one non-ASCII character the fast count knows: UAX #29
+/// classes it MidNumLet, as it does `.`, so it joins and splits words as `.` does.
+const RIGHT_QUOTE: [u8; 3] = [0xe2, 0x80, 0x99];
+
+/// [`word_count`] of text that is ASCII but for `’`: the tokens of [`ascii_word_bounds`],
+/// merged as [`each_token`] merges them, counted without being built. `None` for any
+/// other text.
+fn simple_word_count(b: &[u8]) -> Option<usize> {
+    const NO_MARK: u32 = u32::MAX;
+    let letter = |c: u8| c.is_ascii_alphabetic();
+    let wordish = |c: u8| c.is_ascii_alphanumeric() || c == b'_';
+    let quote_at = |i: usize| b.get(i..i + 3) == Some(&RIGHT_QUOTE[..]);
+    // The mark the last token is a run of.
+    let (mut n, mut i, mut last_mark) = (0usize, 0usize, NO_MARK);
+    while i < b.len() {
+        let c = b[i];
+        if c >= 0x80 {
+            if !quote_at(i) {
+                return None;
+            }
+            n += usize::from(last_mark != 0x2019);
+            last_mark = 0x2019;
+            i += 3;
+            continue;
+        }
+        i += 1;
+        if ascii_space(c) {
+            last_mark = NO_MARK;
+        } else if wordish(c) {
+            // A lone `_` is a mark too, but a run never follows it.
+            n += 1;
+            last_mark = NO_MARK;
+            while i < b.len() {
+                let d = b[i];
+                if wordish(d) {
+                    i += 1;
+                    continue;
+                }
+                // WB6/7: letter (MidLetter | MidNumLet | Single_Quote) letter.
+                // WB11/12: digit (MidNum | MidNumLet | Single_Quote) digit.
+                let (len, class) = if d < 0x80 {
+                    (1, d)
+                } else if quote_at(i) {
+                    (3, b'.')
+                } else {
+                    return None;
+                };
+                let (prev, next) = (b[i - 1], b.get(i + len).copied());
+                let joins = match next {
+                    Some(x) if letter(prev) && letter(x) => matches!(class, b':' | b'.' | b'\''),
+                    Some(x) if prev.is_ascii_digit() && x.is_ascii_digit() => {
+                        matches!(class, b',' | b';' | b'.' | b'\'')
+                    }
+                    _ => false,
+                };
+                if joins {
+                    i += len + 1;
+                } else {
+                    break;
+                }
+            }
+        } else {
+            // Any other byte is a one-byte mark; a run of the same mark is one token.
+            n += usize::from(u32::from(c) != last_mark);
+            last_mark = u32::from(c);
+        }
+    }
+    Some(n)
 }
 
 /// Dice coefficient of two sorted bags: `2·|a∩b| / (|a|+|b|)`, 1.0 for two empty bags.
@@ -324,17 +479,13 @@ pub(crate) fn dice(a: &[u64], b: &[u64]) -> f32 {
     if a.is_empty() && b.is_empty() {
         return 1.0;
     }
+    // Branch-free merge: the comparisons are unpredictable.
     let (mut i, mut j, mut common) = (0, 0, 0usize);
     while i < a.len() && j < b.len() {
-        match a[i].cmp(&b[j]) {
-            std::cmp::Ordering::Less => i += 1,
-            std::cmp::Ordering::Greater => j += 1,
-            std::cmp::Ordering::Equal => {
-                common += 1;
-                i += 1;
-                j += 1;
-            }
-        }
+        let (x, y) = (a[i], b[j]);
+        common += usize::from(x == y);
+        i += usize::from(x <= y);
+        j += usize::from(y <= x);
     }
     2.0 * common as f32 / (a.len() + b.len()) as f32
 }
@@ -372,6 +523,8 @@ mod tests {
             normalized_hash("the quick\n  brown fox\n")
         );
         assert_ne!(normalized_hash("the quick"), normalized_hash("thequick"));
+        let t = " the quick\n brown\u{a0}fox ";
+        assert_eq!(fold_words(&word_hashes(t)), normalized_hash(t));
     }
 
     fn general(text: &str) -> Vec<Range<usize>> {
@@ -396,11 +549,72 @@ mod tests {
             let fast: Vec<_> = ascii_word_bounds(text.as_bytes()).collect();
             assert_eq!(fast, general(&text), "{text:?}");
         }
+        // With `’` mixed in.
+        let chars = [
+            'a', 'Z', '0', '9', ' ', '.', ',', ':', '\'', '’', '’', '_', '\n', '-',
+        ];
+        for len in 0..2000 {
+            let text: String = (0..len % 40)
+                .map(|_| {
+                    seed ^= seed << 13;
+                    seed ^= seed >> 7;
+                    seed ^= seed << 17;
+                    chars[(seed % chars.len() as u64) as usize]
+                })
+                .collect();
+            assert!(is_simple(text.as_bytes()));
+            let fast: Vec<_> = ascii_word_bounds(text.as_bytes()).collect();
+            assert_eq!(fast, general(&text), "{text:?}");
+        }
+        assert!(!is_simple("é’".as_bytes()));
         let text = "It's 3,000.50 e.g. 1st a:b x_y  \r\n\n";
         assert_eq!(
             ascii_word_bounds(text.as_bytes()).collect::<Vec<_>>(),
             general(text)
         );
+    }
+
+    #[test]
+    fn fast_word_count_agrees_with_the_tokens() {
+        let alphabet = b"ab Z09_.,;:'\"-\r\n\t\x00\x0b()$%/";
+        let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+        for len in 0..2000 {
+            let text: String = (0..len % 60)
+                .map(|_| {
+                    seed ^= seed << 13;
+                    seed ^= seed >> 7;
+                    seed ^= seed << 17;
+                    alphabet[(seed % alphabet.len() as u64) as usize] as char
+                })
+                .collect();
+            let slow = tokens(&text).iter().filter(|t| t.key != SPACE).count();
+            assert_eq!(word_count(&text), slow, "{text:?}");
+        }
+        // Mixed lines: ASCII ones counted fast, the others by the tables.
+        let chars = [
+            'a', ' ', '.', '.', '\n', '\n', '’', '\u{a0}', 'é', '\u{301}', '-', '3',
+        ];
+        for len in 0..2000 {
+            let text: String = (0..len % 50)
+                .map(|_| {
+                    seed ^= seed << 13;
+                    seed ^= seed >> 7;
+                    seed ^= seed << 17;
+                    chars[(seed % chars.len() as u64) as usize]
+                })
+                .collect();
+            let slow = tokens(&text).iter().filter(|t| t.key != SPACE).count();
+            assert_eq!(word_count(&text), slow, "{text:?}");
+        }
+        for t in [
+            "a__b _ __ ..--..",
+            "x\u{2019}s 3,000.50\r\n\u{a0}!!",
+            "employee’s 3’000 a’’b ’’ a’.b 1’x x’1 ’a’",
+            "\0\0 a",
+        ] {
+            let slow = tokens(t).iter().filter(|t| t.key != SPACE).count();
+            assert_eq!(word_count(t), slow, "{t:?}");
+        }
     }
 
     #[test]
@@ -413,7 +627,9 @@ mod tests {
             "\u{85}q",
         ] {
             let mut words = Vec::new();
-            each_word(t, |w| words.push(w.to_owned()));
+            each_word(t, |w| {
+                words.push(std::str::from_utf8(w).expect("whole characters"))
+            });
             assert_eq!(words, t.split_whitespace().collect::<Vec<_>>(), "{t:?}");
         }
     }
