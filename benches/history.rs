@@ -55,7 +55,7 @@ fn index_beside_git(c: &mut Criterion) {
             assert!(status.success());
         })
     });
-    bargain::store::limit_pack_mapping(16);
+    bargain::store::configure_reads();
     for verify in [false, true] {
         let name = if verify {
             "History::build (objects re-hashed)"

@@ -191,8 +191,7 @@ impl From<StoreError> for Failure {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    bargain::store::verify_object_hashes(false);
-    bargain::store::limit_pack_mapping(16);
+    bargain::store::configure_reads();
     let result = match cli.command {
         None => tui(cli.repo.as_deref()),
         Some(Command::Status { topic, format }) => {

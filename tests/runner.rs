@@ -12,4 +12,5 @@ mod test_table;
 mod test_tui;
 mod test_tui_compare;
 mod test_tui_pty;
+mod test_tui_recording;
 mod test_verify;

@@ -185,6 +185,60 @@ fn the_demo_in_a_real_terminal_from_open_to_quit() {
 }
 
 #[test]
+fn a_pass_written_in_the_editor_is_recorded_in_a_real_terminal() {
+    // An "editor" that adds a sentence to the text it is given and saves.
+    let tools = tempfile::tempdir().expect("temp dir");
+    let editor = tools.path().join("editor.sh");
+    std::fs::write(
+        &editor,
+        "#!/bin/sh\nprintf '12.9 Added at the keyboard.\\n' >> \"$1\"\n",
+    )
+    .expect("editor script");
+    let mut perms = std::fs::metadata(&editor).unwrap().permissions();
+    std::os::unix::fs::PermissionsExt::set_mode(&mut perms, 0o755);
+    std::fs::set_permissions(&editor, perms).unwrap();
+    let editor = editor.display().to_string();
+    let mut s = Session::demo_with(24, 80, &[("EDITOR", &editor), ("VISUAL", "")]);
+    s.wait_for(&["Articles 13/13", "r record"]);
+
+    s.press("p");
+    s.wait_for(&["Pass on Article 12", "write it in $EDITOR"]);
+    s.press("\x05"); // Ctrl-e: the editor runs, and the TUI takes the terminal back
+    s.wait_for(&["A note for the record"]);
+    assert!(s.parser.screen().alternate_screen());
+    s.press("At the table.\r");
+    s.wait_for(&["Record this? One commit:", "pass #3 on Article 12"]);
+    s.press("\r");
+    let screen = s.wait_for(&["Recorded as "]);
+    assert!(screen.contains("Enter close"), "{screen}");
+    s.press("\r");
+    s.wait_for(&["r record"]);
+    s.press("q");
+    let start = Instant::now();
+    while s.child.try_wait().expect("child status").is_none() {
+        while let Ok(bytes) = s.output.recv_timeout(Duration::from_millis(50)) {
+            s.parser.process(&bytes);
+        }
+        assert!(start.elapsed() < PATIENCE, "bargain did not quit");
+    }
+
+    let git = |args: &[&str]| {
+        let out = std::process::Command::new("git")
+            .args(args)
+            .current_dir(s._dir.path().join("table"))
+            .output()
+            .expect("git runs");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let text = git(&["show", "HEAD:proposals/12-ai-technology/union.md"]);
+    assert!(text.ends_with("12.9 Added at the keyboard.\n"), "{text}");
+    let message = git(&["log", "-1", "--format=%ae%n%B"]);
+    assert!(message.starts_with("chief@union.example\n"), "{message}");
+    assert!(message.contains("At the table."), "{message}");
+    assert!(message.contains("Bargain-Side: union"), "{message}");
+}
+
+#[test]
 fn a_panic_gives_the_terminal_back_before_its_message() {
     let mut s = Session::demo_with(24, 80, &[("BARGAIN_TUI_TEST_PANIC", "1")]);
     let screen = s.wait_for(&["panicked", "BARGAIN_TUI_TEST_PANIC is set"]);

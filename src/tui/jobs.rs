@@ -32,6 +32,8 @@ pub struct RedlineJob {
 /// Handles to the workers.
 pub struct Jobs {
     redline: Sender<RedlineJob>,
+    path: PathBuf,
+    tx: Sender<Message>,
 }
 
 impl Jobs {
@@ -45,11 +47,39 @@ impl Jobs {
             .spawn(move || load(&loader_path, &loader_tx))
             .expect("start the loader thread");
         let (redline, requests) = channel();
+        let (redline_path, redline_tx) = (path.clone(), tx.clone());
         thread::Builder::new()
             .name("bargain-redline".into())
-            .spawn(move || redlines(&path, &requests, &tx))
+            .spawn(move || redlines(&redline_path, &requests, &redline_tx))
             .expect("start the redline thread");
-        Jobs { redline }
+        Jobs { redline, path, tx }
+    }
+
+    /// A recording job (read a text, check, write) on a thread of its own: writes are rare, and
+    /// one never waits behind a redline.
+    pub fn record(
+        &self,
+        job: crate::tui::recording::Job,
+        snapshot: Arc<Snapshot>,
+        history: Arc<History>,
+        context: Option<crate::tui::recording::Context>,
+    ) {
+        let (path, tx) = (self.path.clone(), self.tx.clone());
+        let _ = thread::Builder::new()
+            .name("bargain-record".into())
+            .spawn(move || {
+                let event = match Repo::discover(&path) {
+                    Ok(repo) => crate::tui::recording::work::perform(
+                        &repo,
+                        job,
+                        &snapshot,
+                        &history,
+                        context.as_ref(),
+                    ),
+                    Err(e) => crate::tui::recording::work::failed(job, e.to_string()),
+                };
+                let _ = tx.send(Message::Record(Box::new(event)));
+            });
     }
 
     pub fn redline(&self, job: RedlineJob) {
@@ -72,6 +102,9 @@ fn load(path: &std::path::Path, tx: &Sender<Message>) {
 
 fn try_load(path: &std::path::Path, tx: &Sender<Message>) -> Result<(), String> {
     let repo = Repo::discover(path).map_err(|e| e.to_string())?;
+    for event in crate::tui::recording::work::on_open(&repo) {
+        let _ = tx.send(Message::Record(Box::new(event)));
+    }
     let head = repo.head().map_err(|e| e.to_string())?;
     let snapshot = Arc::new(repo.snapshot_at(head.commit).map_err(|e| e.to_string())?);
     let opened = Opened {

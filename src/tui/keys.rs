@@ -36,6 +36,20 @@ pub enum Action {
     Sort,
     /// In the history: mark the selected version as the old side of a comparison.
     Mark,
+    // Recording (the form in `recording`).
+    /// Open the recording form on the article: a pass or a status change.
+    Record,
+    /// Open the recording form at the pass.
+    RecordPass,
+    /// Open the recording form at the status picker.
+    RecordStatus,
+    /// In the form: back to the previous step.
+    PrevStep,
+    /// In the form: the previous or next choice of a picker.
+    PickPrev,
+    PickNext,
+    /// In the form: write the pass in `$EDITOR`.
+    Editor,
 }
 
 /// Where a binding applies.
@@ -48,6 +62,8 @@ pub enum Scope {
     History,
     /// While a search is typed (other keys are text).
     Search,
+    /// While the recording form is open (other keys are text where there is a field).
+    Record,
 }
 
 impl Scope {
@@ -58,7 +74,13 @@ impl Scope {
             Scope::Redline => "Redline",
             Scope::History => "History",
             Scope::Search => "Typing a search",
+            Scope::Record => "Recording form",
         }
+    }
+
+    /// Whether the global keys apply too: not while typing, where other keys are text.
+    pub fn inherits_global(self) -> bool {
+        !matches!(self, Scope::Search | Scope::Record)
     }
 }
 
@@ -108,7 +130,7 @@ const fn b(
 
 use Action as A;
 use K::{Char, Code, Ctrl};
-use Scope::{Global as G, History as H, List as L, Redline as R, Search as S};
+use Scope::{Global as G, History as H, List as L, Record as F, Redline as R, Search as S};
 
 /// Navigation keys shared by every pane (listed once, under "Everywhere").
 #[rustfmt::skip]
@@ -123,6 +145,17 @@ pub static BINDINGS: &[Binding] = &[
     b(H, &[Code(KeyCode::Enter)], "Enter", A::Open, "compare", "compare the marked version (or the one before) with this one", true),
     b(S, &[Code(KeyCode::Enter)], "Enter", A::Open, "search", "search for what is typed", true),
     b(S, &[Code(KeyCode::Esc)], "Esc", A::Back, "cancel", "cancel the search", true),
+    b(F, &[Code(KeyCode::Enter)], "Enter", A::Open, "next", "go on to the next step; on the confirmation, record it", true),
+    b(F, &[Code(KeyCode::Esc)], "Esc", A::Back, "cancel", "close the form; nothing is written", true),
+    b(F, &[Code(KeyCode::BackTab)], "S-Tab", A::PrevStep, "back", "back to the previous step", true),
+    b(F, &[Code(KeyCode::Down), Code(KeyCode::Tab)], "↓/Tab", A::Down, "", "next choice or field", false),
+    b(F, &[Code(KeyCode::Up)], "↑", A::Up, "", "previous choice or field", false),
+    b(F, &[Code(KeyCode::Left)], "←", A::PickPrev, "", "previous option of a picker (a person, a side)", false),
+    b(F, &[Code(KeyCode::Right)], "→", A::PickNext, "", "next option of a picker", false),
+    b(F, &[Ctrl('e')], "C-e", A::Editor, "editor", "write the pass in $EDITOR, starting from the side's latest text", true),
+    b(G, &[Char('r')], "r", A::Record, "record", "record on the article: a pass, or a status change (TA, withdraw, reopen, …)", true),
+    b(G, &[Char('p')], "p", A::RecordPass, "", "record a pass on the article (from a file or $EDITOR)", false),
+    b(G, &[Char('S')], "S", A::RecordStatus, "", "set the article's status", false),
     b(G, &[Char('c')], "c", A::NextComparison, "compare", "next comparison: sides, since last, vs current, TA, three-way", true),
     b(G, &[Char('C')], "C", A::PrevComparison, "", "previous comparison", false),
     b(G, &[Char('/')], "/", A::Search, "search", "search every article's text", true),
@@ -163,7 +196,7 @@ fn matches(k: K, key: &KeyEvent) -> Option<Option<u8>> {
 
 /// The action a key asks for where the focus is: the pane's own binding first, then a global one.
 pub fn action_for(scope: Scope, key: &KeyEvent) -> Option<Action> {
-    let fallback = (scope != Scope::Search).then_some(Scope::Global);
+    let fallback = scope.inherits_global().then_some(Scope::Global);
     std::iter::once(scope).chain(fallback).find_map(|s| {
         BINDINGS.iter().filter(|b| b.scope == s).find_map(|b| {
             b.keys
@@ -185,7 +218,7 @@ pub fn bar(scope: Scope) -> Vec<&'static Binding> {
         .filter(|b| b.scope == scope && b.bar)
         .collect();
     let global = BINDINGS.iter().filter(|b| {
-        scope != Scope::Search
+        scope.inherits_global()
             && b.scope == Scope::Global
             && b.bar
             && !own.iter().any(|o| o.keys == b.keys)

@@ -11,6 +11,7 @@
 pub mod jobs;
 pub mod keys;
 pub mod layout;
+pub mod recording;
 pub mod redline_view;
 pub mod state;
 pub mod terminal;
@@ -35,14 +36,30 @@ pub fn run(repo_path: &Path) -> io::Result<()> {
     let mut state = State::new((size.width, size.height), color);
     let (tx, rx) = mpsc::channel();
     let jobs = jobs::Jobs::start(repo_path.to_path_buf(), tx.clone());
+    // Paused while an editor owns the terminal, so it reads no keystroke meant for the editor.
+    let gate = std::sync::Arc::new(recording::work::InputGate::default());
+    let input_gate = gate.clone();
+    let input_tx = tx.clone();
     std::thread::Builder::new()
         .name("bargain-input".into())
         .spawn(move || {
-            while let Ok(event) = crossterm::event::read() {
-                if let Some(message) = message_of(event)
-                    && tx.send(message).is_err()
-                {
-                    return;
+            let tick = std::time::Duration::from_millis(50);
+            loop {
+                let event = input_gate.while_open(|| match crossterm::event::poll(tick) {
+                    Ok(true) => crossterm::event::read().map(Some),
+                    Ok(false) => Ok(None),
+                    Err(e) => Err(e),
+                });
+                match event {
+                    Ok(Some(event)) => {
+                        if let Some(message) = message_of(event)
+                            && input_tx.send(message).is_err()
+                        {
+                            return;
+                        }
+                    }
+                    Ok(None) => {}
+                    Err(_) => return,
                 }
             }
         })?;
@@ -64,6 +81,11 @@ pub fn run(repo_path: &Path) -> io::Result<()> {
                 continue;
             }
             for effect in update(&mut state, message) {
+                if let Effect::Edit(job) = effect {
+                    let event = edit(&mut terminal, &gate, repo_path, &state, &job);
+                    let _ = tx.send(Message::Record(Box::new(event)));
+                    continue;
+                }
                 perform(&state, &jobs, effect);
             }
         }
@@ -93,7 +115,49 @@ fn perform(state: &State, jobs: &jobs::Jobs, effect: Effect) {
                 history,
             });
         }
+        Effect::Record(job) => {
+            let Some(table) = &state.table else { return };
+            let Some(history) = &table.history else {
+                return;
+            };
+            // Today is read again: the TUI may have been open since yesterday.
+            let context = state.recording.context.clone().map(|c| recording::Context {
+                today: crate::record::today(),
+                ..c
+            });
+            jobs.record(job, table.snapshot.clone(), history.clone(), context);
+        }
+        // Needs the terminal: done in `run`.
+        Effect::Edit(_) => {}
         Effect::Quit => {}
+    }
+}
+
+/// Hands the terminal to `$EDITOR` for a pass and takes it back.
+fn edit(
+    terminal: &mut terminal::Term,
+    gate: &recording::work::InputGate,
+    repo_path: &Path,
+    state: &State,
+    job: &recording::EditJob,
+) -> recording::Event {
+    let start = state
+        .table
+        .as_ref()
+        .zip(crate::store::Repo::discover(repo_path).ok())
+        .map(|(t, repo)| recording::work::editor_start(&repo, &t.snapshot, &job.article, &job.side))
+        .unwrap_or_default();
+    gate.pause();
+    terminal::restore();
+    let result = recording::work::run_editor(&start, &format!("{}-{}", job.article, job.side));
+    let back = terminal::resume(terminal);
+    gate.resume();
+    match back {
+        Ok(()) => recording::work::edited(job, result),
+        Err(e) => recording::work::edited(
+            job,
+            Err(format!("the terminal could not be taken back: {e}")),
+        ),
     }
 }
 

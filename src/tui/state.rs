@@ -29,6 +29,8 @@ pub enum Message {
     Redline(Box<RedlineResult>),
     /// Every article's texts, for search.
     Corpus(Arc<Corpus>),
+    /// Recording: who records, a text read, a plan checked, a commit written (see `recording`).
+    Record(Box<super::recording::Event>),
 }
 
 /// What the shell does for `update`.
@@ -40,6 +42,10 @@ pub enum Effect {
         article: String,
         comparison: Comparison,
     },
+    /// Recording work off the UI thread: read a file, check a request, write a plan.
+    Record(super::recording::Job),
+    /// Suspend the terminal and write a pass in `$EDITOR`.
+    Edit(super::recording::EditJob),
     Quit,
 }
 
@@ -254,6 +260,8 @@ pub struct State {
     pub flash: Option<String>,
     pub quit: bool,
     pub next_generation: u64,
+    /// The recording form, when open, and who records.
+    pub recording: super::recording::Recording,
 }
 
 impl State {
@@ -281,6 +289,7 @@ impl State {
             flash: None,
             quit: false,
             next_generation: 1,
+            recording: Default::default(),
         }
     }
 
@@ -303,7 +312,9 @@ impl State {
     }
 
     pub fn scope(&self) -> Scope {
-        if self.search.editing {
+        if self.recording.form.is_some() {
+            Scope::Record
+        } else if self.search.editing {
             Scope::Search
         } else {
             self.focus.scope()

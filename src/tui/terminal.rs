@@ -76,3 +76,19 @@ fn install_panic_hook() {
         previous(info);
     }));
 }
+
+/// Takes the terminal again after a program (an editor) had it, and makes the next draw repaint
+/// every cell.
+pub fn resume(terminal: &mut Term) -> io::Result<()> {
+    enable_raw_mode()?;
+    execute!(
+        io::stdout(),
+        EnterAlternateScreen,
+        EnableMouseCapture,
+        crossterm::terminal::Clear(crossterm::terminal::ClearType::All)
+    )?;
+    terminal.hide_cursor()?;
+    // The buffer of what is on screen is forgotten, so nothing is taken as already drawn.
+    terminal.swap_buffers();
+    Ok(())
+}

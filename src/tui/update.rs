@@ -126,6 +126,7 @@ pub fn update(state: &mut State, message: Message) -> Vec<Effect> {
             }
             clamp_redline(state);
         }
+        Message::Record(event) => super::recording::on_event(state, *event, &mut effects),
         Message::Corpus(corpus) => {
             state.search.corpus = Some(corpus);
             if !state.search.query.is_empty() {
@@ -150,6 +151,10 @@ fn key_pressed(state: &mut State, key: crossterm::event::KeyEvent, effects: &mut
             Some(Action::Quit) if key.code == KeyCode::Char('q') => None,
             _ => None,
         };
+        return;
+    }
+    if state.recording.form.is_some() {
+        super::recording::on_key(state, key, effects);
         return;
     }
     if state.search.editing {
@@ -204,6 +209,11 @@ pub fn act(state: &mut State, action: Action, effects: &mut Vec<Effect>) {
             effects.push(Effect::Quit);
         }
         Action::Help => state.help = Some(0),
+        Action::Record | Action::RecordPass | Action::RecordStatus => {
+            super::recording::open(state, action)
+        }
+        // The form's own keys mean nothing outside it.
+        Action::PrevStep | Action::PickPrev | Action::PickNext | Action::Editor => {}
         Action::FocusNext | Action::FocusPrev => {
             if state.article.is_none() {
                 open_selected(state, effects);
@@ -852,6 +862,9 @@ fn next_match_article(state: &mut State, forward: bool, effects: &mut Vec<Effect
 }
 
 fn mouse_event(state: &mut State, mouse: crossterm::event::MouseEvent, effects: &mut Vec<Effect>) {
+    if state.recording.form.is_some() {
+        return; // the form is keyboard only; the panes under it stay as they are
+    }
     if state.help.is_some() {
         if matches!(mouse.kind, MouseEventKind::Down(_)) {
             state.help = None;

@@ -35,6 +35,10 @@ pub fn view(frame: &mut Frame<'_>, state: &State) {
     }
     status_line(buf, areas.status, state);
     key_bar(buf, areas.keybar, state);
+    if let Some(form) = &state.recording.form {
+        super::recording::view(form, frame, frame_area(state), state.theme);
+    }
+    let buf = frame.buffer_mut();
     if let Some(scroll) = state.help {
         help(buf, frame_area(state), scroll, state);
     }
@@ -705,7 +709,7 @@ fn key_bar(buf: &mut Buffer, r: Rect, state: &State) {
         return;
     }
     let help = keys::help_binding();
-    let reserve = if scope == Scope::Search {
+    let reserve = if !scope.inherits_global() {
         0
     } else {
         help.label.chars().count() + help.short.chars().count() + 1
@@ -722,7 +726,7 @@ fn key_bar(buf: &mut Buffer, r: Rect, state: &State) {
         used += w;
         items.push(b);
     }
-    if scope != Scope::Search {
+    if scope.inherits_global() {
         items.push(help);
     }
     for b in items {
@@ -745,6 +749,7 @@ fn help(buf: &mut Buffer, screen: Rect, scroll: usize, state: &State) {
         Scope::Redline,
         Scope::History,
         Scope::Search,
+        Scope::Record,
     ] {
         lines.push(Line::from(Span::styled(
             scope.title().to_string(),

@@ -1,0 +1,790 @@
+//! The recording form itself: its state ([`RecordForm`]), its one pure transition ([`update`]:
+//! a [`FormMsg`] in, an [`Outcome`] out) and the [`Request`] it describes. No terminal, no
+//! repository: the table is copied in when the form opens, and results come back as messages.
+
+use super::{Context, Loaded, WriteOutcome};
+use crate::model::{Date, Status, Table};
+use crate::record::{self, Plan, Request, StatusChange};
+use crate::store::{History, Snapshot};
+use crate::tui::keys::{self, Action, Scope};
+use crossterm::event::KeyEvent;
+use ratatui_textarea::{CursorMove, TextArea, WrapMode};
+
+/// The article the form records on, copied out of the table when the form opens.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Subject {
+    pub id: String,
+    pub number: u32,
+    pub title: String,
+    pub topic: String,
+    pub status: Status,
+    /// Side ids and names, in table order.
+    pub sides: Vec<(String, String)>,
+    /// Sides that have passed a text.
+    pub with_text: Vec<String>,
+    /// The side that passed last.
+    pub last_pass: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Pass,
+    Status,
+}
+
+/// Where the form is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Step {
+    /// A pass, or a status change.
+    Action,
+    /// The status picker.
+    Status,
+    /// Fields: the pass's side and file; a TA's signatories, date and text; …
+    Details,
+    Note,
+    /// Waiting for `record::check`.
+    Checking,
+    /// The checked plan, to confirm.
+    Confirm(Box<Plan>),
+    /// Waiting for the write.
+    Writing(Box<Plan>),
+    /// The refusal of `record::check`: back to change the request, or cancel.
+    Refused(String),
+    /// The write's outcome.
+    Done(WriteOutcome),
+}
+
+/// What a field asks for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FieldKey {
+    /// The side that passes.
+    Side,
+    /// The pass's file.
+    Path,
+    /// A TA's signatory of this side.
+    Signatory(String),
+    Date,
+    /// The side whose text is agreed (`""`: every side's, when they are the same).
+    Agreed,
+    /// The side that withdraws.
+    WithdrawnBy,
+    /// Who of this side agrees to reopen (`""`: nobody named).
+    ReopenBy(String),
+    /// Record over the guard (a pass on agreed language, a reopen without every side): `"yes"`.
+    Force,
+}
+
+#[derive(Debug, Clone)]
+pub enum Input {
+    /// One of `options` (value, as shown); `None` until chosen.
+    Pick {
+        options: Vec<(String, String)>,
+        chosen: Option<usize>,
+    },
+    /// A line of text.
+    Text(Box<TextArea<'static>>),
+}
+
+#[derive(Debug, Clone)]
+pub struct Field {
+    pub key: FieldKey,
+    pub label: String,
+    pub input: Input,
+}
+
+impl Field {
+    fn pick(
+        key: FieldKey,
+        label: String,
+        options: Vec<(String, String)>,
+        chosen: Option<usize>,
+    ) -> Field {
+        Field {
+            key,
+            label,
+            input: Input::Pick { options, chosen },
+        }
+    }
+
+    fn text(key: FieldKey, label: String, value: &str, placeholder: &str) -> Field {
+        Field {
+            key,
+            label,
+            input: Input::Text(Box::new(line_input(value, placeholder))),
+        }
+    }
+
+    /// The chosen value of a picker, or the text of a text field.
+    pub fn value(&self) -> Option<String> {
+        match &self.input {
+            Input::Pick { options, chosen } => chosen.map(|i| options[i].0.clone()),
+            Input::Text(t) => Some(t.lines().join("").trim().to_string()),
+        }
+    }
+
+    pub fn shown(&self) -> String {
+        match &self.input {
+            Input::Pick { options, chosen } => {
+                let unset = || {
+                    format!(
+                        "(choose with {}/{})",
+                        keys_label(Action::PickPrev),
+                        keys_label(Action::PickNext)
+                    )
+                };
+                chosen.map_or_else(unset, |i| options[i].1.clone())
+            }
+            Input::Text(t) => t.lines().join(""),
+        }
+    }
+}
+
+fn line_input(value: &str, placeholder: &str) -> TextArea<'static> {
+    let mut t = TextArea::new(vec![value.to_string()]);
+    t.move_cursor(CursorMove::End);
+    t.set_placeholder_text(placeholder.to_string());
+    t.set_cursor_line_style(ratatui::style::Style::new());
+    t
+}
+
+/// The form's state.
+#[derive(Debug, Clone)]
+pub struct RecordForm {
+    pub ticket: u64,
+    pub subject: Subject,
+    /// Who records (email, side), when git knows and the table lists them.
+    pub me: Option<(String, String)>,
+    pub today: Date,
+    pub step: Step,
+    pub kind: Kind,
+    /// The cursor in the action list and in the status picker.
+    pub action_cursor: usize,
+    pub status_cursor: usize,
+    /// `record::next_statuses` of the article's status: the status picker's choices.
+    pub statuses: Vec<&'static str>,
+    /// The status chosen, once chosen.
+    pub status: Option<&'static str>,
+    pub fields: Vec<Field>,
+    pub focus: usize,
+    /// The pass's text, once read or written.
+    pub text: Option<Loaded>,
+    pub note: TextArea<'static>,
+    /// A line under the step: why Enter did not go on, what the editor did.
+    pub message: Option<String>,
+    /// People who may sign or agree for the article's topic, per side: (email, `"Name <email>"`).
+    signers: Vec<(String, Vec<(String, String)>)>,
+}
+
+/// The form's input.
+#[derive(Debug, Clone)]
+pub enum FormMsg {
+    Key(KeyEvent),
+    Act(Action),
+    Text(Result<Loaded, String>),
+    Checked(Result<Box<Plan>, String>),
+    Written(WriteOutcome),
+}
+
+/// What the form asks of its owner.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    Continue,
+    /// Close the form; nothing is written.
+    Cancel,
+    /// Read the pass's text from this file.
+    ReadFile(String),
+    /// Write the pass in `$EDITOR`, starting from the side's latest text.
+    OpenEditor {
+        side: String,
+    },
+    /// Check this request (`record::check`) and show the plan.
+    Submit(Box<Request>),
+    /// The user confirmed the plan: write it.
+    Confirm(Box<Plan>),
+}
+
+pub const ACTIONS: [&str; 2] = ["Record a pass (a side's new full text)", "Set the status"];
+
+impl RecordForm {
+    /// A form on `article` of `snapshot`'s table, opened at `kind` (`None`: the action list).
+    pub fn new(
+        snapshot: &Snapshot,
+        history: &History,
+        article: &str,
+        kind: Option<Kind>,
+        context: Option<&Context>,
+        ticket: u64,
+    ) -> Result<RecordForm, String> {
+        let table = &snapshot.table;
+        let entry = snapshot
+            .find(article)
+            .ok_or_else(|| format!("there is no article {article}"))?;
+        let a = entry.article.as_ref().ok_or_else(|| {
+            format!(
+                "article {} cannot be recorded on until its files are fixed",
+                entry.id
+            )
+        })?;
+        let progress = history.progress(&entry.id, &table.sides);
+        let subject = Subject {
+            id: entry.id.clone(),
+            number: a.number,
+            title: a.title.clone(),
+            topic: a.topic.clone(),
+            status: a.status,
+            sides: table
+                .sides
+                .iter()
+                .map(|s| (s.id.clone(), s.name.clone()))
+                .collect(),
+            with_text: entry.passes.keys().cloned().collect(),
+            last_pass: progress.last_pass.clone(),
+        };
+        let me = context
+            .and_then(|c| c.actor.as_ref().ok())
+            .and_then(|actor| table.person(&actor.email))
+            .map(|p| (p.email.clone(), p.side.clone()));
+        let today = context.map_or_else(record::today, |c| c.today);
+        let signers = signers(table, &subject.topic);
+        let statuses = record::next_statuses(subject.status).to_vec();
+        let mut note = TextArea::default();
+        note.set_wrap_mode(WrapMode::WordOrGlyph);
+        note.set_placeholder_text("(optional) a note for the record");
+        note.set_cursor_line_style(ratatui::style::Style::new());
+        let mut form = RecordForm {
+            ticket,
+            subject,
+            me,
+            today,
+            step: Step::Action,
+            kind: Kind::Pass,
+            action_cursor: 0,
+            status_cursor: 0,
+            statuses,
+            status: None,
+            fields: Vec::new(),
+            focus: 0,
+            text: None,
+            note,
+            message: None,
+            signers,
+        };
+        match kind {
+            Some(Kind::Pass) => form.choose_action(0),
+            Some(Kind::Status) => form.choose_action(1),
+            None => {}
+        }
+        Ok(form)
+    }
+
+    /// The field that has the focus on the details step.
+    pub fn focused(&self) -> Option<&Field> {
+        (self.step == Step::Details)
+            .then(|| self.fields.get(self.focus))
+            .flatten()
+    }
+
+    /// Whether keys are text here (a text field or the note).
+    fn typing(&self) -> bool {
+        self.step == Step::Note
+            || self
+                .focused()
+                .is_some_and(|f| matches!(f.input, Input::Text(_)))
+    }
+
+    fn side_name(&self, id: &str) -> String {
+        self.subject
+            .sides
+            .iter()
+            .find(|(s, _)| s == id)
+            .map_or_else(|| id.to_string(), |(_, n)| n.clone())
+    }
+
+    fn sides_options(&self) -> Vec<(String, String)> {
+        self.subject.sides.clone()
+    }
+
+    fn my_side_index(&self) -> Option<usize> {
+        let (_, side) = self.me.as_ref()?;
+        self.subject.sides.iter().position(|(s, _)| s == side)
+    }
+
+    fn choose_action(&mut self, i: usize) {
+        self.message = None;
+        self.action_cursor = i;
+        if i == 0 {
+            self.kind = Kind::Pass;
+            let side = self.my_side_index().or(Some(0));
+            self.fields = vec![
+                Field::pick(FieldKey::Side, "Side".into(), self.sides_options(), side),
+                Field::text(
+                    FieldKey::Path,
+                    "From file".into(),
+                    "",
+                    &format!(
+                        "a path; or {} to write it in $EDITOR",
+                        keys_label(Action::Editor)
+                    ),
+                ),
+            ];
+            if self.subject.status.is_agreed() {
+                self.fields.push(force_field("Over the agreement"));
+            }
+            self.focus = 1;
+            self.step = Step::Details;
+        } else {
+            self.kind = Kind::Status;
+            if self.statuses.is_empty() {
+                self.message = Some(format!(
+                    "article {} is {}: nothing more is recorded on it",
+                    self.subject.number, self.subject.status
+                ));
+                return;
+            }
+            self.step = Step::Status;
+        }
+    }
+
+    /// The detail fields a status needs (none for most).
+    fn status_fields(&self, word: &str) -> Vec<Field> {
+        let date = || {
+            Field::text(
+                FieldKey::Date,
+                "Date".into(),
+                &self.today.to_string(),
+                "YYYY-MM-DD",
+            )
+        };
+        match word {
+            "tentatively-agreed" => {
+                let mut fields: Vec<Field> = self
+                    .signers
+                    .iter()
+                    .map(|(side, people)| {
+                        let mine = self.me.as_ref().and_then(|(email, my_side)| {
+                            (my_side == side)
+                                .then(|| people.iter().position(|(e, _)| e == email))
+                                .flatten()
+                        });
+                        Field::pick(
+                            FieldKey::Signatory(side.clone()),
+                            format!("Signs for {side}"),
+                            people.clone(),
+                            mine,
+                        )
+                    })
+                    .collect();
+                fields.push(date());
+                let mut options: Vec<(String, String)> = self
+                    .subject
+                    .sides
+                    .iter()
+                    .filter(|(s, _)| self.subject.with_text.contains(s))
+                    .map(|(s, n)| (s.clone(), format!("{n}'s latest text")))
+                    .collect();
+                options.push((String::new(), "the same text on every side".into()));
+                let chosen = self
+                    .subject
+                    .last_pass
+                    .as_ref()
+                    .and_then(|l| options.iter().position(|(s, _)| s == l))
+                    .unwrap_or(options.len() - 1);
+                fields.push(Field::pick(
+                    FieldKey::Agreed,
+                    "Agreed text".into(),
+                    options,
+                    Some(chosen),
+                ));
+                fields
+            }
+            "ratified" => vec![date()],
+            "withdrawn" => vec![Field::pick(
+                FieldKey::WithdrawnBy,
+                "Withdrawn by".into(),
+                self.sides_options(),
+                self.my_side_index().or(Some(0)),
+            )],
+            "reopen" => {
+                let mut fields: Vec<Field> = self
+                    .signers
+                    .iter()
+                    .filter(|(side, _)| self.me.as_ref().is_none_or(|(_, mine)| mine != side))
+                    .map(|(side, people)| {
+                        let mut options = vec![(String::new(), "nobody named".to_string())];
+                        options.extend(people.iter().cloned());
+                        Field::pick(
+                            FieldKey::ReopenBy(side.clone()),
+                            format!("Agrees for {side}"),
+                            options,
+                            Some(0),
+                        )
+                    })
+                    .collect();
+                fields.push(force_field("Without every side"));
+                fields
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    fn field(&self, key: &FieldKey) -> Option<&Field> {
+        self.fields.iter().find(|f| &f.key == key)
+    }
+
+    /// The request the form describes, or what is still missing.
+    pub fn request(&self) -> Result<Request, String> {
+        let note = self.note.lines().join("\n").trim().to_string();
+        let action = match self.kind {
+            Kind::Pass => {
+                let side = self
+                    .field(&FieldKey::Side)
+                    .and_then(Field::value)
+                    .ok_or("choose the side that passes")?;
+                let text = self
+                    .text
+                    .as_ref()
+                    .ok_or("no text yet: a file path, or Ctrl-e for $EDITOR")?;
+                record::Action::Pass {
+                    side,
+                    text: text.text.clone(),
+                }
+            }
+            Kind::Status => record::Action::Set(self.status_change()?),
+        };
+        Ok(Request {
+            article: self.subject.id.clone(),
+            action,
+            session: None,
+            note: (!note.is_empty()).then_some(note),
+            force: self
+                .field(&FieldKey::Force)
+                .and_then(Field::value)
+                .as_deref()
+                == Some("yes"),
+        })
+    }
+
+    fn date(&self) -> Result<Date, String> {
+        let text = self
+            .field(&FieldKey::Date)
+            .and_then(Field::value)
+            .unwrap_or_default();
+        Date::parse(&text).ok_or_else(|| format!("the date `{text}` is not YYYY-MM-DD"))
+    }
+
+    fn status_change(&self) -> Result<StatusChange, String> {
+        let word = self.status.ok_or("choose a status")?;
+        Ok(match word {
+            "open" => StatusChange::Open,
+            "impasse" => StatusChange::Impasse,
+            "current-language" => StatusChange::CurrentLanguage,
+            "withdrawn" => StatusChange::Withdrawn {
+                by: self.field(&FieldKey::WithdrawnBy).and_then(Field::value),
+            },
+            "ratified" => StatusChange::Ratified { date: self.date()? },
+            "reopen" => StatusChange::Reopen {
+                agreed_by: self
+                    .fields
+                    .iter()
+                    .filter(|f| matches!(f.key, FieldKey::ReopenBy(_)))
+                    .filter_map(Field::value)
+                    .filter(|v| !v.is_empty())
+                    .collect(),
+            },
+            "tentatively-agreed" => {
+                let mut signatories = Vec::new();
+                for field in &self.fields {
+                    if let FieldKey::Signatory(side) = &field.key {
+                        let Input::Pick { options, chosen } = &field.input else {
+                            continue;
+                        };
+                        if options.is_empty() {
+                            return Err(format!(
+                                "nobody may sign for {}: name a lead of the topic or a chief negotiator in bargaining.yaml",
+                                self.side_name(side)
+                            ));
+                        }
+                        let Some(i) = chosen else {
+                            return Err(format!(
+                                "a TA needs a signatory of each side: choose who signs for {}",
+                                self.side_name(side)
+                            ));
+                        };
+                        signatories.push(options[*i].0.clone());
+                    }
+                }
+                StatusChange::TentativelyAgreed {
+                    signatories,
+                    date: self.date()?,
+                    agreed: self
+                        .field(&FieldKey::Agreed)
+                        .and_then(Field::value)
+                        .filter(|v| !v.is_empty()),
+                }
+            }
+            other => return Err(format!("unknown status {other}")),
+        })
+    }
+
+    /// The step before this one (`None`: the first).
+    fn previous(&self) -> Option<Step> {
+        match &self.step {
+            Step::Action => None,
+            Step::Status => Some(Step::Action),
+            Step::Details => Some(match self.kind {
+                Kind::Pass => Step::Action,
+                Kind::Status => Step::Status,
+            }),
+            Step::Note => Some(if self.fields.is_empty() {
+                Step::Status
+            } else {
+                Step::Details
+            }),
+            Step::Checking | Step::Confirm(_) | Step::Refused(_) => Some(Step::Note),
+            Step::Writing(_) | Step::Done(_) => None,
+        }
+    }
+}
+
+/// The override of a guard: off unless chosen, and flagged in the history when on.
+fn force_field(label: &str) -> Field {
+    Field::pick(
+        FieldKey::Force,
+        label.to_string(),
+        vec![
+            (String::new(), "no: refuse".to_string()),
+            (
+                "yes".to_string(),
+                "yes, record it anyway (flagged)".to_string(),
+            ),
+        ],
+        Some(0),
+    )
+}
+
+/// People of each side who may sign (or agree) on `topic`: its leads and the chief negotiators.
+fn signers(table: &Table, topic: &str) -> Vec<(String, Vec<(String, String)>)> {
+    table
+        .sides
+        .iter()
+        .map(|side| {
+            let people = table
+                .people
+                .iter()
+                .filter(|p| p.side == side.id && record::may_record(table, &p.email, topic))
+                .map(|p| (p.email.clone(), format!("{} <{}>", p.name, p.email)))
+                .collect();
+            (side.id.clone(), people)
+        })
+        .collect()
+}
+
+/// The form's one state transition. Pure: no terminal, no repository.
+pub fn update(form: &mut RecordForm, message: FormMsg) -> Outcome {
+    match message {
+        FormMsg::Key(key) => {
+            let action = keys::action_for(Scope::Record, &key);
+            let typing = form.typing();
+            match action {
+                Some(
+                    a @ (Action::Open
+                    | Action::Back
+                    | Action::PrevStep
+                    | Action::Editor
+                    | Action::Up
+                    | Action::Down),
+                ) if !(form.step == Step::Note && matches!(a, Action::Up | Action::Down)) => {
+                    act(form, a)
+                }
+                Some(a @ (Action::PickPrev | Action::PickNext)) if !typing => act(form, a),
+                _ if typing => {
+                    let area = match form.step {
+                        Step::Note => &mut form.note,
+                        _ => match form.fields.get_mut(form.focus).map(|f| &mut f.input) {
+                            Some(Input::Text(t)) => t,
+                            _ => return Outcome::Continue,
+                        },
+                    };
+                    if area.input(key) {
+                        form.message = None;
+                    }
+                    Outcome::Continue
+                }
+                _ => Outcome::Continue,
+            }
+        }
+        FormMsg::Act(action) => act(form, action),
+        FormMsg::Text(result) => {
+            match result {
+                Ok(loaded) if loaded.text.trim().is_empty() => {
+                    form.message = Some(format!(
+                        "the text from {} is empty; a pass is a side's full text",
+                        loaded.source
+                    ));
+                }
+                Ok(loaded) => {
+                    form.message = None;
+                    form.text = Some(loaded);
+                    if form.step == Step::Details {
+                        form.step = Step::Note;
+                    }
+                }
+                Err(why) => form.message = Some(why),
+            }
+            Outcome::Continue
+        }
+        FormMsg::Checked(result) => {
+            if form.step == Step::Checking {
+                form.step = match result {
+                    Ok(plan) => Step::Confirm(plan),
+                    Err(why) => Step::Refused(why),
+                };
+            }
+            Outcome::Continue
+        }
+        FormMsg::Written(outcome) => {
+            form.step = Step::Done(outcome);
+            Outcome::Continue
+        }
+    }
+}
+
+fn act(form: &mut RecordForm, action: Action) -> Outcome {
+    match action {
+        Action::Back => match form.step {
+            // The write is under way: the form stays to show its result.
+            Step::Writing(_) => Outcome::Continue,
+            _ => Outcome::Cancel,
+        },
+        Action::PrevStep => {
+            if let Some(step) = form.previous() {
+                form.step = step;
+                form.message = None;
+            }
+            Outcome::Continue
+        }
+        Action::Up | Action::Down => {
+            let by: isize = if action == Action::Down { 1 } else { -1 };
+            let wrap =
+                |i: usize, n: usize| ((i as isize + by).rem_euclid(n.max(1) as isize)) as usize;
+            match form.step {
+                Step::Action => form.action_cursor = wrap(form.action_cursor, ACTIONS.len()),
+                Step::Status => form.status_cursor = wrap(form.status_cursor, form.statuses.len()),
+                Step::Details => form.focus = wrap(form.focus, form.fields.len()),
+                _ => {}
+            }
+            Outcome::Continue
+        }
+        Action::PickPrev | Action::PickNext => {
+            if form.step == Step::Details
+                && let Some(Field {
+                    input: Input::Pick { options, chosen },
+                    ..
+                }) = form.fields.get_mut(form.focus)
+                && !options.is_empty()
+            {
+                let n = options.len();
+                *chosen = Some(match (*chosen, action) {
+                    (None, Action::PickNext) => 0,
+                    (None, _) => n - 1,
+                    (Some(i), Action::PickNext) => (i + 1) % n,
+                    (Some(i), _) => (i + n - 1) % n,
+                });
+                form.message = None;
+            }
+            Outcome::Continue
+        }
+        Action::Editor => {
+            if form.kind == Kind::Pass && form.step == Step::Details {
+                match form.field(&FieldKey::Side).and_then(Field::value) {
+                    Some(side) => return Outcome::OpenEditor { side },
+                    None => form.message = Some("choose the side that passes".into()),
+                }
+            }
+            Outcome::Continue
+        }
+        Action::Open => next(form),
+        _ => Outcome::Continue,
+    }
+}
+
+/// Enter: on to the next step, or why not.
+fn next(form: &mut RecordForm) -> Outcome {
+    form.message = None;
+    match form.step.clone() {
+        Step::Action => {
+            form.choose_action(form.action_cursor);
+            Outcome::Continue
+        }
+        Step::Status => {
+            let Some(&word) = form.statuses.get(form.status_cursor) else {
+                return Outcome::Continue;
+            };
+            if form.status != Some(word) {
+                form.fields = form.status_fields(word);
+                form.focus = 0;
+            }
+            form.status = Some(word);
+            form.step = if form.fields.is_empty() {
+                Step::Note
+            } else {
+                Step::Details
+            };
+            Outcome::Continue
+        }
+        Step::Details => {
+            if form.kind == Kind::Pass {
+                let path = form
+                    .field(&FieldKey::Path)
+                    .and_then(Field::value)
+                    .unwrap_or_default();
+                let loaded_from_it = form.text.as_ref().is_some_and(|t| t.source == path);
+                if !path.is_empty() && !loaded_from_it {
+                    return Outcome::ReadFile(path);
+                }
+                if form.text.is_none() {
+                    form.message = Some(format!(
+                        "type the path of the text, or {} to write it in $EDITOR",
+                        keys_label(Action::Editor)
+                    ));
+                    return Outcome::Continue;
+                }
+                form.step = Step::Note;
+                return Outcome::Continue;
+            }
+            match form.status_change() {
+                Ok(_) => form.step = Step::Note,
+                Err(why) => form.message = Some(why),
+            }
+            Outcome::Continue
+        }
+        Step::Note => match form.request() {
+            Ok(request) => {
+                form.step = Step::Checking;
+                Outcome::Submit(Box::new(request))
+            }
+            Err(why) => {
+                form.message = Some(why);
+                Outcome::Continue
+            }
+        },
+        Step::Checking | Step::Writing(_) => Outcome::Continue,
+        Step::Confirm(plan) => {
+            form.step = Step::Writing(plan.clone());
+            Outcome::Confirm(plan)
+        }
+        Step::Refused(_) => {
+            form.step = Step::Note;
+            Outcome::Continue
+        }
+        Step::Done(_) => Outcome::Cancel,
+    }
+}
+
+/// How the key table writes the keys of an action in the form.
+pub fn keys_label(action: Action) -> &'static str {
+    keys::BINDINGS
+        .iter()
+        .find(|b| b.scope == Scope::Record && b.action == action)
+        .map_or("", |b| b.label)
+}

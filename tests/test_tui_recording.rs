@@ -1,0 +1,749 @@
+//! Recording at the keyboard: the form's pure `update` step by step, the whole flow through the
+//! shell's functions into a real commit in a real repository (no terminal), refusals shown as
+//! text, and the popup rendered into ratatui's `TestBackend`.
+
+use crate::test_tui::Harness;
+use bargain::model::{Date, Status};
+use bargain::record::{self, Actor, StatusChange};
+use bargain::store::writer::{self, Author, CommitRequest, FileWrite};
+use bargain::store::{History, Repo};
+use bargain::tui::recording::{
+    self, Context, EditJob, FieldKey, FormMsg, Kind, Outcome, RecordForm, Step, WriteOutcome, work,
+};
+use bargain::tui::state::Message;
+use bargain::tui::{Effect, update};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+/// The demo table in an 80×24 TUI, recording as `email` on 2025-08-07 (the August session);
+/// recording jobs are done in line through `recording::work`, editor jobs are kept.
+struct Desk {
+    h: Harness,
+    edits: Vec<EditJob>,
+}
+
+impl Desk {
+    fn as_person(email: &str) -> Desk {
+        let mut desk = Desk {
+            h: Harness::demo(80, 24),
+            edits: Vec::new(),
+        };
+        desk.send(Message::Record(Box::new(recording::Event::Context(
+            Context {
+                actor: Ok(Actor {
+                    name: name_of(email),
+                    email: email.to_string(),
+                }),
+                today: Date::parse("2025-08-07").unwrap(),
+            },
+        ))));
+        desk
+    }
+
+    fn send(&mut self, message: Message) {
+        for effect in update(&mut self.h.state, message) {
+            match effect {
+                Effect::Record(job) => {
+                    let table = self.h.state.table.as_ref().expect("table");
+                    let event = work::perform(
+                        &self.h.repo,
+                        job,
+                        &table.snapshot,
+                        table.history.as_ref().expect("indexed"),
+                        self.h.state.recording.context.as_ref(),
+                    );
+                    self.send(Message::Record(Box::new(event)));
+                }
+                Effect::Edit(job) => self.edits.push(job),
+                other => self.h.perform(other),
+            }
+        }
+    }
+
+    fn key(&mut self, code: KeyCode) -> &mut Self {
+        self.send(Message::Key(KeyEvent::new(code, KeyModifiers::NONE)));
+        self
+    }
+
+    fn ctrl(&mut self, c: char) -> &mut Self {
+        self.send(Message::Key(KeyEvent::new(
+            KeyCode::Char(c),
+            KeyModifiers::CONTROL,
+        )));
+        self
+    }
+
+    fn keys(&mut self, text: &str) -> &mut Self {
+        for c in text.chars() {
+            self.key(KeyCode::Char(c));
+        }
+        self
+    }
+
+    /// Moves the list's selection to article `id`.
+    fn select(&mut self, id: &str) -> &mut Self {
+        self.keys("g");
+        for _ in 0..20 {
+            if self.h.selected_id() == id {
+                return self;
+            }
+            self.keys("j");
+        }
+        panic!("article {id} is not in the list");
+    }
+
+    fn form(&self) -> &RecordForm {
+        self.h
+            .state
+            .recording
+            .form
+            .as_ref()
+            .expect("the form is open")
+    }
+
+    fn step(&self) -> Step {
+        self.form().step.clone()
+    }
+
+    fn is_open(&self) -> bool {
+        self.h.state.recording.form.is_some()
+    }
+
+    /// Chooses `word` in the status picker and goes on.
+    fn choose_status(&mut self, word: &str) -> &mut Self {
+        assert_eq!(self.step(), Step::Status);
+        let i = self
+            .form()
+            .statuses
+            .iter()
+            .position(|w| *w == word)
+            .unwrap_or_else(|| panic!("{word} is not offered"));
+        for _ in 0..i {
+            self.key(KeyCode::Down);
+        }
+        self.key(KeyCode::Enter)
+    }
+
+    fn root(&self) -> std::path::PathBuf {
+        self.h.repo.root().to_path_buf()
+    }
+
+    fn git(&self, args: &[&str]) -> String {
+        let out = std::process::Command::new("git")
+            .args(args)
+            .current_dir(self.root())
+            .output()
+            .expect("git runs");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    /// The screen (styles included) with the commit id of a result replaced.
+    fn styled_redacted(&self) -> String {
+        let mut styled = self.h.styled();
+        if let Some(Step::Done(WriteOutcome::Recorded { commit, .. })) =
+            self.h.state.recording.form.as_ref().map(|f| f.step.clone())
+        {
+            styled = styled.replace(&recording::short(commit), "[short id]");
+        }
+        styled
+    }
+}
+
+fn name_of(email: &str) -> String {
+    email.split('@').next().unwrap_or(email).to_string()
+}
+
+/// The index the TUI holds, against one built from scratch.
+fn assert_same_index(held: &History, built: &History) {
+    assert_eq!(held.head, built.head);
+    assert_eq!(held.commits, built.commits);
+    assert_eq!(held.articles, built.articles);
+}
+
+// ---- the form's `update`, without a repository write -----------------------------------------
+
+#[test]
+fn the_status_picker_offers_exactly_the_transition_table() {
+    let mut d = Desk::as_person("chief@union.example");
+    for (id, status) in [
+        ("12-ai-technology", Status::Open),
+        ("14-ambient-documentation", Status::TentativelyAgreed),
+        ("24-caseload-limits", Status::Withdrawn),
+        ("42-dependent-death-benefit", Status::CurrentLanguage),
+    ] {
+        d.select(id).keys("S");
+        assert_eq!(d.form().subject.status, status, "{id}");
+        assert_eq!(d.step(), Step::Status);
+        assert_eq!(d.form().statuses, record::next_statuses(status), "{id}");
+        let screen = d.h.screen();
+        for word in record::next_statuses(status) {
+            assert!(screen.contains(word), "{id}: {word} not shown\n{screen}");
+        }
+        d.key(KeyCode::Esc);
+        assert!(!d.is_open());
+    }
+}
+
+#[test]
+fn a_ratified_article_offers_no_status_and_says_why() {
+    let mut d = Desk::as_person("chief@union.example");
+    d.select("14-ambient-documentation")
+        .keys("S")
+        .choose_status("ratified");
+    assert_eq!(d.step(), Step::Details, "the date is asked for");
+    d.key(KeyCode::Enter).key(KeyCode::Enter);
+    assert!(matches!(d.step(), Step::Confirm(_)), "{:?}", d.step());
+    d.key(KeyCode::Enter);
+    assert!(matches!(
+        d.step(),
+        Step::Done(WriteOutcome::Recorded { .. })
+    ));
+    d.key(KeyCode::Enter);
+    assert!(!d.is_open(), "Enter closes the result");
+    d.keys("S");
+    assert_eq!(
+        d.step(),
+        Step::Action,
+        "nothing to pick: the form stays at the start"
+    );
+    assert!(d.form().message.as_deref().unwrap().contains("ratified"));
+}
+
+#[test]
+fn esc_cancels_at_every_step_and_shift_tab_steps_back() {
+    let mut d = Desk::as_person("chief@union.example");
+    let esc_closes = |d: &mut Desk, expected: &dyn Fn(&Step) -> bool| {
+        assert!(expected(&d.step()), "at {:?}", d.step());
+        let mut copy = d.h.state.clone();
+        let effects = update(
+            &mut copy,
+            Message::Key(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE)),
+        );
+        assert!(effects.is_empty(), "Esc writes nothing");
+        assert!(
+            copy.recording.form.is_none(),
+            "Esc closes the form at {:?}",
+            d.step()
+        );
+    };
+    d.select("12-ai-technology").keys("r");
+    esc_closes(&mut d, &|s| *s == Step::Action);
+    d.key(KeyCode::Down).key(KeyCode::Enter);
+    esc_closes(&mut d, &|s| *s == Step::Status);
+    d.choose_status("tentatively-agreed");
+    esc_closes(&mut d, &|s| *s == Step::Details);
+    d.key(KeyCode::Down).key(KeyCode::Right).key(KeyCode::Enter);
+    esc_closes(&mut d, &|s| *s == Step::Note);
+    d.key(KeyCode::Enter);
+    esc_closes(&mut d, &|s| matches!(s, Step::Confirm(_)));
+
+    // Back, one step at a time, to the start (choices kept).
+    for expected in [Step::Note, Step::Details, Step::Status, Step::Action] {
+        d.key(KeyCode::BackTab);
+        assert_eq!(d.step(), expected);
+    }
+    d.key(KeyCode::BackTab);
+    assert_eq!(d.step(), Step::Action, "nothing before the start");
+    d.key(KeyCode::Esc);
+    assert!(!d.is_open());
+    assert_eq!(d.h.state.scope(), bargain::tui::keys::Scope::List);
+}
+
+#[test]
+fn a_ta_needs_a_signatory_for_every_side() {
+    let mut d = Desk::as_person("ai-lead@union.example");
+    d.select("12-ai-technology")
+        .keys("S")
+        .choose_status("tentatively-agreed");
+    assert_eq!(d.step(), Step::Details);
+    let form = d.form();
+    let union = &form.fields[0];
+    assert_eq!(union.key, FieldKey::Signatory("union".into()));
+    assert_eq!(
+        union.value().as_deref(),
+        Some("ai-lead@union.example"),
+        "the recorder signs for their own side"
+    );
+    let employer = &form.fields[1];
+    assert_eq!(
+        employer.value(),
+        None,
+        "the other side's signatory is chosen"
+    );
+    let bargain::tui::recording::Input::Pick { options, .. } = &employer.input else {
+        panic!("a picker");
+    };
+    let emails: Vec<&str> = options.iter().map(|(e, _)| e.as_str()).collect();
+    assert_eq!(
+        emails,
+        ["chief@employer.example", "ai-lead@employer.example"],
+        "the employer's chief and the AI lead may sign; no member"
+    );
+
+    d.key(KeyCode::Enter);
+    assert_eq!(
+        d.step(),
+        Step::Details,
+        "not without the employer's signatory"
+    );
+    let why = d.form().message.clone().unwrap();
+    assert!(
+        why.contains("signatory of each side") && why.contains("Example Health"),
+        "{why}"
+    );
+    assert!(d.h.screen().contains("signatory of each side"));
+
+    d.key(KeyCode::Down).key(KeyCode::Right).key(KeyCode::Right);
+    assert_eq!(
+        d.form().fields[1].value().as_deref(),
+        Some("ai-lead@employer.example")
+    );
+    d.key(KeyCode::Enter);
+    assert_eq!(d.step(), Step::Note);
+    let request = d.form().request().unwrap();
+    assert_eq!(
+        request.action,
+        record::Action::Set(StatusChange::TentativelyAgreed {
+            signatories: vec![
+                "ai-lead@union.example".into(),
+                "ai-lead@employer.example".into()
+            ],
+            date: Date::parse("2025-08-07").unwrap(),
+            agreed: Some("employer".into()),
+        }),
+        "the date defaults to today, the agreed text to the last pass across the table"
+    );
+}
+
+#[test]
+fn the_pass_source_is_a_file_path_or_the_editor() {
+    let mut d = Desk::as_person("ai-lead@union.example");
+    d.select("12-ai-technology").keys("p");
+    assert_eq!(d.step(), Step::Details);
+    assert_eq!(d.form().kind, Kind::Pass);
+    assert_eq!(
+        d.form().fields[0].value().as_deref(),
+        Some("union"),
+        "the recorder's side"
+    );
+
+    d.key(KeyCode::Enter);
+    assert_eq!(d.step(), Step::Details, "no text yet");
+    assert!(d.form().message.as_deref().unwrap().contains("C-e"));
+
+    d.keys("no/such/file.md").key(KeyCode::Enter);
+    assert_eq!(d.step(), Step::Details);
+    assert!(
+        d.form()
+            .message
+            .as_deref()
+            .unwrap()
+            .contains("no/such/file.md"),
+        "{:?}",
+        d.form().message
+    );
+
+    d.ctrl('e');
+    assert_eq!(d.edits.len(), 1, "Ctrl-e asks the shell for $EDITOR");
+    let job = d.edits.pop().unwrap();
+    assert_eq!(
+        (job.article.as_str(), job.side.as_str()),
+        ("12-ai-technology", "union")
+    );
+    let table = d.h.state.table.as_ref().unwrap();
+    let start = work::editor_start(&d.h.repo, &table.snapshot, &job.article, &job.side);
+    let latest =
+        d.h.repo
+            .text(
+                table.snapshot.find("12").unwrap().passes["union"],
+                "union.md",
+            )
+            .unwrap();
+    assert_eq!(
+        start, latest,
+        "the editor starts from the side's latest text"
+    );
+    d.send(Message::Record(Box::new(work::edited(
+        &job,
+        Ok(format!("{start}\nA new sentence.\n")),
+    ))));
+    assert_eq!(d.step(), Step::Note);
+    assert_eq!(d.form().text.as_ref().unwrap().source, "$EDITOR");
+
+    // A result for a form that was closed is dropped.
+    d.key(KeyCode::Esc).keys("p");
+    d.send(Message::Record(Box::new(work::edited(
+        &job,
+        Ok("stale\n".into()),
+    ))));
+    assert_eq!(d.step(), Step::Details);
+    assert!(d.form().text.is_none());
+}
+
+#[test]
+fn the_form_update_is_pure_and_typing_goes_to_the_note() {
+    let d = Desk::as_person("chief@union.example");
+    let table = d.h.state.table.as_ref().unwrap();
+    let mut form = RecordForm::new(
+        &table.snapshot,
+        table.history.as_ref().unwrap(),
+        "13",
+        Some(Kind::Status),
+        d.h.state.recording.context.as_ref(),
+        7,
+    )
+    .unwrap();
+    let key = |c| FormMsg::Key(KeyEvent::new(c, KeyModifiers::NONE));
+    assert_eq!(
+        recording::update(&mut form, key(KeyCode::Enter)),
+        Outcome::Continue
+    );
+    assert_eq!(form.status, Some("impasse"));
+    assert_eq!(form.step, Step::Note, "impasse needs no details");
+    for c in "Stalled on notice; q and ? are text here".chars() {
+        assert_eq!(
+            recording::update(&mut form, key(KeyCode::Char(c))),
+            Outcome::Continue
+        );
+    }
+    let Outcome::Submit(request) = recording::update(&mut form, key(KeyCode::Enter)) else {
+        panic!("Enter on the note submits");
+    };
+    assert_eq!(request.article, "13-mental-health-triage");
+    assert_eq!(request.action, record::Action::Set(StatusChange::Impasse));
+    assert_eq!(
+        request.note.as_deref(),
+        Some("Stalled on notice; q and ? are text here")
+    );
+    assert_eq!(form.step, Step::Checking);
+    assert_eq!(
+        recording::update(&mut form, key(KeyCode::Esc)),
+        Outcome::Cancel
+    );
+}
+
+// ---- through the shell's functions into a real repository ---------------------------------------
+
+#[test]
+fn a_pass_from_a_file_becomes_one_commit_and_the_index_is_extended() {
+    let mut d = Desk::as_person("ai-lead@union.example");
+    let before = d.h.repo.head().unwrap().commit;
+    let file = d.root().join("../union-counter.md");
+    std::fs::write(&file, "12.1 The Employer gives 90 days' notice.\n").unwrap();
+    d.select("12-ai-technology").keys("p");
+    d.keys(&file.display().to_string()).key(KeyCode::Enter);
+    assert_eq!(d.step(), Step::Note, "{:?}", d.form().message);
+    d.keys("Moves on notice.").key(KeyCode::Enter);
+    let Step::Confirm(plan) = d.step() else {
+        panic!("the plan is shown to confirm: {:?}", d.step());
+    };
+    assert_eq!(
+        plan.sentence,
+        "Coalition of Health Care Unions pass #3 on Article 12 — Artificial Intelligence and Technology"
+    );
+    let screen = d.h.screen();
+    assert!(
+        screen.contains("proposals/12-ai-technology/union.md"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("ai-lead <ai-lead@union.example>"),
+        "{screen}"
+    );
+    assert_eq!(
+        d.h.repo.head().unwrap().commit,
+        before,
+        "nothing written before Enter"
+    );
+
+    d.key(KeyCode::Enter);
+    let Step::Done(WriteOutcome::Recorded {
+        commit, warning, ..
+    }) = d.step()
+    else {
+        panic!("recorded: {:?}", d.step());
+    };
+    assert_eq!(warning, None);
+    assert_eq!(d.h.repo.head().unwrap().commit, commit);
+    assert!(
+        d.h.screen()
+            .contains(&format!("Recorded as {}", recording::short(commit)))
+    );
+
+    let message = d.git(&["log", "-1", "--format=%an <%ae>%n%B"]);
+    assert!(
+        message.starts_with("ai-lead <ai-lead@union.example>\n"),
+        "{message}"
+    );
+    assert!(message.contains("\nMoves on notice.\n"), "{message}");
+    assert!(
+        message.contains("Bargain-Article: 12-ai-technology"),
+        "{message}"
+    );
+    assert!(message.contains("Bargain-Side: union"), "{message}");
+    assert!(message.contains("Bargain-Session: 2025-08-05"), "{message}");
+    assert_eq!(
+        d.git(&["status", "--porcelain"]),
+        "",
+        "work tree brought along"
+    );
+
+    let table = d.h.state.table.as_ref().unwrap();
+    assert_eq!(
+        table.snapshot.commit, commit,
+        "the snapshot is the new commit's"
+    );
+    let built = History::build(&Repo::open(&d.root()).unwrap()).unwrap();
+    assert_same_index(table.history.as_ref().unwrap(), &built);
+    let row = table
+        .rows
+        .iter()
+        .find(|r| r.id == "12-ai-technology")
+        .unwrap();
+    assert_eq!(
+        row.progress.passes.get("union"),
+        Some(&3),
+        "the tracker counts the new pass"
+    );
+    assert_eq!(row.whose_move.as_deref(), Some("employer"));
+
+    d.key(KeyCode::Enter);
+    assert!(!d.is_open());
+}
+
+#[test]
+fn a_ta_at_the_keyboard_is_committed_with_both_signatories() {
+    let mut d = Desk::as_person("chief@union.example");
+    d.select("12-ai-technology")
+        .keys("S")
+        .choose_status("tentatively-agreed");
+    d.key(KeyCode::Down).key(KeyCode::Right).key(KeyCode::Enter);
+    d.key(KeyCode::Enter);
+    assert!(matches!(d.step(), Step::Confirm(_)), "{:?}", d.step());
+    d.key(KeyCode::Enter);
+    assert!(
+        matches!(d.step(), Step::Done(WriteOutcome::Recorded { .. })),
+        "{:?}",
+        d.step()
+    );
+    let yaml =
+        std::fs::read_to_string(d.root().join("proposals/12-ai-technology/article.yaml")).unwrap();
+    assert!(yaml.contains("status: tentatively-agreed"), "{yaml}");
+    assert!(yaml.contains("union: chief@union.example"), "{yaml}");
+    assert!(yaml.contains("employer: chief@employer.example"), "{yaml}");
+    let message = d.git(&["log", "-1", "--format=%B"]);
+    assert!(
+        message.contains("Bargain-Status: tentatively-agreed"),
+        "{message}"
+    );
+    let row =
+        d.h.state
+            .table
+            .as_ref()
+            .unwrap()
+            .rows
+            .iter()
+            .find(|r| r.id == "12-ai-technology")
+            .cloned()
+            .unwrap();
+    assert_eq!(
+        row.status,
+        Some(Status::TentativelyAgreed),
+        "the list shows the TA at once"
+    );
+}
+
+#[test]
+fn a_member_is_refused_in_words_and_nothing_is_written() {
+    let mut d = Desk::as_person("mh-rep@union.example");
+    let before = d.h.repo.head().unwrap().commit;
+    d.select("12-ai-technology")
+        .keys("S")
+        .choose_status("impasse");
+    d.key(KeyCode::Enter);
+    let Step::Refused(why) = d.step() else {
+        panic!("refused: {:?}", d.step());
+    };
+    assert!(why.contains("mh-rep@union.example is a member"), "{why}");
+    assert!(why.contains("may record on article 12"), "{why}");
+    let screen = d.h.screen();
+    assert!(screen.contains("Not recorded"), "{screen}");
+    assert!(screen.contains("is a member"), "{screen}");
+    assert_eq!(d.h.repo.head().unwrap().commit, before);
+    d.key(KeyCode::Enter);
+    assert_eq!(
+        d.step(),
+        Step::Note,
+        "Enter goes back to change the request"
+    );
+}
+
+#[test]
+fn a_branch_moved_since_the_check_is_refused_and_the_table_reloaded() {
+    let mut d = Desk::as_person("chief@union.example");
+    d.select("13-mental-health-triage")
+        .keys("S")
+        .choose_status("impasse");
+    d.key(KeyCode::Enter);
+    assert!(matches!(d.step(), Step::Confirm(_)));
+    // Someone else records first.
+    let repo = Repo::open(&d.root()).unwrap();
+    let head = repo.head().unwrap().commit;
+    let other = writer::commit(
+        &repo,
+        &CommitRequest {
+            files: vec![FileWrite {
+                path: "proposals/13-mental-health-triage/employer.md".into(),
+                content: Some(b"Employer counter.\n".to_vec()),
+            }],
+            message: "Employer counter\n".into(),
+            author: Author {
+                name: "Employer chief negotiator".into(),
+                email: "chief@employer.example".into(),
+                time: None,
+            },
+            expected_head: Some(head),
+        },
+    )
+    .unwrap();
+    d.key(KeyCode::Enter);
+    let Step::Done(WriteOutcome::Refused(why)) = d.step() else {
+        panic!("refused: {:?}", d.step());
+    };
+    assert!(
+        why.contains("branch moved") && why.contains("reloaded"),
+        "{why}"
+    );
+    assert_eq!(
+        d.h.repo.head().unwrap().commit,
+        other,
+        "nothing of ours written"
+    );
+    let table = d.h.state.table.as_ref().unwrap();
+    assert_eq!(
+        table.snapshot.commit, other,
+        "the table shown is the new one"
+    );
+    assert_same_index(
+        table.history.as_ref().unwrap(),
+        &History::build(&repo).unwrap(),
+    );
+}
+
+#[test]
+fn a_reopen_needs_the_other_side_or_is_forced_and_flagged() {
+    let mut d = Desk::as_person("chief@union.example");
+    d.select("14-ambient-documentation")
+        .keys("S")
+        .choose_status("reopen");
+    assert_eq!(d.step(), Step::Details);
+    let keys: Vec<FieldKey> = d.form().fields.iter().map(|f| f.key.clone()).collect();
+    assert_eq!(
+        keys,
+        [FieldKey::ReopenBy("employer".into()), FieldKey::Force],
+        "the recorder speaks for their own side; the other side is asked for"
+    );
+    d.key(KeyCode::Enter).key(KeyCode::Enter);
+    let Step::Refused(why) = d.step() else {
+        panic!("refused: {:?}", d.step());
+    };
+    assert!(why.contains("needs the agreement of every side"), "{why}");
+
+    // Back to the details: forced, the reopen is recorded and flagged.
+    d.key(KeyCode::Enter).key(KeyCode::BackTab);
+    assert_eq!(d.step(), Step::Details);
+    d.key(KeyCode::Down)
+        .key(KeyCode::Right)
+        .key(KeyCode::Enter)
+        .key(KeyCode::Enter);
+    let Step::Confirm(plan) = d.step() else {
+        panic!("confirm: {:?}", d.step());
+    };
+    assert!(plan.forced);
+    assert!(d.h.screen().contains("Forced: flagged in the history"));
+    d.key(KeyCode::Enter);
+    assert!(
+        matches!(d.step(), Step::Done(WriteOutcome::Recorded { .. })),
+        "{:?}",
+        d.step()
+    );
+    let message = d.git(&["log", "-1", "--format=%B"]);
+    assert!(message.contains("Bargain-Forced: yes"), "{message}");
+    assert!(message.contains("Bargain-Status: open"), "{message}");
+}
+
+#[test]
+fn a_reopen_with_the_other_sides_agreement_is_not_forced() {
+    let mut d = Desk::as_person("chief@union.example");
+    d.select("14-ambient-documentation")
+        .keys("S")
+        .choose_status("reopen");
+    d.key(KeyCode::Right)
+        .key(KeyCode::Enter)
+        .key(KeyCode::Enter);
+    let Step::Confirm(plan) = d.step() else {
+        panic!("confirm: {:?}", d.step());
+    };
+    assert!(!plan.forced);
+    assert!(
+        plan.message
+            .contains("Bargain-Reopened-By: chief@union.example, chief@employer.example"),
+        "{}",
+        plan.message
+    );
+}
+
+// ---- the popup, rendered ---------------------------------------------------------------------
+
+#[test]
+fn screen_80x24_record_status_picker() {
+    let mut d = Desk::as_person("chief@union.example");
+    d.select("12-ai-technology").keys("S").key(KeyCode::Down);
+    insta::assert_snapshot!(d.h.styled());
+}
+
+#[test]
+fn screen_80x24_record_ta_signatories() {
+    let mut d = Desk::as_person("chief@union.example");
+    d.select("12-ai-technology")
+        .keys("S")
+        .choose_status("tentatively-agreed");
+    d.key(KeyCode::Enter);
+    insta::assert_snapshot!(d.h.styled());
+}
+
+#[test]
+fn screen_80x24_record_confirmation() {
+    let mut d = Desk::as_person("chief@union.example");
+    d.select("12-ai-technology")
+        .keys("S")
+        .choose_status("tentatively-agreed");
+    d.key(KeyCode::Down).key(KeyCode::Right).key(KeyCode::Enter);
+    d.keys("Both sides initialled at the table.")
+        .key(KeyCode::Enter);
+    insta::assert_snapshot!(d.h.styled());
+}
+
+#[test]
+fn screen_80x24_record_result() {
+    let mut d = Desk::as_person("chief@union.example");
+    d.select("13-mental-health-triage")
+        .keys("S")
+        .choose_status("impasse");
+    d.key(KeyCode::Enter).key(KeyCode::Enter);
+    insta::assert_snapshot!(d.styled_redacted());
+}
+
+#[test]
+fn screen_80x24_record_refusal() {
+    let mut d = Desk::as_person("mh-rep@union.example");
+    d.select("12-ai-technology")
+        .keys("S")
+        .choose_status("impasse");
+    d.key(KeyCode::Enter);
+    insta::assert_snapshot!(d.h.styled());
+}
