@@ -723,13 +723,7 @@ pub fn fold(text: &str) -> String {
 }
 
 fn hit_rows(rendered: &redline_view::Rendered, query: &str) -> Vec<usize> {
-    if query.is_empty() {
-        return Vec::new();
-    }
-    let q = fold(query);
-    (0..rendered.lines.len())
-        .filter(|&i| fold(&rendered.row_text(i)).contains(&q))
-        .collect()
+    rendered.rows_containing(query)
 }
 
 fn run_search(state: &mut State, query: &str) {
