@@ -263,6 +263,39 @@ fn large_table(c: &mut Criterion) {
             terminal.draw(|f| view(f, &state)).unwrap().area
         })
     });
+    // A search typed over every article's text: one character more, counted and highlighted.
+    let corpus = jobs::corpus(&repo, &state.table.as_ref().unwrap().snapshot);
+    update(&mut state, Message::Corpus(Arc::new(corpus)));
+    update(&mut state, Message::Act(Action::Search));
+    let key = |c| Message::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
+    let backspace = || Message::Key(KeyEvent::new(KeyCode::Backspace, KeyModifiers::NONE));
+    for c in "employ".chars() {
+        update(&mut state, key(c));
+    }
+    // Typing one more character (the matches narrow), and deleting one (all texts again).
+    for (name, forward) in [
+        ("search: typing a character, key to next frame", true),
+        ("search: deleting a character, key to next frame", false),
+    ] {
+        group.bench_function(name, |b| {
+            b.iter_custom(|iters| {
+                let mut total = Duration::ZERO;
+                for _ in 0..iters {
+                    let (untimed, timed) = if forward {
+                        (backspace(), key('e'))
+                    } else {
+                        (key('e'), backspace())
+                    };
+                    update(&mut state, untimed);
+                    let start = std::time::Instant::now();
+                    update(&mut state, timed);
+                    terminal.draw(|f| view(f, &state)).unwrap();
+                    total += start.elapsed();
+                }
+                total
+            })
+        });
+    }
     group.finish();
 }
 

@@ -260,9 +260,44 @@ pub struct Rendered {
     pub lines: Vec<Line<'static>>,
     /// The row where each change of [`RedlineDoc::changes`] starts.
     pub change_rows: Vec<usize>,
+    /// The rows' text case-folded and joined by newlines, and where each row starts in it:
+    /// built on the first search, then every query is one scan.
+    search_text: std::sync::OnceLock<(String, Vec<usize>)>,
 }
 
 impl Rendered {
+    /// Rows that contain `query` (case-insensitive), in order.
+    pub fn rows_containing(&self, query: &str) -> Vec<usize> {
+        if query.is_empty() {
+            return Vec::new();
+        }
+        let (text, starts) = self.search_text.get_or_init(|| {
+            let mut text = String::new();
+            let mut starts = Vec::with_capacity(self.lines.len());
+            for line in &self.lines {
+                starts.push(text.len());
+                for span in &line.spans {
+                    text.extend(
+                        span.content
+                            .chars()
+                            .map(|c| c.to_lowercase().next().unwrap_or(c)),
+                    );
+                }
+                text.push('\n');
+            }
+            (text, starts)
+        });
+        let q: String = query
+            .chars()
+            .map(|c| c.to_lowercase().next().unwrap_or(c))
+            .collect();
+        let mut rows: Vec<usize> = memchr::memmem::find_iter(text.as_bytes(), q.as_bytes())
+            .map(|at| starts.partition_point(|&s| s <= at) - 1)
+            .collect();
+        rows.dedup();
+        rows
+    }
+
     /// The plain text of a row (for search).
     pub fn row_text(&self, row: usize) -> String {
         self.lines.get(row).map_or_else(String::new, |l| {
@@ -731,6 +766,16 @@ mod tests {
             all.contains("«union»") && all.contains("«employer»"),
             "{all}"
         );
+    }
+
+    #[test]
+    fn rows_containing_a_query_ignore_case_and_stay_within_a_row() {
+        let doc = RedlineDoc::compare("", "Alpha beta\ngamma ALPHA\ndelta\n", None);
+        let r = render(&doc, 40, Layout::Inline, look(false));
+        assert_eq!(r.rows_containing("alpha"), vec![0, 1]);
+        assert_eq!(r.rows_containing("beta gamma"), Vec::<usize>::new());
+        assert_eq!(r.rows_containing("DELTA"), vec![2]);
+        assert!(r.rows_containing("").is_empty());
     }
 
     #[test]

@@ -227,6 +227,8 @@ pub struct Search {
     pub corpus: Option<Arc<Corpus>>,
     /// Article id → number of matches.
     pub counts: std::collections::HashMap<String, usize>,
+    /// The query `counts` were counted for, over the whole corpus.
+    pub counted: Option<String>,
     pub total: usize,
 }
 

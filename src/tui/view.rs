@@ -510,8 +510,10 @@ fn redline(buf: &mut Buffer, r: Rect, state: &State) {
             "no changes".to_string()
         } else {
             format!(
-                "+{} −{} words{moved}, {changes} changes{at}",
-                s.inserted_words, s.deleted_words
+                "+{} −{} words{moved}, {changes} change{}{at}",
+                s.inserted_words,
+                s.deleted_words,
+                if changes == 1 { "" } else { "s" }
             )
         };
         legend.push(Span::styled(text, t.bold()));
