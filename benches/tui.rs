@@ -174,8 +174,8 @@ fn large_table_dir() -> PathBuf {
 }
 
 fn large_table(c: &mut Criterion) {
-    bargain::store::verify_object_hashes(false);
-    bargain::store::limit_pack_mapping(16);
+    // Read as the binary reads (`main` calls this once at start).
+    bargain::store::configure_reads();
     let dir = large_table_dir();
     let mut group = c.benchmark_group("large-table");
     group
