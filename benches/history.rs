@@ -5,7 +5,7 @@
 //! `target/bench-tables/`; `BARGAIN_BENCH_COMMITS` and `BARGAIN_BENCH_ARTICLES` change its size.
 //! Run: `cargo bench --bench history`.
 
-use bargain::generate::{Spec, write_repository};
+use bargain::generate::Spec;
 use bargain::store::{History, Repo};
 use criterion::{Criterion, criterion_group, criterion_main};
 use std::path::PathBuf;
@@ -13,29 +13,8 @@ use std::process::{Command, Stdio};
 use std::time::Duration;
 
 fn table() -> PathBuf {
-    let number = |key: &str, default: usize| {
-        std::env::var(key)
-            .ok()
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(default)
-    };
-    let spec = Spec {
-        articles: number("BARGAIN_BENCH_ARTICLES", Spec::default().articles),
-        commits: number("BARGAIN_BENCH_COMMITS", Spec::default().commits),
-        seed: Spec::default().seed,
-    };
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("target/bench-tables")
-        .join(format!(
-            "{}-articles-{}-commits",
-            spec.articles, spec.commits
-        ));
-    if !dir.join(".git").exists() {
-        let _ = std::fs::remove_dir_all(&dir);
-        eprintln!("generating {} (once)…", dir.display());
-        write_repository(&dir, &spec).expect("generate the table");
-    }
-    dir
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/bench-tables");
+    bargain::generate::cached_repository(&root, &Spec::from_env()).expect("generate the table")
 }
 
 fn index_beside_git(c: &mut Criterion) {

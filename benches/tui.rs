@@ -11,7 +11,7 @@
 //! Run: `cargo bench --bench tui` (`-- frame` for the frame times only).
 
 use bargain::compare::Label;
-use bargain::generate::{Spec, write_repository};
+use bargain::generate::Spec;
 use bargain::store::{History, Repo};
 use bargain::tui::jobs::{self, Jobs, RedlineJob};
 use bargain::tui::keys::Action;
@@ -148,29 +148,8 @@ fn frame(c: &mut Criterion) {
 }
 
 fn large_table_dir() -> PathBuf {
-    let number = |key: &str, default: usize| {
-        std::env::var(key)
-            .ok()
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(default)
-    };
-    let spec = Spec {
-        articles: number("BARGAIN_BENCH_ARTICLES", Spec::default().articles),
-        commits: number("BARGAIN_BENCH_COMMITS", Spec::default().commits),
-        seed: Spec::default().seed,
-    };
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("target/bench-tables")
-        .join(format!(
-            "{}-articles-{}-commits",
-            spec.articles, spec.commits
-        ));
-    if !dir.join(".git").exists() {
-        let _ = std::fs::remove_dir_all(&dir);
-        eprintln!("generating {} (once)…", dir.display());
-        write_repository(&dir, &spec).expect("generate the table");
-    }
-    dir
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/bench-tables");
+    bargain::generate::cached_repository(&root, &Spec::from_env()).expect("generate the table")
 }
 
 fn large_table(c: &mut Criterion) {

@@ -212,6 +212,39 @@ fn article_id(number: usize) -> String {
     format!("{number}-generated-article")
 }
 
+impl Spec {
+    /// The default spec, resized by `BARGAIN_BENCH_ARTICLES` and `BARGAIN_BENCH_COMMITS` where
+    /// set: how the benchmarks are run at other sizes.
+    pub fn from_env() -> Spec {
+        let number = |key: &str, default: usize| {
+            std::env::var(key)
+                .ok()
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(default)
+        };
+        let default = Spec::default();
+        Spec {
+            articles: number("BARGAIN_BENCH_ARTICLES", default.articles),
+            commits: number("BARGAIN_BENCH_COMMITS", default.commits),
+            seed: default.seed,
+        }
+    }
+}
+
+/// The generated table for `spec` under `root`, generated on first use and kept (benchmarks
+/// share it across runs: generating 20,000 commits takes about a minute).
+pub fn cached_repository(root: &Path, spec: &Spec) -> io::Result<std::path::PathBuf> {
+    let dir = root.join(format!(
+        "{}-articles-{}-commits-seed-{}",
+        spec.articles, spec.commits, spec.seed
+    ));
+    if !dir.join(".git").exists() {
+        let _ = std::fs::remove_dir_all(&dir);
+        write_repository(&dir, spec)?;
+    }
+    Ok(dir)
+}
+
 /// Writes the fast-import stream of the whole table to `out`.
 pub fn stream(spec: &Spec, out: &mut impl Write) -> io::Result<()> {
     let mut dice = Dice(spec.seed);
