@@ -229,15 +229,7 @@ pub fn resolve(
     article: &str,
     comparison: &Comparison,
 ) -> Result<(Version, Version), CompareError> {
-    let entry = snapshot
-        .find(article)
-        .ok_or_else(|| CompareError::UnknownArticle(article.to_string()))?;
-    let r = Resolver {
-        repo,
-        table: &snapshot.table,
-        history,
-        entry,
-    };
+    let r = Resolver::new(repo, snapshot, history, article)?;
     match comparison {
         Comparison::Sides => r.sides(),
         Comparison::SinceLast(side) => r.since_last(side),
@@ -265,15 +257,7 @@ pub fn resolve_three_way(
     history: &History,
     article: &str,
 ) -> Result<(Version, Vec<Version>), CompareError> {
-    let entry = snapshot
-        .find(article)
-        .ok_or_else(|| CompareError::UnknownArticle(article.to_string()))?;
-    let r = Resolver {
-        repo,
-        table: &snapshot.table,
-        history,
-        entry,
-    };
+    let r = Resolver::new(repo, snapshot, history, article)?;
     let mut sides = Vec::new();
     for side in &snapshot.table.sides {
         if let Some(v) = r.latest_pass(&side.id)? {
@@ -295,7 +279,24 @@ struct Resolver<'a> {
     entry: &'a ArticleEntry,
 }
 
-impl Resolver<'_> {
+impl<'a> Resolver<'a> {
+    fn new(
+        repo: &'a Repo,
+        snapshot: &'a Snapshot,
+        history: &'a History,
+        article: &str,
+    ) -> Result<Resolver<'a>, CompareError> {
+        let entry = snapshot
+            .find(article)
+            .ok_or_else(|| CompareError::UnknownArticle(article.to_string()))?;
+        Ok(Resolver {
+            repo,
+            table: &snapshot.table,
+            history,
+            entry,
+        })
+    }
+
     fn events(&self) -> &[Event] {
         self.history.events(&self.entry.id)
     }
