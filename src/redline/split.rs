@@ -408,10 +408,22 @@ const RIGHT_QUOTE: [u8; 3] = [0xe2, 0x80, 0x99];
 /// [`word_count`] of text that is ASCII but for `’`: the tokens of [`ascii_word_bounds`],
 /// merged as [`each_token`] merges them, counted without being built. `None` for any
 /// other text.
+/// ASCII letters, digits and `_` (a table: [`simple_word_count`] looks up every byte).
+const WORDISH: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        t[b] = c.is_ascii_alphanumeric() || c == b'_';
+        b += 1;
+    }
+    t
+};
+
 fn simple_word_count(b: &[u8]) -> Option<usize> {
     const NO_MARK: u32 = u32::MAX;
     let letter = |c: u8| c.is_ascii_alphabetic();
-    let wordish = |c: u8| c.is_ascii_alphanumeric() || c == b'_';
+    let wordish = |c: u8| WORDISH[usize::from(c)];
     let quote_at = |i: usize| b.get(i..i + 3) == Some(&RIGHT_QUOTE[..]);
     // The mark the last token is a run of.
     let (mut n, mut i, mut last_mark) = (0usize, 0usize, NO_MARK);
