@@ -609,7 +609,7 @@ impl<'a> Engine<'a> {
                 let (lo, hi) = (a.len().min(b.len()) as f32, a.len().max(b.len()) as f32);
                 let possible = lo + hi == 0.0 || 2.0 * lo / (lo + hi) >= threshold;
                 if possible && in_band(r - 1, c - 1) {
-                    let s = split::dice(a, b);
+                    let s = split::dice_at_least(a, b, threshold);
                     if s >= threshold {
                         let diag = score[(r - 1) * w + c - 1] + s;
                         if diag > best {
@@ -1027,7 +1027,7 @@ fn find_moves(
                 if taken[x] || run_of[*i] == run_of[*d] {
                     continue;
                 }
-                let s = split::dice(dt, it);
+                let s = split::dice_at_least(dt, it, threshold);
                 if s >= threshold && best.is_none_or(|(_, bs)| s > bs) {
                     best = Some((x, s));
                 }
