@@ -303,10 +303,12 @@ pub(crate) fn changes(segments: &[Segment]) -> Vec<Change> {
 
 /// A piece of a word diff: byte ranges into the two paragraphs.
 #[derive(Debug, Clone)]
+/// A change carries whether it is layout only and its word count ([`split::word_count`]
+/// of its text), so the summary need not cut it into words again.
 enum Piece {
     Equal(Range<usize>),
-    Deleted(Range<usize>, bool),
-    Inserted(Range<usize>, bool),
+    Deleted(Range<usize>, bool, usize),
+    Inserted(Range<usize>, bool, usize),
 }
 
 /// A word diff of one paragraph pair.
@@ -607,7 +609,7 @@ impl<'a> Engine<'a> {
                 let (lo, hi) = (a.len().min(b.len()) as f32, a.len().max(b.len()) as f32);
                 let possible = lo + hi == 0.0 || 2.0 * lo / (lo + hi) >= threshold;
                 if possible && in_band(r - 1, c - 1) {
-                    let s = split::dice(a, b);
+                    let s = split::dice_at_least(a, b, threshold);
                     if s >= threshold {
                         let diag = score[(r - 1) * w + c - 1] + s;
                         if diag > best {
@@ -716,15 +718,18 @@ impl<'a> Engine<'a> {
     ) {
         if ra.is_empty() || rb.is_empty() {
             // One side only: no diff to make, just the words to count.
-            let words = split::word_count(&a[ra.clone()]) + split::word_count(&b[rb.clone()]);
-            let layout = words == 0;
+            let (wa, wb) = (
+                split::word_count(&a[ra.clone()]),
+                split::word_count(&b[rb.clone()]),
+            );
+            let layout = wa + wb == 0;
             acc.changed |= !layout;
-            acc.words += words;
+            acc.words += wa + wb;
             if !ra.is_empty() {
-                acc.pieces.push(Piece::Deleted(ra, layout));
+                acc.pieces.push(Piece::Deleted(ra, layout, wa));
             }
             if !rb.is_empty() {
-                acc.pieces.push(Piece::Inserted(rb, layout));
+                acc.pieces.push(Piece::Inserted(rb, layout, wb));
             }
             return;
         }
@@ -793,24 +798,25 @@ impl<'a> Engine<'a> {
                         // collision, shown as the change it is).
                         let layout = ka[x] == SPACE;
                         acc.changed |= !layout;
-                        acc.pieces.push(Piece::Deleted(ra, layout));
-                        acc.pieces.push(Piece::Inserted(rb, layout));
-                        acc.words += 2 * usize::from(!layout);
+                        let w = usize::from(!layout);
+                        acc.pieces.push(Piece::Deleted(ra, layout, w));
+                        acc.pieces.push(Piece::Inserted(rb, layout, w));
+                        acc.words += 2 * w;
                     }
                 }
             } else {
                 let layout = is_space(&ka, &o) && is_space(&kb, &n);
                 acc.changed |= !layout;
-                acc.words += ka[o.clone()]
-                    .iter()
-                    .chain(&kb[n.clone()])
-                    .filter(|k| **k != SPACE)
-                    .count();
+                let count = |keys: &[u64]| keys.iter().filter(|k| **k != SPACE).count();
+                let (wa, wb) = (count(&ka[o.clone()]), count(&kb[n.clone()]));
+                acc.words += wa + wb;
                 if !o.is_empty() {
-                    acc.pieces.push(Piece::Deleted(span(ta, &o, oa), layout));
+                    acc.pieces
+                        .push(Piece::Deleted(span(ta, &o, oa), layout, wa));
                 }
                 if !n.is_empty() {
-                    acc.pieces.push(Piece::Inserted(span(tb, &n, ob), layout));
+                    acc.pieces
+                        .push(Piece::Inserted(span(tb, &n, ob), layout, wb));
                 }
             }
         }
@@ -821,6 +827,7 @@ impl<'a> Engine<'a> {
         let by: Vec<String> = self.options.by.iter().cloned().collect();
         let mut out = Emitter {
             segments: Vec::new(),
+            words: Vec::new(),
             by,
         };
         let mut changed_paragraphs = 0;
@@ -833,7 +840,7 @@ impl<'a> Engine<'a> {
                 Block::Equal { old, new, diff } => {
                     let a = self.old_para(old);
                     match diff {
-                        None => out.push(SegmentKind::Equal, a, old, new, false),
+                        None => out.push(SegmentKind::Equal, a, old, new, false, 0),
                         Some(d) => {
                             changed_paragraphs += usize::from(d.changed);
                             out.pieces(a, self.new_para(new), &d.pieces, old, new);
@@ -855,18 +862,22 @@ impl<'a> Engine<'a> {
                 Block::Deleted { old } => {
                     changed_paragraphs += 1;
                     whole.push((out.segments.len(), false, old));
-                    out.push(SegmentKind::Deleted, self.old_para(old), old, np, false);
+                    let text = self.old_para(old);
+                    let w = split::word_count(text);
+                    out.push(SegmentKind::Deleted, text, old, np, false, w);
                     op = old + 1;
                 }
                 Block::Inserted { new } => {
                     changed_paragraphs += 1;
                     whole.push((out.segments.len(), true, new));
-                    out.push(SegmentKind::Inserted, self.new_para(new), op, new, false);
+                    let text = self.new_para(new);
+                    let w = split::word_count(text);
+                    out.push(SegmentKind::Inserted, text, op, new, false, w);
                     np = new + 1;
                 }
             }
         }
-        let mut segments = out.segments;
+        let (mut segments, seg_words) = (out.segments, out.words);
         let moves = if self.past_deadline() {
             self.coarse = true;
             Vec::new()
@@ -885,7 +896,7 @@ impl<'a> Engine<'a> {
             self.coarse |= !finished;
             moves
         };
-        let mut summary = summarize(&segments);
+        let mut summary = summarize_counted(&segments, &seg_words);
         summary.changed_paragraphs = changed_paragraphs;
         Redline {
             segments,
@@ -896,6 +907,21 @@ impl<'a> Engine<'a> {
             new_paragraphs: self.new_paras.len(),
         }
     }
+}
+
+/// [`summarize`] given each segment's word count (`words`, one per segment).
+fn summarize_counted(segments: &[Segment], words: &[usize]) -> Summary {
+    let mut summary = Summary::default();
+    for (s, &w) in segments.iter().zip(words) {
+        match s.kind {
+            _ if s.layout => summary.layout_changes += 1,
+            SegmentKind::Inserted => summary.inserted_words += w,
+            SegmentKind::Deleted => summary.deleted_words += w,
+            SegmentKind::MovedTo(_) => summary.moved_words += w,
+            _ => {}
+        }
+    }
+    summary
 }
 
 /// Word counts of a list of segments (`changed_paragraphs` is left at 0).
@@ -1001,7 +1027,7 @@ fn find_moves(
                 if taken[x] || run_of[*i] == run_of[*d] {
                     continue;
                 }
-                let s = split::dice(dt, it);
+                let s = split::dice_at_least(dt, it, threshold);
                 if s >= threshold && best.is_none_or(|(_, bs)| s > bs) {
                     best = Some((x, s));
                 }
@@ -1046,6 +1072,8 @@ pub(crate) fn blank_move(id: MoveId) -> Move {
 
 struct Emitter {
     segments: Vec<Segment>,
+    /// Word count of each segment ([`split::word_count`] of its text; 0 for equal text).
+    words: Vec<usize>,
     by: Vec<String>,
 }
 
@@ -1057,10 +1085,19 @@ impl Emitter {
         old_paragraph: usize,
         new_paragraph: usize,
         layout: bool,
+        words: usize,
     ) {
         if text.is_empty() {
             return;
         }
+        debug_assert_eq!(
+            words,
+            if kind == SegmentKind::Equal {
+                0
+            } else {
+                split::word_count(text)
+            }
+        );
         // Consecutive equal text is one segment, so long unchanged stretches stay cheap.
         if kind == SegmentKind::Equal
             && let Some(last) = self.segments.last_mut()
@@ -1083,17 +1120,18 @@ impl Emitter {
             new_paragraph,
             layout,
         });
+        self.words.push(words);
     }
 
     fn pieces(&mut self, a: &str, b: &str, pieces: &[Piece], old: usize, new: usize) {
         for p in pieces {
             match p {
-                Piece::Equal(r) => self.push(SegmentKind::Equal, &a[r.clone()], old, new, false),
-                Piece::Deleted(r, layout) => {
-                    self.push(SegmentKind::Deleted, &a[r.clone()], old, new, *layout)
+                Piece::Equal(r) => self.push(SegmentKind::Equal, &a[r.clone()], old, new, false, 0),
+                Piece::Deleted(r, layout, w) => {
+                    self.push(SegmentKind::Deleted, &a[r.clone()], old, new, *layout, *w)
                 }
-                Piece::Inserted(r, layout) => {
-                    self.push(SegmentKind::Inserted, &b[r.clone()], old, new, *layout)
+                Piece::Inserted(r, layout, w) => {
+                    self.push(SegmentKind::Inserted, &b[r.clone()], old, new, *layout, *w)
                 }
             }
         }

@@ -32,6 +32,7 @@
 //! marked text. In side ids, `\`, `,` and `|` are escaped the same way. `\` followed by
 //! any other character stands for that character.
 
+use std::borrow::Cow;
 use std::fmt::Write as _;
 
 use crate::redline::{Move, MoveId, Redline, Segment, SegmentKind};
@@ -66,21 +67,43 @@ fn move_paragraphs(moves: &[Move], id: MoveId) -> (usize, usize) {
         .map_or((0, 0), |m| (m.from_paragraph, m.to_paragraph))
 }
 
+/// A run of consecutive segments that render the same way.
+struct Run<'a> {
+    kind: SegmentKind,
+    by: &'a Vec<String>,
+    layout: bool,
+    /// The run's text: borrowed when the run is one segment, joined otherwise.
+    text: Cow<'a, str>,
+}
+
 /// Consecutive segments that render the same way, joined (so escaping sees whole runs).
-fn runs(segments: &[Segment]) -> Vec<Segment> {
-    let mut out: Vec<Segment> = Vec::with_capacity(segments.len());
-    for s in segments {
-        if let Some(last) = out.last_mut()
-            && last.kind == s.kind
-            && last.by == s.by
-            && last.layout == s.layout
-        {
-            last.text.push_str(&s.text);
-            continue;
-        }
-        out.push(s.clone());
-    }
-    out
+/// A run of one segment (the common case) borrows its text instead of copying it.
+fn runs(segments: &[Segment]) -> impl Iterator<Item = Run<'_>> {
+    let mut rest = segments;
+    std::iter::from_fn(move || {
+        let (first, tail) = rest.split_first()?;
+        let n = 1 + tail
+            .iter()
+            .take_while(|s| s.kind == first.kind && s.by == first.by && s.layout == first.layout)
+            .count();
+        let (group, after) = rest.split_at(n);
+        rest = after;
+        let text = if n == 1 {
+            Cow::Borrowed(first.text.as_str())
+        } else {
+            let mut t = String::with_capacity(group.iter().map(|s| s.text.len()).sum());
+            for s in group {
+                t.push_str(&s.text);
+            }
+            Cow::Owned(t)
+        };
+        Some(Run {
+            kind: first.kind,
+            by: &first.by,
+            layout: first.layout,
+            text,
+        })
+    })
 }
 
 // ---------------------------------------------------------------------------------------
@@ -90,17 +113,28 @@ const MARKERS: [&str; 12] = [
     "[-", "-]", "{+", "+}", "[~", "~]", "{~", "~}", "[>", "<]", "{>", "<}",
 ];
 
+/// Bytes that [`plain_escape`] copies as they are (a table, since every byte of the
+/// output is looked up).
+const PLAIN_BYTE: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        t[b] = (c >= 0x20 || c == b'\n' || c == b'\t')
+            && !matches!(
+                c,
+                0x7f | b'\\' | b'[' | b'{' | b'-' | b'+' | b'~' | b'<' | b'@' | 0xc2 | 0xe2
+            );
+        b += 1;
+    }
+    t
+};
+
 fn plain_escape(out: &mut String, text: &str, marked: bool) {
     // Runs of bytes that never need escaping are copied whole. The others: ASCII controls,
     // CR, DEL, `\`, `@`, marker characters, and the lead bytes of C1 controls (0xC2) and
     // bidi controls (0xE2); a run therefore always ends on a character boundary.
-    let plain_byte = |b: u8| {
-        (b >= 0x20 || b == b'\n' || b == b'\t')
-            && !matches!(
-                b,
-                0x7f | b'\\' | b'[' | b'{' | b'-' | b'+' | b'~' | b'<' | b'@' | 0xc2 | 0xe2
-            )
-    };
+    let plain_byte = |b: u8| PLAIN_BYTE[usize::from(b)];
     let bytes = text.as_bytes();
     let mut i = 0;
     while i < bytes.len() {
@@ -173,7 +207,8 @@ pub fn plain(r: &Redline) -> String {
 
 /// [`plain`] for any list of segments, e.g. a `ThreeWay`'s.
 pub fn plain_of(segments: &[Segment], moves: &[Move]) -> String {
-    let mut out = String::new();
+    let text_len: usize = segments.iter().map(|s| s.text.len()).sum();
+    let mut out = String::with_capacity(text_len + text_len / 8);
     for s in runs(segments) {
         let (open, close) = match (s.kind, s.layout) {
             (SegmentKind::Equal, _) => {
@@ -190,7 +225,7 @@ pub fn plain_of(segments: &[Segment], moves: &[Move]) -> String {
         out.push_str(open);
         // Layout changes stay low-key: no side tag.
         if !s.layout {
-            plain_sides(&mut out, &s.by);
+            plain_sides(&mut out, s.by);
         }
         match s.kind {
             SegmentKind::MovedFrom(id) => {
@@ -420,21 +455,21 @@ pub fn ansi_of(segments: &[Segment], moves: &[Move]) -> String {
             }
             (SegmentKind::Deleted, true) => {}
             (SegmentKind::Deleted, false) => {
-                ansi_note(&mut out, &s.by, "");
+                ansi_note(&mut out, s.by, "");
                 ansi_text(&mut out, &s.text, SGR_DELETED);
             }
             (SegmentKind::Inserted, false) => {
-                ansi_note(&mut out, &s.by, "");
+                ansi_note(&mut out, s.by, "");
                 ansi_text(&mut out, &s.text, SGR_INSERTED);
             }
             (SegmentKind::MovedFrom(id), _) => {
                 let to = move_paragraphs(moves, id).1 + 1;
-                ansi_note(&mut out, &s.by, &format!("⟨moved to ¶{to}⟩ "));
+                ansi_note(&mut out, s.by, &format!("⟨moved to ¶{to}⟩ "));
                 ansi_text(&mut out, &s.text, SGR_MOVED_FROM);
             }
             (SegmentKind::MovedTo(id), _) => {
                 let from = move_paragraphs(moves, id).0 + 1;
-                ansi_note(&mut out, &s.by, &format!("⟨moved from ¶{from}⟩ "));
+                ansi_note(&mut out, s.by, &format!("⟨moved from ¶{from}⟩ "));
                 ansi_text(&mut out, &s.text, SGR_MOVED_TO);
             }
         }

@@ -408,10 +408,22 @@ const RIGHT_QUOTE: [u8; 3] = [0xe2, 0x80, 0x99];
 /// [`word_count`] of text that is ASCII but for `’`: the tokens of [`ascii_word_bounds`],
 /// merged as [`each_token`] merges them, counted without being built. `None` for any
 /// other text.
+/// ASCII letters, digits and `_` (a table: [`simple_word_count`] looks up every byte).
+const WORDISH: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        t[b] = c.is_ascii_alphanumeric() || c == b'_';
+        b += 1;
+    }
+    t
+};
+
 fn simple_word_count(b: &[u8]) -> Option<usize> {
     const NO_MARK: u32 = u32::MAX;
     let letter = |c: u8| c.is_ascii_alphabetic();
-    let wordish = |c: u8| c.is_ascii_alphanumeric() || c == b'_';
+    let wordish = |c: u8| WORDISH[usize::from(c)];
     let quote_at = |i: usize| b.get(i..i + 3) == Some(&RIGHT_QUOTE[..]);
     // The mark the last token is a run of.
     let (mut n, mut i, mut last_mark) = (0usize, 0usize, NO_MARK);
@@ -471,10 +483,42 @@ fn simple_word_count(b: &[u8]) -> Option<usize> {
     Some(n)
 }
 
+/// [`dice`] when it is at least `threshold`; otherwise some value below `threshold`
+/// (the merge stops as soon as the words left can no longer lift it that high).
+pub(crate) fn dice_at_least(a: &[u64], b: &[u64], threshold: f32) -> f32 {
+    if a.is_empty() && b.is_empty() {
+        return 1.0;
+    }
+    let total = (a.len() + b.len()) as f32;
+    let (mut i, mut j, mut common) = (0, 0, 0usize);
+    loop {
+        // The most the result can still reach: every word left on the shorter side shared.
+        // The same float expression as the result, so the bound is never below it.
+        let best = common + (a.len() - i).min(b.len() - j);
+        if 2.0 * best as f32 / total < threshold {
+            return 2.0 * best as f32 / total;
+        }
+        if i >= a.len() || j >= b.len() {
+            break;
+        }
+        // A stretch of the branch-free merge between checks.
+        let mut k = 0;
+        while k < 32 && i < a.len() && j < b.len() {
+            let (x, y) = (a[i], b[j]);
+            common += usize::from(x == y);
+            i += usize::from(x <= y);
+            j += usize::from(y <= x);
+            k += 1;
+        }
+    }
+    2.0 * common as f32 / total
+}
+
 /// Dice coefficient of two sorted bags: `2·|a∩b| / (|a|+|b|)`, 1.0 for two empty bags.
 ///
 /// Order-blind, so it is at least the share of words an in-order diff of the same words
 /// would keep: a cheap upper estimate used to rule pairs out before diffing them.
+#[cfg(test)]
 pub(crate) fn dice(a: &[u64], b: &[u64]) -> f32 {
     if a.is_empty() && b.is_empty() {
         return 1.0;
@@ -493,6 +537,35 @@ pub(crate) fn dice(a: &[u64], b: &[u64]) -> f32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dice_at_least_is_dice_above_the_threshold() {
+        let mut seed = 7u64;
+        let mut bag = |n: usize| {
+            let mut v: Vec<u64> = (0..n)
+                .map(|_| {
+                    seed = seed
+                        .wrapping_mul(6364136223846793005)
+                        .wrapping_add(1442695040888963407);
+                    (seed >> 33) % 12
+                })
+                .collect();
+            v.sort_unstable();
+            v
+        };
+        for n in 0..120 {
+            let (a, b) = (bag(n % 70), bag((n * 7) % 90));
+            let d = dice(&a, &b);
+            for t in [0.0, 0.3, 0.5, 0.8, 1.0] {
+                let s = dice_at_least(&a, &b, t);
+                if d >= t {
+                    assert_eq!(s, d, "{a:?} {b:?} {t}");
+                } else {
+                    assert!(s < t, "{a:?} {b:?} {t}");
+                }
+            }
+        }
+    }
 
     fn texts(text: &str) -> Vec<&str> {
         paragraphs(text)
