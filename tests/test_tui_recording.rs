@@ -218,17 +218,20 @@ fn esc_cancels_at_every_step_and_shift_tab_steps_back() {
     let mut d = Desk::as_person("chief@union.example");
     let esc_closes = |d: &mut Desk, expected: &dyn Fn(&Step) -> bool| {
         assert!(expected(&d.step()), "at {:?}", d.step());
-        let mut copy = d.h.state.clone();
-        let effects = update(
-            &mut copy,
-            Message::Key(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE)),
-        );
-        assert!(effects.is_empty(), "Esc writes nothing");
-        assert!(
-            copy.recording.form.is_none(),
-            "Esc closes the form at {:?}",
-            d.step()
-        );
+        // Esc, and Ctrl-c (which quits elsewhere), close the form and write nothing.
+        for key in [
+            KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE),
+            KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL),
+        ] {
+            let mut copy = d.h.state.clone();
+            let effects = update(&mut copy, Message::Key(key));
+            assert!(effects.is_empty(), "{key:?} writes nothing");
+            assert!(
+                copy.recording.form.is_none(),
+                "{key:?} closes the form at {:?}",
+                d.step()
+            );
+        }
     };
     d.select("12-ai-technology").keys("r");
     esc_closes(&mut d, &|s| *s == Step::Action);

@@ -146,7 +146,7 @@ pub static BINDINGS: &[Binding] = &[
     b(S, &[Code(KeyCode::Enter)], "Enter", A::Open, "search", "search for what is typed", true),
     b(S, &[Code(KeyCode::Esc)], "Esc", A::Back, "cancel", "cancel the search", true),
     b(F, &[Code(KeyCode::Enter)], "Enter", A::Open, "next", "go on to the next step; on the confirmation, record it", true),
-    b(F, &[Code(KeyCode::Esc)], "Esc", A::Back, "cancel", "close the form; nothing is written", true),
+    b(F, &[Code(KeyCode::Esc), Ctrl('c')], "Esc", A::Back, "cancel", "close the form; nothing is written (also Ctrl-c)", true),
     b(F, &[Code(KeyCode::BackTab)], "S-Tab", A::PrevStep, "back", "back to the previous step", true),
     b(F, &[Code(KeyCode::Down), Code(KeyCode::Tab)], "↓/Tab", A::Down, "", "next choice or field", false),
     b(F, &[Code(KeyCode::Up)], "↑", A::Up, "", "previous choice or field", false),
