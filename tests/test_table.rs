@@ -1289,3 +1289,44 @@ fn same_text_committed_on_two_branches_counts_as_two_passes() {
     f.git(&["merge", "-q", "--no-ff", "side", "-m", "Merge the branch"]);
     assert_eq!(passes_of(&f, "12-ai"), (3, 1));
 }
+
+#[test]
+fn a_stopped_index_walk_leaves_the_index_as_it_was() {
+    use std::ops::ControlFlow;
+    let f = Fixture::new();
+    f.article("12-ai", 12, "AI", "ai", None);
+    let repo = f.repo();
+    let before = History::build(&repo).unwrap();
+    // More than one progress report's worth of commits (the walk reports every 256).
+    for n in 0..300 {
+        let side = if n % 2 == 0 { "union" } else { "employer" };
+        let email = format!("ai-lead@{side}.example");
+        f.pass("12-ai", side, &format!("Text {n}.\n"), &email);
+    }
+    let tip = f.head();
+    let mut stopped = before.clone();
+    let mut reports = 0;
+    stopped
+        .extend_to(&repo, tip, &mut |_| {
+            reports += 1;
+            // Stop at the second report, after 256 commits were taken in.
+            if reports == 2 {
+                ControlFlow::Break(())
+            } else {
+                ControlFlow::Continue(())
+            }
+        })
+        .unwrap();
+    assert_eq!(reports, 2);
+    assert_eq!(stopped.commits, before.commits);
+    assert_eq!(stopped.articles, before.articles);
+    assert_eq!(stopped.head, before.head);
+    // And it extends fully afterwards, the same as a fresh walk.
+    stopped
+        .extend_to(&repo, tip, &mut |_| ControlFlow::Continue(()))
+        .unwrap();
+    let fresh = History::build(&repo).unwrap();
+    assert_eq!(stopped.commits, fresh.commits);
+    assert_eq!(stopped.articles, fresh.articles);
+    assert_eq!(passes_of(&f, "12-ai"), (150, 150));
+}

@@ -119,20 +119,43 @@ impl History {
         }
         let ids: Vec<Oid> = walk.collect::<Result<_, _>>()?;
         let total = ids.len();
-        // Work on a copy so that a stopped walk leaves the index as it was.
-        let mut staged = self.clone();
+        let commits_before = self.commits.len();
         let mut walker = Walker::new(repo);
-        for (done, id) in ids.into_iter().enumerate() {
-            if done % 256 == 0 && progress(WalkProgress { done, total }).is_break() {
-                return Ok(());
+        for (done, &id) in ids.iter().enumerate() {
+            let stopped = done % 256 == 0 && progress(WalkProgress { done, total }).is_break();
+            let failed = if stopped {
+                None
+            } else {
+                walker.visit(self, id).err()
+            };
+            if stopped || failed.is_some() {
+                // A stopped or failed walk leaves the index as it was: only appends were made.
+                self.roll_back(commits_before, &ids[..=done]);
+                return failed.map_or(Ok(()), Err);
             }
-            walker.visit(&mut staged, id)?;
         }
-        staged.head = Some(tip);
-        staged.shallow = repo.git.is_shallow();
+        self.head = Some(tip);
+        self.shallow = repo.git.is_shallow();
         let _ = progress(WalkProgress { done: total, total });
-        *self = staged;
         Ok(())
+    }
+
+    /// Undoes what visiting `visited` appended (the walk only ever appends), without copying the
+    /// index up front: after a write the TUI extends a large index by one commit.
+    fn roll_back(&mut self, commits_before: usize, visited: &[Oid]) {
+        let first_new = commits_before;
+        self.commits.truncate(first_new);
+        self.articles.retain(|_, events| {
+            let keep = events
+                .iter()
+                .position(|e| e.commit >= first_new)
+                .unwrap_or(events.len());
+            events.truncate(keep);
+            !events.is_empty()
+        });
+        for id in visited {
+            self.proposals_of.remove(id);
+        }
     }
 
     /// An article's events, oldest first.
