@@ -454,7 +454,20 @@ mod cli_record {
         .transpose()
     }
 
-    fn run(repo: Option<&Path>, request: Request) -> Result<ExitCode, Failure> {
+    /// Records `action` with the flags every recording verb takes, and says what happened.
+    fn run(
+        repo: Option<&Path>,
+        article: String,
+        action: Action,
+        common: RecordFlags,
+    ) -> Result<ExitCode, Failure> {
+        let request = Request {
+            article,
+            action,
+            session: date(common.session.as_deref(), "--session")?,
+            note: common.note,
+            force: common.force,
+        };
         let repo = open(repo)?;
         match record::record(&repo, &request, record::today()) {
             Ok(done) => {
@@ -494,14 +507,7 @@ mod cli_record {
         let name = file.display().to_string();
         let text = bargain::untrusted::decode_text(&bytes, &name)
             .map_err(|p| Failure(p.to_string(), 2))?;
-        let request = Request {
-            article,
-            action: Action::Pass { side, text },
-            session: date(common.session.as_deref(), "--session")?,
-            note: common.note,
-            force: common.force,
-        };
-        run(repo, request)
+        run(repo, article, Action::Pass { side, text }, common)
     }
 
     pub fn set(
@@ -559,14 +565,7 @@ mod cli_record {
                 agreed_by: args.agreed_by,
             },
         };
-        let request = Request {
-            article,
-            action: Action::Set(change),
-            session: date(common.session.as_deref(), "--session")?,
-            note: common.note,
-            force: common.force,
-        };
-        run(repo, request)
+        run(repo, article, Action::Set(change), common)
     }
 
     pub fn log(

@@ -36,6 +36,17 @@ pub enum Severity {
     Unchecked,
 }
 
+impl Severity {
+    /// A change against the rules: allowed and shown when it was forced, a violation otherwise.
+    fn breaking_rules(forced: bool) -> Severity {
+        if forced {
+            Severity::Flagged
+        } else {
+            Severity::Violation
+        }
+    }
+}
+
 impl fmt::Display for Severity {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
@@ -280,11 +291,7 @@ pub fn audit(repo: &Repo, history: &History) -> Result<Audit, StoreError> {
                 }
                 if was_agreed && now_agreed && ta_record_changed {
                     found(
-                        if forced {
-                            Severity::Flagged
-                        } else {
-                            Severity::Violation
-                        },
+                        Severity::breaking_rules(forced),
                         "the TA record (date, signatories, hash) changed without a reopen"
                             .to_string(),
                     );
@@ -314,11 +321,7 @@ pub fn audit(repo: &Repo, history: &History) -> Result<Audit, StoreError> {
                         .collect();
                     if !missing.is_empty() {
                         found(
-                            if forced {
-                                Severity::Flagged
-                            } else {
-                                Severity::Violation
-                            },
+                            Severity::breaking_rules(forced),
                             format!(
                                 "reopened ({} → {}) without the recorded agreement of {}{}",
                                 was.map_or("", Status::as_str),
@@ -333,11 +336,7 @@ pub fn audit(repo: &Repo, history: &History) -> Result<Audit, StoreError> {
 
             if ta_changed && was_agreed && now_agreed {
                 found(
-                    if forced {
-                        Severity::Flagged
-                    } else {
-                        Severity::Violation
-                    },
+                    Severity::breaking_rules(forced),
                     format!(
                         "ta.md changed after the tentative agreement{} without a reopen",
                         before

@@ -600,6 +600,18 @@ mod tests {
         assert_eq!(fold_words(&word_hashes(t)), normalized_hash(t));
     }
 
+    /// `len` characters chosen by `pick` from a xorshift stream: the same text for the same seed.
+    fn random_text(seed: &mut u64, len: usize, pick: impl Fn(usize) -> char) -> String {
+        (0..len)
+            .map(|_| {
+                *seed ^= *seed << 13;
+                *seed ^= *seed >> 7;
+                *seed ^= *seed << 17;
+                pick(*seed as usize)
+            })
+            .collect()
+    }
+
     fn general(text: &str) -> Vec<Range<usize>> {
         text.split_word_bound_indices()
             .map(|(i, p)| i..i + p.len())
@@ -611,14 +623,9 @@ mod tests {
         let alphabet = b"ab Z09_.,;:'\"-\r\n\t()$%/";
         let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
         for len in 0..400 {
-            let text: String = (0..len % 40)
-                .map(|_| {
-                    seed ^= seed << 13;
-                    seed ^= seed >> 7;
-                    seed ^= seed << 17;
-                    alphabet[(seed % alphabet.len() as u64) as usize] as char
-                })
-                .collect();
+            let text = random_text(&mut seed, len % 40, |i| {
+                alphabet[i % alphabet.len()] as char
+            });
             let fast: Vec<_> = ascii_word_bounds(text.as_bytes()).collect();
             assert_eq!(fast, general(&text), "{text:?}");
         }
@@ -627,14 +634,7 @@ mod tests {
             'a', 'Z', '0', '9', ' ', '.', ',', ':', '\'', '’', '’', '_', '\n', '-',
         ];
         for len in 0..2000 {
-            let text: String = (0..len % 40)
-                .map(|_| {
-                    seed ^= seed << 13;
-                    seed ^= seed >> 7;
-                    seed ^= seed << 17;
-                    chars[(seed % chars.len() as u64) as usize]
-                })
-                .collect();
+            let text = random_text(&mut seed, len % 40, |i| chars[i % chars.len()]);
             assert!(is_simple(text.as_bytes()));
             let fast: Vec<_> = ascii_word_bounds(text.as_bytes()).collect();
             assert_eq!(fast, general(&text), "{text:?}");
@@ -652,14 +652,9 @@ mod tests {
         let alphabet = b"ab Z09_.,;:'\"-\r\n\t\x00\x0b()$%/";
         let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
         for len in 0..2000 {
-            let text: String = (0..len % 60)
-                .map(|_| {
-                    seed ^= seed << 13;
-                    seed ^= seed >> 7;
-                    seed ^= seed << 17;
-                    alphabet[(seed % alphabet.len() as u64) as usize] as char
-                })
-                .collect();
+            let text = random_text(&mut seed, len % 60, |i| {
+                alphabet[i % alphabet.len()] as char
+            });
             let slow = tokens(&text).iter().filter(|t| t.key != SPACE).count();
             assert_eq!(word_count(&text), slow, "{text:?}");
         }
@@ -668,14 +663,7 @@ mod tests {
             'a', ' ', '.', '.', '\n', '\n', '’', '\u{a0}', 'é', '\u{301}', '-', '3',
         ];
         for len in 0..2000 {
-            let text: String = (0..len % 50)
-                .map(|_| {
-                    seed ^= seed << 13;
-                    seed ^= seed >> 7;
-                    seed ^= seed << 17;
-                    chars[(seed % chars.len() as u64) as usize]
-                })
-                .collect();
+            let text = random_text(&mut seed, len % 50, |i| chars[i % chars.len()]);
             let slow = tokens(&text).iter().filter(|t| t.key != SPACE).count();
             assert_eq!(word_count(&text), slow, "{text:?}");
         }
