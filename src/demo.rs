@@ -144,19 +144,20 @@ pub fn build(dir: &Path) -> Result<PathBuf, DemoError> {
     let git =
         git2::Repository::init_opts(dir, git2::RepositoryInitOptions::new().initial_head("main"))?;
     let (table, script) = script()?;
+    // A newcomer can try recording at once, as the first chief negotiator (the union's); the
+    // opening commit is theirs too.
+    let chief = table
+        .people
+        .iter()
+        .find(|p| p.roles.contains(&crate::model::Role::ChiefNegotiator))
+        .ok_or_else(|| {
+            DemoError::Example(Problem::new(
+                "proposals/bargaining.yaml",
+                "has no chief negotiator",
+            ))
+        })?;
     {
         let mut config = git.config()?;
-        // A newcomer can try recording at once, as the union's chief negotiator.
-        let chief = table
-            .people
-            .iter()
-            .find(|p| p.roles.contains(&crate::model::Role::ChiefNegotiator))
-            .ok_or_else(|| {
-                DemoError::Example(Problem::new(
-                    "proposals/bargaining.yaml",
-                    "has no chief negotiator",
-                ))
-            })?;
         config.set_str("user.name", &chief.name)?;
         config.set_str("user.email", &chief.email)?;
     }
@@ -164,6 +165,7 @@ pub fn build(dir: &Path) -> Result<PathBuf, DemoError> {
     let mut replay = Replay {
         repo: &repo,
         table: &table,
+        chief: &chief.email,
         head: None,
         texts: BTreeMap::new(),
         passes: BTreeMap::new(),
@@ -211,6 +213,8 @@ fn absolute(dir: &Path) -> PathBuf {
 struct Replay<'a> {
     repo: &'a Repo,
     table: &'a Table,
+    /// Who opens the table.
+    chief: &'a str,
     head: Option<git2::Oid>,
     /// Article id → its current `article.yaml`.
     texts: BTreeMap<String, Article>,
@@ -278,13 +282,6 @@ impl Replay<'_> {
                 content: Some(bytes.to_vec()),
             });
         }
-        let chief = self
-            .table
-            .people
-            .iter()
-            .find(|p| p.roles.contains(&crate::model::Role::ChiefNegotiator))
-            .map(|p| p.email.clone())
-            .unwrap_or_default();
         let message = compose_message(
             &format!(
                 "Open the table: {} articles and the current contract language",
@@ -296,7 +293,7 @@ impl Replay<'_> {
                 ..Trailers::default()
             },
         );
-        self.commit(&chief, local_time(first, "09:00")?, files, message)
+        self.commit(self.chief, local_time(first, "09:00")?, files, message)
     }
 
     fn entry(&mut self, entry: &ScriptEntry) -> Result<(), DemoError> {
