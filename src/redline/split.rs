@@ -134,9 +134,10 @@ pub(crate) fn paragraphs(text: &str) -> Vec<Paragraph> {
     out
 }
 
-/// Hash of `s` with whitespace runs folded to one space and the ends trimmed.
+/// Hash of `s` with whitespace runs folded to one space and the ends trimmed: the
+/// [`fold_words`] of its [`word_hashes`], without building them.
 #[cfg(test)]
-fn normalized_hash(s: &str) -> u64 {
+fn folded_key(s: &str) -> u64 {
     let mut h = 0u64;
     each_word(s, |w| h = fold_word(h, hash_bytes(w)));
     h
@@ -331,21 +332,37 @@ fn ascii_word_bounds(b: &[u8]) -> impl Iterator<Item = Range<usize>> + '_ {
 }
 
 /// A fast non-cryptographic hash (FxHash-style) of bytes.
+///
+/// Most inputs are words, shorter than a machine word: those are read in at most two
+/// overlapping loads instead of byte by byte, and for them the hash is collision-free
+/// (the loads determine every byte, and the mixing step is a bijection).
 pub(crate) fn hash_bytes(bytes: &[u8]) -> u64 {
     const K: u64 = 0x517c_c1b7_2722_0a95;
-    let mut h: u64 = bytes.len() as u64;
-    let mut chunks = bytes.chunks_exact(8);
-    for c in &mut chunks {
-        let w = u64::from_le_bytes(c.try_into().expect("8 bytes"));
-        h = (h.rotate_left(5) ^ w).wrapping_mul(K);
-    }
-    // The last 1–7 bytes in one step (the length is already in `h`).
-    let rest = chunks.remainder();
-    if !rest.is_empty() {
-        let mut buf = [0u8; 8];
-        buf[..rest.len()].copy_from_slice(rest);
-        h = (h.rotate_left(5) ^ u64::from_le_bytes(buf)).wrapping_mul(K);
-    }
+    let mix = |h: u64, w: u64| (h.rotate_left(5) ^ w).wrapping_mul(K);
+    let n = bytes.len();
+    let word = |at: usize| u64::from_le_bytes(bytes[at..at + 8].try_into().expect("8 bytes"));
+    let half = |at: usize| {
+        u64::from(u32::from_le_bytes(
+            bytes[at..at + 4].try_into().expect("4 bytes"),
+        ))
+    };
+    let h = if n >= 8 {
+        let mut h = n as u64;
+        let mut at = 0;
+        while at + 8 <= n {
+            h = mix(h, word(at));
+            at += 8;
+        }
+        // The last 1–7 bytes, read as the last 8 (the length is already in `h`).
+        if at < n { mix(h, word(n - 8)) } else { h }
+    } else if n >= 4 {
+        mix(n as u64, half(0) | half(n - 4) << 32)
+    } else if n > 0 {
+        let b = |i: usize| u64::from(bytes[i]);
+        mix(n as u64, b(0) | b(n / 2) << 8 | b(n - 1) << 16)
+    } else {
+        0
+    };
     h ^ (h >> 29)
 }
 
@@ -367,17 +384,8 @@ pub(crate) fn rough_words(text: &str) -> usize {
     n
 }
 
-/// The [`fold_words`] key of `text` (a hash with whitespace runs folded) and its word bag
-/// (its [`word_hashes`], sorted): a cheap order-blind fingerprint for pairing paragraphs
-/// and finding moves.
-pub(crate) fn bag(text: &str) -> (u64, Vec<u64>) {
-    let mut words = word_hashes(text);
-    let key = fold_words(&words);
-    words.sort_unstable();
-    (key, words)
-}
-
-/// Hashes of the whitespace-separated words of `text`, in order (see [`bag`]).
+/// Hashes of the whitespace-separated words of `text`, in order: sorted, a cheap
+/// order-blind fingerprint for pairing paragraphs and finding moves.
 pub(crate) fn word_hashes(text: &str) -> Vec<u64> {
     let mut words: Vec<u64> = Vec::with_capacity(text.len() / 5);
     each_word(text, |w| words.push(hash_bytes(w)));
@@ -592,12 +600,12 @@ mod tests {
     #[test]
     fn rewrapped_paragraphs_share_a_key() {
         assert_eq!(
-            normalized_hash("the quick brown\nfox\n\n"),
-            normalized_hash("the quick\n  brown fox\n")
+            folded_key("the quick brown\nfox\n\n"),
+            folded_key("the quick\n  brown fox\n")
         );
-        assert_ne!(normalized_hash("the quick"), normalized_hash("thequick"));
+        assert_ne!(folded_key("the quick"), folded_key("thequick"));
         let t = " the quick\n brown\u{a0}fox ";
-        assert_eq!(fold_words(&word_hashes(t)), normalized_hash(t));
+        assert_eq!(fold_words(&word_hashes(t)), folded_key(t));
     }
 
     /// `len` characters chosen by `pick` from a xorshift stream: the same text for the same seed.
