@@ -324,7 +324,8 @@ mod cli_diff {
         let read = |path: &Path| -> Result<String, Failure> {
             let name = path.display().to_string();
             let bytes = std::fs::read(path).map_err(|e| Failure(format!("{name}: {e}"), 2))?;
-            bargain::untrusted::decode_text(&bytes, &name).map_err(|p| Failure(p.to_string(), 2))
+            bargain::untrusted::decode_text_owned(bytes, &name)
+                .map_err(|p| Failure(p.to_string(), 2))
         };
         let (old_text, new_text) = (read(old)?, read(new)?);
         let redline = redline::compare(&old_text, &new_text, &Options::default());
@@ -505,7 +506,7 @@ mod cli_record {
             std::fs::read(file).map_err(|e| Failure(format!("{}: {e}", file.display()), 2))?
         };
         let name = file.display().to_string();
-        let text = bargain::untrusted::decode_text(&bytes, &name)
+        let text = bargain::untrusted::decode_text_owned(bytes, &name)
             .map_err(|p| Failure(p.to_string(), 2))?;
         run(repo, article, Action::Pass { side, text }, common)
     }

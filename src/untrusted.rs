@@ -82,7 +82,23 @@ fn push_escaped(out: &mut String, c: char) {
 /// Checks that a file's bytes are text: UTF-8 and no NUL byte. The error names the file and the
 /// line of the first bad byte.
 pub fn decode_text(bytes: &[u8], file: &str) -> Result<String, Problem> {
-    if let Some(at) = bytes.iter().position(|&b| b == 0) {
+    check_text(bytes, file)?;
+    let text = std::str::from_utf8(bytes).expect("checked");
+    Ok(text.strip_prefix('\u{feff}').unwrap_or(text).to_string())
+}
+
+/// [`decode_text`] of bytes the caller owns: a file read whole becomes the text without a
+/// copy.
+pub fn decode_text_owned(mut bytes: Vec<u8>, file: &str) -> Result<String, Problem> {
+    check_text(&bytes, file)?;
+    if bytes.starts_with("\u{feff}".as_bytes()) {
+        bytes.drain(..3);
+    }
+    Ok(String::from_utf8(bytes).expect("checked"))
+}
+
+fn check_text(bytes: &[u8], file: &str) -> Result<(), Problem> {
+    if let Some(at) = memchr::memchr(0, bytes) {
         let line = line_of(bytes, at);
         return Err(Problem {
             file: file.to_string(),
@@ -92,7 +108,7 @@ pub fn decode_text(bytes: &[u8], file: &str) -> Result<String, Problem> {
         });
     }
     match std::str::from_utf8(bytes) {
-        Ok(text) => Ok(text.strip_prefix('\u{feff}').unwrap_or(text).to_string()),
+        Ok(_) => Ok(()),
         Err(e) => {
             let at = e.valid_up_to();
             let line = line_of(bytes, at);

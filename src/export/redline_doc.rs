@@ -3,7 +3,7 @@
 //! Shared by `bargain diff` and anything that prints a redline packet.
 
 use crate::compare::Label;
-use crate::export::redline_text::{ansi_of, html_of, md_of, plain_of};
+use crate::export::redline_text::{ansi_into, html_of, md_into, plain_into};
 use crate::redline::ThreeWay;
 use crate::redline::{Move, Redline, Segment, Summary};
 use crate::untrusted::escape_line;
@@ -102,7 +102,7 @@ pub fn document(
                 out.push_str(&format!("- {}\n", md_escape_line(line)));
             }
             out.push_str(&format!("\n*{}*\n\n", md_escape_line(&summary)));
-            out.push_str(&md_of(marked.segments, marked.moves));
+            md_into(&mut out, marked.segments, marked.moves);
             out
         }
         RedlineFormat::Ansi | RedlineFormat::Plain => {
@@ -122,9 +122,9 @@ pub fn document(
             out.push_str("\n\n");
             if format == RedlineFormat::Ansi {
                 out.push_str(&legend_ansi());
-                out.push_str(&ansi_of(marked.segments, marked.moves));
+                ansi_into(&mut out, marked.segments, marked.moves);
             } else {
-                out.push_str(&plain_of(marked.segments, marked.moves));
+                plain_into(&mut out, marked.segments, marked.moves);
             }
             if !out.ends_with('\n') {
                 out.push('\n');

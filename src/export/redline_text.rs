@@ -207,12 +207,20 @@ pub fn plain(r: &Redline) -> String {
 
 /// [`plain`] for any list of segments, e.g. a `ThreeWay`'s.
 pub fn plain_of(segments: &[Segment], moves: &[Move]) -> String {
+    let mut out = String::new();
+    plain_into(&mut out, segments, moves);
+    out
+}
+
+/// [`plain_of`] appended to `out` (a document's header is written first, and a copy of a
+/// whole agreement's redline is not free).
+pub fn plain_into(out: &mut String, segments: &[Segment], moves: &[Move]) {
     let text_len: usize = segments.iter().map(|s| s.text.len()).sum();
-    let mut out = String::with_capacity(text_len + text_len / 8);
+    out.reserve(text_len + text_len / 8);
     for s in runs(segments) {
         let (open, close) = match (s.kind, s.layout) {
             (SegmentKind::Equal, _) => {
-                plain_escape(&mut out, &s.text, false);
+                plain_escape(out, &s.text, false);
                 continue;
             }
             (SegmentKind::Deleted, false) => ("[-", "-]"),
@@ -225,7 +233,7 @@ pub fn plain_of(segments: &[Segment], moves: &[Move]) -> String {
         out.push_str(open);
         // Layout changes stay low-key: no side tag.
         if !s.layout {
-            plain_sides(&mut out, s.by);
+            plain_sides(out, s.by);
         }
         match s.kind {
             SegmentKind::MovedFrom(id) => {
@@ -236,10 +244,9 @@ pub fn plain_of(segments: &[Segment], moves: &[Move]) -> String {
             }
             _ => {}
         }
-        plain_escape(&mut out, &s.text, true);
+        plain_escape(out, &s.text, true);
         out.push_str(close);
     }
-    out
 }
 
 /// Why plain-marker text could not be read back.
@@ -448,33 +455,36 @@ pub fn ansi(r: &Redline) -> String {
 /// [`ansi`] for any list of segments.
 pub fn ansi_of(segments: &[Segment], moves: &[Move]) -> String {
     let mut out = String::new();
+    ansi_into(&mut out, segments, moves);
+    out
+}
+
+/// [`ansi_of`] appended to `out`.
+pub fn ansi_into(out: &mut String, segments: &[Segment], moves: &[Move]) {
     for s in runs(segments) {
         match (s.kind, s.layout) {
-            (SegmentKind::Equal, _) | (SegmentKind::Inserted, true) => {
-                ansi_text(&mut out, &s.text, "")
-            }
+            (SegmentKind::Equal, _) | (SegmentKind::Inserted, true) => ansi_text(out, &s.text, ""),
             (SegmentKind::Deleted, true) => {}
             (SegmentKind::Deleted, false) => {
-                ansi_note(&mut out, s.by, "");
-                ansi_text(&mut out, &s.text, SGR_DELETED);
+                ansi_note(out, s.by, "");
+                ansi_text(out, &s.text, SGR_DELETED);
             }
             (SegmentKind::Inserted, false) => {
-                ansi_note(&mut out, s.by, "");
-                ansi_text(&mut out, &s.text, SGR_INSERTED);
+                ansi_note(out, s.by, "");
+                ansi_text(out, &s.text, SGR_INSERTED);
             }
             (SegmentKind::MovedFrom(id), _) => {
                 let to = move_paragraphs(moves, id).1 + 1;
-                ansi_note(&mut out, s.by, &format!("⟨moved to ¶{to}⟩ "));
-                ansi_text(&mut out, &s.text, SGR_MOVED_FROM);
+                ansi_note(out, s.by, &format!("⟨moved to ¶{to}⟩ "));
+                ansi_text(out, &s.text, SGR_MOVED_FROM);
             }
             (SegmentKind::MovedTo(id), _) => {
                 let from = move_paragraphs(moves, id).0 + 1;
-                ansi_note(&mut out, s.by, &format!("⟨moved from ¶{from}⟩ "));
-                ansi_text(&mut out, &s.text, SGR_MOVED_TO);
+                ansi_note(out, s.by, &format!("⟨moved from ¶{from}⟩ "));
+                ansi_text(out, &s.text, SGR_MOVED_TO);
             }
         }
     }
-    out
 }
 
 // ---------------------------------------------------------------------------------------
@@ -684,6 +694,12 @@ pub fn md(r: &Redline) -> String {
 /// [`md`] for any list of segments.
 pub fn md_of(segments: &[Segment], moves: &[Move]) -> String {
     let mut out = String::new();
+    md_into(&mut out, segments, moves);
+    out
+}
+
+/// [`md_of`] appended to `out` (at the start of a line).
+pub fn md_into(out: &mut String, segments: &[Segment], moves: &[Move]) {
     let mut line_start = true;
     for s in runs(segments) {
         let by = if s.by.is_empty() {
@@ -695,30 +711,29 @@ pub fn md_of(segments: &[Segment], moves: &[Move]) -> String {
         };
         match (s.kind, s.layout) {
             (SegmentKind::Equal, _) | (SegmentKind::Inserted, true) => {
-                md_plain(&mut out, &s.text, &mut line_start)
+                md_plain(out, &s.text, &mut line_start)
             }
             (SegmentKind::Deleted, true) => {}
             (SegmentKind::Deleted, false) => {
                 out.push_str(&by);
-                md_marked(&mut out, &s.text, "~~", "~~", &mut line_start);
+                md_marked(out, &s.text, "~~", "~~", &mut line_start);
             }
             (SegmentKind::Inserted, false) => {
                 out.push_str(&by);
-                md_marked(&mut out, &s.text, "**", "**", &mut line_start);
+                md_marked(out, &s.text, "**", "**", &mut line_start);
             }
             (SegmentKind::MovedFrom(id), _) => {
                 let to = move_paragraphs(moves, id).1 + 1;
                 let _ = write!(out, "{by}*\\[moved to ¶{to}\\]* ");
-                md_marked(&mut out, &s.text, "~~*", "*~~", &mut line_start);
+                md_marked(out, &s.text, "~~*", "*~~", &mut line_start);
             }
             (SegmentKind::MovedTo(id), _) => {
                 let from = move_paragraphs(moves, id).0 + 1;
                 let _ = write!(out, "{by}*\\[moved from ¶{from}\\]* ");
-                md_marked(&mut out, &s.text, "***", "***", &mut line_start);
+                md_marked(out, &s.text, "***", "***", &mut line_start);
             }
         }
     }
-    out
 }
 
 #[cfg(test)]
