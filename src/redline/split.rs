@@ -18,11 +18,29 @@ pub(crate) struct Paragraph {
 
 /// Whether a line (without regard to its ending) holds nothing but whitespace.
 fn is_blank(line: &str) -> bool {
-    if line.is_ascii() {
-        line.bytes().all(ascii_space)
-    } else {
-        line.chars().all(char::is_whitespace)
+    // Most lines start with a word: decided by their first bytes.
+    match line.bytes().position(|b| !ascii_space(b)) {
+        None => true,
+        Some(i) if line.as_bytes()[i] < 0x80 => false,
+        Some(i) => line[i..].chars().all(char::is_whitespace),
     }
+}
+
+/// The lines of `text`, each with its newline (as `split_inclusive('\n')`, found with
+/// SIMD).
+fn each_line(text: &str) -> impl Iterator<Item = &str> {
+    let mut start = 0;
+    let mut ends = memchr::memchr_iter(b'\n', text.as_bytes());
+    std::iter::from_fn(move || {
+        let end = match ends.next() {
+            Some(nl) => nl + 1,
+            None if start < text.len() => text.len(),
+            None => return None,
+        };
+        let line = &text[start..end];
+        start = end;
+        Some(line)
+    })
 }
 
 /// `char::is_whitespace` for an ASCII byte (tab, LF, VT, FF, CR, space).
@@ -63,7 +81,7 @@ const CLASS: [u8; 256] = {
 };
 
 /// Calls `f` with the bytes of every whitespace-separated word of `text`, as
-/// `str::split_whitespace` does, scanning bytes.
+/// `str::split_whitespace` does, scanning bytes (eight at a time inside a word).
 #[inline]
 fn each_word<'t>(text: &'t str, mut f: impl FnMut(&'t [u8])) {
     let bytes = text.as_bytes();
@@ -87,7 +105,11 @@ fn each_word<'t>(text: &'t str, mut f: impl FnMut(&'t [u8])) {
         // Continuation bytes are class 0, and class 2 bytes only ever lead a character,
         // so the word ends on a character boundary.
         i += 1;
-        while i < n {
+        loop {
+            i = next_unusual(bytes, i);
+            if i >= n {
+                break;
+            }
             match CLASS[bytes[i] as usize] {
                 0 => i += 1,
                 1 => break,
@@ -97,6 +119,30 @@ fn each_word<'t>(text: &'t str, mut f: impl FnMut(&'t [u8])) {
         }
         f(&bytes[start..i]);
     }
+}
+
+/// The first index at or after `i` whose byte is not a printable ASCII character (so may
+/// be whitespace), or the length of `bytes`. Words are mostly printable ASCII: eight bytes
+/// are looked at a time.
+#[inline]
+fn next_unusual(bytes: &[u8], mut i: usize) -> usize {
+    const BELOW: u64 = 0x2121_2121_2121_2121;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    while i + 8 <= bytes.len() {
+        let x = u64::from_le_bytes(bytes[i..i + 8].try_into().expect("8 bytes"));
+        // High bit of a byte set if it is below 0x21 or above 0x7f. Borrows of the
+        // subtraction can only flag bytes above the first flagged one, so the lowest flag
+        // is exact.
+        let unusual = ((x.wrapping_sub(BELOW) & !x) | x) & HIGH;
+        if unusual != 0 {
+            return i + (unusual.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    while i < bytes.len() && (0x21..0x80).contains(&bytes[i]) {
+        i += 1;
+    }
+    i
 }
 
 /// Splits `text` into paragraphs separated by blank lines (lines of only whitespace).
@@ -111,7 +157,7 @@ pub(crate) fn paragraphs(text: &str) -> Vec<Paragraph> {
     // line has followed it (so the next non-blank line starts a new paragraph).
     let mut has_body = false;
     let mut in_gap = false;
-    for line in text.split_inclusive('\n') {
+    for line in each_line(text) {
         let blank = is_blank(line);
         if blank {
             if has_body {
@@ -197,7 +243,7 @@ fn each_token(text: &str, mut f: impl FnMut(Range<usize>, bool)) {
     // UAX #29 always breaks after a line feed (WB3a), so each line is cut on its own: the
     // ASCII ones (most of a contract) by the fast path, the others by the full tables.
     let mut line_start = 0;
-    for line in text.split_inclusive('\n') {
+    for line in each_line(text) {
         let bytes = line.as_bytes();
         if is_simple(bytes) {
             for r in ascii_word_bounds(bytes) {
@@ -369,7 +415,7 @@ pub(crate) fn hash_bytes(bytes: &[u8]) -> u64 {
 /// Byte ranges of the lines of `text`, each with its newline.
 pub(crate) fn lines(text: &str) -> Vec<Range<usize>> {
     let mut pos = 0;
-    text.split_inclusive('\n')
+    each_line(text)
         .map(|l| {
             pos += l.len();
             pos - l.len()..pos
@@ -400,7 +446,7 @@ pub(crate) fn word_count(text: &str) -> usize {
     // Tokens never span a line feed and a mark run never continues across one, so the
     // lines are counted one by one: the simple ones fast, the others by the full tables.
     let mut n = 0;
-    for line in text.split_inclusive('\n') {
+    for line in each_line(text) {
         match simple_word_count(line.as_bytes()) {
             Some(k) => n += k,
             None => each_token(line, |_, space| n += usize::from(!space)),
@@ -700,6 +746,33 @@ mod tests {
                 words.push(std::str::from_utf8(w).expect("whole characters"))
             });
             assert_eq!(words, t.split_whitespace().collect::<Vec<_>>(), "{t:?}");
+        }
+    }
+
+    #[test]
+    fn word_split_agrees_with_split_whitespace_on_long_random_words() {
+        let chars = [
+            'a', 'b', 'Z', '.', '-', ' ', '\n', '\t', '\u{a0}', '\u{2009}', '’', 'é', '\u{1}',
+            '\u{7f}', '\u{85}', '\u{3000}', '\u{2028}', '\u{c}',
+        ];
+        let mut seed: u64 = 0x1234_5678_9abc_def1;
+        for len in 0..3000 {
+            // Runs of letters long enough to take the eight-byte path.
+            let text: String = random_text(&mut seed, len % 90, |i| chars[i % chars.len()])
+                .chars()
+                .flat_map(|c| std::iter::repeat_n(c, if c == 'a' { 11 } else { 1 }))
+                .collect();
+            let mut words = Vec::new();
+            each_word(&text, |w| {
+                words.push(std::str::from_utf8(w).expect("whole characters"))
+            });
+            assert_eq!(
+                words,
+                text.split_whitespace().collect::<Vec<_>>(),
+                "{text:?}"
+            );
+            let lines: Vec<&str> = each_line(&text).collect();
+            assert_eq!(lines, text.split_inclusive('\n').collect::<Vec<_>>());
         }
     }
 
