@@ -56,7 +56,7 @@ use similar::{Algorithm, DiffTag, capture_diff_slices_deadline};
 
 pub use three_way::{Conflict, ThreeWay, three_way};
 
-use split::{Paragraph, SPACE};
+use split::{Paragraph, SPACE, WordHash};
 
 /// How a comparison is made.
 #[derive(Debug, Clone)]
@@ -344,8 +344,8 @@ fn token_runs(ka: &[u64], kb: &[u64], deadline: Option<Instant>) -> Vec<Run> {
 /// the summed Dice similarity of matched pairs, each at least `threshold`; `None` when the
 /// deadline passes first.
 fn pair_bags(
-    old_bags: &[&[u64]],
-    new_bags: &[&[u64]],
+    old_bags: &[&[WordHash]],
+    new_bags: &[&[WordHash]],
     threshold: f32,
     deadline: Option<Instant>,
 ) -> Option<Vec<(usize, usize)>> {
@@ -474,22 +474,22 @@ impl Tally {
     }
 }
 
-/// A text's words as the aligner sees them: the hash of every whitespace-separated word
-/// ([`split::word_hashes`]) and their fold, the text's key with whitespace folded. The
+/// A text's words as the aligner sees them ([`split::word_hashes`]): a short hash of every
+/// whitespace-separated word, and the text's key with whitespace folded. The
 /// hashes are sorted into a word bag in place when the text is first compared by bag, so
 /// a paragraph that is only keyed is never sorted.
 #[derive(Debug, Clone)]
 struct Words {
     key: u64,
-    hashes: Vec<u64>,
+    hashes: Vec<WordHash>,
     sorted: bool,
 }
 
 impl Words {
     fn of(text: &str) -> Words {
-        let hashes = split::word_hashes(text);
+        let (key, hashes) = split::word_hashes(text);
         Words {
-            key: split::fold_words(&hashes),
+            key,
             hashes,
             sorted: false,
         }
@@ -750,7 +750,7 @@ impl<'a> Engine<'a> {
         for j in n.clone() {
             self.words(true, j, true);
         }
-        fn bags(cache: &[Option<Words>], r: Range<usize>) -> Vec<&[u64]> {
+        fn bags(cache: &[Option<Words>], r: Range<usize>) -> Vec<&[WordHash]> {
             cache[r]
                 .iter()
                 .map(|w| w.as_ref().map_or(&[][..], |w| &w.hashes))
@@ -1086,7 +1086,7 @@ fn find_moves(
         run_of[k] = run;
     }
     // Each candidate with its word bag and its folded-whitespace hash.
-    let mut candidates = |kind: SegmentKind| -> Vec<(usize, Vec<u64>, u64)> {
+    let mut candidates = |kind: SegmentKind| -> Vec<(usize, Vec<WordHash>, u64)> {
         segments
             .iter()
             .enumerate()

@@ -181,7 +181,7 @@ pub(crate) fn paragraphs(text: &str) -> Vec<Paragraph> {
 }
 
 /// Hash of `s` with whitespace runs folded to one space and the ends trimmed: the
-/// [`fold_words`] of its [`word_hashes`], without building them.
+/// key [`word_hashes`] gives, without the word hashes.
 #[cfg(test)]
 fn folded_key(s: &str) -> u64 {
     let mut h = 0u64;
@@ -189,13 +189,7 @@ fn folded_key(s: &str) -> u64 {
     h
 }
 
-/// Hash of a text with whitespace runs folded to one space and the ends trimmed, from its
-/// [`word_hashes`].
-pub(crate) fn fold_words(words: &[u64]) -> u64 {
-    words.iter().fold(0, |h, &w| fold_word(h, w))
-}
-
-/// Folds the hash of the next word into a [`fold_words`] hash.
+/// Folds the hash of the next word into a [`folded_key`]-style hash.
 #[inline]
 fn fold_word(h: u64, w: u64) -> u64 {
     (h.rotate_left(7) ^ w).wrapping_mul(0x9e37_79b9_7f4a_7c15)
@@ -430,12 +424,22 @@ pub(crate) fn rough_words(text: &str) -> usize {
     n
 }
 
-/// Hashes of the whitespace-separated words of `text`, in order: sorted, a cheap
+/// A short hash of one word in a bag (a 32-bit one: a clash between two of a text's
+/// words only nudges a similarity estimate, and bags half the size sort faster).
+pub(crate) type WordHash = u32;
+
+/// The key of `text` with whitespace runs folded to one space and the ends trimmed, and
+/// the short hashes of its whitespace-separated words in order: sorted, a cheap
 /// order-blind fingerprint for pairing paragraphs and finding moves.
-pub(crate) fn word_hashes(text: &str) -> Vec<u64> {
-    let mut words: Vec<u64> = Vec::with_capacity(text.len() / 5);
-    each_word(text, |w| words.push(hash_bytes(w)));
-    words
+pub(crate) fn word_hashes(text: &str) -> (u64, Vec<WordHash>) {
+    let mut words: Vec<WordHash> = Vec::with_capacity(text.len() / 5);
+    let mut key = 0u64;
+    each_word(text, |w| {
+        let h = hash_bytes(w);
+        key = fold_word(key, h);
+        words.push(h as WordHash);
+    });
+    (key, words)
 }
 
 /// Number of words in `text`: tokens other than whitespace (a punctuation mark counts).
@@ -539,7 +543,7 @@ fn simple_word_count(b: &[u8]) -> Option<usize> {
 
 /// [`dice`] when it is at least `threshold`; otherwise some value below `threshold`
 /// (the merge stops as soon as the words left can no longer lift it that high).
-pub(crate) fn dice_at_least(a: &[u64], b: &[u64], threshold: f32) -> f32 {
+pub(crate) fn dice_at_least(a: &[WordHash], b: &[WordHash], threshold: f32) -> f32 {
     if a.is_empty() && b.is_empty() {
         return 1.0;
     }
@@ -573,7 +577,7 @@ pub(crate) fn dice_at_least(a: &[u64], b: &[u64], threshold: f32) -> f32 {
 /// Order-blind, so it is at least the share of words an in-order diff of the same words
 /// would keep: a cheap upper estimate used to rule pairs out before diffing them.
 #[cfg(test)]
-pub(crate) fn dice(a: &[u64], b: &[u64]) -> f32 {
+pub(crate) fn dice(a: &[WordHash], b: &[WordHash]) -> f32 {
     if a.is_empty() && b.is_empty() {
         return 1.0;
     }
@@ -596,12 +600,12 @@ mod tests {
     fn dice_at_least_is_dice_above_the_threshold() {
         let mut seed = 7u64;
         let mut bag = |n: usize| {
-            let mut v: Vec<u64> = (0..n)
+            let mut v: Vec<WordHash> = (0..n)
                 .map(|_| {
                     seed = seed
                         .wrapping_mul(6364136223846793005)
                         .wrapping_add(1442695040888963407);
-                    (seed >> 33) % 12
+                    ((seed >> 33) % 12) as WordHash
                 })
                 .collect();
             v.sort_unstable();
@@ -651,7 +655,7 @@ mod tests {
         );
         assert_ne!(folded_key("the quick"), folded_key("thequick"));
         let t = " the quick\n brown\u{a0}fox ";
-        assert_eq!(fold_words(&word_hashes(t)), folded_key(t));
+        assert_eq!(word_hashes(t).0, folded_key(t));
     }
 
     /// `len` characters chosen by `pick` from a xorshift stream: the same text for the same seed.
