@@ -266,7 +266,7 @@ fn main() -> ExitCode {
 mod cli_diff {
     use super::{Failure, open};
     use bargain::compare::{self, Comparison, Label, VersionRef};
-    use bargain::export::redline_doc::{Marked, RedlineFormat, document};
+    use bargain::export::redline_doc::{Marked, RedlineFormat, write_document};
     use bargain::redline::{self, Options};
     use bargain::store::History;
     use clap::ValueEnum;
@@ -309,9 +309,16 @@ mod cli_diff {
         }
     }
 
-    fn print(text: &str) -> Result<ExitCode, Failure> {
+    /// Writes the document to standard output as it is rendered.
+    fn print(
+        format: RedlineFormat,
+        heading: &str,
+        versions: &[(&str, &Label)],
+        marked: &Marked<'_>,
+    ) -> Result<ExitCode, Failure> {
         let mut out = std::io::stdout().lock();
-        match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        let written = write_document(&mut out, format, heading, versions, marked);
+        match written.and_then(|()| out.flush()) {
             Ok(()) => Ok(ExitCode::SUCCESS),
             // A closed pipe (`| head`) is not an error of ours.
             Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(ExitCode::SUCCESS),
@@ -334,12 +341,12 @@ mod cli_diff {
             ..Label::default()
         };
         let heading = format!("{} → {}", old.display(), new.display());
-        print(&document(
+        print(
             format,
             &heading,
             &[("old", &label(old)), ("new", &label(new))],
             &Marked::from(&redline),
-        ))
+        )
     }
 
     /// One article of the table under a named comparison or two picked versions.
@@ -406,7 +413,7 @@ mod cli_diff {
             let merged = redline::three_way(&base.text, &pairs, &Options::default());
             let mut labels = vec![("base", &base.label)];
             labels.extend(sides.iter().map(|v| ("side", &v.label)));
-            return print(&document(format, &heading, &labels, &Marked::from(&merged)));
+            return print(format, &heading, &labels, &Marked::from(&merged));
         }
         let (old, new) =
             compare::resolve(&repo, &snapshot, &history, &id, &comparison).map_err(refused)?;
@@ -415,12 +422,12 @@ mod cli_diff {
             None => Options::default(),
         };
         let redline = redline::compare(&old.text, &new.text, &options);
-        print(&document(
+        print(
             format,
             &heading,
             &[("old", &old.label), ("new", &new.label)],
             &Marked::from(&redline),
-        ))
+        )
     }
 }
 

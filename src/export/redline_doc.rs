@@ -3,7 +3,7 @@
 //! Shared by `bargain diff` and anything that prints a redline packet.
 
 use crate::compare::Label;
-use crate::export::redline_text::{ansi_into, html_of, md_into, plain_into};
+use crate::export::redline_text::{ansi_into, html_of, md_into, plain_into, renders_like};
 use crate::redline::ThreeWay;
 use crate::redline::{Move, Redline, Segment, Summary};
 use crate::untrusted::escape_line;
@@ -83,6 +83,24 @@ pub fn document(
     versions: &[(&str, &Label)],
     marked: &Marked<'_>,
 ) -> String {
+    let mut out = Vec::new();
+    write_document(&mut out, format, heading, versions, marked)
+        .expect("writing to memory does not fail");
+    String::from_utf8(out).expect("the renderers write UTF-8")
+}
+
+/// Plain and ANSI documents are written this many bytes at a time, so a whole agreement's
+/// redline is never held twice (as segments and as one output string).
+const CHUNK: usize = 64 * 1024;
+
+/// [`document`] written to `out` as it is rendered.
+pub fn write_document(
+    out: &mut impl std::io::Write,
+    format: RedlineFormat,
+    heading: &str,
+    versions: &[(&str, &Label)],
+    marked: &Marked<'_>,
+) -> std::io::Result<()> {
     let summary = summary_line(marked);
     let label_lines: Vec<String> = versions
         .iter()
@@ -94,42 +112,62 @@ pub fn document(
             subtitle.push_str(" · ");
             subtitle.push_str(&summary);
             // html_of escapes both the title and the summary.
-            html_of(marked.segments, marked.moves, heading, &subtitle)
+            out.write_all(html_of(marked.segments, marked.moves, heading, &subtitle).as_bytes())
         }
         RedlineFormat::Markdown => {
-            let mut out = format!("# {}\n\n", md_escape_line(heading));
+            let mut text = format!("# {}\n\n", md_escape_line(heading));
             for line in &label_lines {
-                out.push_str(&format!("- {}\n", md_escape_line(line)));
+                text.push_str(&format!("- {}\n", md_escape_line(line)));
             }
-            out.push_str(&format!("\n*{}*\n\n", md_escape_line(&summary)));
-            md_into(&mut out, marked.segments, marked.moves);
-            out
+            text.push_str(&format!("\n*{}*\n\n", md_escape_line(&summary)));
+            md_into(&mut text, marked.segments, marked.moves);
+            out.write_all(text.as_bytes())
         }
         RedlineFormat::Ansi | RedlineFormat::Plain => {
-            let bold = |s: &str| {
-                if format == RedlineFormat::Ansi {
-                    format!("\x1b[1m{s}\x1b[0m")
-                } else {
-                    s.to_string()
-                }
-            };
-            let mut out = format!("{}\n", bold(&escape_line(heading)));
-            for line in &label_lines {
-                out.push_str(&escape_line(line));
-                out.push('\n');
-            }
-            out.push_str(&escape_line(&summary));
-            out.push_str("\n\n");
-            if format == RedlineFormat::Ansi {
-                out.push_str(&legend_ansi());
-                ansi_into(&mut out, marked.segments, marked.moves);
+            let ansi = format == RedlineFormat::Ansi;
+            let mut text = if ansi {
+                format!("\x1b[1m{}\x1b[0m\n", escape_line(heading))
             } else {
-                plain_into(&mut out, marked.segments, marked.moves);
+                format!("{}\n", escape_line(heading))
+            };
+            for line in &label_lines {
+                text.push_str(&escape_line(line));
+                text.push('\n');
             }
-            if !out.ends_with('\n') {
-                out.push('\n');
+            text.push_str(&escape_line(&summary));
+            text.push_str("\n\n");
+            if ansi {
+                text.push_str(&legend_ansi());
             }
-            out
+            // Cut only where the way segments render changes, so no run of like segments
+            // (rendered as one) is split.
+            let segments = marked.segments;
+            let mut start = 0;
+            let mut pending = 0;
+            let mut last_byte = b'\n';
+            for k in 0..=segments.len() {
+                let cut = k == segments.len()
+                    || (pending >= CHUNK && !renders_like(&segments[k - 1], &segments[k]));
+                if cut {
+                    let chunk = &segments[start..k];
+                    if ansi {
+                        ansi_into(&mut text, chunk, marked.moves);
+                    } else {
+                        plain_into(&mut text, chunk, marked.moves);
+                    }
+                    last_byte = text.as_bytes().last().copied().unwrap_or(last_byte);
+                    out.write_all(text.as_bytes())?;
+                    text.clear();
+                    (start, pending) = (k, 0);
+                }
+                if let Some(s) = segments.get(k) {
+                    pending += s.text.len();
+                }
+            }
+            if last_byte != b'\n' {
+                out.write_all(b"\n")?;
+            }
+            Ok(())
         }
     }
 }

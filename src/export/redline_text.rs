@@ -76,16 +76,18 @@ struct Run<'a> {
     text: Cow<'a, str>,
 }
 
+/// Whether two neighbouring segments render as one run (one marker around both).
+pub(crate) fn renders_like(a: &Segment, b: &Segment) -> bool {
+    a.kind == b.kind && a.by == b.by && a.layout == b.layout
+}
+
 /// Consecutive segments that render the same way, joined (so escaping sees whole runs).
 /// A run of one segment (the common case) borrows its text instead of copying it.
 fn runs(segments: &[Segment]) -> impl Iterator<Item = Run<'_>> {
     let mut rest = segments;
     std::iter::from_fn(move || {
         let (first, tail) = rest.split_first()?;
-        let n = 1 + tail
-            .iter()
-            .take_while(|s| s.kind == first.kind && s.by == first.by && s.layout == first.layout)
-            .count();
+        let n = 1 + tail.iter().take_while(|s| renders_like(first, s)).count();
         let (group, after) = rest.split_at(n);
         rest = after;
         let text = if n == 1 {
