@@ -217,7 +217,14 @@ pub(crate) const SPACE: u64 = 0;
 
 /// Calls `f(range, space)` with every token of `text` (see [`tokens`]), in order.
 #[inline]
-fn each_token(text: &str, mut f: impl FnMut(Range<usize>, bool)) {
+fn each_token(text: &str, f: impl FnMut(Range<usize>, bool)) {
+    each_token_by(text, true, f)
+}
+
+/// [`each_token`], with the fast path for simple lines or (`fast` false, for tests) the
+/// Unicode tables throughout.
+#[inline]
+fn each_token_by(text: &str, fast: bool, mut f: impl FnMut(Range<usize>, bool)) {
     // The token being built: its range, whether it is whitespace, and the mark it is a
     // run of (if it is a run of one repeated single-char punctuation mark).
     let mut cur: Option<(Range<usize>, bool)> = None;
@@ -239,14 +246,14 @@ fn each_token(text: &str, mut f: impl FnMut(Range<usize>, bool)) {
     let mut line_start = 0;
     for line in each_line(text) {
         let bytes = line.as_bytes();
-        if is_simple(bytes) {
+        if fast && is_simple(bytes) {
             for r in ascii_word_bounds(bytes) {
                 // An ASCII token is whitespace throughout exactly when its first byte is;
-                // a token of three bytes that starts with a non-ASCII one is a lone `’`.
+                // a token that starts with a non-ASCII byte is one known mark.
                 let first = bytes[r.start];
                 let space = ascii_space(first);
                 let mark = if first >= 0x80 {
-                    Some('\u{2019}')
+                    known_at(bytes, r.start).map(|(c, _)| c)
                 } else {
                     (r.len() == 1 && !space && !first.is_ascii_alphanumeric())
                         .then_some(first as char)
@@ -288,7 +295,11 @@ fn raw_tokens(text: &str) -> Vec<Token> {
 /// own tokens (a run of one repeated mark as one token) and consecutive whitespace
 /// (including newlines) is merged into one token.
 pub(crate) fn tokens(text: &str) -> Vec<Token> {
-    let mut out = raw_tokens(text);
+    let mut out = if is_simple(text.as_bytes()) {
+        simple_tokens(text.as_bytes())
+    } else {
+        raw_tokens(text)
+    };
     for t in &mut out {
         if t.key != SPACE {
             t.key = hash_bytes(text[t.range.clone()].as_bytes()) | 1;
@@ -297,14 +308,115 @@ pub(crate) fn tokens(text: &str) -> Vec<Token> {
     out
 }
 
-/// Whether `b` is ASCII but for `’` (U+2019), which UAX #29 classes MidNumLet as it does
-/// `.`: the text [`ascii_word_bounds`] takes.
+/// [`raw_tokens`] of text that [`is_simple`], in one pass without the per-line cutting and
+/// merging of [`each_token`] (the same tokens: a test compares them).
+fn simple_tokens(b: &[u8]) -> Vec<Token> {
+    const NO_MARK: u32 = u32::MAX;
+    let letter = |c: u8| c.is_ascii_alphabetic();
+    let wordish = |c: u8| WORDISH[usize::from(c)];
+    let mut out: Vec<Token> = Vec::with_capacity(b.len() / 4);
+    // The mark the last token is a run of.
+    let (mut i, mut last_mark) = (0, NO_MARK);
+    while i < b.len() {
+        let (start, c) = (i, b[i]);
+        i += 1;
+        if ascii_space(c) {
+            while i < b.len() && ascii_space(b[i]) {
+                i += 1;
+            }
+            out.push(Token {
+                range: start..i,
+                key: SPACE,
+            });
+            last_mark = NO_MARK;
+        } else if wordish(c) {
+            while i < b.len() {
+                let d = b[i];
+                if wordish(d) {
+                    i += 1;
+                    continue;
+                }
+                // As in `ascii_word_bounds`: WB6/7 and WB11/12.
+                let (len, class) = match d {
+                    0..0x80 => (1, d),
+                    _ if known_at(b, i).is_some_and(|(_, k)| k == Known::MidNumLet) => (3, b'.'),
+                    _ => (3, 0),
+                };
+                let (prev, next) = (b[i - 1], b.get(i + len).copied());
+                let joins = match next {
+                    Some(n) if letter(prev) && letter(n) => matches!(class, b':' | b'.' | b'\''),
+                    Some(n) if prev.is_ascii_digit() && n.is_ascii_digit() => {
+                        matches!(class, b',' | b';' | b'.' | b'\'')
+                    }
+                    _ => false,
+                };
+                if !joins {
+                    break;
+                }
+                i += len + 1;
+            }
+            out.push(Token {
+                range: start..i,
+                key: 1,
+            });
+            // A lone `_` is a mark, but no `_` can follow it: it would be in this word.
+            last_mark = NO_MARK;
+        } else {
+            let mark = match known_at(b, start) {
+                Some((k, _)) if c >= 0x80 => {
+                    i = start + 3;
+                    u32::from(k)
+                }
+                _ => u32::from(c),
+            };
+            match out.last_mut() {
+                Some(last) if mark == last_mark => last.range.end = i,
+                _ => out.push(Token {
+                    range: start..i,
+                    key: 1,
+                }),
+            }
+            last_mark = mark;
+        }
+    }
+    out
+}
+
+/// How UAX #29 classes a [`known_at`] character.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Known {
+    /// Joins letters and digits around it, as `.` does: `’` and `‘`.
+    MidNumLet,
+    /// A word boundary on both sides: dashes, curly double quotes, bullets, the ellipsis.
+    Other,
+}
+
+/// The non-ASCII character at byte `i` of `b` if the fast paths know it: the few that
+/// contracts are full of (apostrophes, dashes, curly quotes, bullets), none of which UAX #29
+/// lets anything attach to.
+fn known_at(b: &[u8], i: usize) -> Option<(char, Known)> {
+    let code = match *b.get(i..i + 3)? {
+        [0xe2, 0x80, x] => 0x2000 + u32::from(x & 0x3f),
+        [0xe2, 0x97, 0x8f] => 0x25cf,
+        [0xef, 0x82, 0xb7] => 0xf0b7,
+        _ => return None,
+    };
+    let class = match code {
+        0x2018 | 0x2019 => Known::MidNumLet,
+        0x2013 | 0x2014 | 0x201c | 0x201d | 0x2022 | 0x2026 | 0x25cf | 0xf0b7 => Known::Other,
+        _ => return None,
+    };
+    Some((char::from_u32(code)?, class))
+}
+
+/// Whether `b` is ASCII but for [`known_at`] characters: the text [`ascii_word_bounds`]
+/// takes.
 fn is_simple(b: &[u8]) -> bool {
     let mut i = 0;
     while i < b.len() {
         if b[i] < 0x80 {
             i += 1;
-        } else if b.get(i..i + 3) == Some(&RIGHT_QUOTE[..]) {
+        } else if known_at(b, i).is_some() {
             i += 3;
         } else {
             return false;
@@ -327,7 +439,7 @@ fn ascii_word_bounds(b: &[u8]) -> impl Iterator<Item = Range<usize>> + '_ {
         let start = i;
         let c = b[i];
         if c >= 0x80 {
-            // `’`, the one non-ASCII character taken here (see `is_simple`).
+            // A known character, on its own (see `is_simple`): three bytes, all of them.
             i += 3;
             return Some(start..i);
         }
@@ -341,8 +453,12 @@ fn ascii_word_bounds(b: &[u8]) -> impl Iterator<Item = Range<usize>> + '_ {
                 }
                 // WB6/7: letter (MidLetter | MidNumLet | Single_Quote) letter.
                 // WB11/12: digit (MidNum | MidNumLet | Single_Quote) digit.
-                // `’` is MidNumLet, as `.` is.
-                let (len, class) = if d < 0x80 { (1, d) } else { (3, b'.') };
+                // `’` is MidNumLet, as `.` is; the other known characters join nothing.
+                let (len, class) = match d {
+                    0..0x80 => (1, d),
+                    _ if known_at(b, i).is_some_and(|(_, k)| k == Known::MidNumLet) => (3, b'.'),
+                    _ => (3, 0),
+                };
                 let (prev, next) = (b[i - 1], b.get(i + len).copied());
                 let joins = match next {
                     Some(n) if letter(prev) && letter(n) => matches!(class, b':' | b'.' | b'\''),
@@ -459,13 +575,6 @@ pub(crate) fn word_count(text: &str) -> usize {
     n
 }
 
-/// The bytes of U+2019 (’), the one non-ASCII character the fast count knows: UAX #29
-/// classes it MidNumLet, as it does `.`, so it joins and splits words as `.` does.
-const RIGHT_QUOTE: [u8; 3] = [0xe2, 0x80, 0x99];
-
-/// [`word_count`] of text that is ASCII but for `’`: the tokens of [`ascii_word_bounds`],
-/// merged as [`each_token`] merges them, counted without being built. `None` for any
-/// other text.
 /// ASCII letters, digits and `_` (a table: [`simple_word_count`] looks up every byte).
 const WORDISH: [bool; 256] = {
     let mut t = [false; 256];
@@ -478,21 +587,21 @@ const WORDISH: [bool; 256] = {
     t
 };
 
+/// [`word_count`] of text that [`is_simple`]: the tokens of [`ascii_word_bounds`], merged
+/// as [`each_token`] merges them, counted without being built. `None` for any other text.
 fn simple_word_count(b: &[u8]) -> Option<usize> {
     const NO_MARK: u32 = u32::MAX;
     let letter = |c: u8| c.is_ascii_alphabetic();
     let wordish = |c: u8| WORDISH[usize::from(c)];
-    let quote_at = |i: usize| b.get(i..i + 3) == Some(&RIGHT_QUOTE[..]);
     // The mark the last token is a run of.
     let (mut n, mut i, mut last_mark) = (0usize, 0usize, NO_MARK);
     while i < b.len() {
         let c = b[i];
         if c >= 0x80 {
-            if !quote_at(i) {
-                return None;
-            }
-            n += usize::from(last_mark != 0x2019);
-            last_mark = 0x2019;
+            // A known character is a mark of its own; a run of the same one is one token.
+            let (mark, _) = known_at(b, i)?;
+            n += usize::from(last_mark != u32::from(mark));
+            last_mark = u32::from(mark);
             i += 3;
             continue;
         }
@@ -511,12 +620,12 @@ fn simple_word_count(b: &[u8]) -> Option<usize> {
                 }
                 // WB6/7: letter (MidLetter | MidNumLet | Single_Quote) letter.
                 // WB11/12: digit (MidNum | MidNumLet | Single_Quote) digit.
-                let (len, class) = if d < 0x80 {
-                    (1, d)
-                } else if quote_at(i) {
-                    (3, b'.')
-                } else {
-                    return None;
+                let (len, class) = match d {
+                    0..0x80 => (1, d),
+                    _ => match known_at(b, i)? {
+                        (_, Known::MidNumLet) => (3, b'.'),
+                        (_, Known::Other) => break,
+                    },
                 };
                 let (prev, next) = (b[i - 1], b.get(i + len).copied());
                 let joins = match next {
@@ -687,9 +796,10 @@ mod tests {
             let fast: Vec<_> = ascii_word_bounds(text.as_bytes()).collect();
             assert_eq!(fast, general(&text), "{text:?}");
         }
-        // With `’` mixed in.
+        // With the known non-ASCII characters mixed in.
         let chars = [
-            'a', 'Z', '0', '9', ' ', '.', ',', ':', '\'', '’', '’', '_', '\n', '-',
+            'a', 'Z', '0', '9', ' ', '.', ',', ':', '\'', '’', '’', '‘', '_', '\n', '-', '–', '—',
+            '“', '”', '•', '…', '●', '\u{f0b7}',
         ];
         for len in 0..2000 {
             let text = random_text(&mut seed, len % 40, |i| chars[i % chars.len()]);
@@ -713,16 +823,35 @@ mod tests {
             let text = random_text(&mut seed, len % 60, |i| {
                 alphabet[i % alphabet.len()] as char
             });
-            let slow = tokens(&text).iter().filter(|t| t.key != SPACE).count();
+            let mut general = Vec::new();
+            each_token_by(&text, false, |r, space| general.push((r, space)));
+            let whole: Vec<(Range<usize>, bool)> = tokens(&text)
+                .into_iter()
+                .map(|t| (t.range, t.key == SPACE))
+                .collect();
+            assert_eq!(whole, general, "{text:?}");
+            let slow = general.iter().filter(|(_, space)| !space).count();
             assert_eq!(word_count(&text), slow, "{text:?}");
         }
-        // Mixed lines: ASCII ones counted fast, the others by the tables.
+        // Mixed lines: simple ones counted fast, the others by the tables; the reference
+        // is the tables throughout.
         let chars = [
-            'a', ' ', '.', '.', '\n', '\n', '’', '\u{a0}', 'é', '\u{301}', '-', '3',
+            'a', ' ', '.', '.', '\n', '\n', '’', '\u{a0}', 'é', '\u{301}', '-', '3', '‘', '–', '—',
+            '–', '“', '”', '•', '…', '●', '\u{f0b7}', '_',
         ];
-        for len in 0..2000 {
+        for len in 0..4000 {
             let text = random_text(&mut seed, len % 50, |i| chars[i % chars.len()]);
-            let slow = tokens(&text).iter().filter(|t| t.key != SPACE).count();
+            let mut general = Vec::new();
+            each_token_by(&text, false, |r, space| general.push((r, space)));
+            let mut fast = Vec::new();
+            each_token(&text, |r, space| fast.push((r, space)));
+            assert_eq!(fast, general, "{text:?}");
+            let whole: Vec<(Range<usize>, bool)> = tokens(&text)
+                .into_iter()
+                .map(|t| (t.range, t.key == SPACE))
+                .collect();
+            assert_eq!(whole, general, "{text:?}");
+            let slow = general.iter().filter(|(_, space)| !space).count();
             assert_eq!(word_count(&text), slow, "{text:?}");
         }
         for t in [
