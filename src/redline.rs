@@ -951,6 +951,26 @@ impl<'a> Engine<'a> {
 
     /// Turns blocks into segments with paragraph indices, then finds moves and counts.
     fn emit(mut self, blocks: Vec<Block>) -> Redline {
+        // From here on only whole deleted and inserted paragraphs need their words (to find
+        // moves); the others' are freed first, for the segments to reuse.
+        let mut keep = (
+            vec![false; self.old_words.len()],
+            vec![false; self.new_words.len()],
+        );
+        for block in &blocks {
+            match *block {
+                Block::Deleted { old } => keep.0[old] = true,
+                Block::Inserted { new } => keep.1[new] = true,
+                _ => {}
+            }
+        }
+        let unneeded = |words: &mut [Option<Words>], keep: &[bool]| {
+            for (w, _) in words.iter_mut().zip(keep).filter(|(_, k)| !**k) {
+                *w = None;
+            }
+        };
+        unneeded(&mut self.old_words, &keep.0);
+        unneeded(&mut self.new_words, &keep.1);
         let by: Vec<String> = self.options.by.iter().cloned().collect();
         let mut out = Emitter {
             segments: Vec::new(),
