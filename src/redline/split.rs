@@ -314,7 +314,7 @@ fn simple_tokens(b: &[u8]) -> Vec<Token> {
     const NO_MARK: u32 = u32::MAX;
     let letter = |c: u8| c.is_ascii_alphabetic();
     let wordish = |c: u8| WORDISH[usize::from(c)];
-    let mut out: Vec<Token> = Vec::with_capacity(b.len() / 4);
+    let mut out: Vec<Token> = Vec::with_capacity(b.len() / 3 + 1);
     // The mark the last token is a run of.
     let (mut i, mut last_mark) = (0, NO_MARK);
     while i < b.len() {
