@@ -7,6 +7,7 @@ use std::hint::black_box;
 use std::path::PathBuf;
 
 use bargain::export::redline_text;
+use bargain::generate::agreement_articles;
 use bargain::redline::{Options, compare};
 use criterion::{Criterion, criterion_group, criterion_main};
 
@@ -16,28 +17,6 @@ fn agreement(name: &str) -> String {
         .join(name);
     std::fs::read_to_string(&path)
         .unwrap_or_else(|e| panic!("benchmark data missing: {} ({e})", path.display()))
-}
-
-/// Articles by number (last occurrence wins, so the body beats the table of contents).
-fn articles(text: &str) -> Vec<(u32, String)> {
-    let mut out: Vec<(u32, String)> = Vec::new();
-    for line in text.split_inclusive('\n') {
-        let head = line.strip_prefix("### ").unwrap_or(line);
-        let number = head
-            .strip_prefix("ARTICLE ")
-            .and_then(|r| r.split(|c: char| !c.is_ascii_digit()).next()?.parse().ok());
-        if let Some(n) = number {
-            out.retain(|(m, _)| *m != n);
-            out.push((n, String::new()));
-        } else if line.starts_with("### ") {
-            out.push((0, String::new()));
-        }
-        if let Some((_, body)) = out.last_mut() {
-            body.push_str(line);
-        }
-    }
-    out.retain(|(n, _)| *n != 0);
-    out
 }
 
 fn benches(c: &mut Criterion) {
@@ -57,7 +36,7 @@ fn benches(c: &mut Criterion) {
         b.iter(|| redline_text::plain(&compare(black_box(&old), black_box(&new), &opts)))
     });
 
-    let (olds, news) = (articles(&old), articles(&new));
+    let (olds, news) = (agreement_articles(&old), agreement_articles(&new));
     let pairs: Vec<(&str, &str)> = olds
         .iter()
         .filter_map(|(n, a)| {
