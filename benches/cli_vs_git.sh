@@ -20,3 +20,24 @@ each='for f in '"$out"'/articles/old/*.txt; do CMD "$f" '"$out"'/articles/new/"$
 hyperfine -N -i -w 2 -r "$((runs / 4))" --export-json "$out/articles.json" \
     "sh -c '${each/CMD/$bin diff --color never --files}'" \
     "sh -c '${each/CMD/git diff --no-index --word-diff}'"
+
+# Hyperfine runs one command's runs, then the other's; on a noisy machine the load drifts in
+# between. Here the whole-file pair runs alternately, the order swapped each round, and the
+# median of each is printed with their ratio.
+rounds=${ROUNDS:-200}
+times_b=() times_g=()
+run() { local s=$EPOCHREALTIME; "$@" >/dev/null 2>&1 || true; echo "$s $EPOCHREALTIME"; }
+for ((i = 0; i < rounds; i++)); do
+    if ((i % 2)); then
+        g=$(run git diff --no-index --word-diff "$old" "$new")
+        b=$(run "$bin" diff --files "$old" "$new" --color never)
+    else
+        b=$(run "$bin" diff --files "$old" "$new" --color never)
+        g=$(run git diff --no-index --word-diff "$old" "$new")
+    fi
+    times_b+=("$(awk '{printf "%.3f", ($2 - $1) * 1000}' <<<"$b")")
+    times_g+=("$(awk '{printf "%.3f", ($2 - $1) * 1000}' <<<"$g")")
+done
+median() { printf '%s\n' "$@" | sort -n | awk '{a[NR] = $1} END {print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
+mb=$(median "${times_b[@]}") mg=$(median "${times_g[@]}")
+echo "alternating, $rounds rounds: bargain median $mb ms, git median $mg ms, ratio $(awk "BEGIN {printf \"%.2f\", $mb / $mg}")"
