@@ -312,7 +312,6 @@ pub(crate) fn tokens(text: &str) -> Vec<Token> {
 /// merging of [`each_token`] (the same tokens: a test compares them).
 fn simple_tokens(b: &[u8]) -> Vec<Token> {
     const NO_MARK: u32 = u32::MAX;
-    let letter = |c: u8| c.is_ascii_alphabetic();
     let wordish = |c: u8| WORDISH[usize::from(c)];
     let mut out: Vec<Token> = Vec::with_capacity(b.len() / 3 + 1);
     // The mark the last token is a run of.
@@ -330,31 +329,7 @@ fn simple_tokens(b: &[u8]) -> Vec<Token> {
             });
             last_mark = NO_MARK;
         } else if wordish(c) {
-            while i < b.len() {
-                let d = b[i];
-                if wordish(d) {
-                    i += 1;
-                    continue;
-                }
-                // As in `ascii_word_bounds`: WB6/7 and WB11/12.
-                let (len, class) = match d {
-                    0..0x80 => (1, d),
-                    _ if known_at(b, i).is_some_and(|(_, k)| k == Known::MidNumLet) => (3, b'.'),
-                    _ => (3, 0),
-                };
-                let (prev, next) = (b[i - 1], b.get(i + len).copied());
-                let joins = match next {
-                    Some(n) if letter(prev) && letter(n) => matches!(class, b':' | b'.' | b'\''),
-                    Some(n) if prev.is_ascii_digit() && n.is_ascii_digit() => {
-                        matches!(class, b',' | b';' | b'.' | b'\'')
-                    }
-                    _ => false,
-                };
-                if !joins {
-                    break;
-                }
-                i += len + 1;
-            }
+            i = simple_word_end(b, start);
             out.push(Token {
                 range: start..i,
                 key: 1,
@@ -380,6 +355,41 @@ fn simple_tokens(b: &[u8]) -> Vec<Token> {
         }
     }
     out
+}
+
+/// The end of the word whose first byte, a letter, digit or `_`, is at `start`, in text
+/// that is ASCII but for [`known_at`] characters. UAX #29 joins letters across a MidLetter,
+/// MidNumLet or single quote (WB6/7) and digits across a MidNum, MidNumLet or single quote
+/// (WB11/12); `’` and `‘` are MidNumLet, as `.` is. Any other byte ends the word, an unknown
+/// non-ASCII one included (callers that take only known ones then stop there).
+fn simple_word_end(b: &[u8], start: usize) -> usize {
+    let letter = |c: u8| c.is_ascii_alphabetic();
+    let mut i = start + 1;
+    while i < b.len() {
+        let d = b[i];
+        if WORDISH[usize::from(d)] {
+            i += 1;
+            continue;
+        }
+        let (len, class) = match d {
+            0..0x80 => (1, d),
+            _ if known_at(b, i).is_some_and(|(_, k)| k == Known::MidNumLet) => (3, b'.'),
+            _ => break,
+        };
+        let (prev, next) = (b[i - 1], b.get(i + len).copied());
+        let joins = match next {
+            Some(n) if letter(prev) && letter(n) => matches!(class, b':' | b'.' | b'\''),
+            Some(n) if prev.is_ascii_digit() && n.is_ascii_digit() => {
+                matches!(class, b',' | b';' | b'.' | b'\'')
+            }
+            _ => false,
+        };
+        if !joins {
+            break;
+        }
+        i += len + 1;
+    }
+    i
 }
 
 /// How UAX #29 classes a [`known_at`] character.
@@ -429,7 +439,6 @@ fn is_simple(b: &[u8]) -> bool {
 /// tables; agrees with `split_word_bound_indices` on such input (a test checks this on
 /// random input).
 fn ascii_word_bounds(b: &[u8]) -> impl Iterator<Item = Range<usize>> + '_ {
-    let letter = |c: u8| c.is_ascii_alphabetic();
     let wordish = |c: u8| c.is_ascii_alphanumeric() || c == b'_';
     let mut i = 0;
     std::iter::from_fn(move || {
@@ -445,34 +454,7 @@ fn ascii_word_bounds(b: &[u8]) -> impl Iterator<Item = Range<usize>> + '_ {
         }
         i += 1;
         if wordish(c) {
-            while i < b.len() {
-                let d = b[i];
-                if wordish(d) {
-                    i += 1;
-                    continue;
-                }
-                // WB6/7: letter (MidLetter | MidNumLet | Single_Quote) letter.
-                // WB11/12: digit (MidNum | MidNumLet | Single_Quote) digit.
-                // `’` is MidNumLet, as `.` is; the other known characters join nothing.
-                let (len, class) = match d {
-                    0..0x80 => (1, d),
-                    _ if known_at(b, i).is_some_and(|(_, k)| k == Known::MidNumLet) => (3, b'.'),
-                    _ => (3, 0),
-                };
-                let (prev, next) = (b[i - 1], b.get(i + len).copied());
-                let joins = match next {
-                    Some(n) if letter(prev) && letter(n) => matches!(class, b':' | b'.' | b'\''),
-                    Some(n) if prev.is_ascii_digit() && n.is_ascii_digit() => {
-                        matches!(class, b',' | b';' | b'.' | b'\'')
-                    }
-                    _ => false,
-                };
-                if joins {
-                    i += len + 1;
-                } else {
-                    break;
-                }
-            }
+            i = simple_word_end(b, start);
         } else if c == b'\r' {
             if b.get(i) == Some(&b'\n') {
                 i += 1;
@@ -591,7 +573,6 @@ const WORDISH: [bool; 256] = {
 /// as [`each_token`] merges them, counted without being built. `None` for any other text.
 fn simple_word_count(b: &[u8]) -> Option<usize> {
     const NO_MARK: u32 = u32::MAX;
-    let letter = |c: u8| c.is_ascii_alphabetic();
     let wordish = |c: u8| WORDISH[usize::from(c)];
     // The mark the last token is a run of.
     let (mut n, mut i, mut last_mark) = (0usize, 0usize, NO_MARK);
@@ -612,35 +593,8 @@ fn simple_word_count(b: &[u8]) -> Option<usize> {
             // A lone `_` is a mark too, but a run never follows it.
             n += 1;
             last_mark = NO_MARK;
-            while i < b.len() {
-                let d = b[i];
-                if wordish(d) {
-                    i += 1;
-                    continue;
-                }
-                // WB6/7: letter (MidLetter | MidNumLet | Single_Quote) letter.
-                // WB11/12: digit (MidNum | MidNumLet | Single_Quote) digit.
-                let (len, class) = match d {
-                    0..0x80 => (1, d),
-                    _ => match known_at(b, i)? {
-                        (_, Known::MidNumLet) => (3, b'.'),
-                        (_, Known::Other) => break,
-                    },
-                };
-                let (prev, next) = (b[i - 1], b.get(i + len).copied());
-                let joins = match next {
-                    Some(x) if letter(prev) && letter(x) => matches!(class, b':' | b'.' | b'\''),
-                    Some(x) if prev.is_ascii_digit() && x.is_ascii_digit() => {
-                        matches!(class, b',' | b';' | b'.' | b'\'')
-                    }
-                    _ => false,
-                };
-                if joins {
-                    i += len + 1;
-                } else {
-                    break;
-                }
-            }
+            // An unknown character ending the word fails the next token's start.
+            i = simple_word_end(b, i - 1);
         } else {
             // Any other byte is a one-byte mark; a run of the same mark is one token.
             n += usize::from(u32::from(c) != last_mark);
