@@ -769,6 +769,23 @@ mod tests {
         );
     }
 
+    /// Checks that the fast paths cut `text` (tokens line by line and in one pass, and the
+    /// word count) exactly as the Unicode tables do.
+    fn cut_as_the_tables_cut(text: &str) {
+        let mut general = Vec::new();
+        each_token_by(text, false, |r, space| general.push((r, space)));
+        let mut fast = Vec::new();
+        each_token(text, |r, space| fast.push((r, space)));
+        assert_eq!(fast, general, "{text:?}");
+        let whole: Vec<(Range<usize>, bool)> = tokens(text)
+            .into_iter()
+            .map(|t| (t.range, t.key == SPACE))
+            .collect();
+        assert_eq!(whole, general, "{text:?}");
+        let words = general.iter().filter(|(_, space)| !space).count();
+        assert_eq!(word_count(text), words, "{text:?}");
+    }
+
     #[test]
     fn fast_word_count_agrees_with_the_tokens() {
         let alphabet = b"ab Z09_.,;:'\"-\r\n\t\x00\x0b()$%/";
@@ -777,15 +794,7 @@ mod tests {
             let text = random_text(&mut seed, len % 60, |i| {
                 alphabet[i % alphabet.len()] as char
             });
-            let mut general = Vec::new();
-            each_token_by(&text, false, |r, space| general.push((r, space)));
-            let whole: Vec<(Range<usize>, bool)> = tokens(&text)
-                .into_iter()
-                .map(|t| (t.range, t.key == SPACE))
-                .collect();
-            assert_eq!(whole, general, "{text:?}");
-            let slow = general.iter().filter(|(_, space)| !space).count();
-            assert_eq!(word_count(&text), slow, "{text:?}");
+            cut_as_the_tables_cut(&text);
         }
         // Mixed lines: simple ones counted fast, the others by the tables; the reference
         // is the tables throughout.
@@ -795,18 +804,7 @@ mod tests {
         ];
         for len in 0..4000 {
             let text = random_text(&mut seed, len % 50, |i| chars[i % chars.len()]);
-            let mut general = Vec::new();
-            each_token_by(&text, false, |r, space| general.push((r, space)));
-            let mut fast = Vec::new();
-            each_token(&text, |r, space| fast.push((r, space)));
-            assert_eq!(fast, general, "{text:?}");
-            let whole: Vec<(Range<usize>, bool)> = tokens(&text)
-                .into_iter()
-                .map(|t| (t.range, t.key == SPACE))
-                .collect();
-            assert_eq!(whole, general, "{text:?}");
-            let slow = general.iter().filter(|(_, space)| !space).count();
-            assert_eq!(word_count(&text), slow, "{text:?}");
+            cut_as_the_tables_cut(&text);
         }
         for t in [
             "a__b _ __ ..--..",
