@@ -141,6 +141,14 @@ fn plain_escape(out: &mut String, text: &str, marked: bool) {
     let mut i = 0;
     while i < bytes.len() {
         let start = i;
+        // Eight bytes a time while all are plain (no branch per byte), then one by one.
+        while i + 8 <= bytes.len()
+            && bytes[i..i + 8]
+                .iter()
+                .fold(true, |all, &b| all & plain_byte(b))
+        {
+            i += 8;
+        }
         while i < bytes.len() && plain_byte(bytes[i]) {
             i += 1;
         }
