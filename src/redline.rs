@@ -33,9 +33,10 @@
 //!    insertions.
 //! 3. Each pair is diffed word by word: its lines are aligned first (by their text), and
 //!    only runs of lines that differ are cut into words and diffed, so a changed page
-//!    footer in a page-long paragraph costs one line's diff. Whitespace tokens compare
-//!    equal to each other, so a change of wrapping or spacing is a *layout* change
-//!    ([`Segment::layout`]), never a word change. If fewer than
+//!    footer in a page-long paragraph costs one line's diff. Words are matched without the
+//!    whitespace between them, which is then placed in the gaps: whitespace is never a word
+//!    change, and a change of wrapping or spacing is a *layout* change ([`Segment::layout`]).
+//!    An equal word or two between two larger changes joins them into one. If fewer than
 //!    [`Options::rewrite_threshold`] of the words survive, the pair is a rewrite and is
 //!    shown as a whole deletion plus a whole insertion.
 //! 4. Deletions and insertions (whole paragraphs, or runs of words inside an edited one)
