@@ -54,20 +54,11 @@ impl Seg {
     }
 }
 
-/// Counts for the summary line.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Summary {
-    pub inserted_words: usize,
-    pub deleted_words: usize,
-    pub moved_words: usize,
-    pub changed_paragraphs: usize,
-}
-
 /// A redline ready to show.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct RedlineDoc {
     pub segments: Vec<Seg>,
-    pub summary: Summary,
+    pub summary: redline::Summary,
     /// Index of the first segment of each change, in reading order.
     pub changes: Vec<usize>,
     /// Something the reader should know (the comparison was coarse, sides conflict).
@@ -100,15 +91,6 @@ fn segs(segments: &[Segment]) -> Vec<Seg> {
         .collect()
 }
 
-fn summary(s: &redline::Summary) -> Summary {
-    Summary {
-        inserted_words: s.inserted_words,
-        deleted_words: s.deleted_words,
-        moved_words: s.moved_words,
-        changed_paragraphs: s.changed_paragraphs,
-    }
-}
-
 const COARSE: &str = "the comparison took too long: some paragraphs are shown whole";
 
 impl RedlineDoc {
@@ -124,7 +106,7 @@ impl RedlineDoc {
     pub fn from_redline(r: &Redline) -> RedlineDoc {
         RedlineDoc {
             segments: segs(&r.segments),
-            summary: summary(&r.summary),
+            summary: r.summary,
             changes: r.changes().iter().map(|c| c.segments.start).collect(),
             note: r.coarse.then(|| COARSE.to_string()),
             tag_sides: false,
@@ -149,7 +131,7 @@ impl RedlineDoc {
         }
         RedlineDoc {
             segments: segs(&t.segments),
-            summary: summary(&t.summary),
+            summary: t.summary,
             changes: t.changes().iter().map(|c| c.segments.start).collect(),
             note: (!notes.is_empty()).then(|| notes.join("; ")),
             tag_sides: true,
