@@ -328,14 +328,17 @@ mod cli_diff {
 
     /// Two files outside any repository.
     pub fn files(old: &Path, new: &Path, format: RedlineFormat) -> Result<ExitCode, Failure> {
-        let read = |path: &Path| -> Result<String, Failure> {
-            let name = path.display().to_string();
-            let bytes = std::fs::read(path).map_err(|e| Failure(format!("{name}: {e}"), 2))?;
-            bargain::untrusted::decode_text_owned(bytes, &name)
-                .map_err(|p| Failure(p.to_string(), 2))
+        let read = |path: &Path| {
+            bargain::untrusted::read_file(path)
+                .map_err(|e| Failure(format!("{}: {e}", path.display()), 2))
         };
-        let (old_text, new_text) = (read(old)?, read(new)?);
-        let redline = redline::compare(&old_text, &new_text, &Options::default());
+        fn text<'b>(bytes: &'b [u8], path: &Path) -> Result<&'b str, Failure> {
+            bargain::untrusted::text_in(bytes, &path.display().to_string())
+                .map_err(|p| Failure(p.to_string(), 2))
+        }
+        let (old_bytes, new_bytes) = (read(old)?, read(new)?);
+        let (old_text, new_text) = (text(&old_bytes, old)?, text(&new_bytes, new)?);
+        let redline = redline::compare(old_text, new_text, &Options::default());
         let label = |path: &Path| Label {
             title: path.display().to_string(),
             ..Label::default()

@@ -111,6 +111,35 @@ fn unreadable_inputs_are_named_and_exit_two() {
     assert!(latin.stderr.contains("UTF-8"), "{}", latin.stderr);
 }
 
+/// Files of 64 KB and more are mapped rather than read: the same checks and the same text.
+#[test]
+fn large_inputs_are_checked_and_compared_like_small_ones() {
+    let f = Fixture::bare_dir();
+    let line = "The Employer shall post every vacancy for fourteen days.\n";
+    let body = line.repeat(2_000);
+    assert!(body.len() > 100_000);
+    f.write("old.md", format!("\u{feff}{body}"));
+    f.write("new.md", format!("{body}Added at the end.\n"));
+    let mut bad = body.clone().into_bytes();
+    bad.extend_from_slice(b"caf\xe9\n");
+    f.write("latin1.md", bad);
+    let run = f.run(&["diff", "--files", "old.md", "new.md", "--color", "never"]);
+    run.assert_exit(0);
+    // The byte-order mark is not text, and the rest is compared as it is.
+    assert!(!run.stdout.contains('\u{feff}'), "a BOM was shown");
+    assert!(run.stdout.contains("{+Added at the end."), "{}", run.stdout);
+    let latin = f.run(&["diff", "--files", "old.md", "latin1.md"]);
+    latin.assert_exit(2);
+    assert!(
+        latin.stderr.contains("latin1.md:2001:4"),
+        "{}",
+        latin.stderr
+    );
+    let dir = f.run(&["diff", "--files", "old.md", "."]);
+    dir.assert_exit(2);
+    assert!(dir.stderr.contains("directory"), "{}", dir.stderr);
+}
+
 #[test]
 fn header_names_the_article_and_both_versions() {
     let f = demo();
