@@ -139,11 +139,13 @@ impl SegmentKind {
     }
 }
 
-/// One run of text of a single kind, in reading order.
+/// One run of text of a single kind, in reading order. Its text is borrowed from the
+/// compared texts (a whole agreement makes thousands of segments; copying each cost more
+/// than the rest of the comparison's memory).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Segment {
+pub struct Segment<'t> {
     pub kind: SegmentKind,
-    pub text: String,
+    pub text: &'t str,
     /// The sides that made this change (empty for equal text, and for changes of a
     /// comparison made without [`Options::by`]). In a [`ThreeWay`] a change made
     /// identically by several sides lists them all.
@@ -206,8 +208,8 @@ pub struct Change {
 
 /// The result of [`compare`].
 #[derive(Debug, Clone, PartialEq)]
-pub struct Redline {
-    pub segments: Vec<Segment>,
+pub struct Redline<'t> {
+    pub segments: Vec<Segment<'t>>,
     pub moves: Vec<Move>,
     pub summary: Summary,
     /// The deadline passed: some paragraphs are shown whole rather than word by word,
@@ -219,13 +221,13 @@ pub struct Redline {
     pub new_paragraphs: usize,
 }
 
-impl Redline {
+impl Redline<'_> {
     /// The old text, rebuilt from the segments.
     pub fn old_text(&self) -> String {
         self.segments
             .iter()
             .filter(|s| s.kind.in_old())
-            .map(|s| s.text.as_str())
+            .map(|s| s.text)
             .collect()
     }
 
@@ -234,7 +236,7 @@ impl Redline {
         self.segments
             .iter()
             .filter(|s| s.kind.in_new())
-            .map(|s| s.text.as_str())
+            .map(|s| s.text)
             .collect()
     }
 
@@ -250,7 +252,7 @@ impl Redline {
 }
 
 /// Compares `old` with `new`. Never fails and never runs much past `options.deadline`.
-pub fn compare(old: &str, new: &str, options: &Options) -> Redline {
+pub fn compare<'t>(old: &'t str, new: &'t str, options: &Options) -> Redline<'t> {
     Engine::new(old, new, options).run()
 }
 
@@ -407,7 +409,7 @@ fn pair_bags(
     Some(pairs)
 }
 
-pub(crate) fn changes(segments: &[Segment]) -> Vec<Change> {
+pub(crate) fn changes(segments: &[Segment<'_>]) -> Vec<Change> {
     let mut out = Vec::new();
     let mut i = 0;
     while i < segments.len() {
@@ -527,16 +529,16 @@ enum Block {
     },
 }
 
-struct Engine<'a> {
-    old: &'a str,
-    new: &'a str,
+struct Engine<'t, 'o> {
+    old: &'t str,
+    new: &'t str,
     old_paras: Vec<Paragraph>,
     new_paras: Vec<Paragraph>,
     /// The words of each paragraph, made when first needed (every paragraph of a changed
     /// run is keyed, to realign re-wrapped ones).
     old_words: Vec<Option<Words>>,
     new_words: Vec<Option<Words>>,
-    options: &'a Options,
+    options: &'o Options,
     deadline: Option<Instant>,
     coarse: bool,
 }
@@ -550,8 +552,8 @@ const PAIRING_BAND: usize = 32;
 /// it takes a few milliseconds.
 const SMALL_DIFF: usize = 2_000;
 
-impl<'a> Engine<'a> {
-    fn new(old: &'a str, new: &'a str, options: &'a Options) -> Self {
+impl<'t, 'o> Engine<'t, 'o> {
+    fn new(old: &'t str, new: &'t str, options: &'o Options) -> Self {
         let old_paras = split::paragraphs(old);
         let new_paras = split::paragraphs(new);
         Engine {
@@ -583,7 +585,7 @@ impl<'a> Engine<'a> {
         self.deadline.is_some_and(|d| Instant::now() > d)
     }
 
-    fn run(mut self) -> Redline {
+    fn run(mut self) -> Redline<'t> {
         let blocks = if self.old == self.new {
             (0..self.old_paras.len())
                 .map(|i| Block::Equal {
@@ -613,11 +615,11 @@ impl<'a> Engine<'a> {
         words
     }
 
-    fn old_para(&self, i: usize) -> &'a str {
+    fn old_para(&self, i: usize) -> &'t str {
         &self.old[self.old_paras[i].range.clone()]
     }
 
-    fn new_para(&self, i: usize) -> &'a str {
+    fn new_para(&self, i: usize) -> &'t str {
         &self.new[self.new_paras[i].range.clone()]
     }
 
@@ -951,7 +953,7 @@ impl<'a> Engine<'a> {
     }
 
     /// Turns blocks into segments with paragraph indices, then finds moves and counts.
-    fn emit(mut self, blocks: Vec<Block>) -> Redline {
+    fn emit(mut self, blocks: Vec<Block>) -> Redline<'t> {
         // From here on only whole deleted and inserted paragraphs need their words (to find
         // moves); the others' are freed first, for the segments to reuse.
         let mut keep = (
@@ -974,6 +976,7 @@ impl<'a> Engine<'a> {
         unneeded(&mut self.new_words, &keep.1);
         let by: Vec<String> = self.options.by.iter().cloned().collect();
         let mut out = Emitter {
+            old: self.old,
             segments: Vec::new(),
             words: Vec::new(),
             by,
@@ -1058,7 +1061,7 @@ impl<'a> Engine<'a> {
 }
 
 /// [`summarize`] given each segment's word count (`words`, one per segment).
-fn summarize_counted(segments: &[Segment], words: &[usize]) -> Summary {
+fn summarize_counted(segments: &[Segment<'_>], words: &[usize]) -> Summary {
     let mut summary = Summary::default();
     for (s, &w) in segments.iter().zip(words) {
         match s.kind {
@@ -1073,14 +1076,14 @@ fn summarize_counted(segments: &[Segment], words: &[usize]) -> Summary {
 }
 
 /// Word counts of a list of segments (`changed_paragraphs` is left at 0).
-pub(crate) fn summarize(segments: &[Segment]) -> Summary {
+pub(crate) fn summarize(segments: &[Segment<'_>]) -> Summary {
     let mut summary = Summary::default();
     for s in segments {
         match s.kind {
             _ if s.layout => summary.layout_changes += 1,
-            SegmentKind::Inserted => summary.inserted_words += split::word_count(&s.text),
-            SegmentKind::Deleted => summary.deleted_words += split::word_count(&s.text),
-            SegmentKind::MovedTo(_) => summary.moved_words += split::word_count(&s.text),
+            SegmentKind::Inserted => summary.inserted_words += split::word_count(s.text),
+            SegmentKind::Deleted => summary.deleted_words += split::word_count(s.text),
+            SegmentKind::MovedTo(_) => summary.moved_words += split::word_count(s.text),
             _ => {}
         }
     }
@@ -1091,7 +1094,7 @@ pub(crate) fn summarize(segments: &[Segment]) -> Summary {
 /// words inside one) that carry the same words, in different changes, become the two ends
 /// of a move. Returns the moves and whether the search finished before the deadline.
 fn find_moves(
-    segments: &mut [Segment],
+    segments: &mut [Segment<'_>],
     mut words: Vec<Option<Words>>,
     options: &Options,
     deadline: Option<Instant>,
@@ -1113,7 +1116,7 @@ fn find_moves(
             .enumerate()
             .filter(|(_, s)| s.kind == kind && !s.layout)
             .filter_map(|(k, s)| {
-                let mut w = words[k].take().unwrap_or_else(|| Words::of(&s.text));
+                let mut w = words[k].take().unwrap_or_else(|| Words::of(s.text));
                 w.sort();
                 let (key, bag) = (w.key, w.hashes);
                 (bag.len() >= options.min_move_words).then_some((k, bag, key))
@@ -1133,13 +1136,13 @@ fn find_moves(
         }
         let mut open = Vec::new();
         for (d, _, key) in &deleted {
-            let text = &segments[*d].text;
+            let text = segments[*d].text;
             let hit = by_key.get(key).and_then(|c| {
                 c.iter().rev().copied().find(|&x| {
                     let i = inserted[x].0;
                     !taken[x]
                         && run_of[i] != run_of[*d]
-                        && split::normalized_eq(text, &segments[i].text)
+                        && split::normalized_eq(text, segments[i].text)
                 })
             });
             match hit {
@@ -1202,7 +1205,7 @@ fn find_moves(
                 to_paragraph: segments[to].new_paragraph,
                 from_segment: from,
                 to_segment: to,
-                exact: split::normalized_eq(&segments[from].text, &segments[to].text),
+                exact: split::normalized_eq(segments[from].text, segments[to].text),
             }
         })
         .collect();
@@ -1220,18 +1223,30 @@ pub(crate) fn blank_move(id: MoveId) -> Move {
     }
 }
 
-struct Emitter {
-    segments: Vec<Segment>,
+/// `a` followed by `b` as one slice of `text`, when they are adjacent slices of it.
+fn joined<'t>(text: &'t str, a: &str, b: &str) -> Option<&'t str> {
+    let start = (a.as_ptr() as usize).checked_sub(text.as_ptr() as usize)?;
+    let end = start + a.len();
+    if b.as_ptr() as usize != text.as_ptr() as usize + end {
+        return None;
+    }
+    text.get(start..end + b.len())
+}
+
+struct Emitter<'t> {
+    /// The old text, which equal segments are slices of.
+    old: &'t str,
+    segments: Vec<Segment<'t>>,
     /// Word count of each segment ([`split::word_count`] of its text; 0 for equal text).
     words: Vec<usize>,
     by: Vec<String>,
 }
 
-impl Emitter {
+impl<'t> Emitter<'t> {
     fn push(
         &mut self,
         kind: SegmentKind,
-        text: &str,
+        text: &'t str,
         old_paragraph: usize,
         new_paragraph: usize,
         layout: bool,
@@ -1253,8 +1268,9 @@ impl Emitter {
             && let Some(last) = self.segments.last_mut()
             && last.kind == SegmentKind::Equal
             && last.old_paragraph == old_paragraph
+            && let Some(both) = joined(self.old, last.text, text)
         {
-            last.text.push_str(text);
+            last.text = both;
             return;
         }
         let by = if kind == SegmentKind::Equal {
@@ -1264,7 +1280,7 @@ impl Emitter {
         };
         self.segments.push(Segment {
             kind,
-            text: text.to_owned(),
+            text,
             by,
             old_paragraph,
             new_paragraph,
@@ -1273,7 +1289,7 @@ impl Emitter {
         self.words.push(words);
     }
 
-    fn pieces(&mut self, a: &str, b: &str, pieces: &[Piece], old: usize, new: usize) {
+    fn pieces(&mut self, a: &'t str, b: &'t str, pieces: &[Piece], old: usize, new: usize) {
         for p in pieces {
             match p {
                 Piece::Equal(r) => self.push(SegmentKind::Equal, &a[r.clone()], old, new, false, 0),
@@ -1296,7 +1312,7 @@ mod tests {
         r.segments
             .iter()
             .map(|s| match s.kind {
-                SegmentKind::Equal => s.text.clone(),
+                SegmentKind::Equal => s.text.to_string(),
                 SegmentKind::Deleted if s.layout => format!("[~{}~]", s.text),
                 SegmentKind::Inserted if s.layout => format!("{{~{}~}}", s.text),
                 SegmentKind::Deleted => format!("[-{}-]", s.text),
@@ -1326,11 +1342,9 @@ mod tests {
     #[test]
     fn a_rewritten_clause_is_one_change_not_fragments_around_the() {
         let keep = "The parties agree that these words stay exactly as written here";
-        let r = compare(
-            &format!("{keep}: nurses report the incident promptly. {keep}.\n"),
-            &format!("{keep}: employees describe the event in writing. {keep}.\n"),
-            &Options::default(),
-        );
+        let old = format!("{keep}: nurses report the incident promptly. {keep}.\n");
+        let new = format!("{keep}: employees describe the event in writing. {keep}.\n");
+        let r = compare(&old, &new, &Options::default());
         assert_eq!(r.changes().len(), 1, "{}", plainish(&r));
         // A one-word edit next to another is not swallowed: "pay the" is two shared words
         // between two one-word changes.

@@ -164,11 +164,11 @@ fn assert_no_raw_controls(r: &Redline) {
     }
 }
 
-fn words(r: &Redline, kind: SegmentKind) -> Vec<&str> {
+fn words<'t>(r: &Redline<'t>, kind: SegmentKind) -> Vec<&'t str> {
     r.segments
         .iter()
         .filter(|s| s.kind == kind && !s.layout)
-        .map(|s| s.text.as_str())
+        .map(|s| s.text)
         .collect()
 }
 
@@ -411,7 +411,7 @@ fn three_way_tags_each_change_with_its_side() {
         .segments
         .iter()
         .filter(|s| s.kind != SegmentKind::Equal)
-        .map(|s| (s.text.as_str(), s.by.as_slice()))
+        .map(|s| (s.text, s.by.as_slice()))
         .collect();
     assert_eq!(
         tagged,
@@ -569,8 +569,8 @@ proptest! {
     #[test]
     fn three_way_rebuilds_every_text((base, a) in text_pair(), (_, b) in text_pair()) {
         let t = three_way(&base, &[("a", &a), ("b", &b)], &Options::default());
-        prop_assert_eq!(t.base_text(), base);
-        prop_assert_eq!(t.side_text("a").unwrap(), a);
-        prop_assert_eq!(t.side_text("b").unwrap(), b);
+        prop_assert_eq!(t.base_text(), base.as_str());
+        prop_assert_eq!(t.side_text("a").unwrap(), a.as_str());
+        prop_assert_eq!(t.side_text("b").unwrap(), b.as_str());
     }
 }

@@ -23,14 +23,14 @@ pub enum RedlineFormat {
 
 /// What a document shows, whichever engine produced it.
 pub struct Marked<'a> {
-    pub segments: &'a [Segment],
+    pub segments: &'a [Segment<'a>],
     pub moves: &'a [Move],
     pub summary: Summary,
     pub coarse: bool,
 }
 
-impl<'a> From<&'a Redline> for Marked<'a> {
-    fn from(r: &'a Redline) -> Self {
+impl<'a> From<&'a Redline<'_>> for Marked<'a> {
+    fn from(r: &'a Redline<'_>) -> Self {
         Marked {
             segments: &r.segments,
             moves: &r.moves,
@@ -40,8 +40,8 @@ impl<'a> From<&'a Redline> for Marked<'a> {
     }
 }
 
-impl<'a> From<&'a ThreeWay> for Marked<'a> {
-    fn from(r: &'a ThreeWay) -> Self {
+impl<'a> From<&'a ThreeWay<'_>> for Marked<'a> {
+    fn from(r: &'a ThreeWay<'_>) -> Self {
         Marked {
             segments: &r.segments,
             moves: &r.moves,

@@ -83,7 +83,7 @@ pub(crate) fn renders_like(a: &Segment, b: &Segment) -> bool {
 
 /// Consecutive segments that render the same way, joined (so escaping sees whole runs).
 /// A run of one segment (the common case) borrows its text instead of copying it.
-fn runs(segments: &[Segment]) -> impl Iterator<Item = Run<'_>> {
+fn runs<'a>(segments: &'a [Segment<'_>]) -> impl Iterator<Item = Run<'a>> {
     let mut rest = segments;
     std::iter::from_fn(move || {
         let (first, tail) = rest.split_first()?;
@@ -91,11 +91,11 @@ fn runs(segments: &[Segment]) -> impl Iterator<Item = Run<'_>> {
         let (group, after) = rest.split_at(n);
         rest = after;
         let text = if n == 1 {
-            Cow::Borrowed(first.text.as_str())
+            Cow::Borrowed(first.text)
         } else {
             let mut t = String::with_capacity(group.iter().map(|s| s.text.len()).sum());
             for s in group {
-                t.push_str(&s.text);
+                t.push_str(s.text);
             }
             Cow::Owned(t)
         };

@@ -25,15 +25,15 @@ use super::{
 
 /// Two or more sides' changes against one base, see the module docs of `three_way`.
 #[derive(Debug, Clone, PartialEq)]
-pub struct ThreeWay {
+pub struct ThreeWay<'t> {
     /// The merged view: base text, with each side's deletions and insertions tagged in
     /// [`Segment::by`]. `old_paragraph` is the base paragraph; `new_paragraph` is the
     /// paragraph of the first side listed in `by` (0 for equal text).
-    pub segments: Vec<Segment>,
+    pub segments: Vec<Segment<'t>>,
     /// The side ids, in the order given.
     pub sides: Vec<String>,
     /// Each side's own redline against the base, in the order of `sides`.
-    pub redlines: Vec<Redline>,
+    pub redlines: Vec<Redline<'t>>,
     /// Moves of all sides, with ids unique across sides and segment indices into `segments`.
     pub moves: Vec<Move>,
     /// Stretches of the base that more than one side changed differently.
@@ -55,13 +55,13 @@ pub struct Conflict {
     pub sides: Vec<String>,
 }
 
-impl ThreeWay {
+impl ThreeWay<'_> {
     /// The base text, rebuilt from the merged segments.
     pub fn base_text(&self) -> String {
         self.segments
             .iter()
             .filter(|s| s.kind.in_old())
-            .map(|s| s.text.as_str())
+            .map(|s| s.text)
             .collect()
     }
 
@@ -83,7 +83,7 @@ impl ThreeWay {
                         mine(s)
                     }
                 })
-                .map(|s| s.text.as_str())
+                .map(|s| s.text)
                 .collect(),
         )
     }
@@ -109,20 +109,20 @@ struct Removal {
 }
 
 /// A segment anchored at a base offset.
-type Anchored = (usize, Segment);
+type Anchored<'t> = (usize, Segment<'t>);
 
 /// One side's redline laid along the base: removals as base ranges, insertions at base
 /// offsets, and its change hunks (for conflicts).
-struct Laid {
+struct Laid<'t> {
     /// (base range, removal or None for kept text), tiling the base.
     spans: Vec<(Range<usize>, Option<Removal>)>,
     /// (base offset, segment) in order.
-    inserts: Vec<(usize, Segment)>,
+    inserts: Vec<Anchored<'t>>,
     /// Base ranges of runs of consecutive changes (empty range for a pure insertion).
     hunks: Vec<(Range<usize>, String)>,
 }
 
-fn lay(r: &Redline, id_offset: usize) -> Laid {
+fn lay<'t>(r: &Redline<'t>, id_offset: usize) -> Laid<'t> {
     let mut spans = Vec::new();
     let mut inserts = Vec::new();
     let mut hunks: Vec<(Range<usize>, String)> = Vec::new();
@@ -145,7 +145,7 @@ fn lay(r: &Redline, id_offset: usize) -> Laid {
         let sig = &mut open.get_or_insert_with(|| (pos, String::new())).1;
         if s.kind.in_old() {
             sig.push('-');
-            sig.push_str(&s.text);
+            sig.push_str(s.text);
             spans.push((
                 pos..pos + s.text.len(),
                 Some(Removal {
@@ -158,7 +158,7 @@ fn lay(r: &Redline, id_offset: usize) -> Laid {
             pos += s.text.len();
         } else {
             sig.push('+');
-            sig.push_str(&s.text);
+            sig.push_str(s.text);
             let mut s = s.clone();
             s.kind = shift(s.kind);
             inserts.push((pos, s));
@@ -177,8 +177,8 @@ fn lay(r: &Redline, id_offset: usize) -> Laid {
 /// Compares `base` with each side's text and merges the results into one view in which
 /// every change is tagged with the side(s) that made it. See the module docs for how
 /// overlapping and conflicting changes are shown. The deadline applies to each side.
-pub fn three_way(base: &str, sides: &[(&str, &str)], options: &Options) -> ThreeWay {
-    let redlines: Vec<Redline> = sides
+pub fn three_way<'t>(base: &'t str, sides: &[(&str, &'t str)], options: &Options) -> ThreeWay<'t> {
+    let redlines: Vec<Redline<'t>> = sides
         .iter()
         .map(|(side, text)| {
             let opts = Options {
@@ -234,7 +234,7 @@ pub fn three_way(base: &str, sides: &[(&str, &str)], options: &Options) -> Three
         let seg = if removers.is_empty() {
             Segment {
                 kind: SegmentKind::Equal,
-                text: text.to_owned(),
+                text,
                 by: Vec::new(),
                 old_paragraph: base_paragraph(&laid, &redlines, at),
                 new_paragraph: 0,
@@ -248,14 +248,14 @@ pub fn three_way(base: &str, sides: &[(&str, &str)], options: &Options) -> Three
                 .1;
             Segment {
                 kind: lead.kind,
-                text: text.to_owned(),
+                text,
                 by: removers.iter().map(|(k, _)| names[*k].clone()).collect(),
                 old_paragraph: lead.old_paragraph,
                 new_paragraph: lead.new_paragraph,
                 layout: removers.iter().all(|(_, rm)| rm.layout),
             }
         };
-        push_merged(&mut segments, seg);
+        push_merged(base, &mut segments, seg);
     }
 
     let conflicts = find_conflicts(&laid, &names, &seg_at, segments.len());
@@ -278,7 +278,7 @@ pub fn three_way(base: &str, sides: &[(&str, &str)], options: &Options) -> Three
 }
 
 /// The base paragraph at offset `at`, from the first side's redline.
-fn base_paragraph(laid: &[Laid], redlines: &[Redline], at: usize) -> usize {
+fn base_paragraph(laid: &[Laid<'_>], redlines: &[Redline<'_>], at: usize) -> usize {
     let Some(r) = redlines.first() else {
         return 0;
     };
@@ -297,14 +297,14 @@ fn base_paragraph(laid: &[Laid], redlines: &[Redline], at: usize) -> usize {
 
 /// Emits every side's insertions anchored at base offset `at`, in side order; a side whose
 /// insertions there are identical to an earlier side's is added to that one's `by`.
-fn emit_inserts(
-    laid: &[Laid],
+fn emit_inserts<'t>(
+    laid: &[Laid<'t>],
     names: &[String],
     at: usize,
     ins_idx: &mut [usize],
-    segments: &mut Vec<Segment>,
+    segments: &mut Vec<Segment<'t>>,
 ) {
-    let mut groups: Vec<(Vec<usize>, &[Anchored])> = Vec::new();
+    let mut groups: Vec<(Vec<usize>, &[Anchored<'t>])> = Vec::new();
     for (k, l) in laid.iter().enumerate() {
         let start = ins_idx[k];
         let mut end = start;
@@ -316,7 +316,7 @@ fn emit_inserts(
             continue;
         }
         let mine = &l.inserts[start..end];
-        let same = |a: &[Anchored], b: &[Anchored]| {
+        let same = |a: &[Anchored<'t>], b: &[Anchored<'t>]| {
             a.len() == b.len()
                 && a.iter().zip(b).all(|((_, x), (_, y))| {
                     x.text == y.text
@@ -339,8 +339,9 @@ fn emit_inserts(
     }
 }
 
-/// Appends, joining with the previous segment when it is the same kind of thing.
-fn push_merged(segments: &mut Vec<Segment>, seg: Segment) {
+/// Appends, joining with the previous segment when it is the same kind of thing and the
+/// next stretch of the base.
+fn push_merged<'t>(base: &'t str, segments: &mut Vec<Segment<'t>>, seg: Segment<'t>) {
     if seg.text.is_empty() {
         return;
     }
@@ -349,15 +350,16 @@ fn push_merged(segments: &mut Vec<Segment>, seg: Segment) {
         && last.by == seg.by
         && last.layout == seg.layout
         && last.old_paragraph == seg.old_paragraph
+        && let Some(both) = super::joined(base, last.text, seg.text)
     {
-        last.text.push_str(&seg.text);
+        last.text = both;
         return;
     }
     segments.push(seg);
 }
 
 fn find_conflicts(
-    laid: &[Laid],
+    laid: &[Laid<'_>],
     names: &[String],
     seg_at: &[(usize, usize)],
     n_segments: usize,
@@ -418,7 +420,7 @@ fn find_conflicts(
     out
 }
 
-fn merged_moves(segments: &[Segment]) -> Vec<Move> {
+fn merged_moves(segments: &[Segment<'_>]) -> Vec<Move> {
     let mut moves: Vec<Move> = Vec::new();
     let mut seen_from: Vec<MoveId> = Vec::new();
     let get = |moves: &mut Vec<Move>, id: MoveId| -> usize {
@@ -449,8 +451,7 @@ fn merged_moves(segments: &[Segment]) -> Vec<Move> {
         }
     }
     for m in &mut moves {
-        m.exact =
-            split::normalized_eq(&segments[m.from_segment].text, &segments[m.to_segment].text);
+        m.exact = split::normalized_eq(segments[m.from_segment].text, segments[m.to_segment].text);
     }
     moves.sort_by_key(|m| m.id);
     moves

@@ -79,12 +79,12 @@ fn seg_kind(kind: SegmentKind) -> SegKind {
     }
 }
 
-fn segs(segments: &[Segment]) -> Vec<Seg> {
+fn segs(segments: &[Segment<'_>]) -> Vec<Seg> {
     segments
         .iter()
         .map(|s| Seg {
             kind: seg_kind(s.kind),
-            text: s.text.clone(),
+            text: s.text.to_string(),
             by: s.by.clone(),
             layout: s.layout,
         })
@@ -103,7 +103,7 @@ impl RedlineDoc {
         RedlineDoc::from_redline(&redline::compare(old, new, &options))
     }
 
-    pub fn from_redline(r: &Redline) -> RedlineDoc {
+    pub fn from_redline(r: &Redline<'_>) -> RedlineDoc {
         RedlineDoc {
             segments: segs(&r.segments),
             summary: r.summary,
