@@ -489,6 +489,12 @@ struct Words {
 }
 
 impl Words {
+    const EMPTY: Words = Words {
+        key: 0,
+        hashes: Vec::new(),
+        sorted: true,
+    };
+
     fn of(text: &str) -> Words {
         let (key, hashes) = split::word_hashes(text);
         Words {
@@ -615,6 +621,13 @@ impl<'t, 'o> Engine<'t, 'o> {
         words
     }
 
+    /// Frees the words of a settled pair: only whole deleted and inserted paragraphs need
+    /// theirs again (to find moves), and the memory is better reused by what follows.
+    fn done_with(&mut self, old: usize, new: usize) {
+        self.old_words[old] = None;
+        self.new_words[new] = None;
+    }
+
     fn old_para(&self, i: usize) -> &'t str {
         &self.old[self.old_paras[i].range.clone()]
     }
@@ -696,6 +709,7 @@ impl<'t, 'o> Engine<'t, 'o> {
                 new: j,
                 diff,
             });
+            self.done_with(i, j);
             (pi, pj) = (i - o0 + 1, j - n0 + 1);
         }
         flush(self, pi..old_keys.len(), pj..new_keys.len(), blocks);
@@ -737,6 +751,7 @@ impl<'t, 'o> Engine<'t, 'o> {
                         new: pj,
                         diff,
                     });
+                    self.done_with(pi, pj);
                 }
             }
             i = pi + 1;
@@ -954,26 +969,6 @@ impl<'t, 'o> Engine<'t, 'o> {
 
     /// Turns blocks into segments with paragraph indices, then finds moves and counts.
     fn emit(mut self, blocks: Vec<Block>) -> Redline<'t> {
-        // From here on only whole deleted and inserted paragraphs need their words (to find
-        // moves); the others' are freed first, for the segments to reuse.
-        let mut keep = (
-            vec![false; self.old_words.len()],
-            vec![false; self.new_words.len()],
-        );
-        for block in &blocks {
-            match *block {
-                Block::Deleted { old } => keep.0[old] = true,
-                Block::Inserted { new } => keep.1[new] = true,
-                _ => {}
-            }
-        }
-        let unneeded = |words: &mut [Option<Words>], keep: &[bool]| {
-            for (w, _) in words.iter_mut().zip(keep).filter(|(_, k)| !**k) {
-                *w = None;
-            }
-        };
-        unneeded(&mut self.old_words, &keep.0);
-        unneeded(&mut self.new_words, &keep.1);
         let by: Vec<String> = self.options.by.iter().cloned().collect();
         let mut out = Emitter {
             old: self.old,
@@ -1033,16 +1028,18 @@ impl<'t, 'o> Engine<'t, 'o> {
             self.coarse = true;
             Vec::new()
         } else {
-            // Bags already made for whole paragraphs are handed on.
-            let mut words: Vec<Option<Words>> = vec![None; segments.len()];
-            for (k, new, p) in whole {
-                let cache = if new {
-                    &mut self.new_words
-                } else {
-                    &mut self.old_words
-                };
-                words[k] = cache[p].take();
-            }
+            // Bags already made for whole paragraphs are handed on, by segment index.
+            let words: Vec<(usize, Words)> = whole
+                .into_iter()
+                .filter_map(|(k, new, p)| {
+                    let cache = if new {
+                        &mut self.new_words
+                    } else {
+                        &mut self.old_words
+                    };
+                    cache[p].take().map(|w| (k, w))
+                })
+                .collect();
             let (moves, finished) = find_moves(&mut segments, words, self.options, self.deadline);
             self.coarse |= !finished;
             moves
@@ -1095,7 +1092,7 @@ pub(crate) fn summarize(segments: &[Segment<'_>]) -> Summary {
 /// of a move. Returns the moves and whether the search finished before the deadline.
 fn find_moves(
     segments: &mut [Segment<'_>],
-    mut words: Vec<Option<Words>>,
+    mut words: Vec<(usize, Words)>,
     options: &Options,
     deadline: Option<Instant>,
 ) -> (Vec<Move>, bool) {
@@ -1116,7 +1113,11 @@ fn find_moves(
             .enumerate()
             .filter(|(_, s)| s.kind == kind && !s.layout)
             .filter_map(|(k, s)| {
-                let mut w = words[k].take().unwrap_or_else(|| Words::of(s.text));
+                let made = words.binary_search_by_key(&k, |(k, _)| *k).ok();
+                let mut w = match made {
+                    Some(at) => std::mem::replace(&mut words[at].1, Words::EMPTY),
+                    None => Words::of(s.text),
+                };
                 w.sort();
                 let (key, bag) = (w.key, w.hashes);
                 (bag.len() >= options.min_move_words).then_some((k, bag, key))
