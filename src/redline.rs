@@ -291,11 +291,18 @@ type Run = (bool, Range<usize>, Range<usize>);
 /// or ending the gap on both sides is equal, and what lies between is the change.
 fn token_runs(ka: &[u64], kb: &[u64], deadline: Option<Instant>) -> Vec<Run> {
     let words = |keys: &[u64]| -> (Vec<usize>, Vec<u64>) {
-        keys.iter()
-            .enumerate()
-            .filter(|(_, k)| **k != SPACE)
-            .map(|(i, k)| (i, *k))
-            .unzip()
+        // Sized up front: collecting through a filter grows the vectors push by push.
+        let (mut at, mut words) = (
+            Vec::with_capacity(keys.len()),
+            Vec::with_capacity(keys.len()),
+        );
+        for (i, &k) in keys.iter().enumerate() {
+            if k != SPACE {
+                at.push(i);
+                words.push(k);
+            }
+        }
+        (at, words)
     };
     let ((wa, xa), (wb, xb)) = (words(ka), words(kb));
     let mut runs: Vec<Run> = Vec::new();
