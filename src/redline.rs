@@ -44,7 +44,9 @@
 //!    whose words are the same (or nearly, Dice ≥ [`Options::move_threshold`]) are a move,
 //!    shown at both ends ([`SegmentKind::MovedFrom`] and [`SegmentKind::MovedTo`], linked
 //!    by a [`MoveId`]). Text that a new page break pushed from one side of a page header to
-//!    the other is found this way too.
+//!    the other is found this way too. Words a near-verbatim move changed on the way are
+//!    diffed and shown inside it: deleted where the text left, inserted where it arrived,
+//!    so a move never hides an edit.
 
 mod split;
 mod three_way;
@@ -168,12 +170,14 @@ pub struct Move {
     pub from_paragraph: usize,
     /// New paragraph index (0-based) the text arrived at.
     pub to_paragraph: usize,
-    /// Index into [`Redline::segments`] of the `MovedFrom` end.
+    /// Index into [`Redline::segments`] of the `MovedFrom` end (its first piece, when
+    /// words changed inside the move cut it).
     pub from_segment: usize,
-    /// Index into [`Redline::segments`] of the `MovedTo` end.
+    /// Index into [`Redline::segments`] of the `MovedTo` end (its first piece).
     pub to_segment: usize,
     /// Whether the words are identical (only whitespace may differ); otherwise the move is
-    /// near-verbatim and the two ends' texts differ slightly.
+    /// near-verbatim, and each end is cut into pieces around the words that differ, shown
+    /// as deletions at the `MovedFrom` end and insertions at the `MovedTo` end.
     pub exact: bool,
 }
 
@@ -565,6 +569,14 @@ const PAIRING_BAND: usize = 32;
 /// it takes a few milliseconds.
 const SMALL_DIFF: usize = 2_000;
 
+/// The deadline to hand `similar` for a diff of `items` items in all. `similar` reads the
+/// clock once per item of its anchor search, which costs more than a small diff itself; a
+/// small diff runs without one (its worst case is bounded by its size) and the engine
+/// checks the clock between diffs.
+fn diff_deadline(deadline: Option<Instant>, items: usize) -> Option<Instant> {
+    if items <= SMALL_DIFF { None } else { deadline }
+}
+
 impl<'t, 'o> Engine<'t, 'o> {
     fn new(old: &'t str, new: &'t str, options: &'o Options) -> Self {
         let old_paras = split::paragraphs(old);
@@ -579,18 +591,6 @@ impl<'t, 'o> Engine<'t, 'o> {
             options,
             deadline: Instant::now().checked_add(options.deadline),
             coarse: false,
-        }
-    }
-
-    /// The deadline to hand `similar` for a diff of `items` items in all. `similar` reads
-    /// the clock once per item of its anchor search, which costs more than a small diff
-    /// itself; a small diff runs without one (its worst case is bounded by its size) and
-    /// the engine checks the clock between diffs.
-    fn diff_deadline(&self, items: usize) -> Option<Instant> {
-        if items <= SMALL_DIFF {
-            None
-        } else {
-            self.deadline
         }
     }
 
@@ -796,182 +796,13 @@ impl<'t, 'o> Engine<'t, 'o> {
         }
     }
 
-    /// Word diff of old paragraph `i` with new paragraph `j`.
-    ///
-    /// Lines are aligned first (by their text less surrounding whitespace), as `git diff
-    /// --word-diff` does; only runs of lines that differ are cut into words and diffed
-    /// word by word (a line start is always a word boundary). A changed page footer thus
-    /// costs a diff of one line, not of the whole page-sized paragraph.
+    /// Word diff of old paragraph `i` with new paragraph `j` ([`word_diff`]).
     fn word_diff(&mut self, i: usize, j: usize) -> WordDiff {
-        let (a, b) = (self.old_para(i), self.new_para(j));
-        let (la, lb) = (split::lines(a), split::lines(b));
-        // Lines are keyed by their bytes less surrounding whitespace: cheap, and a line whose
-        // spacing changed inside only lands in a run that the word diff shows as layout.
-        let key = |t: &str| split::hash_bytes(t.trim().as_bytes());
-        let ka: Vec<u64> = la.iter().map(|r| key(&a[r.clone()])).collect();
-        let kb: Vec<u64> = lb.iter().map(|r| key(&b[r.clone()])).collect();
-        let ops = capture_diff_slices_deadline(
-            Algorithm::Histogram,
-            &ka,
-            &kb,
-            self.diff_deadline(ka.len() + kb.len()),
-        );
-        let mut acc = Tally::default();
-        let span = |lines: &[Range<usize>], r: Range<usize>, len: usize| match (r.start, r.end) {
-            (s, e) if s < e => lines[s].start..lines[e - 1].end,
-            (s, _) => lines.get(s).map_or(len, |l| l.start)..lines.get(s).map_or(len, |l| l.start),
-        };
-        let mut pending: Option<(Range<usize>, Range<usize>)> = None;
-        for op in &ops {
-            let (tag, o, n) = op.as_tag_tuple();
-            if tag != DiffTag::Equal {
-                pending = Some(match pending {
-                    Some((po, pn)) => (po.start..o.end, pn.start..n.end),
-                    None => (o, n),
-                });
-                continue;
-            }
-            if let Some((po, pn)) = pending.take() {
-                let (ra, rb) = (span(&la, po, a.len()), span(&lb, pn, b.len()));
-                self.hunk_words(a, ra, b, rb, &mut acc);
-            }
-            for (x, y) in o.zip(n) {
-                let (ra, rb) = (la[x].clone(), lb[y].clone());
-                if a[ra.clone()] == b[rb.clone()] {
-                    acc.equal(ra.clone(), split::rough_words(&a[ra]));
-                } else {
-                    // Same words, different whitespace.
-                    self.hunk_words(a, ra, b, rb, &mut acc);
-                }
-            }
-        }
-        if let Some((po, pn)) = pending.take() {
-            let (ra, rb) = (span(&la, po, a.len()), span(&lb, pn, b.len()));
-            self.hunk_words(a, ra, b, rb, &mut acc);
-        }
+        let diff = word_diff(self.old_para(i), self.new_para(j), self.deadline);
         if self.past_deadline() {
             self.coarse = true;
         }
-        let ratio = if acc.words == 0 {
-            1.0
-        } else {
-            2.0 * acc.equal_words as f32 / acc.words as f32
-        };
-        WordDiff {
-            pieces: acc.pieces,
-            ratio,
-            changed: acc.changed,
-        }
-    }
-
-    /// Word diff of `a[ra]` with `b[rb]` (whitespace runs compare equal), appended to `acc`.
-    fn hunk_words(
-        &mut self,
-        a: &str,
-        ra: Range<usize>,
-        b: &str,
-        rb: Range<usize>,
-        acc: &mut Tally,
-    ) {
-        if ra.is_empty() || rb.is_empty() {
-            // One side only: no diff to make, just the words to count.
-            let (wa, wb) = (
-                split::word_count(&a[ra.clone()]),
-                split::word_count(&b[rb.clone()]),
-            );
-            let layout = wa + wb == 0;
-            acc.changed |= !layout;
-            acc.words += wa + wb;
-            if !ra.is_empty() {
-                acc.pieces.push(Piece::Deleted(ra, layout, wa));
-            }
-            if !rb.is_empty() {
-                acc.pieces.push(Piece::Inserted(rb, layout, wb));
-            }
-            return;
-        }
-        let (oa, ob) = (ra.start, rb.start);
-        let (ta, tb) = (split::tokens(&a[ra]), split::tokens(&b[rb]));
-        let (ta, tb) = (&ta, &tb);
-        let ka: Vec<u64> = ta.iter().map(|t| t.key).collect();
-        let kb: Vec<u64> = tb.iter().map(|t| t.key).collect();
-        // Runs of equal and changed tokens. An equal run between two changes joins them when
-        // it is only whitespace, so "foo bar" → "baz qux" reads as one change, not two; or
-        // when it is a word or two that both changes dwarf, so a rewritten sentence reads
-        // as one change rather than as fragments around every "the" the two versions share.
-        let runs = token_runs(&ka, &kb, self.diff_deadline(ka.len() + kb.len()));
-        let words = |r: &Run| {
-            let count = |keys: &[u64], r: &Range<usize>| {
-                keys[r.clone()].iter().filter(|k| **k != SPACE).count()
-            };
-            count(&ka, &r.1) + count(&kb, &r.2)
-        };
-        let mut merged: Vec<Run> = Vec::with_capacity(runs.len());
-        let mut k = 0;
-        while k < runs.len() {
-            let run = runs[k].clone();
-            let joins = run.0
-                && k > 0
-                && k + 1 < runs.len()
-                && match words(&run) / 2 {
-                    0 => run.1.len() == 1,
-                    shared @ 1..=2 => {
-                        let before = merged.last().expect("a change precedes");
-                        shared * 2 < words(before) && shared * 2 < words(&runs[k + 1])
-                    }
-                    _ => false,
-                };
-            if joins {
-                // Fold the equal run and the next change into the previous change.
-                let next = &runs[k + 1];
-                let last = merged.last_mut().expect("a change precedes");
-                last.1.end = next.1.end;
-                last.2.end = next.2.end;
-                k += 2;
-            } else {
-                merged.push(run);
-                k += 1;
-            }
-        }
-
-        let span = |toks: &[split::Token], r: &Range<usize>, off: usize| -> Range<usize> {
-            toks[r.start].range.start + off..toks[r.end - 1].range.end + off
-        };
-        let is_space = |keys: &[u64], r: &Range<usize>| keys[r.clone()].iter().all(|k| *k == SPACE);
-        for (equal, o, n) in merged {
-            if equal {
-                for (x, y) in o.zip(n) {
-                    let ra = ta[x].range.start + oa..ta[x].range.end + oa;
-                    let rb = tb[y].range.start + ob..tb[y].range.end + ob;
-                    if a[ra.clone()] == b[rb.clone()] {
-                        acc.equal(ra, usize::from(ka[x] != SPACE));
-                    } else {
-                        // Equal by key but not by bytes: whitespace that differs (or a hash
-                        // collision, shown as the change it is).
-                        let layout = ka[x] == SPACE;
-                        acc.changed |= !layout;
-                        let w = usize::from(!layout);
-                        acc.pieces.push(Piece::Deleted(ra, layout, w));
-                        acc.pieces.push(Piece::Inserted(rb, layout, w));
-                        acc.words += 2 * w;
-                    }
-                }
-            } else {
-                let layout = is_space(&ka, &o) && is_space(&kb, &n);
-                acc.changed |= !layout;
-                let count = |keys: &[u64]| keys.iter().filter(|k| **k != SPACE).count();
-                let (wa, wb) = (count(&ka[o.clone()]), count(&kb[n.clone()]));
-                acc.words += wa + wb;
-                if !o.is_empty() {
-                    acc.pieces
-                        .push(Piece::Deleted(span(ta, &o, oa), layout, wa));
-                }
-                if !n.is_empty() {
-                    acc.pieces
-                        .push(Piece::Inserted(span(tb, &n, ob), layout, wb));
-                }
-            }
-        }
+        diff
     }
 
     /// Turns blocks into segments with paragraph indices, then finds moves and counts.
@@ -1030,7 +861,7 @@ impl<'t, 'o> Engine<'t, 'o> {
                 }
             }
         }
-        let (mut segments, seg_words) = (out.segments, out.words);
+        let (mut segments, mut seg_words) = (out.segments, out.words);
         let moves = if self.past_deadline() {
             self.coarse = true;
             Vec::new()
@@ -1047,8 +878,10 @@ impl<'t, 'o> Engine<'t, 'o> {
                     cache[p].take().map(|w| (k, w))
                 })
                 .collect();
-            let (moves, finished) = find_moves(&mut segments, words, self.options, self.deadline);
+            let (mut moves, finished) =
+                find_moves(&mut segments, words, self.options, self.deadline);
             self.coarse |= !finished;
+            show_edits_in_moves(&mut segments, &mut seg_words, &mut moves, self.deadline);
             moves
         };
         let mut summary = summarize_counted(&segments, &seg_words);
@@ -1060,6 +893,180 @@ impl<'t, 'o> Engine<'t, 'o> {
             coarse: self.coarse,
             old_paragraphs: self.old_paras.len(),
             new_paragraphs: self.new_paras.len(),
+        }
+    }
+}
+
+/// Word diff of text `a` with text `b`.
+///
+/// Lines are aligned first (by their text less surrounding whitespace), as `git diff
+/// --word-diff` does; only runs of lines that differ are cut into words and diffed
+/// word by word (a line start is always a word boundary). A changed page footer thus
+/// costs a diff of one line, not of the whole page-sized paragraph.
+fn word_diff(a: &str, b: &str, deadline: Option<Instant>) -> WordDiff {
+    let (la, lb) = (split::lines(a), split::lines(b));
+    // Lines are keyed by their bytes less surrounding whitespace: cheap, and a line whose
+    // spacing changed inside only lands in a run that the word diff shows as layout.
+    let key = |t: &str| split::hash_bytes(t.trim().as_bytes());
+    let ka: Vec<u64> = la.iter().map(|r| key(&a[r.clone()])).collect();
+    let kb: Vec<u64> = lb.iter().map(|r| key(&b[r.clone()])).collect();
+    let ops = capture_diff_slices_deadline(
+        Algorithm::Histogram,
+        &ka,
+        &kb,
+        diff_deadline(deadline, ka.len() + kb.len()),
+    );
+    let mut acc = Tally::default();
+    let span = |lines: &[Range<usize>], r: Range<usize>, len: usize| match (r.start, r.end) {
+        (s, e) if s < e => lines[s].start..lines[e - 1].end,
+        (s, _) => lines.get(s).map_or(len, |l| l.start)..lines.get(s).map_or(len, |l| l.start),
+    };
+    let mut pending: Option<(Range<usize>, Range<usize>)> = None;
+    for op in &ops {
+        let (tag, o, n) = op.as_tag_tuple();
+        if tag != DiffTag::Equal {
+            pending = Some(match pending {
+                Some((po, pn)) => (po.start..o.end, pn.start..n.end),
+                None => (o, n),
+            });
+            continue;
+        }
+        if let Some((po, pn)) = pending.take() {
+            let (ra, rb) = (span(&la, po, a.len()), span(&lb, pn, b.len()));
+            hunk_words(a, ra, b, rb, &mut acc, deadline);
+        }
+        for (x, y) in o.zip(n) {
+            let (ra, rb) = (la[x].clone(), lb[y].clone());
+            if a[ra.clone()] == b[rb.clone()] {
+                acc.equal(ra.clone(), split::rough_words(&a[ra]));
+            } else {
+                // Same words, different whitespace.
+                hunk_words(a, ra, b, rb, &mut acc, deadline);
+            }
+        }
+    }
+    if let Some((po, pn)) = pending.take() {
+        let (ra, rb) = (span(&la, po, a.len()), span(&lb, pn, b.len()));
+        hunk_words(a, ra, b, rb, &mut acc, deadline);
+    }
+    let ratio = if acc.words == 0 {
+        1.0
+    } else {
+        2.0 * acc.equal_words as f32 / acc.words as f32
+    };
+    WordDiff {
+        pieces: acc.pieces,
+        ratio,
+        changed: acc.changed,
+    }
+}
+
+/// Word diff of `a[ra]` with `b[rb]` (whitespace runs compare equal), appended to `acc`.
+fn hunk_words(
+    a: &str,
+    ra: Range<usize>,
+    b: &str,
+    rb: Range<usize>,
+    acc: &mut Tally,
+    deadline: Option<Instant>,
+) {
+    if ra.is_empty() || rb.is_empty() {
+        // One side only: no diff to make, just the words to count.
+        let (wa, wb) = (
+            split::word_count(&a[ra.clone()]),
+            split::word_count(&b[rb.clone()]),
+        );
+        let layout = wa + wb == 0;
+        acc.changed |= !layout;
+        acc.words += wa + wb;
+        if !ra.is_empty() {
+            acc.pieces.push(Piece::Deleted(ra, layout, wa));
+        }
+        if !rb.is_empty() {
+            acc.pieces.push(Piece::Inserted(rb, layout, wb));
+        }
+        return;
+    }
+    let (oa, ob) = (ra.start, rb.start);
+    let (ta, tb) = (split::tokens(&a[ra]), split::tokens(&b[rb]));
+    let (ta, tb) = (&ta, &tb);
+    let ka: Vec<u64> = ta.iter().map(|t| t.key).collect();
+    let kb: Vec<u64> = tb.iter().map(|t| t.key).collect();
+    // Runs of equal and changed tokens. An equal run between two changes joins them when
+    // it is only whitespace, so "foo bar" → "baz qux" reads as one change, not two; or
+    // when it is a word or two that both changes dwarf, so a rewritten sentence reads
+    // as one change rather than as fragments around every "the" the two versions share.
+    let runs = token_runs(&ka, &kb, diff_deadline(deadline, ka.len() + kb.len()));
+    let words = |r: &Run| {
+        let count = |keys: &[u64], r: &Range<usize>| {
+            keys[r.clone()].iter().filter(|k| **k != SPACE).count()
+        };
+        count(&ka, &r.1) + count(&kb, &r.2)
+    };
+    let mut merged: Vec<Run> = Vec::with_capacity(runs.len());
+    let mut k = 0;
+    while k < runs.len() {
+        let run = runs[k].clone();
+        let joins = run.0
+            && k > 0
+            && k + 1 < runs.len()
+            && match words(&run) / 2 {
+                0 => run.1.len() == 1,
+                shared @ 1..=2 => {
+                    let before = merged.last().expect("a change precedes");
+                    shared * 2 < words(before) && shared * 2 < words(&runs[k + 1])
+                }
+                _ => false,
+            };
+        if joins {
+            // Fold the equal run and the next change into the previous change.
+            let next = &runs[k + 1];
+            let last = merged.last_mut().expect("a change precedes");
+            last.1.end = next.1.end;
+            last.2.end = next.2.end;
+            k += 2;
+        } else {
+            merged.push(run);
+            k += 1;
+        }
+    }
+
+    let span = |toks: &[split::Token], r: &Range<usize>, off: usize| -> Range<usize> {
+        toks[r.start].range.start + off..toks[r.end - 1].range.end + off
+    };
+    let is_space = |keys: &[u64], r: &Range<usize>| keys[r.clone()].iter().all(|k| *k == SPACE);
+    for (equal, o, n) in merged {
+        if equal {
+            for (x, y) in o.zip(n) {
+                let ra = ta[x].range.start + oa..ta[x].range.end + oa;
+                let rb = tb[y].range.start + ob..tb[y].range.end + ob;
+                if a[ra.clone()] == b[rb.clone()] {
+                    acc.equal(ra, usize::from(ka[x] != SPACE));
+                } else {
+                    // Equal by key but not by bytes: whitespace that differs (or a hash
+                    // collision, shown as the change it is).
+                    let layout = ka[x] == SPACE;
+                    acc.changed |= !layout;
+                    let w = usize::from(!layout);
+                    acc.pieces.push(Piece::Deleted(ra, layout, w));
+                    acc.pieces.push(Piece::Inserted(rb, layout, w));
+                    acc.words += 2 * w;
+                }
+            }
+        } else {
+            let layout = is_space(&ka, &o) && is_space(&kb, &n);
+            acc.changed |= !layout;
+            let count = |keys: &[u64]| keys.iter().filter(|k| **k != SPACE).count();
+            let (wa, wb) = (count(&ka[o.clone()]), count(&kb[n.clone()]));
+            acc.words += wa + wb;
+            if !o.is_empty() {
+                acc.pieces
+                    .push(Piece::Deleted(span(ta, &o, oa), layout, wa));
+            }
+            if !n.is_empty() {
+                acc.pieces
+                    .push(Piece::Inserted(span(tb, &n, ob), layout, wb));
+            }
         }
     }
 }
@@ -1218,6 +1225,88 @@ fn find_moves(
         })
         .collect();
     (moves, finished)
+}
+
+/// Shows the words a near-verbatim move changed on the way: each end of such a move is cut
+/// at the words the two ends do not share, which become deletions (where the text left)
+/// and insertions (where it arrived) inside the moved text. A clause moved elsewhere with
+/// "shall" turned into "may" reads as moved, and the "may" as inserted, rather than as a
+/// plain move that hides the edit.
+///
+/// Both ends stay exact: the source's pieces are all old text, the destination's all new.
+/// `words` (one count per segment) and the moves' segment indices are kept in step.
+fn show_edits_in_moves<'t>(
+    segments: &mut Vec<Segment<'t>>,
+    words: &mut Vec<usize>,
+    moves: &mut [Move],
+    deadline: Option<Instant>,
+) {
+    // Segment index → the pieces (segment, word count) that replace it.
+    let mut cuts: Vec<(usize, Vec<(Segment<'t>, usize)>)> = Vec::new();
+    for m in moves.iter().filter(|m| !m.exact) {
+        let (from, to) = (&segments[m.from_segment], &segments[m.to_segment]);
+        let (a, b) = (from.text, to.text);
+        let diff = word_diff(a, b, deadline);
+        let piece = |seg: &Segment<'t>, kind, text: &'t str, layout, w| {
+            let segment = Segment {
+                kind,
+                text,
+                layout,
+                ..seg.clone()
+            };
+            (segment, w)
+        };
+        let (mut left, mut arrived) = (Vec::new(), Vec::new());
+        // Where the destination's text has got to: equal pieces give old ranges only.
+        let mut at = 0;
+        for p in &diff.pieces {
+            match *p {
+                Piece::Equal(ref r) => {
+                    let there = &b[at..at + r.len()];
+                    left.push(piece(from, from.kind, &a[r.clone()], false, 0));
+                    arrived.push(piece(to, to.kind, there, false, split::word_count(there)));
+                    at += r.len();
+                }
+                Piece::Deleted(ref r, layout, w) => {
+                    left.push(piece(from, SegmentKind::Deleted, &a[r.clone()], layout, w));
+                }
+                Piece::Inserted(ref r, layout, w) => {
+                    arrived.push(piece(to, SegmentKind::Inserted, &b[r.clone()], layout, w));
+                    at = r.end;
+                }
+            }
+        }
+        cuts.push((m.from_segment, left));
+        cuts.push((m.to_segment, arrived));
+    }
+    if cuts.is_empty() {
+        return;
+    }
+    cuts.sort_unstable_by_key(|(k, _)| *k);
+    let old = std::mem::take(segments);
+    let old_words = std::mem::take(words);
+    // Old segment index → new index of its first piece.
+    let mut moved_to = Vec::with_capacity(old.len());
+    let mut cuts = cuts.into_iter().peekable();
+    for (k, (seg, w)) in old.into_iter().zip(old_words).enumerate() {
+        moved_to.push(segments.len());
+        match cuts.next_if(|(at, _)| *at == k) {
+            Some((_, pieces)) => {
+                for (p, pw) in pieces {
+                    segments.push(p);
+                    words.push(pw);
+                }
+            }
+            None => {
+                segments.push(seg);
+                words.push(w);
+            }
+        }
+    }
+    for m in moves.iter_mut() {
+        m.from_segment = moved_to[m.from_segment];
+        m.to_segment = moved_to[m.to_segment];
+    }
 }
 
 pub(crate) fn blank_move(id: MoveId) -> Move {

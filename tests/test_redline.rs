@@ -274,6 +274,80 @@ fn moved_paragraph_is_reported_as_moved_with_both_ends_linked() {
 }
 
 #[test]
+fn words_changed_inside_a_moved_paragraph_are_marked_at_both_ends() {
+    // A real article's second paragraph moved to the end with one word changed on the way:
+    // the classic edit a plain "moved" marker would hide.
+    let art = articles(&old_agreement())
+        .into_values()
+        .find(|a| {
+            let ps = paragraphs(a);
+            ps.len() >= 4 && ps.iter().all(|p| p.split_whitespace().count() >= 12)
+        })
+        .expect("an article with four paragraphs");
+    let mut ps = paragraphs(&art);
+    if !ps.last().unwrap().ends_with("\n\n") {
+        ps.last_mut().unwrap().push_str("\n\n");
+    }
+    let old: String = ps.concat();
+    let moved = ps.remove(1);
+    let word = moved
+        .split_whitespace()
+        .nth(6)
+        .expect("a seventh word")
+        .to_owned();
+    let edited = moved.replacen(&format!(" {word} "), " Zanzibar ", 1);
+    assert_ne!(edited, moved, "the word {word:?} stands between spaces");
+    ps.push(edited);
+    let new: String = ps.concat();
+
+    let r = compare(&old, &new, &Options::default());
+    assert_exact(&r, &old, &new);
+    assert_eq!(r.moves.len(), 1, "{}", plain(&r));
+    let m = &r.moves[0];
+    assert!(!m.exact);
+    // Each end starts at its first piece; the changed word sits between pieces of it.
+    let kinds: Vec<SegmentKind> = r.segments.iter().map(|s| s.kind).collect();
+    assert_eq!(kinds[m.from_segment], SegmentKind::MovedFrom(m.id));
+    assert_eq!(kinds[m.to_segment], SegmentKind::MovedTo(m.id));
+    let at = |kind: SegmentKind, text: &str| {
+        r.segments
+            .iter()
+            .position(|s| s.kind == kind && s.text == text)
+    };
+    let deleted = at(SegmentKind::Deleted, &word).expect("the old word deleted at the source");
+    let inserted = at(SegmentKind::Inserted, "Zanzibar").expect("the new word inserted");
+    assert_eq!(kinds[deleted - 1], SegmentKind::MovedFrom(m.id));
+    assert_eq!(kinds[deleted + 1], SegmentKind::MovedFrom(m.id));
+    assert_eq!(kinds[inserted - 1], SegmentKind::MovedTo(m.id));
+    assert_eq!(kinds[inserted + 1], SegmentKind::MovedTo(m.id));
+    assert_eq!((r.summary.deleted_words, r.summary.inserted_words), (1, 1));
+    // Each end is named once, however many pieces it is cut into.
+    let p = plain(&r);
+    assert_eq!(p.matches("[>moved to ¶").count(), 1, "{p}");
+    assert_eq!(p.matches("{>moved from ¶2: ").count(), 1, "{p}");
+    assert!(p.contains("{+Zanzibar+}"), "{p}");
+    let h = html(&r, "t");
+    assert_eq!(h.matches("id=\"move-0-from\"").count(), 1);
+    assert_eq!(h.matches("id=\"move-0-to\"").count(), 1);
+    // Merged with another side's changes, the move still starts at its first pieces.
+    let t = three_way(
+        &old,
+        &[("union", &new), ("employer", &old)],
+        &Options::default(),
+    );
+    assert_eq!(t.side_text("union").as_deref(), Some(new.as_str()));
+    let m = &t.moves[0];
+    assert!(!m.exact);
+    for (k, kind) in [
+        (m.from_segment, SegmentKind::MovedFrom(m.id)),
+        (m.to_segment, SegmentKind::MovedTo(m.id)),
+    ] {
+        assert_eq!(t.segments[k].kind, kind);
+        assert_ne!(t.segments[k - 1].kind, kind, "not the first piece");
+    }
+}
+
+#[test]
 fn text_pushed_across_a_page_header_is_a_move_in_the_real_agreements() {
     let (old, new) = (articles(&old_agreement()), articles(&new_agreement()));
     let r = compare(&old[&6], &new[&6], &Options::default());

@@ -21,6 +21,11 @@
 //! | `[>moved to ¶N: text<]` | old text that moved away; it arrives at new paragraph N |
 //! | `{>moved from ¶N: text<}` | new text that arrived from old paragraph N |
 //!
+//! Words a move changed on the way are marked inside it: `[>moved to ¶N: The Employer
+//! <][-shall-][> give notice.<]` where the text left, `{>moved from ¶M: The Employer
+//! <}{+may+}{> give notice.<}` where it arrived. Only the first run of each end names the
+//! other end.
+//!
 //! Paragraph numbers are 1-based (paragraphs are blocks separated by blank lines). When a
 //! change is attributed to sides, the marked text starts with `@side1,side2|`, e.g.
 //! `{+@union|text+}` or `[>@employer|moved to ¶3: text<]` (layout changes carry no tag).
@@ -29,7 +34,7 @@
 //! `\\`; a control character as `\xHH` (code point below U+0100) or `\u{HHHH}`; the first
 //! character of any two-character marker sequence (`[-` `-]` `{+` `+}` `[~` `~]` `{~` `~}`
 //! `[>` `<]` `{>` `<}`) occurring in a text is preceded by `\`; so is an `@` that begins a
-//! marked text. In side ids, `\`, `,` and `|` are escaped the same way. `\` followed by
+//! marked text, and the `m` of moved text that begins like a note (`moved to ¶`). In side ids, `\`, `,` and `|` are escaped the same way. `\` followed by
 //! any other character stands for that character.
 
 use std::borrow::Cow;
@@ -57,6 +62,19 @@ fn visible(c: char) -> String {
         "^?".to_owned()
     } else {
         format!("<U+{n:04X}>")
+    }
+}
+
+/// The ends of moves already named: a move with edits inside is cut into several runs, and
+/// only the first run of each end carries its note ("moved to ¶N").
+#[derive(Default)]
+struct MoveNotes(std::collections::HashSet<SegmentKind>);
+
+impl MoveNotes {
+    /// Whether a run of `kind` is the first of its move's end (always false for other
+    /// kinds).
+    fn first(&mut self, kind: SegmentKind) -> bool {
+        matches!(kind, SegmentKind::MovedFrom(_) | SegmentKind::MovedTo(_)) && self.0.insert(kind)
     }
 }
 
@@ -227,6 +245,7 @@ pub fn plain_of(segments: &[Segment], moves: &[Move]) -> String {
 pub fn plain_into(out: &mut String, segments: &[Segment], moves: &[Move]) {
     let text_len: usize = segments.iter().map(|s| s.text.len()).sum();
     out.reserve(text_len + text_len / 8);
+    let mut notes = MoveNotes::default();
     for s in runs(segments) {
         let (open, close) = match (s.kind, s.layout) {
             (SegmentKind::Equal, _) => {
@@ -245,12 +264,19 @@ pub fn plain_into(out: &mut String, segments: &[Segment], moves: &[Move]) {
         if !s.layout {
             plain_sides(out, s.by);
         }
+        let first = notes.first(s.kind);
         match s.kind {
-            SegmentKind::MovedFrom(id) => {
-                let _ = write!(out, "moved to ¶{}: ", move_paragraphs(moves, id).1 + 1);
+            SegmentKind::MovedFrom(id) if first => {
+                let _ = write!(out, "{MOVED_TO}{}: ", move_paragraphs(moves, id).1 + 1);
             }
-            SegmentKind::MovedTo(id) => {
-                let _ = write!(out, "moved from ¶{}: ", move_paragraphs(moves, id).0 + 1);
+            SegmentKind::MovedTo(id) if first => {
+                let _ = write!(out, "{MOVED_FROM}{}: ", move_paragraphs(moves, id).0 + 1);
+            }
+            SegmentKind::MovedFrom(_) | SegmentKind::MovedTo(_)
+                if s.text.starts_with(MOVED_TO) || s.text.starts_with(MOVED_FROM) =>
+            {
+                // Not to be read back as a note.
+                out.push('\\');
             }
             _ => {}
         }
@@ -258,6 +284,10 @@ pub fn plain_into(out: &mut String, segments: &[Segment], moves: &[Move]) {
         out.push_str(close);
     }
 }
+
+/// The notes that open the runs of a move in plain text, before the paragraph number.
+const MOVED_TO: &str = "moved to ¶";
+const MOVED_FROM: &str = "moved from ¶";
 
 /// Why plain-marker text could not be read back.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -328,15 +358,10 @@ pub fn plain_parse(input: &str) -> Result<(String, String), PlainParseError> {
                             };
                         }
                     }
-                    if p.ends_with('>') {
-                        let header = if p == "[>" {
-                            "moved to ¶"
-                        } else {
-                            "moved from ¶"
-                        };
-                        if !input[i..].starts_with(header) {
-                            return Err(err(i, "move marker without its paragraph"));
-                        }
+                    // A move's first run names the other end; the rest (after a word
+                    // changed inside the move) do not.
+                    let header = if p == "[>" { MOVED_TO } else { MOVED_FROM };
+                    if p.ends_with('>') && input[i..].starts_with(header) {
                         i += header.len();
                         let digits = input[i..].bytes().take_while(u8::is_ascii_digit).count();
                         i += digits;
@@ -471,7 +496,9 @@ pub fn ansi_of(segments: &[Segment], moves: &[Move]) -> String {
 
 /// [`ansi_of`] appended to `out`.
 pub fn ansi_into(out: &mut String, segments: &[Segment], moves: &[Move]) {
+    let mut notes = MoveNotes::default();
     for s in runs(segments) {
+        let first = notes.first(s.kind);
         match (s.kind, s.layout) {
             (SegmentKind::Equal, _) | (SegmentKind::Inserted, true) => ansi_text(out, &s.text, ""),
             (SegmentKind::Deleted, true) => {}
@@ -484,13 +511,17 @@ pub fn ansi_into(out: &mut String, segments: &[Segment], moves: &[Move]) {
                 ansi_text(out, &s.text, SGR_INSERTED);
             }
             (SegmentKind::MovedFrom(id), _) => {
-                let to = move_paragraphs(moves, id).1 + 1;
-                ansi_note(out, s.by, &format!("⟨moved to ¶{to}⟩ "));
+                if first {
+                    let to = move_paragraphs(moves, id).1 + 1;
+                    ansi_note(out, s.by, &format!("⟨moved to ¶{to}⟩ "));
+                }
                 ansi_text(out, &s.text, SGR_MOVED_FROM);
             }
             (SegmentKind::MovedTo(id), _) => {
-                let from = move_paragraphs(moves, id).0 + 1;
-                ansi_note(out, s.by, &format!("⟨moved from ¶{from}⟩ "));
+                if first {
+                    let from = move_paragraphs(moves, id).0 + 1;
+                    ansi_note(out, s.by, &format!("⟨moved from ¶{from}⟩ "));
+                }
                 ansi_text(out, &s.text, SGR_MOVED_TO);
             }
         }
@@ -565,7 +596,9 @@ pub fn html_of(segments: &[Segment], moves: &[Move], title: &str, summary: &str)
     out.push_str("</h1>\n<p class=\"summary\">");
     html_text(&mut out, summary);
     out.push_str("</p>\n<div class=\"redline\">");
+    let mut notes = MoveNotes::default();
     for s in runs(segments) {
+        let first = notes.first(s.kind);
         let by = |out: &mut String| {
             if !s.by.is_empty() {
                 out.push_str("<span class=\"by\">");
@@ -588,7 +621,7 @@ pub fn html_of(segments: &[Segment], moves: &[Move], title: &str, summary: &str)
                 html_text(&mut out, &s.text);
                 out.push_str("</ins>");
             }
-            (SegmentKind::MovedFrom(id), _) => {
+            (SegmentKind::MovedFrom(id), _) if first => {
                 let to = move_paragraphs(moves, id).1 + 1;
                 by(&mut out);
                 let _ = write!(
@@ -599,7 +632,7 @@ pub fn html_of(segments: &[Segment], moves: &[Move], title: &str, summary: &str)
                 html_text(&mut out, &s.text);
                 out.push_str("</del>");
             }
-            (SegmentKind::MovedTo(id), _) => {
+            (SegmentKind::MovedTo(id), _) if first => {
                 let from = move_paragraphs(moves, id).0 + 1;
                 by(&mut out);
                 let _ = write!(
@@ -607,6 +640,16 @@ pub fn html_of(segments: &[Segment], moves: &[Move], title: &str, summary: &str)
                     "<ins class=\"moved\" id=\"move-{0}-to\"><a class=\"note\" href=\"#move-{0}-from\">[moved from ¶{from}]</a> ",
                     id.0
                 );
+                html_text(&mut out, &s.text);
+                out.push_str("</ins>");
+            }
+            (SegmentKind::MovedFrom(_), _) => {
+                out.push_str("<del class=\"moved\">");
+                html_text(&mut out, &s.text);
+                out.push_str("</del>");
+            }
+            (SegmentKind::MovedTo(_), _) => {
+                out.push_str("<ins class=\"moved\">");
                 html_text(&mut out, &s.text);
                 out.push_str("</ins>");
             }
@@ -711,7 +754,9 @@ pub fn md_of(segments: &[Segment], moves: &[Move]) -> String {
 /// [`md_of`] appended to `out` (at the start of a line).
 pub fn md_into(out: &mut String, segments: &[Segment], moves: &[Move]) {
     let mut line_start = true;
+    let mut notes = MoveNotes::default();
     for s in runs(segments) {
+        let first = notes.first(s.kind);
         let by = if s.by.is_empty() {
             String::new()
         } else {
@@ -733,13 +778,17 @@ pub fn md_into(out: &mut String, segments: &[Segment], moves: &[Move]) {
                 md_marked(out, &s.text, "**", "**", &mut line_start);
             }
             (SegmentKind::MovedFrom(id), _) => {
-                let to = move_paragraphs(moves, id).1 + 1;
-                let _ = write!(out, "{by}*\\[moved to ¶{to}\\]* ");
+                if first {
+                    let to = move_paragraphs(moves, id).1 + 1;
+                    let _ = write!(out, "{by}*\\[moved to ¶{to}\\]* ");
+                }
                 md_marked(out, &s.text, "~~*", "*~~", &mut line_start);
             }
             (SegmentKind::MovedTo(id), _) => {
-                let from = move_paragraphs(moves, id).0 + 1;
-                let _ = write!(out, "{by}*\\[moved from ¶{from}\\]* ");
+                if first {
+                    let from = move_paragraphs(moves, id).0 + 1;
+                    let _ = write!(out, "{by}*\\[moved from ¶{from}\\]* ");
+                }
                 md_marked(out, &s.text, "***", "***", &mut line_start);
             }
         }
@@ -756,6 +805,51 @@ mod tests {
         let r = compare("pay [-the-] fee\n", "pay {+a+} fee\n", &Options::default());
         let p = plain(&r);
         assert_eq!(plain_parse(&p).unwrap(), (r.old_text(), r.new_text()));
+    }
+
+    #[test]
+    fn a_move_cut_by_an_edit_names_each_end_once_and_reads_back() {
+        // The second piece of the moved text begins like a note: it must not read back as
+        // one.
+        let seg = |kind, text| Segment {
+            kind,
+            text,
+            by: Vec::new(),
+            old_paragraph: 0,
+            new_paragraph: 0,
+            layout: false,
+        };
+        let id = MoveId(0);
+        let segments = [
+            seg(SegmentKind::MovedFrom(id), "Alpha "),
+            seg(SegmentKind::Deleted, "x"),
+            seg(SegmentKind::MovedFrom(id), "moved to ¶9: y"),
+            seg(SegmentKind::Equal, "\n\n"),
+            seg(SegmentKind::MovedTo(id), "Alpha "),
+            seg(SegmentKind::Inserted, "z"),
+            seg(SegmentKind::MovedTo(id), "moved from ¶9: y"),
+        ];
+        let moves = [Move {
+            id,
+            from_paragraph: 0,
+            to_paragraph: 1,
+            from_segment: 0,
+            to_segment: 4,
+            exact: false,
+        }];
+        let p = plain_of(&segments, &moves);
+        assert_eq!(
+            p,
+            "[>moved to ¶2: Alpha <][-x-][>\\moved to ¶9: y<]\n\n\
+             {>moved from ¶1: Alpha <}{+z+}{>\\moved from ¶9: y<}"
+        );
+        let old = "Alpha xmoved to ¶9: y\n\n";
+        let new = "\n\nAlpha zmoved from ¶9: y";
+        assert_eq!(plain_parse(&p).unwrap(), (old.to_owned(), new.to_owned()));
+        for out in [ansi_of(&segments, &moves), md_of(&segments, &moves)] {
+            assert_eq!(out.matches("moved to ¶2").count(), 1, "{out}");
+            assert_eq!(out.matches("moved from ¶1").count(), 1, "{out}");
+        }
     }
 
     #[test]

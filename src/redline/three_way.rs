@@ -20,7 +20,7 @@
 use std::ops::Range;
 
 use super::{
-    Change, Move, MoveId, Options, Redline, Segment, SegmentKind, Summary, changes, compare, split,
+    Change, Move, MoveId, Options, Redline, Segment, SegmentKind, Summary, changes, compare,
 };
 
 /// Two or more sides' changes against one base, see the module docs of `three_way`.
@@ -259,7 +259,12 @@ pub fn three_way<'t>(base: &'t str, sides: &[(&str, &'t str)], options: &Options
     }
 
     let conflicts = find_conflicts(&laid, &names, &seg_at, segments.len());
-    let moves = merged_moves(&segments);
+    // Whether each move is verbatim, by merged id (each side's ids follow the last side's).
+    let exact: Vec<bool> = redlines
+        .iter()
+        .flat_map(|r| r.moves.iter().map(|m| m.exact))
+        .collect();
+    let moves = merged_moves(&segments, &exact);
     let mut summary = super::summarize(&segments);
     summary.changed_paragraphs = redlines
         .iter()
@@ -420,9 +425,11 @@ fn find_conflicts(
     out
 }
 
-fn merged_moves(segments: &[Segment<'_>]) -> Vec<Move> {
+/// The moves of the merged view, each end at its first segment (a move with edits inside
+/// is several), `exact` taken from the sides' own redlines (indexed by merged id).
+fn merged_moves(segments: &[Segment<'_>], exact: &[bool]) -> Vec<Move> {
     let mut moves: Vec<Move> = Vec::new();
-    let mut seen_from: Vec<MoveId> = Vec::new();
+    let (mut seen_from, mut seen_to): (Vec<MoveId>, Vec<MoveId>) = (Vec::new(), Vec::new());
     let get = |moves: &mut Vec<Move>, id: MoveId| -> usize {
         match moves.iter().position(|m| m.id == id) {
             Some(p) => p,
@@ -444,14 +451,17 @@ fn merged_moves(segments: &[Segment<'_>]) -> Vec<Move> {
             }
             SegmentKind::MovedTo(id) => {
                 let p = get(&mut moves, id);
-                moves[p].to_segment = i;
-                moves[p].to_paragraph = s.new_paragraph;
+                if !seen_to.contains(&id) {
+                    seen_to.push(id);
+                    moves[p].to_segment = i;
+                    moves[p].to_paragraph = s.new_paragraph;
+                }
             }
             _ => {}
         }
     }
     for m in &mut moves {
-        m.exact = split::normalized_eq(segments[m.from_segment].text, segments[m.to_segment].text);
+        m.exact = exact.get(m.id.0).copied().unwrap_or(false);
     }
     moves.sort_by_key(|m| m.id);
     moves

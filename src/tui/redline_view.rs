@@ -41,6 +41,9 @@ pub struct Seg {
     pub by: Vec<String>,
     /// A whitespace-only change (re-wrapped line, doubled space): shown low-key.
     pub layout: bool,
+    /// A later piece of one end of a move, after a word the move changed: its opening
+    /// marker does not repeat "moved away".
+    pub continues: bool,
 }
 
 impl Seg {
@@ -50,6 +53,7 @@ impl Seg {
             text: text.to_string(),
             by: Vec::new(),
             layout: false,
+            continues: false,
         }
     }
 }
@@ -80,6 +84,8 @@ fn seg_kind(kind: SegmentKind) -> SegKind {
 }
 
 fn segs(segments: &[Segment<'_>]) -> Vec<Seg> {
+    // The move ends met so far.
+    let mut ends = std::collections::HashSet::new();
     segments
         .iter()
         .map(|s| Seg {
@@ -87,6 +93,8 @@ fn segs(segments: &[Segment<'_>]) -> Vec<Seg> {
             text: s.text.to_string(),
             by: s.by.clone(),
             layout: s.layout,
+            continues: matches!(s.kind, SegmentKind::MovedFrom(_) | SegmentKind::MovedTo(_))
+                && !ends.insert(s.kind),
         })
         .collect()
 }
@@ -187,10 +195,11 @@ impl Look {
     }
 
     fn seg_markers(self, seg: &Seg) -> (&'static str, &'static str) {
-        if seg.layout {
-            ("", "")
-        } else {
-            self.markers(seg.kind)
+        match seg.kind {
+            _ if seg.layout => ("", ""),
+            SegKind::MovedFrom if seg.continues => ("[", "]"),
+            SegKind::MovedTo if seg.continues => ("{", "}"),
+            kind => self.markers(kind),
         }
     }
 
