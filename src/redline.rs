@@ -1172,13 +1172,18 @@ fn find_moves(
         // the threshold t only if the shorter bag is at least t/(2−t) of the longer, so
         // each deletion is compared only with insertions in that window of lengths.
         let threshold = options.move_threshold;
+        let sketches = |c: &[(usize, Vec<WordHash>, u64)]| -> Vec<split::Sketch> {
+            c.iter().map(|(_, bag, _)| split::Sketch::of(bag)).collect()
+        };
+        let (deleted_sketch, inserted_sketch) = (sketches(&deleted), sketches(&inserted));
         let mut by_len: Vec<usize> = (0..inserted.len()).collect();
         by_len.sort_by_key(|&x| inserted[x].1.len());
         let lens: Vec<usize> = by_len.iter().map(|&x| inserted[x].1.len()).collect();
         let reach = threshold / (2.0 - threshold);
-        for (count, (d, dt, _)) in deleted
+        for (count, (y, (d, dt, _))) in deleted
             .iter()
-            .filter(|(d, _, _)| open.contains(d))
+            .enumerate()
+            .filter(|(_, (d, _, _))| open.contains(d))
             .enumerate()
         {
             if count % 16 == 0 && deadline.is_some_and(|t| Instant::now() > t) {
@@ -1193,6 +1198,12 @@ fn find_moves(
             for &x in &by_len[from..to] {
                 let (i, it, _) = &inserted[x];
                 if taken[x] || run_of[*i] == run_of[*d] {
+                    continue;
+                }
+                // A bound from the sketches first: the same float expression as the Dice
+                // coefficient, so never below it.
+                let shared = deleted_sketch[y].shared_at_most(&inserted_sketch[x]);
+                if (2.0 * shared as f32 / (dt.len() + it.len()) as f32) < threshold {
                     continue;
                 }
                 let s = split::dice_at_least(dt, it, threshold);

@@ -630,6 +630,36 @@ fn simple_word_count(b: &[u8]) -> Option<usize> {
     Some(n)
 }
 
+/// A bag's words counted in 64 buckets by hash. Two bags share at most, bucket by bucket,
+/// the smaller of their counts: comparing sketches bounds the words two bags share in a
+/// few instructions, and rules out most pairs of unrelated texts without merging bags.
+#[derive(Debug, Clone)]
+pub(crate) struct Sketch([u16; 64]);
+
+impl Sketch {
+    pub(crate) fn of(bag: &[WordHash]) -> Sketch {
+        let mut counts = [0u16; 64];
+        for &h in bag {
+            let b = (h >> (WordHash::BITS - 6)) as usize;
+            counts[b] = counts[b].saturating_add(1);
+        }
+        Sketch(counts)
+    }
+
+    /// An upper bound on the words the two bags share (a saturated count stands for any
+    /// number, so the bound stays an upper bound).
+    pub(crate) fn shared_at_most(&self, other: &Sketch) -> usize {
+        if self.0.contains(&u16::MAX) || other.0.contains(&u16::MAX) {
+            return usize::MAX / 2;
+        }
+        self.0
+            .iter()
+            .zip(&other.0)
+            .map(|(&a, &b)| usize::from(a.min(b)))
+            .sum()
+    }
+}
+
 /// [`dice`] when it is at least `threshold`; otherwise some value below `threshold`
 /// (the merge stops as soon as the words left can no longer lift it that high).
 pub(crate) fn dice_at_least(a: &[WordHash], b: &[WordHash], threshold: f32) -> f32 {
@@ -684,6 +714,31 @@ pub(crate) fn dice(a: &[WordHash], b: &[WordHash]) -> f32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sketches_never_count_fewer_shared_words_than_the_bags_share() {
+        let mut seed = 11u64;
+        let mut words = |n: usize, distinct: u64| {
+            let mut v: Vec<WordHash> = (0..n)
+                .map(|_| {
+                    seed ^= seed << 13;
+                    seed ^= seed >> 7;
+                    seed ^= seed << 17;
+                    ((seed % distinct) as WordHash).wrapping_mul(0x9e37_79b9)
+                })
+                .collect();
+            v.sort_unstable();
+            v
+        };
+        for n in 0..300 {
+            let distinct = [3, 40, 1 << 30][n % 3];
+            let (a, b) = (words(n % 97, distinct), words((n * 13) % 151, distinct));
+            let shared = (dice(&a, &b) * (a.len() + b.len()) as f32 / 2.0).round() as usize;
+            let bound = Sketch::of(&a).shared_at_most(&Sketch::of(&b));
+            assert!(bound >= shared, "{bound} < {shared}");
+            assert!(bound <= a.len().min(b.len()));
+        }
+    }
 
     #[test]
     fn dice_at_least_is_dice_above_the_threshold() {
