@@ -170,10 +170,10 @@ pub struct Move {
     pub from_paragraph: usize,
     /// New paragraph index (0-based) the text arrived at.
     pub to_paragraph: usize,
-    /// Index into [`Redline::segments`] of the `MovedFrom` end (its first piece, when
-    /// words changed inside the move cut it).
+    /// Index into [`Redline::segments`] of the `MovedFrom` end (its first `MovedFrom`
+    /// piece, when words changed inside the move cut it).
     pub from_segment: usize,
-    /// Index into [`Redline::segments`] of the `MovedTo` end (its first piece).
+    /// Index into [`Redline::segments`] of the `MovedTo` end (its first `MovedTo` piece).
     pub to_segment: usize,
     /// Whether the words are identical (only whitespace may differ); otherwise the move is
     /// near-verbatim, and each end is cut into pieces around the words that differ, shown
@@ -1287,36 +1287,73 @@ fn show_edits_in_moves<'t>(
                 }
             }
         }
-        cuts.push((m.from_segment, left));
-        cuts.push((m.to_segment, arrived));
+        // An end whose words all changed in order (a reordering the bags could not see)
+        // keeps no moved text: such a move is shown whole, as found.
+        let moved =
+            |pieces: &[(Segment<'t>, usize)], kind| pieces.iter().any(|(s, _)| s.kind == kind);
+        if moved(&left, from.kind) && moved(&arrived, to.kind) {
+            cuts.push((m.from_segment, left));
+            cuts.push((m.to_segment, arrived));
+        }
     }
     if cuts.is_empty() {
         return;
     }
     cuts.sort_unstable_by_key(|(k, _)| *k);
-    let old = std::mem::take(segments);
-    let old_words = std::mem::take(words);
-    // Old segment index → new index of its first piece.
-    let mut moved_to = Vec::with_capacity(old.len());
-    let mut cuts = cuts.into_iter().peekable();
-    for (k, (seg, w)) in old.into_iter().zip(old_words).enumerate() {
-        moved_to.push(segments.len());
-        match cuts.next_if(|(at, _)| *at == k) {
+    // Old index → new index: shifted by the pieces added at the cuts before it.
+    let mut added = 0;
+    let shifts: Vec<(usize, usize)> = cuts
+        .iter()
+        .map(|(at, pieces)| {
+            added += pieces.len() - 1;
+            (*at, added)
+        })
+        .collect();
+    let new_index = |k: usize| match shifts.partition_point(|(at, _)| *at < k) {
+        0 => k,
+        n => k + shifts[n - 1].1,
+    };
+    // A move's end is its first moved piece (a changed word may come before it).
+    let first_moved = |k: usize, kind: SegmentKind| {
+        let skip = cuts.binary_search_by_key(&k, |(at, _)| *at).map_or(0, |c| {
+            cuts[c].1.iter().take_while(|(s, _)| s.kind != kind).count()
+        });
+        new_index(k) + skip
+    };
+    for m in moves.iter_mut() {
+        m.from_segment = first_moved(m.from_segment, SegmentKind::MovedFrom(m.id));
+        m.to_segment = first_moved(m.to_segment, SegmentKind::MovedTo(m.id));
+    }
+    // Spread the segments out in place, from the back, pieces in place of their segment
+    // (a new list of thousands of segments cost more than the word diffs).
+    let old_len = segments.len();
+    let blank = || Segment {
+        kind: SegmentKind::Equal,
+        text: "",
+        by: Vec::new(),
+        old_paragraph: 0,
+        new_paragraph: 0,
+        layout: false,
+    };
+    segments.resize_with(old_len + added, blank);
+    words.resize(old_len + added, 0);
+    let mut dst = old_len + added;
+    let mut cuts = cuts.into_iter().rev().peekable();
+    for src in (0..old_len).rev() {
+        match cuts.next_if(|(at, _)| *at == src) {
             Some((_, pieces)) => {
-                for (p, pw) in pieces {
-                    segments.push(p);
-                    words.push(pw);
+                for (p, w) in pieces.into_iter().rev() {
+                    dst -= 1;
+                    segments[dst] = p;
+                    words[dst] = w;
                 }
             }
             None => {
-                segments.push(seg);
-                words.push(w);
+                dst -= 1;
+                segments.swap(src, dst);
+                words[dst] = words[src];
             }
         }
-    }
-    for m in moves.iter_mut() {
-        m.from_segment = moved_to[m.from_segment];
-        m.to_segment = moved_to[m.to_segment];
     }
 }
 

@@ -348,6 +348,23 @@ fn words_changed_inside_a_moved_paragraph_are_marked_at_both_ends() {
 }
 
 #[test]
+fn every_move_in_the_real_agreements_starts_at_its_first_pieces() {
+    let (old, new) = (old_agreement(), new_agreement());
+    let r = compare(&old, &new, &Options::default());
+    assert_exact(&r, &old, &new);
+    assert!(r.moves.iter().any(|m| !m.exact), "some moves carry edits");
+    for m in &r.moves {
+        for (k, kind) in [
+            (m.from_segment, SegmentKind::MovedFrom(m.id)),
+            (m.to_segment, SegmentKind::MovedTo(m.id)),
+        ] {
+            assert_eq!(r.segments[k].kind, kind);
+            assert!(r.segments[..k].iter().all(|s| s.kind != kind), "{kind:?}");
+        }
+    }
+}
+
+#[test]
 fn text_pushed_across_a_page_header_is_a_move_in_the_real_agreements() {
     let (old, new) = (articles(&old_agreement()), articles(&new_agreement()));
     let r = compare(&old[&6], &new[&6], &Options::default());
