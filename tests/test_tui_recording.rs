@@ -149,7 +149,22 @@ impl Desk {
         {
             styled = styled.replace(&recording::short(commit), "[short id]");
         }
+        // A recorded article's "Moved" date is the commit's, today's: the one cell of it
+        // that shows beside the dialog (the day's last digit) is redacted.
+        let day = bargain::record::today().to_string();
+        let digit = day.chars().last().expect("a date");
         styled
+            .lines()
+            .map(
+                |line| match line.trim_start().strip_prefix("\"13\u{2502}") {
+                    Some(_) if line.ends_with(&format!("{digit} \",")) => {
+                        format!("{}# \",", &line[..line.len() - 4])
+                    }
+                    _ => line.to_string(),
+                },
+            )
+            .collect::<Vec<_>>()
+            .join("\n")
     }
 }
 
