@@ -1120,39 +1120,37 @@ fn find_moves(
         }
         run_of[k] = run;
     }
-    // Each candidate with its word bag and its folded-whitespace hash.
-    let mut candidates = |kind: SegmentKind| -> Vec<(usize, Vec<WordHash>, u64)> {
+    // Each candidate with its words (sorted into a bag only if ever compared by bag).
+    let mut candidates = |kind: SegmentKind| -> Vec<(usize, Words)> {
         segments
             .iter()
             .enumerate()
             .filter(|(_, s)| s.kind == kind && !s.layout)
             .filter_map(|(k, s)| {
                 let made = words.binary_search_by_key(&k, |(k, _)| *k).ok();
-                let mut w = match made {
+                let w = match made {
                     Some(at) => std::mem::replace(&mut words[at].1, Words::EMPTY),
                     None => Words::of(s.text),
                 };
-                w.sort();
-                let (key, bag) = (w.key, w.hashes);
-                (bag.len() >= options.min_move_words).then_some((k, bag, key))
+                (w.hashes.len() >= options.min_move_words).then_some((k, w))
             })
             .collect()
     };
-    let deleted = candidates(SegmentKind::Deleted);
-    let inserted = candidates(SegmentKind::Inserted);
+    let mut deleted = candidates(SegmentKind::Deleted);
+    let mut inserted = candidates(SegmentKind::Inserted);
     let mut pairs: Vec<(usize, usize)> = Vec::new();
     let mut finished = true;
     if !deleted.is_empty() && !inserted.is_empty() {
         let mut taken = vec![false; inserted.len()];
         // Verbatim moves (whitespace aside) first, by hash.
         let mut by_key: HashMap<u64, Vec<usize>> = HashMap::new();
-        for (x, (_, _, key)) in inserted.iter().enumerate().rev() {
-            by_key.entry(*key).or_default().push(x);
+        for (x, (_, w)) in inserted.iter().enumerate().rev() {
+            by_key.entry(w.key).or_default().push(x);
         }
         let mut open = Vec::new();
-        for (d, _, key) in &deleted {
+        for (d, w) in &deleted {
             let text = segments[*d].text;
-            let hit = by_key.get(key).and_then(|c| {
+            let hit = by_key.get(&w.key).and_then(|c| {
                 c.iter().rev().copied().find(|&x| {
                     let i = inserted[x].0;
                     !taken[x]
@@ -1172,48 +1170,57 @@ fn find_moves(
         // the threshold t only if the shorter bag is at least t/(2−t) of the longer, so
         // each deletion is compared only with insertions in that window of lengths.
         let threshold = options.move_threshold;
-        let sketches = |c: &[(usize, Vec<WordHash>, u64)]| -> Vec<split::Sketch> {
-            c.iter().map(|(_, bag, _)| split::Sketch::of(bag)).collect()
+        let sketches = |c: &[(usize, Words)]| -> Vec<split::Sketch> {
+            c.iter()
+                .map(|(_, w)| split::Sketch::of(&w.hashes))
+                .collect()
         };
         let (deleted_sketch, inserted_sketch) = (sketches(&deleted), sketches(&inserted));
+        let len = |w: &Words| w.hashes.len();
         let mut by_len: Vec<usize> = (0..inserted.len()).collect();
-        by_len.sort_by_key(|&x| inserted[x].1.len());
-        let lens: Vec<usize> = by_len.iter().map(|&x| inserted[x].1.len()).collect();
+        by_len.sort_by_key(|&x| len(&inserted[x].1));
+        let lens: Vec<usize> = by_len.iter().map(|&x| len(&inserted[x].1)).collect();
         let reach = threshold / (2.0 - threshold);
-        for (count, (y, (d, dt, _))) in deleted
-            .iter()
-            .enumerate()
-            .filter(|(_, (d, _, _))| open.contains(d))
-            .enumerate()
-        {
+        let mut count = 0;
+        for y in 0..deleted.len() {
+            let d = deleted[y].0;
+            if !open.contains(&d) {
+                continue;
+            }
             if count % 16 == 0 && deadline.is_some_and(|t| Instant::now() > t) {
                 finished = false;
                 break;
             }
-            let lo = (dt.len() as f32 * reach).floor() as usize;
-            let hi = (dt.len() as f32 / reach).ceil() as usize;
+            count += 1;
+            let n = len(&deleted[y].1);
+            let lo = (n as f32 * reach).floor() as usize;
+            let hi = (n as f32 / reach).ceil() as usize;
             let from = lens.partition_point(|&l| l < lo);
             let to = lens.partition_point(|&l| l <= hi);
             let mut best: Option<(usize, f32)> = None;
             for &x in &by_len[from..to] {
-                let (i, it, _) = &inserted[x];
-                if taken[x] || run_of[*i] == run_of[*d] {
+                let i = inserted[x].0;
+                if taken[x] || run_of[i] == run_of[d] {
                     continue;
                 }
                 // A bound from the sketches first: the same float expression as the Dice
-                // coefficient, so never below it.
+                // coefficient, so never below it. Bags are sorted only for pairs it passes.
                 let shared = deleted_sketch[y].shared_at_most(&inserted_sketch[x]);
-                if (2.0 * shared as f32 / (dt.len() + it.len()) as f32) < threshold {
+                let total = (n + len(&inserted[x].1)) as f32;
+                if (2.0 * shared as f32 / total) < threshold {
                     continue;
                 }
-                let s = split::dice_at_least(dt, it, threshold);
+                deleted[y].1.sort();
+                inserted[x].1.sort();
+                let s =
+                    split::dice_at_least(&deleted[y].1.hashes, &inserted[x].1.hashes, threshold);
                 if s >= threshold && best.is_none_or(|(_, bs)| s > bs) {
                     best = Some((x, s));
                 }
             }
             if let Some((x, _)) = best {
                 taken[x] = true;
-                pairs.push((*d, inserted[x].0));
+                pairs.push((d, inserted[x].0));
             }
         }
     }
