@@ -1,4 +1,5 @@
-//! Text that came from a repository, made safe to show.
+//! Text that came from outside (a repository, a file named on the command line): checked as
+//! text, and made safe to show.
 //!
 //! Anyone with push access writes the files a committee member reads, so no byte of them reaches a
 //! terminal as a control sequence: everything shown goes through [`escape_controls`]. Text is kept
