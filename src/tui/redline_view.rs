@@ -691,6 +691,28 @@ mod tests {
     }
 
     #[test]
+    fn a_move_with_an_edit_names_each_end_once() {
+        let moved = "The Employer shall give written notice to the Union thirty days ahead.";
+        let old = format!("Scope.\n\n{moved}\n\nHours are twelve.\n");
+        let new = format!(
+            "Scope.\n\nHours are twelve.\n\n{}\n",
+            moved.replace("shall", "may")
+        );
+        let doc = RedlineDoc::compare(&old, &new, None);
+        let r = render(&doc, 200, Layout::Inline, look(true));
+        let all = texts(&r).join("|");
+        assert_eq!(all.matches("[moved away: ").count(), 1, "{all}");
+        assert_eq!(all.matches("{moved here: ").count(), 1, "{all}");
+        assert!(
+            all.contains("[-shall-]") && all.contains("{+may+}"),
+            "{all}"
+        );
+        // The later piece of each end opens with a bare bracket.
+        assert!(all.contains("[ give written notice"), "{all}");
+        assert!(all.contains("{ give written notice"), "{all}");
+    }
+
+    #[test]
     fn wrapping_keeps_rows_within_the_width_and_marks_changes() {
         let doc = RedlineDoc::compare(
             "one two three four five six\n",
