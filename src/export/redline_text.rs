@@ -78,6 +78,25 @@ impl MoveNotes {
     }
 }
 
+/// The renderers that show the new layout leave deleted whitespace out, except the line
+/// breaks that ended struck-out text (a deleted or moved-away paragraph): kept, so that text
+/// does not run into the next paragraph. `struck` is whether the run before was such text.
+fn kept_breaks(text: &str, struck: bool) -> String {
+    if struck {
+        "\n".repeat(text.matches('\n').count())
+    } else {
+        String::new()
+    }
+}
+
+/// Whether a run is text the reader sees struck out (old text only, not layout).
+fn is_struck(kind: SegmentKind, layout: bool) -> bool {
+    matches!(
+        (kind, layout),
+        (SegmentKind::Deleted, false) | (SegmentKind::MovedFrom(_), _)
+    )
+}
+
 fn move_paragraphs(moves: &[Move], id: MoveId) -> (usize, usize) {
     moves
         .iter()
@@ -497,11 +516,12 @@ pub fn ansi_of(segments: &[Segment], moves: &[Move]) -> String {
 /// [`ansi_of`] appended to `out`.
 pub fn ansi_into(out: &mut String, segments: &[Segment], moves: &[Move]) {
     let mut notes = MoveNotes::default();
+    let mut struck = false;
     for s in runs(segments) {
         let first = notes.first(s.kind);
         match (s.kind, s.layout) {
             (SegmentKind::Equal, _) | (SegmentKind::Inserted, true) => ansi_text(out, &s.text, ""),
-            (SegmentKind::Deleted, true) => {}
+            (SegmentKind::Deleted, true) => ansi_text(out, &kept_breaks(&s.text, struck), ""),
             (SegmentKind::Deleted, false) => {
                 ansi_note(out, s.by, "");
                 ansi_text(out, &s.text, SGR_DELETED);
@@ -525,6 +545,7 @@ pub fn ansi_into(out: &mut String, segments: &[Segment], moves: &[Move]) {
                 ansi_text(out, &s.text, SGR_MOVED_TO);
             }
         }
+        struck = is_struck(s.kind, s.layout);
     }
 }
 
@@ -597,6 +618,7 @@ pub fn html_of(segments: &[Segment], moves: &[Move], title: &str, summary: &str)
     html_text(&mut out, summary);
     out.push_str("</p>\n<div class=\"redline\">");
     let mut notes = MoveNotes::default();
+    let mut struck = false;
     for s in runs(segments) {
         let first = notes.first(s.kind);
         let by = |out: &mut String| {
@@ -608,7 +630,7 @@ pub fn html_of(segments: &[Segment], moves: &[Move], title: &str, summary: &str)
         };
         match (s.kind, s.layout) {
             (SegmentKind::Equal, _) | (SegmentKind::Inserted, true) => html_text(&mut out, &s.text),
-            (SegmentKind::Deleted, true) => {}
+            (SegmentKind::Deleted, true) => html_text(&mut out, &kept_breaks(&s.text, struck)),
             (SegmentKind::Deleted, false) => {
                 by(&mut out);
                 out.push_str("<del>");
@@ -654,6 +676,7 @@ pub fn html_of(segments: &[Segment], moves: &[Move], title: &str, summary: &str)
                 out.push_str("</ins>");
             }
         }
+        struck = is_struck(s.kind, s.layout);
     }
     out.push_str("</div>\n</body>\n</html>\n");
     out
@@ -755,6 +778,7 @@ pub fn md_of(segments: &[Segment], moves: &[Move]) -> String {
 pub fn md_into(out: &mut String, segments: &[Segment], moves: &[Move]) {
     let mut line_start = true;
     let mut notes = MoveNotes::default();
+    let mut struck = false;
     for s in runs(segments) {
         let first = notes.first(s.kind);
         let by = if s.by.is_empty() {
@@ -768,7 +792,9 @@ pub fn md_into(out: &mut String, segments: &[Segment], moves: &[Move]) {
             (SegmentKind::Equal, _) | (SegmentKind::Inserted, true) => {
                 md_plain(out, &s.text, &mut line_start)
             }
-            (SegmentKind::Deleted, true) => {}
+            (SegmentKind::Deleted, true) => {
+                md_plain(out, &kept_breaks(&s.text, struck), &mut line_start)
+            }
             (SegmentKind::Deleted, false) => {
                 out.push_str(&by);
                 md_marked(out, &s.text, "~~", "~~", &mut line_start);
@@ -792,6 +818,7 @@ pub fn md_into(out: &mut String, segments: &[Segment], moves: &[Move]) {
                 md_marked(out, &s.text, "***", "***", &mut line_start);
             }
         }
+        struck = is_struck(s.kind, s.layout);
     }
 }
 
@@ -850,6 +877,30 @@ mod tests {
             assert_eq!(out.matches("moved to ¶2").count(), 1, "{out}");
             assert_eq!(out.matches("moved from ¶1").count(), 1, "{out}");
         }
+    }
+
+    #[test]
+    fn struck_out_paragraphs_keep_their_line_breaks() {
+        // The whitespace after a paragraph moved away is deleted too; the renderers that show
+        // the new layout still break the line there, or "…a unit." runs into "Article 2".
+        let moved = "The Employer shall provide written notice to the Union at least thirty \
+                     days before any change to staffing levels in a unit.";
+        let rest = "Article 2. Hours.\n\nNurses work twelve hour shifts unless agreed otherwise.\n";
+        let old = format!("Article 1. Scope.\n\n{moved}\n\n{rest}");
+        let new = format!(
+            "Article 1. Scope.\n\n{rest}\n{}\n",
+            moved.replace("shall", "may")
+        );
+        let r = compare(&old, &new, &Options::default());
+        let a = ansi(&r);
+        assert!(
+            a.contains(&format!("a unit.{SGR_RESET}\n\nArticle 2")),
+            "{a:?}"
+        );
+        let m = md(&r);
+        assert!(m.contains("a unit.*~~\n\nArticle 2"), "{m:?}");
+        let h = html(&r, "t");
+        assert!(h.contains("a unit.</del>\n\nArticle 2"), "{h:?}");
     }
 
     #[test]

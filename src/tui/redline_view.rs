@@ -371,16 +371,26 @@ fn render_inline(doc: &RedlineDoc, width: usize, look: Look) -> Rendered {
         pending: 0,
     };
     let mut next_change = doc.changes.iter().peekable();
+    // Whether the segment before was struck-out text (deleted, or moved away).
+    let mut struck = false;
     for (i, seg) in doc.segments.iter().enumerate() {
         if next_change.peek() == Some(&&i) {
             next_change.next();
             cur.pending += 1;
         }
         // Inline, a whitespace-only change shows the new layout only: a re-wrapped line
-        // is not a deletion to read.
+        // is not a deletion to read. But the line breaks that ended struck-out text stay,
+        // or a deleted paragraph would run into the next one.
         if seg.layout && matches!(seg.kind, SegKind::Deleted | SegKind::MovedFrom) {
+            if struck {
+                for _ in 0..seg.text.matches('\n').count() {
+                    cur.flush(&mut rows, width, &mut out.change_rows);
+                }
+            }
+            struck = false;
             continue;
         }
+        struck = !seg.layout && matches!(seg.kind, SegKind::Deleted | SegKind::MovedFrom);
         let style = look.seg_style(seg);
         let (open, close) = look.seg_markers(seg);
         for piece in prefix(doc, i, look) {
@@ -710,6 +720,26 @@ mod tests {
         // The later piece of each end opens with a bare bracket.
         assert!(all.contains("[ give written notice"), "{all}");
         assert!(all.contains("{ give written notice"), "{all}");
+    }
+
+    #[test]
+    fn a_paragraph_moved_away_does_not_run_into_the_next() {
+        let moved = "The Employer shall provide written notice to the Union at least thirty \
+                     days before any change to staffing levels in a unit.";
+        let rest = "Article 2. Hours.\n\nNurses work twelve hour shifts unless agreed otherwise.\n";
+        let old = format!("Article 1. Scope.\n\n{moved}\n\n{rest}");
+        let new = format!(
+            "Article 1. Scope.\n\n{rest}\n{}\n",
+            moved.replace("shall", "may")
+        );
+        let doc = RedlineDoc::compare(&old, &new, None);
+        let rows = texts(&render(&doc, 300, Layout::Inline, look(true)));
+        let at = rows
+            .iter()
+            .position(|r| r.contains("in a unit.]"))
+            .expect("the moved-away text");
+        assert_eq!(rows[at + 1].trim(), "", "{rows:#?}");
+        assert!(rows[at + 2].starts_with("Article 2"), "{rows:#?}");
     }
 
     #[test]
