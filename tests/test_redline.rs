@@ -235,20 +235,27 @@ fn one_word_change_in_the_whole_agreement_is_found_alone() {
     assert_eq!(r.changes().len(), 1);
 }
 
-#[test]
-fn moved_paragraph_is_reported_as_moved_with_both_ends_linked() {
-    // A real article with several paragraphs; move its second paragraph to the end.
+/// The paragraphs of the first real article with at least four, each of at least `min_words`
+/// words, the last ending in a blank line (so any of them can be moved to the end).
+fn four_paragraphs(min_words: usize) -> Vec<String> {
     let art = articles(&old_agreement())
         .into_values()
         .find(|a| {
             let ps = paragraphs(a);
-            ps.len() >= 4 && ps.iter().all(|p| p.split_whitespace().count() >= 8)
+            ps.len() >= 4 && ps.iter().all(|p| p.split_whitespace().count() >= min_words)
         })
         .expect("an article with four paragraphs");
     let mut ps = paragraphs(&art);
     if !ps.last().unwrap().ends_with("\n\n") {
         ps.last_mut().unwrap().push_str("\n\n");
     }
+    ps
+}
+
+#[test]
+fn moved_paragraph_is_reported_as_moved_with_both_ends_linked() {
+    // A real article with several paragraphs; move its second paragraph to the end.
+    let mut ps = four_paragraphs(8);
     let old: String = ps.concat();
     let moved = ps.remove(1);
     ps.push(moved.clone());
@@ -277,17 +284,7 @@ fn moved_paragraph_is_reported_as_moved_with_both_ends_linked() {
 fn words_changed_inside_a_moved_paragraph_are_marked_at_both_ends() {
     // A real article's second paragraph moved to the end with one word changed on the way:
     // the classic edit a plain "moved" marker would hide.
-    let art = articles(&old_agreement())
-        .into_values()
-        .find(|a| {
-            let ps = paragraphs(a);
-            ps.len() >= 4 && ps.iter().all(|p| p.split_whitespace().count() >= 12)
-        })
-        .expect("an article with four paragraphs");
-    let mut ps = paragraphs(&art);
-    if !ps.last().unwrap().ends_with("\n\n") {
-        ps.last_mut().unwrap().push_str("\n\n");
-    }
+    let mut ps = four_paragraphs(12);
     let old: String = ps.concat();
     let moved = ps.remove(1);
     let word = moved

@@ -883,14 +883,7 @@ mod tests {
     fn struck_out_paragraphs_keep_their_line_breaks() {
         // The whitespace after a paragraph moved away is deleted too; the renderers that show
         // the new layout still break the line there, or "…a unit." runs into "Article 2".
-        let moved = "The Employer shall provide written notice to the Union at least thirty \
-                     days before any change to staffing levels in a unit.";
-        let rest = "Article 2. Hours.\n\nNurses work twelve hour shifts unless agreed otherwise.\n";
-        let old = format!("Article 1. Scope.\n\n{moved}\n\n{rest}");
-        let new = format!(
-            "Article 1. Scope.\n\n{rest}\n{}\n",
-            moved.replace("shall", "may")
-        );
+        let (old, new) = crate::redline::moved_with_an_edit();
         let r = compare(&old, &new, &Options::default());
         let a = ansi(&r);
         assert!(

@@ -702,12 +702,7 @@ mod tests {
 
     #[test]
     fn a_move_with_an_edit_names_each_end_once() {
-        let moved = "The Employer shall give written notice to the Union thirty days ahead.";
-        let old = format!("Scope.\n\n{moved}\n\nHours are twelve.\n");
-        let new = format!(
-            "Scope.\n\nHours are twelve.\n\n{}\n",
-            moved.replace("shall", "may")
-        );
+        let (old, new) = crate::redline::moved_with_an_edit();
         let doc = RedlineDoc::compare(&old, &new, None);
         let r = render(&doc, 200, Layout::Inline, look(true));
         let all = texts(&r).join("|");
@@ -718,20 +713,13 @@ mod tests {
             "{all}"
         );
         // The later piece of each end opens with a bare bracket.
-        assert!(all.contains("[ give written notice"), "{all}");
-        assert!(all.contains("{ give written notice"), "{all}");
+        assert!(all.contains("[ provide written notice"), "{all}");
+        assert!(all.contains("{ provide written notice"), "{all}");
     }
 
     #[test]
     fn a_paragraph_moved_away_does_not_run_into_the_next() {
-        let moved = "The Employer shall provide written notice to the Union at least thirty \
-                     days before any change to staffing levels in a unit.";
-        let rest = "Article 2. Hours.\n\nNurses work twelve hour shifts unless agreed otherwise.\n";
-        let old = format!("Article 1. Scope.\n\n{moved}\n\n{rest}");
-        let new = format!(
-            "Article 1. Scope.\n\n{rest}\n{}\n",
-            moved.replace("shall", "may")
-        );
+        let (old, new) = crate::redline::moved_with_an_edit();
         let doc = RedlineDoc::compare(&old, &new, None);
         let rows = texts(&render(&doc, 300, Layout::Inline, look(true)));
         let at = rows
