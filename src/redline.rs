@@ -1275,12 +1275,18 @@ fn show_edits_in_moves<'t>(
             (segment, w)
         };
         let (mut left, mut arrived) = (Vec::new(), Vec::new());
-        // Where the destination's text has got to: equal pieces give old ranges only.
+        // Where the destination's text has got to: equal pieces give old ranges only (their
+        // bytes are the same at both ends; checked, as a wrong cut would lose text).
         let mut at = 0;
+        let mut tiled = true;
         for p in &diff.pieces {
             match *p {
                 Piece::Equal(ref r) => {
-                    let there = &b[at..at + r.len()];
+                    let Some(there) = b.get(at..at + r.len()).filter(|t| *t == &a[r.clone()])
+                    else {
+                        tiled = false;
+                        break;
+                    };
                     left.push(piece(from, from.kind, &a[r.clone()], false, 0));
                     arrived.push(piece(to, to.kind, there, false, split::word_count(there)));
                     at += r.len();
@@ -1289,6 +1295,10 @@ fn show_edits_in_moves<'t>(
                     left.push(piece(from, SegmentKind::Deleted, &a[r.clone()], layout, w));
                 }
                 Piece::Inserted(ref r, layout, w) => {
+                    if r.start != at {
+                        tiled = false;
+                        break;
+                    }
                     arrived.push(piece(to, SegmentKind::Inserted, &b[r.clone()], layout, w));
                     at = r.end;
                 }
@@ -1298,7 +1308,7 @@ fn show_edits_in_moves<'t>(
         // keeps no moved text: such a move is shown whole, as found.
         let moved =
             |pieces: &[(Segment<'t>, usize)], kind| pieces.iter().any(|(s, _)| s.kind == kind);
-        if moved(&left, from.kind) && moved(&arrived, to.kind) {
+        if tiled && at == b.len() && moved(&left, from.kind) && moved(&arrived, to.kind) {
             cuts.push((m.from_segment, left));
             cuts.push((m.to_segment, arrived));
         }
