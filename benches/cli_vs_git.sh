@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # `bargain diff --files` beside `git diff --no-index --word-diff` on the two real agreements in
-# ../shared/data/oregon-afscme-osh-rn: the whole files, and every article the two share, one
+# tests/data/oregon-afscme-osh-rn: the whole files, and every article the two share, one
 # process per article (the same shell loop around both). Needs hyperfine (Debian: hyperfine).
 # Prints hyperfine's summary of each comparison; medians are in the JSON files it names.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-data=../shared/data/oregon-afscme-osh-rn
+data=tests/data/oregon-afscme-osh-rn
 old=$data/state-afscme-osh-registered-nurses-2023-2025.txt
 new=$data/state-afscme-osh-registered-nurses-2025-2027.txt
 out=target/cli-vs-git

@@ -13,7 +13,7 @@ use criterion::{Criterion, criterion_group, criterion_main};
 
 fn agreement(name: &str) -> String {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/data/oregon-afscme-osh-rn")
+        .join("tests/data/oregon-afscme-osh-rn")
         .join(name);
     std::fs::read_to_string(&path)
         .unwrap_or_else(|e| panic!("benchmark data missing: {} ({e})", path.display()))

@@ -373,7 +373,7 @@ pub fn write_repository(dir: &Path, spec: &Spec) -> io::Result<()> {
     git(&["checkout", "-q", "-f", "main"])
 }
 
-/// The articles of a real agreement's text (as the ones in `../shared/data` are laid out:
+/// The articles of a real agreement's text (as the ones in `tests/data` are laid out:
 /// a line starting `ARTICLE N`, perhaps after `### `, opens article N), by number; the last
 /// occurrence of a number wins, so an article's body beats its line in the table of
 /// contents. For benchmarks comparing two agreements article by article.

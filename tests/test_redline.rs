@@ -1,7 +1,7 @@
 //! The redline engine and its renderers, on real contract language and on arbitrary text.
 //!
-//! The real text is the pair of Oregon State Hospital RN agreements in the shared data
-//! folder (a sibling of the clone: `../shared/data`); articles are paired by number.
+//! The real text is the pair of Oregon State Hospital RN agreements the project carries in
+//! `tests/data/` (public domain; provenance in its README); articles are paired by number.
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -15,16 +15,15 @@ use proptest::prelude::*;
 // Real data
 
 fn data_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/data/oregon-afscme-osh-rn")
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data/oregon-afscme-osh-rn")
 }
 
 fn agreement(name: &str) -> String {
     let path = data_dir().join(name);
     let bytes = std::fs::read(&path).unwrap_or_else(|e| {
         panic!(
-            "the shared test data is missing: cannot read {} ({e}). The redline tests read \
-             real agreements from ../shared/data next to the crate; check that folder out \
-             beside the clone.",
+            "the project's test data is missing: cannot read {} ({e}). The redline tests read \
+             real agreements from tests/data/ in the clone; restore it with git checkout.",
             path.display()
         )
     });
