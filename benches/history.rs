@@ -5,8 +5,8 @@
 //! `target/bench-tables/`; `BARGAIN_BENCH_COMMITS` and `BARGAIN_BENCH_ARTICLES` change its size.
 //! Run: `cargo bench --bench history`.
 
-use bargain::generate::Spec;
-use bargain::store::{History, Repo};
+use bargain_core::store::{History, Repo};
+use bargain_testutils::Spec;
 use criterion::{Criterion, criterion_group, criterion_main};
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
@@ -14,7 +14,7 @@ use std::time::Duration;
 
 fn table() -> PathBuf {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/bench-tables");
-    bargain::generate::cached_repository(&root, &Spec::from_env()).expect("generate the table")
+    bargain_testutils::cached_repository(&root, &Spec::from_env()).expect("generate the table")
 }
 
 fn index_beside_git(c: &mut Criterion) {
@@ -34,7 +34,7 @@ fn index_beside_git(c: &mut Criterion) {
             assert!(status.success());
         })
     });
-    bargain::store::configure_reads();
+    bargain_core::store::configure_reads();
     for verify in [false, true] {
         let name = if verify {
             "History::build (objects re-hashed)"
@@ -42,14 +42,14 @@ fn index_beside_git(c: &mut Criterion) {
             "History::build"
         };
         group.bench_function(name, |b| {
-            bargain::store::verify_object_hashes(verify);
+            bargain_core::store::verify_object_hashes(verify);
             b.iter(|| {
                 let repo = Repo::open(&dir).expect("open");
                 History::build(&repo).expect("index")
             })
         });
     }
-    bargain::store::verify_object_hashes(false);
+    bargain_core::store::verify_object_hashes(false);
     group.bench_function("snapshot at HEAD", |b| {
         b.iter(|| {
             let repo = Repo::open(&dir).expect("open");

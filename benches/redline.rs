@@ -6,9 +6,9 @@
 use std::hint::black_box;
 use std::path::PathBuf;
 
-use bargain::export::redline_text;
-use bargain::generate::agreement_articles;
-use bargain::redline::{Options, compare};
+use bargain_core::export::redline_text;
+use bargain_core::redline::{Options, compare};
+use bargain_testutils::agreement_articles;
 use criterion::{Criterion, criterion_group, criterion_main};
 
 fn agreement(name: &str) -> String {

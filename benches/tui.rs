@@ -10,14 +10,14 @@
 //!
 //! Run: `cargo bench --bench tui` (`-- frame` for the frame times only).
 
-use bargain::compare::Label;
-use bargain::generate::Spec;
-use bargain::store::{History, Repo};
 use bargain::tui::jobs::{self, Jobs, RedlineJob};
 use bargain::tui::keys::Action;
 use bargain::tui::redline_view::{self, Layout, RedlineDoc};
 use bargain::tui::state::{Message, Opened, Pane, RedlineReady, RedlineResult, SyncState};
 use bargain::tui::{Effect, State, update, view};
+use bargain_core::comparison::Label;
+use bargain_core::store::{History, Repo};
+use bargain_testutils::Spec;
 use criterion::{Criterion, criterion_group, criterion_main};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
@@ -122,7 +122,7 @@ fn with_redline(words: usize, demo: &Path) -> State {
 
 fn frame(c: &mut Criterion) {
     let dir = tempfile::tempdir().unwrap();
-    let demo = bargain::demo::build(&dir.path().join("demo")).unwrap();
+    let demo = bargain_core::demo::build(&dir.path().join("demo")).unwrap();
     let mut group = c.benchmark_group("frame");
     for words in [1_000, 190_000] {
         let state = with_redline(words, &demo);
@@ -149,12 +149,12 @@ fn frame(c: &mut Criterion) {
 
 fn large_table_dir() -> PathBuf {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/bench-tables");
-    bargain::generate::cached_repository(&root, &Spec::from_env()).expect("generate the table")
+    bargain_testutils::cached_repository(&root, &Spec::from_env()).expect("generate the table")
 }
 
 fn large_table(c: &mut Criterion) {
     // Read as the binary reads (`main` calls this once at start).
-    bargain::store::configure_reads();
+    bargain_core::store::configure_reads();
     let dir = large_table_dir();
     let mut group = c.benchmark_group("large-table");
     group

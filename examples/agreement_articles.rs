@@ -6,7 +6,7 @@
 use std::path::Path;
 use std::process::ExitCode;
 
-use bargain::generate::agreement_articles;
+use bargain_testutils::agreement_articles;
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();

@@ -1,7 +1,7 @@
 //! Generates a large synthetic table for benchmarks:
 //! `cargo run --release --example generate -- DIR [--articles 1000] [--commits 20000] [--seed 2025]`
 
-use bargain::generate::{Spec, write_repository};
+use bargain_testutils::{Spec, write_repository};
 use clap::Parser;
 use std::path::PathBuf;
 

@@ -5,8 +5,8 @@
 
 use std::io::Write;
 
-use bargain::export::redline_text;
-use bargain::redline::{Options, compare};
+use bargain_core::export::redline_text;
+use bargain_core::redline::{Options, compare};
 
 fn main() -> std::process::ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();

@@ -1,16 +1,5 @@
-//! bargain: the library behind the `bargain` terminal program.
-//!
-//! Nothing in the library touches the terminal or reads presentation settings from the
-//! environment; the CLI (`main.rs`) and the TUI (`tui`) are two thin shells over it.
+//! bargain: the two fronts over `bargain-core` — the command line (`cli`) and the terminal UI
+//! (`tui`). Everything they show comes from library calls; what is here is words, flags, keys and
+//! drawing.
 
-pub mod compare;
-pub mod demo;
-pub mod export;
-pub mod generate;
-pub mod model;
-pub mod record;
-pub mod redline;
-pub mod store;
-pub mod tracker;
 pub mod tui;
-pub mod untrusted;

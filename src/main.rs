@@ -4,9 +4,9 @@
 //! refused or is wrong in the table (`verify` findings, problems while loading), 2 when nothing
 //! could be shown at all (no repository, no table, bad arguments).
 
-use bargain::export::tracker::{self, TrackerFormat};
-use bargain::store::{History, Repo, StoreError};
-use bargain::untrusted::{escape_controls, escape_line};
+use bargain_core::export::tracker::{self, TrackerFormat};
+use bargain_core::store::{History, Repo, StoreError};
+use bargain_core::text::{escape_controls, escape_line};
 use clap::{Parser, Subcommand, ValueEnum};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -191,7 +191,7 @@ impl From<StoreError> for Failure {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    bargain::store::configure_reads();
+    bargain_core::store::configure_reads();
     let result = match cli.command {
         None => tui(cli.repo.as_deref()),
         Some(Command::Status { topic, format }) => {
@@ -265,10 +265,10 @@ fn main() -> ExitCode {
 /// `bargain diff`: resolve the comparison, run the redline engine, print the document.
 mod cli_diff {
     use super::{Failure, open};
-    use bargain::compare::{self, Comparison, Label, VersionRef};
-    use bargain::export::redline_doc::{Marked, RedlineFormat, write_document};
-    use bargain::redline::{self, Options};
-    use bargain::store::History;
+    use bargain_core::comparison::{self, Comparison, Label, VersionRef};
+    use bargain_core::export::redline_doc::{Marked, RedlineFormat, write_document};
+    use bargain_core::redline::{self, Options};
+    use bargain_core::store::History;
     use clap::ValueEnum;
     use std::io::{IsTerminal, Write};
     use std::path::Path;
@@ -329,11 +329,11 @@ mod cli_diff {
     /// Two files outside any repository.
     pub fn files(old: &Path, new: &Path, format: RedlineFormat) -> Result<ExitCode, Failure> {
         let read = |path: &Path| {
-            bargain::untrusted::read_file(path)
+            bargain_core::text::read_file(path)
                 .map_err(|e| Failure(format!("{}: {e}", path.display()), 2))
         };
         fn text<'b>(bytes: &'b [u8], path: &Path) -> Result<&'b str, Failure> {
-            bargain::untrusted::text_in(bytes, &path.display().to_string())
+            bargain_core::text::text_in(bytes, &path.display().to_string())
                 .map_err(|p| Failure(p.to_string(), 2))
         }
         let (old_bytes, new_bytes) = (read(old)?, read(new)?);
@@ -405,10 +405,10 @@ mod cli_diff {
         };
         let id = entry.id.clone();
         let history = History::build(&repo)?;
-        let refused = |e: compare::CompareError| Failure(e.to_string(), 2);
+        let refused = |e: comparison::CompareError| Failure(e.to_string(), 2);
         if comparison == Comparison::ThreeWay {
             let (base, sides) =
-                compare::resolve_three_way(&repo, &snapshot, &history, &id).map_err(refused)?;
+                comparison::resolve_three_way(&repo, &snapshot, &history, &id).map_err(refused)?;
             let pairs: Vec<(&str, &str)> = sides
                 .iter()
                 .map(|v| (v.label.side.as_deref().unwrap_or(""), v.text.as_str()))
@@ -419,7 +419,7 @@ mod cli_diff {
             return print(format, &heading, &labels, &Marked::from(&merged));
         }
         let (old, new) =
-            compare::resolve(&repo, &snapshot, &history, &id, &comparison).map_err(refused)?;
+            comparison::resolve(&repo, &snapshot, &history, &id, &comparison).map_err(refused)?;
         let options = match &new.label.side {
             Some(side) => Options::by(side.clone()),
             None => Options::default(),
@@ -436,10 +436,10 @@ mod cli_diff {
 
 mod cli_record {
     use super::{Failure, RecordFlags, SetStatus, open};
-    use bargain::model::Date;
-    use bargain::record::{self, Action, RecordError, Request, StatusChange, verify};
-    use bargain::store::History;
-    use bargain::untrusted::escape_line;
+    use bargain_core::model::Date;
+    use bargain_core::record::{self, Action, RecordError, Request, StatusChange, verify};
+    use bargain_core::store::History;
+    use bargain_core::text::escape_line;
     use std::io::Write as _;
     use std::path::Path;
     use std::process::ExitCode;
@@ -516,7 +516,7 @@ mod cli_record {
             std::fs::read(file).map_err(|e| Failure(format!("{}: {e}", file.display()), 2))?
         };
         let name = file.display().to_string();
-        let text = bargain::untrusted::decode_text_owned(bytes, &name)
+        let text = bargain_core::text::decode_text_owned(bytes, &name)
             .map_err(|p| Failure(p.to_string(), 2))?;
         run(repo, article, Action::Pass { side, text }, common)
     }
@@ -658,8 +658,8 @@ fn status(repo: Option<&Path>, topic: Option<&str>, format: Format) -> Result<Ex
         Ok(h) => (h, None),
         Err(e) => (History::default(), Some(e)),
     };
-    let rows = bargain::tracker::rows(&snapshot, &history, topic);
-    let totals = bargain::tracker::totals(&snapshot, &rows);
+    let rows = bargain_core::tracker::rows(&snapshot, &history, topic);
+    let totals = bargain_core::tracker::totals(&snapshot, &rows);
     print!(
         "{}",
         tracker::render(&snapshot.table, &rows, &totals, format.into())
@@ -687,7 +687,7 @@ fn status(repo: Option<&Path>, topic: Option<&str>, format: Format) -> Result<Ex
 
 fn init(dir: Option<PathBuf>) -> Result<ExitCode, Failure> {
     let dir = dir.unwrap_or_else(|| PathBuf::from("."));
-    let created = bargain::demo::init(&dir).map_err(|e| Failure(e.to_string(), 2))?;
+    let created = bargain_core::demo::init(&dir).map_err(|e| Failure(e.to_string(), 2))?;
     println!("Started an empty table in {}", created.display());
     println!("Edit bargaining.yaml (sides, topics, people, sessions), then commit it.");
     Ok(ExitCode::SUCCESS)
@@ -695,7 +695,7 @@ fn init(dir: Option<PathBuf>) -> Result<ExitCode, Failure> {
 
 fn demo(dir: Option<PathBuf>, no_tui: bool) -> Result<ExitCode, Failure> {
     let dir = dir.unwrap_or_else(|| PathBuf::from("bargain-demo"));
-    let built = bargain::demo::build(&dir).map_err(|e| Failure(e.to_string(), 2))?;
+    let built = bargain_core::demo::build(&dir).map_err(|e| Failure(e.to_string(), 2))?;
     if no_tui {
         println!("{}", built.display());
         return Ok(ExitCode::SUCCESS);

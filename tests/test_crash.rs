@@ -2,9 +2,9 @@
 //! random moments, and writers racing each other (threads and processes).
 
 use crate::common::Fixture;
-use bargain::record::{self, Action, Request};
-use bargain::store::History;
-use bargain::store::writer;
+use bargain_core::record::{self, Action, Request};
+use bargain_core::store::History;
+use bargain_core::store::writer;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -233,7 +233,7 @@ fn two_writers_at_once_one_retries_and_nothing_is_lost() {
                 let barrier = barrier.clone();
                 let path = path.clone();
                 std::thread::spawn(move || {
-                    let repo = bargain::store::Repo::open(&path).unwrap();
+                    let repo = bargain_core::store::Repo::open(&path).unwrap();
                     let request = Request {
                         article: article.to_string(),
                         action: Action::Pass {
@@ -245,7 +245,11 @@ fn two_writers_at_once_one_retries_and_nothing_is_lost() {
                         force: false,
                     };
                     barrier.wait();
-                    record::record(&repo, &request, bargain::model::Date::from_days(20_250))
+                    record::record(
+                        &repo,
+                        &request,
+                        bargain_core::model::Date::from_days(20_250),
+                    )
                 })
             })
             .collect();

@@ -1,10 +1,10 @@
 //! `bargain demo`: the example negotiation replayed into a real repository, checked against
-//! the script it replays (`proposals/script.yaml`, parsed by `bargain::demo::script()`).
+//! the script it replays (`proposals/script.yaml`, parsed by `bargain_core::demo::script()`).
 
 use crate::common::Fixture;
-use bargain::model::{Date, Role, Status, TentativeAgreement};
-use bargain::store::history::FileKind;
-use bargain::store::{History, Repo};
+use bargain_core::model::{Date, Role, Status, TentativeAgreement};
+use bargain_core::store::history::FileKind;
+use bargain_core::store::{History, Repo};
 use std::collections::BTreeMap;
 
 /// Builds the demo with the real binary in `<fixture>/demo` and opens it.
@@ -42,7 +42,7 @@ fn trailer<'a>(commit: &'a git2::Commit<'_>, key: &str) -> Option<&'a str> {
 
 #[test]
 fn demo_replays_every_script_entry_as_one_commit_by_its_person() {
-    let (table, script) = bargain::demo::script().expect("the shipped script parses");
+    let (table, script) = bargain_core::demo::script().expect("the shipped script parses");
     let (_f, repo) = built_demo();
     let commits = commits(&repo);
     assert_eq!(
@@ -91,7 +91,7 @@ fn demo_replays_every_script_entry_as_one_commit_by_its_person() {
 
 #[test]
 fn demo_commits_are_dated_inside_sessions_in_order() {
-    let (table, _script) = bargain::demo::script().unwrap();
+    let (table, _script) = bargain_core::demo::script().unwrap();
     let (_f, repo) = built_demo();
     let mut previous = i64::MIN;
     for commit in commits(&repo) {
@@ -114,7 +114,7 @@ fn demo_commits_are_dated_inside_sessions_in_order() {
 
 #[test]
 fn demo_ends_with_the_statuses_and_passes_the_script_says() {
-    let (_table, script) = bargain::demo::script().unwrap();
+    let (_table, script) = bargain_core::demo::script().unwrap();
     let (f, repo) = built_demo();
     let snapshot = repo.snapshot().unwrap();
     let history = History::build(&repo).unwrap();
@@ -196,7 +196,7 @@ fn demo_ends_with_the_statuses_and_passes_the_script_says() {
 
 #[test]
 fn demo_tentative_agreements_hash_the_agreed_text_and_name_both_signatories() {
-    let (_table, script) = bargain::demo::script().unwrap();
+    let (_table, script) = bargain_core::demo::script().unwrap();
     let (_f, repo) = built_demo();
     let snapshot = repo.snapshot().unwrap();
     let history = History::build(&repo).unwrap();
@@ -239,7 +239,7 @@ fn demo_tentative_agreements_hash_the_agreed_text_and_name_both_signatories() {
 
 #[test]
 fn demo_identity_is_a_chief_negotiator() {
-    let (table, _) = bargain::demo::script().unwrap();
+    let (table, _) = bargain_core::demo::script().unwrap();
     let (_f, repo) = built_demo();
     let config = repo.git.config().unwrap().snapshot().unwrap();
     let email = config.get_str("user.email").unwrap();

@@ -2,12 +2,12 @@
 //! reader sees them on a terminal, in a pipe, in HTML and in Markdown.
 
 use crate::common::Fixture;
-use bargain::export::redline_text::plain_parse;
+use bargain_core::export::redline_text::plain_parse;
 
 /// The demo table, built in the fixture's folder.
 fn demo() -> Fixture {
     let f = Fixture::bare_dir();
-    bargain::demo::build(&f.file("table")).expect("demo builds");
+    bargain_core::demo::build(&f.file("table")).expect("demo builds");
     f
 }
 

@@ -2,10 +2,10 @@
 //! record, and the writer's refusals, through the library as the TUI calls it.
 
 use crate::common::{Fixture, pass_request, set_request, ta};
-use bargain::model::{Article, Date, Status, TentativeAgreement};
-use bargain::record::{RecordError, Refusal, StatusChange};
-use bargain::store::History;
-use bargain::store::writer::WriteError;
+use bargain_core::model::{Article, Date, Status, TentativeAgreement};
+use bargain_core::record::{RecordError, Refusal, StatusChange};
+use bargain_core::store::History;
+use bargain_core::store::writer::WriteError;
 
 fn refusal(result: Result<git2::Oid, RecordError>) -> Refusal {
     match result {
@@ -634,11 +634,11 @@ fn a_plan_whose_branch_moved_underneath_is_refused() {
     let repo = f.repo();
     let snapshot = repo.snapshot().unwrap();
     let history = History::build(&repo).unwrap();
-    let actor = bargain::record::Actor {
+    let actor = bargain_core::record::Actor {
         name: "AI".into(),
         email: "ai-lead@union.example".into(),
     };
-    let plan = bargain::record::check(
+    let plan = bargain_core::record::check(
         &repo,
         &snapshot,
         &history,
@@ -651,7 +651,7 @@ fn a_plan_whose_branch_moved_underneath_is_refused() {
     f.record_pass("ai-lead@employer.example", "12", "employer", "Theirs.\n")
         .unwrap();
     let moved = f.head();
-    let w = bargain::record::apply(&repo, &plan).unwrap_err();
+    let w = bargain_core::record::apply(&repo, &plan).unwrap_err();
     assert!(matches!(w, WriteError::BranchMoved { .. }), "{w:?}");
     assert!(w.to_string().contains("reload and try again"));
     assert_eq!(f.head(), moved);
@@ -775,18 +775,18 @@ fn every_transition_is_allowed_or_refused_as_the_table_says() {
         (Status::Ratified, &[]),
     ];
     for (from, allowed) in expected {
-        assert_eq!(bargain::record::next_statuses(from), allowed);
+        assert_eq!(bargain_core::record::next_statuses(from), allowed);
         let f = article_in(from);
         let repo = f.repo();
         let snapshot = repo.snapshot().unwrap();
         let history = History::build(&repo).unwrap();
-        let actor = bargain::record::Actor {
+        let actor = bargain_core::record::Actor {
             name: "chief".into(),
             email: "chief@union.example".into(),
         };
         for change in changes() {
             let word = change.word();
-            let result = bargain::record::check(
+            let result = bargain_core::record::check(
                 &repo,
                 &snapshot,
                 &history,

@@ -7,8 +7,8 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use bargain::export::redline_text::{ansi, html, md, plain, plain_of, plain_parse};
-use bargain::redline::{Options, Redline, SegmentKind, compare, three_way};
+use bargain_core::export::redline_text::{ansi, html, md, plain, plain_of, plain_parse};
+use bargain_core::redline::{Options, Redline, SegmentKind, compare, three_way};
 use proptest::prelude::*;
 
 // ---------------------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 //! Reading a table: the tracker, the history index, and every kind of bad input.
 
 use crate::common::{Fixture, Run};
-use bargain::store::History;
+use bargain_core::store::History;
 
 #[test]
 fn passes_are_numbered_per_side_and_whose_move_follows_the_last_pass() {
@@ -28,7 +28,7 @@ fn passes_are_numbered_per_side_and_whose_move_follows_the_last_pass() {
     let repo = f.repo();
     let snapshot = repo.snapshot().unwrap();
     let history = History::build(&repo).unwrap();
-    let rows = bargain::tracker::rows(&snapshot, &history, None);
+    let rows = bargain_core::tracker::rows(&snapshot, &history, None);
     assert_eq!(rows.len(), 1);
     assert_eq!(rows[0].progress.passes["union"], 2);
     assert_eq!(rows[0].progress.passes["employer"], 1);
@@ -148,7 +148,7 @@ fn empty_repository_says_there_are_no_commits_and_init_starts_one() {
     assert!(run.stderr.contains("bargain init"), "{}", run.stderr);
     assert!(matches!(
         f.repo().snapshot(),
-        Err(bargain::store::StoreError::Empty(_))
+        Err(bargain_core::store::StoreError::Empty(_))
     ));
     f.run(&["init"]).assert_exit(0);
     f.run(&["status"]).assert_exit(0);
@@ -175,7 +175,7 @@ fn malformed_table_yaml_names_file_line_and_column() {
         "file:line:col first: {message}"
     );
     match f.repo().snapshot() {
-        Err(bargain::store::StoreError::BadTable(p)) => {
+        Err(bargain_core::store::StoreError::BadTable(p)) => {
             assert_eq!(p.file, "bargaining.yaml");
             assert_eq!(p.line, Some(3));
             assert!(p.column.is_some());
@@ -847,7 +847,7 @@ fn a_10_mb_article_loads_and_does_not_slow_the_others() {
                 let repo = f.repo();
                 let snapshot = repo.snapshot().unwrap();
                 let history = History::build(&repo).unwrap();
-                assert!(bargain::tracker::rows(&snapshot, &history, None).len() >= 12);
+                assert!(bargain_core::tracker::rows(&snapshot, &history, None).len() >= 12);
                 start.elapsed()
             })
             .min()
@@ -1084,7 +1084,7 @@ fn merge_of_two_branches_each_adding_a_pass_loses_none_and_counts_none_twice() {
     let numbers: Vec<u32> = history
         .passes("12-ai", "union")
         .map(|e| match e.kind {
-            bargain::store::history::FileKind::Pass { number, .. } => number,
+            bargain_core::store::history::FileKind::Pass { number, .. } => number,
             _ => 0,
         })
         .collect();
@@ -1267,7 +1267,7 @@ fn pass_file_of_an_unknown_side_never_decides_whose_move() {
     let repo = f.repo();
     let snapshot = repo.snapshot().unwrap();
     let history = History::build(&repo).unwrap();
-    let rows = bargain::tracker::rows(&snapshot, &history, None);
+    let rows = bargain_core::tracker::rows(&snapshot, &history, None);
     let row = rows.iter().find(|r| r.id == "12-ai").unwrap();
     assert_eq!(row.whose_move.as_deref(), Some("employer"));
     assert!(!row.progress.passes.contains_key("management"));

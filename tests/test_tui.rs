@@ -2,13 +2,13 @@
 //! ratatui's `TestBackend` (snapshots include styles). Background work is done in line, so every
 //! test is deterministic.
 
-use bargain::compare::Comparison;
-use bargain::store::{History, Repo};
 use bargain::tui::jobs::{self, RedlineJob};
 use bargain::tui::keys::Action;
 use bargain::tui::redline_view::Layout;
 use bargain::tui::state::{Message, Opened, Pane, RedlineStatus, SyncState};
 use bargain::tui::{Effect, State, update, view};
+use bargain_core::comparison::Comparison;
+use bargain_core::store::{History, Repo};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -39,7 +39,7 @@ impl Harness {
     /// The table opened (snapshot read) but its history not yet indexed.
     pub fn demo_unindexed(width: u16, height: u16, color: bool) -> Harness {
         let dir = tempfile::tempdir().expect("temp dir");
-        let path = bargain::demo::build(&dir.path().join("demo")).expect("demo builds");
+        let path = bargain_core::demo::build(&dir.path().join("demo")).expect("demo builds");
         let mut h = Harness::open(&path, width, height, color);
         h._dir = Some(dir);
         h
@@ -356,7 +356,10 @@ fn search_counts_matches_highlights_and_n_moves_between_articles() {
 fn filters_by_status_and_whose_move_and_sorts() {
     let mut h = Harness::demo(80, 24);
     h.keys("s");
-    assert_eq!(h.state.status_filter, Some(bargain::model::Status::Open));
+    assert_eq!(
+        h.state.status_filter,
+        Some(bargain_core::model::Status::Open)
+    );
     assert_eq!(h.state.visible.len(), 7);
     h.keys("w");
     let union: Vec<_> = h

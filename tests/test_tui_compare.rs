@@ -1,9 +1,9 @@
-//! The named comparisons (`bargain::compare`, shared by the TUI and `bargain diff`): which two
+//! The named comparisons (`bargain_core::comparison`, shared by the TUI and `bargain diff`): which two
 //! texts each one shows and how they are labelled.
 
 use crate::common::Fixture;
-use bargain::compare::{CompareError, Comparison, VersionRef, resolve, resolve_three_way};
-use bargain::store::History;
+use bargain_core::comparison::{CompareError, Comparison, VersionRef, resolve, resolve_three_way};
+use bargain_core::store::History;
 
 fn table() -> Fixture {
     let f = Fixture::new();

@@ -3,15 +3,15 @@
 //! text, and the popup rendered into ratatui's `TestBackend`.
 
 use crate::test_tui::Harness;
-use bargain::model::{Date, Status};
-use bargain::record::{self, Actor, StatusChange};
-use bargain::store::writer::{self, Author, CommitRequest, FileWrite};
-use bargain::store::{History, Repo};
 use bargain::tui::recording::{
     self, Context, EditJob, FieldKey, FormMsg, Kind, Outcome, RecordForm, Step, WriteOutcome, work,
 };
 use bargain::tui::state::Message;
 use bargain::tui::{Effect, update};
+use bargain_core::model::{Date, Status};
+use bargain_core::record::{self, Actor, StatusChange};
+use bargain_core::store::writer::{self, Author, CommitRequest, FileWrite};
+use bargain_core::store::{History, Repo};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 /// The demo table in an 80×24 TUI, recording as `email` on 2025-08-07 (the August session);
@@ -151,7 +151,7 @@ impl Desk {
         }
         // A recorded article's "Moved" date is the commit's, today's: the one cell of it
         // that shows beside the dialog (the day's last digit) is redacted.
-        let day = bargain::record::today().to_string();
+        let day = bargain_core::record::today().to_string();
         let digit = day.chars().last().expect("a date");
         styled
             .lines()

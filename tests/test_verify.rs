@@ -1,8 +1,8 @@
 //! `verify`: the audit of a whole history, with hand-made commits made by the real git CLI.
 
 use crate::common::{Fixture, TABLE_YAML, pass_request};
-use bargain::record::verify::{self, Audit, Severity};
-use bargain::store::History;
+use bargain_core::record::verify::{self, Audit, Severity};
+use bargain_core::store::History;
 
 fn audit(f: &Fixture) -> Audit {
     let repo = f.repo();
@@ -31,8 +31,8 @@ fn recorded_history_verifies_clean() {
 fn the_demo_negotiation_verifies_clean() {
     let f = Fixture::bare_dir();
     let dir = f.path().join("demo");
-    bargain::demo::build(&dir).unwrap();
-    let repo = bargain::store::Repo::open(&dir).unwrap();
+    bargain_core::demo::build(&dir).unwrap();
+    let repo = bargain_core::store::Repo::open(&dir).unwrap();
     let history = History::build(&repo).unwrap();
     let a = verify::audit(&repo, &history).unwrap();
     assert!(a.is_clean(), "{:?}", a.violations().collect::<Vec<_>>());
@@ -139,7 +139,7 @@ fn hand_made_ta_missing_a_signatory_and_hand_made_reopen_are_violations() {
     f.two_articles();
     f.identity("chief@union.example");
     let text = "Our words.\n";
-    let hash = bargain::model::TentativeAgreement::hash_of(text.as_bytes());
+    let hash = bargain_core::model::TentativeAgreement::hash_of(text.as_bytes());
     f.write("proposals/12-ai/ta.md", text);
     f.write(
         "proposals/12-ai/article.yaml",

@@ -11,8 +11,8 @@ use super::redline_view::RedlineDoc;
 use super::state::{Corpus, Message, Opened, RedlineReady, RedlineResult, SyncState};
 use super::terminal::panic_message;
 use super::update::fold;
-use crate::compare::{self, Comparison};
-use crate::store::{History, Repo, Snapshot};
+use bargain_core::comparison::{self, Comparison};
+use bargain_core::store::{History, Repo, Snapshot};
 use std::ops::ControlFlow;
 use std::panic::AssertUnwindSafe;
 use std::path::PathBuf;
@@ -209,7 +209,7 @@ fn redlines(path: &std::path::Path, requests: &Receiver<RedlineJob>, tx: &Sender
 pub fn compute(repo: &Repo, job: &RedlineJob) -> Result<RedlineReady, String> {
     if job.comparison == Comparison::ThreeWay {
         let (base, sides) =
-            compare::resolve_three_way(repo, &job.snapshot, &job.history, &job.article)
+            comparison::resolve_three_way(repo, &job.snapshot, &job.history, &job.article)
                 .map_err(|e| e.to_string())?;
         let inputs: Vec<(&str, &str)> = sides
             .iter()
@@ -222,7 +222,7 @@ pub fn compute(repo: &Repo, job: &RedlineJob) -> Result<RedlineReady, String> {
             doc: Arc::new(doc),
         });
     }
-    let (old, new) = compare::resolve(
+    let (old, new) = comparison::resolve(
         repo,
         &job.snapshot,
         &job.history,

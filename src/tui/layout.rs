@@ -123,8 +123,8 @@ pub fn tabs(state: &State) -> Vec<(u16, u16, usize, String)> {
     };
     entries.push(("All".into(), "All".into(), agreed(None)));
     for t in &table.snapshot.table.topics {
-        let title = crate::untrusted::escape_line(&t.title).into_owned();
-        let id = crate::untrusted::escape_line(&t.id).into_owned();
+        let title = bargain_core::text::escape_line(&t.title).into_owned();
+        let id = bargain_core::text::escape_line(&t.id).into_owned();
         entries.push((title, id, agreed(Some(&t.id))));
     }
     let width = usize::from(state.size.0);

@@ -122,7 +122,7 @@ fn perform(state: &State, jobs: &jobs::Jobs, effect: Effect) {
             };
             // Today is read again: the TUI may have been open since yesterday.
             let context = state.recording.context.clone().map(|c| recording::Context {
-                today: crate::record::today(),
+                today: bargain_core::record::today(),
                 ..c
             });
             jobs.record(job, table.snapshot.clone(), history.clone(), context);
@@ -144,7 +144,7 @@ fn edit(
     let start = state
         .table
         .as_ref()
-        .zip(crate::store::Repo::discover(repo_path).ok())
+        .zip(bargain_core::store::Repo::discover(repo_path).ok())
         .map(|(t, repo)| recording::work::editor_start(&repo, &t.snapshot, &job.article, &job.side))
         .unwrap_or_default();
     gate.pause();

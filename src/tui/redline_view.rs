@@ -2,19 +2,19 @@
 //!
 //! Input: a [`RedlineDoc`], a list of segments (kind + text, and the side that made a change),
 //! with a summary and where each change starts, filled from the redline engine
-//! ([`crate::redline::compare`] and [`crate::redline::three_way`]).
+//! ([`bargain_core::redline::compare`] and [`bargain_core::redline::three_way`]).
 //!
 //! Output: [`render`] wraps the document once for a width, a layout (inline or side by side) and
 //! a look (markers, colour) into plain rows of spans. The caller keeps the result for as long as
 //! that key holds and draws only the rows in view: re-wrapping a 100,000-word text on every frame
 //! is what made ratatui's wrapped `Paragraph` slow.
 //!
-//! Everything from the repository is escaped here ([`crate::untrusted::escape_controls`]) before
+//! Everything from the repository is escaped here ([`bargain_core::text::escape_controls`]) before
 //! it becomes a span; the segments themselves stay exact.
 
 use super::theme::Theme;
-use crate::redline::{self, Redline, Segment, SegmentKind};
-use crate::untrusted::escape_controls;
+use bargain_core::redline::{self, Redline, Segment, SegmentKind};
+use bargain_core::text::escape_controls;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use unicode_width::UnicodeWidthChar;
@@ -319,7 +319,7 @@ fn prefix(doc: &RedlineDoc, i: usize, look: Look) -> Vec<Piece> {
         let same =
             previous.is_some_and(|p| p.kind != SegKind::Equal && !p.layout && p.by == seg.by);
         if !same {
-            let sides = crate::untrusted::escape_line(&seg.by.join("+")).into_owned();
+            let sides = bargain_core::text::escape_line(&seg.by.join("+")).into_owned();
             out.push((look.theme.side_tag(), format!("«{sides}»")));
         }
     }
@@ -702,7 +702,7 @@ mod tests {
 
     #[test]
     fn a_move_with_an_edit_names_each_end_once() {
-        let (old, new) = crate::redline::moved_with_an_edit();
+        let (old, new) = bargain_testutils::moved_with_an_edit();
         let doc = RedlineDoc::compare(&old, &new, None);
         let r = render(&doc, 200, Layout::Inline, look(true));
         let all = texts(&r).join("|");
@@ -719,7 +719,7 @@ mod tests {
 
     #[test]
     fn a_paragraph_moved_away_does_not_run_into_the_next() {
-        let (old, new) = crate::redline::moved_with_an_edit();
+        let (old, new) = bargain_testutils::moved_with_an_edit();
         let doc = RedlineDoc::compare(&old, &new, None);
         let rows = texts(&render(&doc, 300, Layout::Inline, look(true)));
         let at = rows

@@ -4,11 +4,11 @@
 use super::keys::{Action, Scope};
 use super::redline_view::{Layout, Look, RedlineDoc, Rendered};
 use super::theme::Theme;
-use crate::compare::{Comparison, Label};
-use crate::model::{Date, Status};
-use crate::store::history::WalkProgress;
-use crate::store::{History, Snapshot};
-use crate::tracker::TrackerRow;
+use bargain_core::comparison::{Comparison, Label};
+use bargain_core::model::{Date, Status};
+use bargain_core::store::history::WalkProgress;
+use bargain_core::store::{History, Snapshot};
+use bargain_core::tracker::TrackerRow;
 use crossterm::event::{KeyEvent, MouseEvent};
 use std::sync::Arc;
 

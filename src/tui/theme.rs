@@ -3,7 +3,7 @@
 //! is a word. Colours are only the basic ANSI ones on the terminal's own background, so the screen
 //! reads on light and dark terminals; with `NO_COLOR` set there are no colours at all.
 
-use crate::model::Status;
+use bargain_core::model::Status;
 use ratatui::style::{Color, Modifier, Style};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -8,10 +8,10 @@ use super::state::{
     ArticleView, Effect, HistoryRow, Jump, Loading, Message, MoveFilter, Pane, RedlineStatus,
     SortBy, State, TableView,
 };
-use crate::compare::{Comparison, Label, VersionRef};
-use crate::model::Status;
-use crate::store::History;
-use crate::store::history::FileKind;
+use bargain_core::comparison::{Comparison, Label, VersionRef};
+use bargain_core::model::Status;
+use bargain_core::store::History;
+use bargain_core::store::history::FileKind;
 use crossterm::event::{KeyCode, KeyModifiers, MouseButton, MouseEventKind};
 use std::sync::Arc;
 
@@ -33,7 +33,7 @@ pub fn update(state: &mut State, message: Message) -> Vec<Effect> {
         }
         Message::Opened(opened) => {
             let comparisons = Comparison::all(&opened.snapshot.table);
-            let rows = crate::tracker::rows(&opened.snapshot, &History::default(), None);
+            let rows = bargain_core::tracker::rows(&opened.snapshot, &History::default(), None);
             state.table = Some(TableView {
                 snapshot: opened.snapshot,
                 history: None,
@@ -44,8 +44,10 @@ pub fn update(state: &mut State, message: Message) -> Vec<Effect> {
                 comparisons,
             });
             if state.loading == Loading::Opening {
-                state.loading =
-                    Loading::Indexing(crate::store::history::WalkProgress { done: 0, total: 0 });
+                state.loading = Loading::Indexing(bargain_core::store::history::WalkProgress {
+                    done: 0,
+                    total: 0,
+                });
             }
             refilter(state);
             if state.wide() {
@@ -60,7 +62,7 @@ pub fn update(state: &mut State, message: Message) -> Vec<Effect> {
         Message::Indexed(history) => {
             state.loading = Loading::Done;
             if let Some(table) = &mut state.table {
-                table.rows = crate::tracker::rows(&table.snapshot, &history, None);
+                table.rows = bargain_core::tracker::rows(&table.snapshot, &history, None);
                 table.history = Some(history);
             }
             refilter(state);
@@ -657,7 +659,7 @@ pub fn refilter(state: &mut State) {
         .map(|(i, _)| i)
         .collect();
     let rows = &table.rows;
-    let side_order = |r: &crate::tracker::TrackerRow| {
+    let side_order = |r: &bargain_core::tracker::TrackerRow| {
         r.whose_move.as_ref().map_or(usize::MAX, |s| {
             table
                 .snapshot
@@ -767,7 +769,7 @@ fn run_search(state: &mut State, query: &str) {
     if state.search.total == 0 {
         state.flash = Some(format!(
             "no article contains “{}”",
-            crate::untrusted::escape_line(query)
+            bargain_core::text::escape_line(query)
         ));
     }
 }

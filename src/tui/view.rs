@@ -6,7 +6,7 @@ use super::keys::{self, BINDINGS, Scope};
 use super::layout::{self, Areas};
 use super::state::{Loading, MoveFilter, Pane, RedlineStatus, State, SyncState};
 use super::update::fold;
-use crate::untrusted::escape_line;
+use bargain_core::text::escape_line;
 use ratatui::Frame;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -442,7 +442,8 @@ fn redline(buf: &mut Buffer, r: Rect, state: &State) {
     let look = state.look();
     let (del_open, del_close) = look.markers(super::redline_view::SegKind::Deleted);
     let (ins_open, ins_close) = look.markers(super::redline_view::SegKind::Inserted);
-    let (old_word, new_word) = if state.comparison == crate::compare::Comparison::ThreeWay {
+    let (old_word, new_word) = if state.comparison == bargain_core::comparison::Comparison::ThreeWay
+    {
         ("base", "sides")
     } else {
         ("old", "new")
@@ -456,7 +457,7 @@ fn redline(buf: &mut Buffer, r: Rect, state: &State) {
     };
     let old_tag = tag(del_open, old_word, del_close);
     let new_tag = tag(ins_open, new_word, ins_close);
-    let label = |l: &crate::compare::Label| escape_line(&l.line()).into_owned();
+    let label = |l: &bargain_core::comparison::Label| escape_line(&l.line()).into_owned();
     match &a.status {
         RedlineStatus::Ready => {
             put(
@@ -590,7 +591,9 @@ fn history(buf: &mut Buffer, r: Rect, state: &State) {
     {
         let y = r.y + layout::HISTORY_HEAD + (k - a.history_offset) as u16;
         // Which versions the redline shows, and the one marked as the next old text.
-        let shown = |l: &crate::compare::Label| l.commit == Some(row.commit) && l.title == row.what;
+        let shown = |l: &bargain_core::comparison::Label| {
+            l.commit == Some(row.commit) && l.title == row.what
+        };
         let (marker, style) = if a.mark == Some(row.event) {
             ("◆mark ", t.deleted())
         } else if a.status == RedlineStatus::Ready && shown(&a.old) {

@@ -3,10 +3,10 @@
 
 #![allow(dead_code)]
 
-use bargain::model::Date;
-use bargain::record::{self, Action, Actor, RecordError, Request, StatusChange};
-use bargain::store::writer::{self, Author, CommitRequest, FileWrite};
-use bargain::store::{History, Repo};
+use bargain_core::model::Date;
+use bargain_core::record::{self, Action, Actor, RecordError, Request, StatusChange};
+use bargain_core::store::writer::{self, Author, CommitRequest, FileWrite};
+use bargain_core::store::{History, Repo};
 use git2::Oid;
 use std::cell::Cell;
 use std::path::{Path, PathBuf};
@@ -106,7 +106,7 @@ impl Fixture {
 
     /// Moves the clock to a day (YYYY-MM-DD) at 10:00 UTC.
     pub fn on(&self, date: &str) -> &Self {
-        let d = bargain::model::Date::parse(date).expect("date");
+        let d = bargain_core::model::Date::parse(date).expect("date");
         self.at(d.to_days() * 86_400 + 10 * 3600)
     }
 

@@ -4,7 +4,7 @@
 use super::{ACTIONS, Field, Input, Kind, RecordForm, Step, WriteOutcome, keys_label, short};
 use crate::tui::keys::Action;
 use crate::tui::theme::Theme;
-use crate::untrusted::escape_line;
+use bargain_core::text::escape_line;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};

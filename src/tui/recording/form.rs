@@ -3,10 +3,10 @@
 //! repository: the table is copied in when the form opens, and results come back as messages.
 
 use super::{Context, Loaded, WriteOutcome};
-use crate::model::{Date, Status, Table};
-use crate::record::{self, Plan, Request, StatusChange};
-use crate::store::{History, Snapshot};
 use crate::tui::keys::{self, Action, Scope};
+use bargain_core::model::{Date, Status, Table};
+use bargain_core::record::{self, Plan, Request, StatusChange};
+use bargain_core::store::{History, Snapshot};
 use crossterm::event::KeyEvent;
 use ratatui_textarea::{CursorMove, TextArea, WrapMode};
 

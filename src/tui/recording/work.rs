@@ -3,10 +3,10 @@
 //! with the terminal handed over and taken back.
 
 use super::{Context, EditJob, Event, Job, Loaded, Reloaded, WriteOutcome, Written};
-use crate::record::{self, Actor};
-use crate::store::writer::{self, WriteError};
-use crate::store::{History, Repo, Snapshot};
 use crate::tui::jobs;
+use bargain_core::record::{self, Actor};
+use bargain_core::store::writer::{self, WriteError};
+use bargain_core::store::{History, Repo, Snapshot};
 use std::ops::ControlFlow;
 use std::path::Path;
 use std::sync::{Arc, Condvar, Mutex};

@@ -5,8 +5,8 @@
 //! but with every control character as a `\uXXXX` escape, C1 and DEL included.
 
 use crate::model::Table;
+use crate::text::escape_line;
 use crate::tracker::{TopicTotal, TrackerRow};
-use crate::untrusted::escape_line;
 use std::fmt::Write;
 
 /// Output formats of the tracker.
@@ -221,7 +221,7 @@ fn json(table: &Table, rows: &[TrackerRow], totals: &[TopicTotal]) -> String {
         .collect();
     let value = json!({ "table": table.name, "articles": articles, "topics": topics });
     let json = serde_json::to_string_pretty(&value).unwrap_or_default();
-    let mut out = crate::untrusted::escape_json(&json).into_owned();
+    let mut out = crate::text::escape_json(&json).into_owned();
     out.push('\n');
     out
 }

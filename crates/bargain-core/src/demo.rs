@@ -108,7 +108,7 @@ fn example_text(path: &str) -> Result<String, DemoError> {
     let bytes = example(path).ok_or_else(|| {
         DemoError::Example(Problem::new(format!("proposals/{path}"), "is missing"))
     })?;
-    crate::untrusted::decode_text(bytes, &format!("proposals/{path}")).map_err(DemoError::Example)
+    crate::text::decode_text(bytes, &format!("proposals/{path}")).map_err(DemoError::Example)
 }
 
 /// The replayed negotiation's script and table, parsed.

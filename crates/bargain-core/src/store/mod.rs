@@ -85,8 +85,8 @@ impl Problem {
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         // One line each: a newline in a file name or quoted value must not forge another line.
-        let file = crate::untrusted::escape_line(&self.file);
-        let message = crate::untrusted::escape_line(&self.message);
+        let file = crate::text::escape_line(&self.file);
+        let message = crate::text::escape_line(&self.message);
         match (self.line, self.column) {
             (Some(l), Some(c)) => write!(f, "{file}:{l}:{c}: {message}"),
             (Some(l), None) => write!(f, "{file}:{l}: {message}"),
@@ -237,7 +237,7 @@ impl Repo {
             .git
             .find_blob(blob)
             .map_err(|e| Problem::new(file, format!("cannot be read: {}", e.message())))?;
-        crate::untrusted::decode_text(blob.content(), file)
+        crate::text::decode_text(blob.content(), file)
     }
 
     /// What a reader should know about how the repository stands: a detached HEAD, a shallow

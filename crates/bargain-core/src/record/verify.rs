@@ -18,7 +18,7 @@ use crate::model::{Article, Date, Status, Table, TentativeAgreement};
 use crate::store::history::{Event, FileKind, History};
 use crate::store::snapshot::parse_yaml;
 use crate::store::{Repo, StoreError, TABLE_FILE};
-use crate::untrusted::escape_line;
+use crate::text::escape_line;
 use git2::Oid;
 use std::collections::HashMap;
 use std::fmt;

@@ -1,12 +1,12 @@
-//! Embeds the example negotiation (`proposals/`) in the binary, so `bargain demo` works from any
-//! folder and from an installed binary.
+//! Embeds the example negotiation (the workspace's `proposals/`) in the library, so `bargain demo`
+//! works from any folder and from an installed binary.
 
 use std::fmt::Write;
 use std::path::Path;
 
 fn main() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("proposals");
-    println!("cargo:rerun-if-changed=proposals");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../proposals");
+    println!("cargo:rerun-if-changed=../../proposals");
     let mut files = Vec::new();
     collect(&root, &root, &mut files);
     files.sort();

@@ -883,7 +883,7 @@ mod tests {
     fn struck_out_paragraphs_keep_their_line_breaks() {
         // The whitespace after a paragraph moved away is deleted too; the renderers that show
         // the new layout still break the line there, or "…a unit." runs into "Article 2".
-        let (old, new) = crate::redline::moved_with_an_edit();
+        let (old, new) = bargain_testutils::moved_with_an_edit();
         let r = compare(&old, &new, &Options::default());
         let a = ansi(&r);
         assert!(

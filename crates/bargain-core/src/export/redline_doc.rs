@@ -2,11 +2,11 @@
 //! session, date, author), a one-line summary, then the marked text in the chosen format.
 //! Shared by `bargain diff` and anything that prints a redline packet.
 
-use crate::compare::Label;
+use crate::comparison::Label;
 use crate::export::redline_text::{ansi_into, html_of, md_into, plain_into, renders_like};
 use crate::redline::ThreeWay;
 use crate::redline::{Move, Redline, Segment, Summary};
-use crate::untrusted::escape_line;
+use crate::text::escape_line;
 
 /// How a redline is written out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

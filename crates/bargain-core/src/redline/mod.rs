@@ -1466,22 +1466,6 @@ impl<'t> Emitter<'t> {
     }
 }
 
-/// Test texts (old, new): a paragraph moved to the end, its "shall" turned into "may" on
-/// the way, with a heading after the place it left.
-#[cfg(test)]
-pub(crate) fn moved_with_an_edit() -> (String, String) {
-    let moved = "The Employer shall provide written notice to the Union at least thirty days \
-                 before any change to staffing levels in a unit.";
-    let rest = "Article 2. Hours.\n\nNurses work twelve hour shifts unless agreed otherwise.\n";
-    (
-        format!("Article 1. Scope.\n\n{moved}\n\n{rest}"),
-        format!(
-            "Article 1. Scope.\n\n{rest}\n{}\n",
-            moved.replace("shall", "may")
-        ),
-    )
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

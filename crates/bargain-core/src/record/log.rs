@@ -6,7 +6,7 @@
 
 use crate::model::{Date, Session, Table};
 use crate::store::history::{CommitInfo, FileKind, History};
-use crate::untrusted::escape_line;
+use crate::text::escape_line;
 use std::fmt::Write as _;
 
 /// One commit of the record, with what it did to which articles.

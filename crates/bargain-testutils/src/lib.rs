@@ -1,3 +1,6 @@
+//! Test and benchmark helpers for bargain, never a dependency of the program: large generated
+//! tables ([`write_repository`], [`cached_repository`]), and small texts several test suites share.
+//!
 //! Large synthetic tables for benchmarks and load tests: many articles of realistic size and a
 //! long history of passes and status changes, in the repository format v1.
 //!
@@ -6,7 +9,7 @@
 //! clones pack every real repository); bargain itself never writes this way. Output is fully
 //! determined by the [`Spec`] (a seeded generator), so benchmark runs compare like with like.
 
-use crate::model::Date;
+use bargain_core::model::Date;
 use std::fmt::Write as _;
 use std::io::{self, Write};
 use std::path::Path;
@@ -396,4 +399,19 @@ pub fn agreement_articles(text: &str) -> Vec<(u32, String)> {
     }
     out.retain(|(n, _)| *n != 0);
     out
+}
+
+/// Test texts (old, new): a paragraph moved to the end, its "shall" turned into "may" on
+/// the way, with a heading after the place it left.
+pub fn moved_with_an_edit() -> (String, String) {
+    let moved = "The Employer shall provide written notice to the Union at least thirty days \
+                 before any change to staffing levels in a unit.";
+    let rest = "Article 2. Hours.\n\nNurses work twelve hour shifts unless agreed otherwise.\n";
+    (
+        format!("Article 1. Scope.\n\n{moved}\n\n{rest}"),
+        format!(
+            "Article 1. Scope.\n\n{rest}\n{}\n",
+            moved.replace("shall", "may")
+        ),
+    )
 }

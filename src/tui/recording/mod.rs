@@ -3,9 +3,9 @@
 //!
 //! The form is a self-contained Elm component. [`RecordForm`] is its state, [`update`] is pure (a
 //! [`FormMsg`] in, an [`Outcome`] out) and [`view`] only draws a centred popup. The rules are never
-//! repeated here: the status picker is filled from [`record::next_statuses`](crate::record::next_statuses), who may sign from
-//! [`record::may_record`](crate::record::may_record), and whatever the form lets through is still decided by
-//! [`record::check`](crate::record::check), whose refusal is shown as it reads. The glue to the TUI's state is the three
+//! repeated here: the status picker is filled from [`record::next_statuses`](bargain_core::record::next_statuses), who may sign from
+//! [`record::may_record`](bargain_core::record::may_record), and whatever the form lets through is still decided by
+//! [`record::check`](bargain_core::record::check), whose refusal is shown as it reads. The glue to the TUI's state is the three
 //! functions [`open`], [`on_key`] and [`on_event`]; the shell's side (the write off the UI thread,
 //! `$EDITOR`) is in [`work`].
 //!
@@ -27,9 +27,9 @@ pub use form::{
 
 use super::keys::Action;
 use super::state::{Effect, Message, State};
-use crate::model::Date;
-use crate::record::{Actor, Plan, Request};
-use crate::store::{History, Snapshot};
+use bargain_core::model::Date;
+use bargain_core::record::{Actor, Plan, Request};
+use bargain_core::store::{History, Snapshot};
 use crossterm::event::KeyEvent;
 use git2::Oid;
 use std::sync::Arc;
@@ -241,7 +241,8 @@ pub fn on_event(state: &mut State, event: Event, effects: &mut Vec<Effect>) {
             } = *written;
             if let Some(reloaded) = table {
                 if let Some(view) = &mut state.table {
-                    view.comparisons = crate::compare::Comparison::all(&reloaded.snapshot.table);
+                    view.comparisons =
+                        bargain_core::comparison::Comparison::all(&reloaded.snapshot.table);
                     view.snapshot = reloaded.snapshot;
                 }
                 // The same path as the first index: rows, filters, and the open article again.
