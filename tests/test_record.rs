@@ -72,7 +72,10 @@ fn pass_by_topic_lead_is_one_commit_under_their_name_with_trailers() {
     assert_eq!(history.passes("12-ai", "union").count(), 1);
     let info = history.commits.last().unwrap();
     assert!(info.is_recorded());
-    assert_eq!(info.trailer("Bargain-Side"), Some("union"));
+    assert_eq!(
+        info.trailers.as_ref().and_then(|t| t.side.as_deref()),
+        Some("union")
+    );
 }
 
 #[test]
@@ -187,7 +190,7 @@ fn a_note_goes_into_the_message_body_and_cannot_forge_trailers() {
     f.record_as("ai-lead@union.example", &request).unwrap();
     let history = History::build(&f.repo()).unwrap();
     let info = history.commits.last().unwrap();
-    assert_eq!(info.trailer("Bargain-Forced"), None);
+    assert!(!info.forced());
     assert!(f.head_message().contains("Moves on notice."));
 }
 
@@ -476,7 +479,7 @@ fn pass_that_edits_ta_language_is_refused_unless_forced_and_then_flagged() {
     assert!(message.contains("Bargain-Forced: yes"), "{message}");
     assert!(
         message.contains(
-            "Recorded with --force: this pass changes language tentatively agreed on 2025-06-04"
+            "    Recorded as forced: this pass changes language tentatively agreed on 2025-06-04"
         ),
         "{message}"
     );

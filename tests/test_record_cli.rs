@@ -175,13 +175,13 @@ fn bargain_log_reads_the_record_by_article_and_session() {
     let (code, out, _) = run(&f, &["log", "12"]);
     assert_eq!(code, 0);
     assert!(out.contains("ai-lead@union.example  June session"), "{out}");
-    assert!(out.contains("12-ai: employer pass #1"), "{out}");
+    assert!(out.contains("12-ai: Test Employer pass 1"), "{out}");
     assert!(!out.contains("21-staffing: union"), "{out}");
 
     let (code, out, _) = run(&f, &["log", "--session", "2025-07-17"]);
     assert_eq!(code, 0);
-    assert!(out.contains("12-ai: employer pass #1"), "{out}");
-    assert!(out.contains("21-staffing: union pass #1"), "{out}");
+    assert!(out.contains("12-ai: Test Employer pass 1"), "{out}");
+    assert!(out.contains("21-staffing: Test Union pass 1"), "{out}");
     assert!(!out.contains("June session"), "{out}");
 
     let (code, _, err) = run(&f, &["log", "--session", "2025-08-20"]);

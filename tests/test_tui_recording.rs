@@ -497,7 +497,7 @@ fn a_pass_from_a_file_becomes_one_commit_and_the_index_is_extended() {
         message.starts_with("ai-lead <ai-lead@union.example>\n"),
         "{message}"
     );
-    assert!(message.contains("\nMoves on notice.\n"), "{message}");
+    assert!(message.contains("\n    Moves on notice.\n"), "{message}");
     assert!(
         message.contains("Bargain-Article: 12-ai-technology"),
         "{message}"

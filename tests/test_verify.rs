@@ -122,7 +122,7 @@ fn a_pass_while_agreed_is_a_violation_by_hand_and_flagged_when_forced() {
     assert!(a.findings.iter().any(|x| {
         x.severity == Severity::Flagged
             && x.message
-                .contains("changed agreed language, recorded with --force")
+                .contains("changed agreed language, recorded as forced")
     }));
 
     f.identity("ai-lead@employer.example");

@@ -9,9 +9,9 @@ use super::state::{
     SortBy, State, TableView,
 };
 use bargain_core::comparison::{Comparison, Label, VersionRef};
+use bargain_core::events::{FileKind, What, session_of};
 use bargain_core::model::Status;
 use bargain_core::store::History;
-use bargain_core::store::history::FileKind;
 use crossterm::event::{KeyCode, KeyModifiers, MouseButton, MouseEventKind};
 use std::sync::Arc;
 
@@ -565,45 +565,15 @@ fn history_rows(state: &State, id: &str) -> Vec<HistoryRow> {
         .enumerate()
         .map(|(i, e)| {
             let commit = history.commit(e);
-            let date = commit.date();
-            let removed = e.blob.is_none();
-            let first_record = !events[..i]
-                .iter()
-                .any(|earlier| earlier.kind == FileKind::Article);
-            let (what, file) = match &e.kind {
-                FileKind::Pass { side, number } => (
-                    format!("{} pass {number}", t.side_name(side)),
-                    format!("{side}.md"),
-                ),
-                FileKind::Article if removed => {
-                    ("article removed".to_string(), "article.yaml".into())
-                }
-                FileKind::Article => (
-                    match commit.trailer("Bargain-Status") {
-                        Some(s) => format!("status: {s}"),
-                        None if first_record => "article opened".to_string(),
-                        None => format!("article.yaml edited: {}", commit.summary),
-                    },
-                    "article.yaml".into(),
-                ),
-                FileKind::Current => ("current language".to_string(), "current.md".into()),
-                FileKind::Ta => ("tentative agreement".to_string(), "ta.md".into()),
-                FileKind::Other(name) => (name.clone(), name.clone()),
-            };
-            let what = if removed && !matches!(e.kind, FileKind::Article) {
-                format!("{what} removed")
-            } else {
-                what
-            };
             HistoryRow {
                 event: i,
-                date,
-                session: t.session_on(date).map(|s| s.name.clone()),
+                date: commit.event_date(),
+                session: session_of(t, commit).map(|s| s.name.clone()),
                 who: commit.author.clone(),
-                what,
-                has_text: !removed && !matches!(e.kind, FileKind::Article),
+                what: What::of(events, i, commit).words(t),
+                has_text: e.blob.is_some() && e.kind != FileKind::Article,
                 commit: commit.id,
-                file,
+                file: e.kind.file_name(),
             }
         })
         .collect()

@@ -3,6 +3,7 @@
 
 #![allow(dead_code)]
 
+use bargain_core::events;
 use bargain_core::model::Date;
 use bargain_core::record::{self, Action, Actor, RecordError, Request, StatusChange};
 use bargain_core::store::writer::{self, Author, CommitRequest, FileWrite};
@@ -136,13 +137,13 @@ impl Fixture {
     /// A pass of `side`'s full text, committed by `email` with the tool's trailers.
     pub fn pass(&self, article: &str, side: &str, text: &str, email: &str) -> Oid {
         let path = format!("proposals/{article}/{side}.md");
-        let message = record::compose_message(
+        let message = events::compose_message(
             &format!("Pass on {article} by {side}"),
             &[],
-            &record::Trailers {
+            &events::Trailers {
                 article: Some(article.to_string()),
                 side: Some(side.to_string()),
-                ..record::Trailers::default()
+                ..events::Trailers::default()
             },
         );
         self.commit_as(email, &[(path.as_str(), Some(text))], &message)

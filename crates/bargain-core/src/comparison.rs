@@ -7,8 +7,8 @@
 //! them, and the labels. Never does: diffing (that is `redline`), printing, or escaping — labels
 //! and texts are returned exactly as the repository has them; the caller escapes at display.
 
+use crate::events::{Event, FileKind, What, session_of};
 use crate::model::{Date, Table};
-use crate::store::history::{Event, FileKind};
 use crate::store::{ArticleEntry, History, Problem, Repo, Snapshot};
 use std::fmt;
 
@@ -65,7 +65,7 @@ pub struct Label {
     /// Side id of a pass.
     pub side: Option<String>,
     pub pass: Option<u32>,
-    /// Session name (from the table's sessions, else the commit's `Bargain-Session` trailer).
+    /// Session name ([`crate::events::session_of`]).
     pub session: Option<String>,
     pub date: Option<Date>,
     /// The commit's author.
@@ -460,34 +460,13 @@ impl<'a> Resolver<'a> {
     fn version(&self, index: usize) -> Result<Version, CompareError> {
         let event = &self.events()[index];
         let commit = self.history.commit(event);
-        let date = commit.date();
-        let (title, side, pass, file) = match &event.kind {
-            FileKind::Pass { side, number } => (
-                format!("{} pass {number}", self.table.side_name(side)),
-                Some(side.clone()),
-                Some(*number),
-                format!("{side}.md"),
-            ),
-            FileKind::Current => (
-                "current language".to_string(),
-                None,
-                None,
-                "current.md".to_string(),
-            ),
-            FileKind::Ta => (
-                "tentative agreement".to_string(),
-                None,
-                None,
-                "ta.md".to_string(),
-            ),
-            FileKind::Article => (
-                "article.yaml".to_string(),
-                None,
-                None,
-                "article.yaml".to_string(),
-            ),
-            FileKind::Other(name) => (name.clone(), None, None, name.clone()),
+        let date = commit.event_date();
+        let title = What::of(self.events(), index, commit).words(self.table);
+        let (side, pass) = match &event.kind {
+            FileKind::Pass { side, number } => (Some(side.clone()), Some(*number)),
+            _ => (None, None),
         };
+        let file = event.kind.file_name();
         let path = self.entry.path(&file);
         let blob = event.blob.ok_or_else(|| {
             CompareError::NoSuchVersion(format!("{path} was removed in that commit"))
@@ -496,11 +475,7 @@ impl<'a> Resolver<'a> {
             .repo
             .text(blob, &path)
             .map_err(CompareError::Unreadable)?;
-        let session = self
-            .table
-            .session_on(date)
-            .map(|s| s.name.clone())
-            .or_else(|| commit.trailer("Bargain-Session").map(str::to_string));
+        let session = session_of(self.table, commit).map(|s| s.name.clone());
         Ok(Version {
             label: Label {
                 title,

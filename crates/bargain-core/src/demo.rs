@@ -6,8 +6,8 @@
 //! order. Each script entry becomes one commit, authored by the person named and dated by its
 //! session, with messages composed by `record::compose_message`, as recorded commits are.
 
+use crate::events::{Trailers, compose_message};
 use crate::model::{Article, Date, Status, Table, TentativeAgreement};
-use crate::record::{Trailers, compose_message};
 use crate::store::snapshot::parse_yaml_str;
 use crate::store::writer::{self, Author, CommitRequest, FileWrite};
 use crate::store::{Problem, Repo, TABLE_FILE};

@@ -1,11 +1,12 @@
 //! The negotiation record read back from git: who changed what, when, at which session — for
 //! `bargain log` and the TUI's history view. Built from the history index alone (one walk).
 //!
-//! A commit belongs to a session by its `Bargain-Session` trailer, or else by its date: a session
-//! is matched by any day within its start..end.
+//! Which session a commit belongs to and how an event is named are `crate::events`'s rules
+//! ([`session_of`], [`What`]), the same ones the comparisons' labels and the TUI use.
 
-use crate::model::{Date, Session, Table};
-use crate::store::history::{CommitInfo, FileKind, History};
+use crate::events::{CommitInfo, What, session_of};
+use crate::model::{Session, Table};
+use crate::store::history::History;
 use crate::text::escape_line;
 use std::fmt::Write as _;
 
@@ -15,29 +16,12 @@ pub struct LogEntry<'h> {
     pub commit: &'h CommitInfo,
     /// The session it belongs to (its name), if any.
     pub session: Option<String>,
-    /// Article id → what changed there, in words ("union pass #2", "status tentatively-agreed").
+    /// Article id → what changed there, in words ("Example Health pass 2", "status: open").
     pub changes: Vec<(String, Vec<String>)>,
     /// Carries `Bargain-Forced: yes`.
     pub forced: bool,
-    /// Made with plain git: no `Bargain-*` trailer.
+    /// Made with plain git: no well-formed block of the tool's trailers.
     pub hand_made: bool,
-}
-
-/// The session a recorded commit belongs to: its trailer's session, else its date's.
-pub fn session_of<'t>(table: &'t Table, commit: &CommitInfo) -> Option<&'t Session> {
-    commit
-        .trailer(super::trailer::SESSION)
-        .and_then(Date::parse)
-        .and_then(|d| table.session_on(d))
-        .or_else(|| table.session_on(commit.date()))
-}
-
-/// Whether a commit carries any of the tool's trailers.
-pub fn is_tool_made(commit: &CommitInfo) -> bool {
-    commit
-        .trailers
-        .iter()
-        .any(|(k, _)| k.to_ascii_lowercase().starts_with("bargain-"))
 }
 
 /// The record, oldest first: every commit that changed `proposals/`, or only those touching
@@ -55,22 +39,7 @@ pub fn entries<'h>(
         }
         for (n, event) in events.iter().enumerate() {
             let commit = &history.commits[event.commit];
-            let what = match (&event.kind, event.blob) {
-                (FileKind::Pass { side, number }, Some(_)) => format!("{side} pass #{number}"),
-                (FileKind::Article, Some(_)) => match commit.trailer(super::trailer::STATUS) {
-                    Some(s) => format!("status {s}"),
-                    None if n == 0 => "opened".to_string(),
-                    None => "article.yaml edited".to_string(),
-                },
-                (FileKind::Article, None) => "article removed".to_string(),
-                (FileKind::Current, Some(_)) => "current language".to_string(),
-                (FileKind::Ta, Some(_)) => "TA text".to_string(),
-                (FileKind::Ta, None) => "TA text removed".to_string(),
-                (FileKind::Pass { side, .. }, None) => format!("{side}.md removed"),
-                (FileKind::Current, None) => "current language removed".to_string(),
-                (FileKind::Other(name), Some(_)) => name.clone(),
-                (FileKind::Other(name), None) => format!("{name} removed"),
-            };
+            let what = What::of(events, n, commit).words(table);
             let slot = &mut by_commit[event.commit];
             match slot.iter_mut().find(|(a, _)| a == id) {
                 Some((_, list)) => list.push(what),
@@ -94,10 +63,8 @@ pub fn entries<'h>(
                 commit,
                 session: own.map(|s| s.name.clone()),
                 changes,
-                forced: commit
-                    .trailer(super::trailer::FORCED)
-                    .is_some_and(|v| v.eq_ignore_ascii_case("yes")),
-                hand_made: !is_tool_made(commit),
+                forced: commit.forced(),
+                hand_made: !commit.is_recorded(),
             })
         })
         .collect()
@@ -120,7 +87,7 @@ pub fn render(entries: &[LogEntry<'_>]) -> String {
         let _ = writeln!(
             out,
             "{}  {}  {}  {}{}",
-            c.date(),
+            c.event_date(),
             &c.id.to_string()[..10],
             escape_line(&c.email),
             escape_line(entry.session.as_deref().unwrap_or("(no session)")),

@@ -30,12 +30,13 @@
 //! language of a standing TA, the change is refused unless forced; a forced change carries the
 //! trailer `Bargain-Forced: yes` and a sentence saying what was overridden, and `verify` lists it.
 //!
-//! Every commit message is composed here ([`compose_message`]), the demo's included: one readable
-//! sentence, an optional note, and the `Bargain-*` trailers.
+//! Every commit message is composed by [`crate::events::compose_message`], the demo's included: one
+//! readable sentence, an optional note, and the `Bargain-*` trailers.
 
 pub mod log;
 pub mod verify;
 
+use crate::events::{Trailers, compose_message, one_line};
 use crate::model::{Article, Date, Person, Role, Session, Side, Status, Table, TentativeAgreement};
 use crate::store::history::History;
 use crate::store::writer::{self, Author, CommitRequest, FileWrite, WriteError};
@@ -43,85 +44,6 @@ use crate::store::{ArticleEntry, Repo, Snapshot, StoreError};
 use git2::Oid;
 use std::collections::BTreeMap;
 use std::fmt;
-
-/// The trailer keys the tool writes; `store::history` reads them back.
-pub mod trailer {
-    pub const ARTICLE: &str = "Bargain-Article";
-    pub const SIDE: &str = "Bargain-Side";
-    pub const SESSION: &str = "Bargain-Session";
-    pub const STATUS: &str = "Bargain-Status";
-    /// A reopen: the people whose agreement was recorded, comma-separated.
-    pub const REOPENED_BY: &str = "Bargain-Reopened-By";
-    /// `yes` on a change that overrode the TA guard or a reopen without every side.
-    pub const FORCED: &str = "Bargain-Forced";
-}
-
-/// The `Bargain-*` trailers of one commit. Empty fields are left out.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Trailers {
-    pub article: Option<String>,
-    pub side: Option<String>,
-    /// The session's first day.
-    pub session: Option<Date>,
-    pub status: Option<Status>,
-    pub reopened_by: Vec<String>,
-    pub forced: bool,
-}
-
-/// The one place commit messages are composed: `sentence` (made one line), then each paragraph
-/// of `body`, then the trailers, each block separated by a blank line.
-pub fn compose_message(sentence: &str, body: &[String], trailers: &Trailers) -> String {
-    let mut message = one_line(sentence);
-    message.push('\n');
-    for paragraph in body {
-        let paragraph = paragraph.trim();
-        if !paragraph.is_empty() {
-            message.push('\n');
-            message.push_str(paragraph);
-            message.push('\n');
-        }
-    }
-    let mut lines = Vec::new();
-    if let Some(a) = &trailers.article {
-        lines.push(format!("{}: {}", trailer::ARTICLE, one_line(a)));
-    }
-    if let Some(s) = &trailers.side {
-        lines.push(format!("{}: {}", trailer::SIDE, one_line(s)));
-    }
-    if let Some(d) = trailers.session {
-        lines.push(format!("{}: {d}", trailer::SESSION));
-    }
-    if let Some(s) = trailers.status {
-        lines.push(format!("{}: {s}", trailer::STATUS));
-    }
-    if !trailers.reopened_by.is_empty() {
-        lines.push(format!(
-            "{}: {}",
-            trailer::REOPENED_BY,
-            one_line(&trailers.reopened_by.join(", "))
-        ));
-    }
-    if trailers.forced {
-        lines.push(format!("{}: yes", trailer::FORCED));
-    }
-    if !lines.is_empty() {
-        message.push('\n');
-        for line in lines {
-            message.push_str(&line);
-            message.push('\n');
-        }
-    }
-    message
-}
-
-/// Text from a table file made safe for a subject line or a trailer: no line breaks, no controls.
-fn one_line(text: &str) -> String {
-    text.chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect::<String>()
-        .trim()
-        .to_string()
-}
 
 /// Who is recording: git's `user.name` and `user.email`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -777,7 +699,7 @@ impl Planner<'_> {
             Status::TentativelyAgreed | Status::Ratified if self.request.force => {
                 self.trailers.forced = true;
                 body.push(format!(
-                    "Recorded with --force: this pass changes language {} on {} without a reopen.",
+                    "Recorded as forced: this pass changes language {} on {} without a reopen.",
                     if status == Status::Ratified {
                         "ratified"
                     } else {
@@ -936,7 +858,7 @@ impl Planner<'_> {
                     }
                     self.trailers.forced = true;
                     body.push(format!(
-                        "Reopened with --force, without the recorded agreement of {}.",
+                        "Reopened as forced, without the recorded agreement of {}.",
                         missing.join(", ")
                     ));
                 }
@@ -1078,52 +1000,5 @@ impl Planner<'_> {
             .map(|s| s.id.clone())
             .collect();
         Ok((people.iter().map(|p| p.email.clone()).collect(), missing))
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_message_is_a_sentence_a_note_and_the_trailers() {
-        let message = compose_message(
-            "Union pass #2 on Article 12 — AI\n\nBargain-Forced: yes",
-            &["Moves on notice.".to_string(), "  ".to_string()],
-            &Trailers {
-                article: Some("12-ai".into()),
-                side: Some("union".into()),
-                session: Date::parse("2025-06-03"),
-                status: None,
-                reopened_by: vec![],
-                forced: false,
-            },
-        );
-        assert_eq!(
-            message,
-            "Union pass #2 on Article 12 — AI  Bargain-Forced: yes\n\nMoves on notice.\n\n\
-             Bargain-Article: 12-ai\nBargain-Side: union\nBargain-Session: 2025-06-03\n"
-        );
-        let trailers = git2::message_trailers_strs(&message).unwrap();
-        let keys: Vec<&str> = trailers.iter().map(|(k, _)| k).collect();
-        assert_eq!(keys, ["Bargain-Article", "Bargain-Side", "Bargain-Session"]);
-    }
-
-    #[test]
-    fn reopen_and_force_trailers() {
-        let message = compose_message(
-            "Reopen",
-            &[],
-            &Trailers {
-                status: Some(Status::Open),
-                reopened_by: vec!["a@x".into(), "b@y".into()],
-                forced: true,
-                ..Trailers::default()
-            },
-        );
-        assert_eq!(
-            message,
-            "Reopen\n\nBargain-Status: open\nBargain-Reopened-By: a@x, b@y\nBargain-Forced: yes\n"
-        );
     }
 }

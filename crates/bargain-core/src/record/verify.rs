@@ -12,8 +12,7 @@
 //! flagged, commits made by hand (no `Bargain-*` trailer) as hand-made, and commits made while
 //! `bargaining.yaml` was unreadable as unchecked; none of these is a violation.
 
-use super::log::is_tool_made;
-use super::{has_authority, trailer};
+use super::has_authority;
 use crate::model::{Article, Date, Status, Table, TentativeAgreement};
 use crate::store::history::{Event, FileKind, History};
 use crate::store::snapshot::parse_yaml;
@@ -28,7 +27,7 @@ use std::fmt::Write as _;
 pub enum Severity {
     /// Against the rules: `verify` fails.
     Violation,
-    /// Recorded with `--force`: allowed, and shown.
+    /// Recorded as forced (`Bargain-Forced: yes`): allowed, and shown.
     Flagged,
     /// Made with plain git: understood from its paths, listed for the record.
     HandMade,
@@ -121,23 +120,21 @@ pub fn audit(repo: &Repo, history: &History) -> Result<Audit, StoreError> {
             article: article.map(str::to_string),
             message,
         };
-        if !is_tool_made(info) {
+        if !info.is_recorded() {
             let mut articles: Vec<&str> = events.iter().map(|(a, _)| *a).collect();
             articles.dedup();
             audit.findings.push(finding(
                 Severity::HandMade,
                 None,
                 format!(
-                    "made by hand (no Bargain- trailers): \"{}\" touches {}",
+                    "made by hand (no bargain trailers): \"{}\" touches {}",
                     info.summary,
                     articles.join(", ")
                 ),
             ));
         }
         let table = table_before(repo, info.id, &mut tables)?;
-        let forced = info
-            .trailer(trailer::FORCED)
-            .is_some_and(|v| v.eq_ignore_ascii_case("yes"));
+        let forced = info.forced();
         let mut articles: Vec<&str> = events.iter().map(|(a, _)| *a).collect();
         articles.dedup();
         for article_id in articles {
@@ -224,9 +221,7 @@ pub fn audit(repo: &Repo, history: &History) -> Result<Audit, StoreError> {
                     if forced {
                         found(
                             Severity::Flagged,
-                            format!(
-                                "a pass of {side} changed agreed language, recorded with --force"
-                            ),
+                            format!("a pass of {side} changed agreed language, recorded as forced"),
                         );
                     } else {
                         found(
@@ -303,9 +298,10 @@ pub fn audit(repo: &Repo, history: &History) -> Result<Audit, StoreError> {
                 {
                     // The recorder agrees for their own side, as `record` counts them.
                     let mut agreeing: Vec<&str> = info
-                        .trailer(trailer::REOPENED_BY)
-                        .map(|v| v.split(',').map(str::trim).collect())
-                        .unwrap_or_default();
+                        .trailers
+                        .iter()
+                        .flat_map(|t| t.reopened_by.iter().map(String::as_str))
+                        .collect();
                     if authorised {
                         agreeing.push(&info.email);
                     }
@@ -327,7 +323,7 @@ pub fn audit(repo: &Repo, history: &History) -> Result<Audit, StoreError> {
                                 was.map_or("", Status::as_str),
                                 article.status,
                                 missing.join(", "),
-                                if forced { ", with --force" } else { "" }
+                                if forced { ", recorded as forced" } else { "" }
                             ),
                         );
                     }

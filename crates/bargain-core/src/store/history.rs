@@ -5,73 +5,16 @@
 //! the article folders whose tree ids differ are opened. A file version (path, blob) counts as new
 //! only when no parent already had it, so a merge neither loses a pass nor counts one twice.
 //! Commits made by hand with plain git are understood from the paths they touch; the `Bargain-*`
-//! trailers of commits the tool makes are kept for the record.
+//! trailers of commits the tool makes are parsed once here ([`crate::events::Trailers::parse`])
+//! and kept for the record.
 
 use super::{PROPOSALS, Repo, StoreError};
-use crate::model::{Date, Progress, Side};
+pub use crate::events::{CommitInfo, Event, FileKind};
+use crate::model::{Progress, Side};
 use git2::{ObjectType, Oid, Sort, Tree};
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, HashMap};
 use std::ops::ControlFlow;
-
-/// One commit that changed something under `proposals/`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CommitInfo {
-    pub id: Oid,
-    pub author: String,
-    pub email: String,
-    /// Author time: seconds since the epoch and the author's offset in minutes.
-    pub time: i64,
-    pub offset: i32,
-    /// The first line of the message.
-    pub summary: String,
-    /// `Bargain-*` and other trailers, in message order.
-    pub trailers: Vec<(String, String)>,
-}
-
-impl CommitInfo {
-    pub fn date(&self) -> Date {
-        Date::from_git_time(self.time, self.offset)
-    }
-
-    /// The value of a trailer such as `Bargain-Session`, if the commit has it.
-    pub fn trailer(&self, key: &str) -> Option<&str> {
-        self.trailers
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(key))
-            .map(|(_, v)| v.as_str())
-    }
-
-    /// Made by bargain (it carries the tool's trailers) rather than by hand.
-    pub fn is_recorded(&self) -> bool {
-        self.trailer(crate::record::trailer::ARTICLE).is_some()
-    }
-}
-
-/// What a changed file is to the negotiation.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum FileKind {
-    /// `<side>.md`: a pass by that side, numbered per side from 1.
-    Pass { side: String, number: u32 },
-    /// `article.yaml`: a status event.
-    Article,
-    /// `current.md`: the current contract language.
-    Current,
-    /// `ta.md`: the tentatively agreed text.
-    Ta,
-    /// Anything else in the folder.
-    Other(String),
-}
-
-/// One version of one file of an article.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Event {
-    /// Index into [`History::commits`].
-    pub commit: usize,
-    pub kind: FileKind,
-    /// The new content; `None` when the commit removed the file.
-    pub blob: Option<Oid>,
-}
 
 /// Every article's timeline, oldest first.
 #[derive(Debug, Default, Clone)]
@@ -197,7 +140,7 @@ impl History {
                 progress.passes.insert(side.clone(), *number);
                 progress.last_pass = Some(side.clone());
             }
-            progress.last_movement = Some(commit.date());
+            progress.last_movement = Some(commit.event_date());
         }
         progress
     }
@@ -466,13 +409,6 @@ fn classify_removed(file: &str) -> FileKind {
 fn commit_info(commit: &git2::Commit<'_>) -> CommitInfo {
     let author = commit.author();
     let message = String::from_utf8_lossy(commit.message_bytes());
-    let trailers = git2::message_trailers_strs(&message)
-        .map(|t| {
-            t.iter()
-                .map(|(k, v)| (k.to_string(), v.to_string()))
-                .collect()
-        })
-        .unwrap_or_default();
     CommitInfo {
         id: commit.id(),
         author: String::from_utf8_lossy(author.name_bytes()).into_owned(),
@@ -480,6 +416,6 @@ fn commit_info(commit: &git2::Commit<'_>) -> CommitInfo {
         time: author.when().seconds(),
         offset: author.when().offset_minutes(),
         summary: message.lines().next().unwrap_or("").to_string(),
-        trailers,
+        trailers: crate::events::Trailers::parse(&message),
     }
 }
