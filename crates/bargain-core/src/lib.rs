@@ -9,6 +9,7 @@
 
 pub mod comparison;
 pub mod demo;
+pub mod document;
 pub mod events;
 pub mod export;
 pub mod model;
