@@ -42,9 +42,10 @@ fn main() -> ExitCode {
         }
         for unit in &split.units {
             println!(
-                "{:<12} {:<10} {:>6} words  {}  | {}",
+                "{:<12} {:<10} line {:<6} {:>6} words  {}  | {}",
                 escape_line(&unit.id),
                 unit.kind.as_str(),
+                unit.lines.start + 1,
                 unit.words,
                 escape_line(&unit.title),
                 escape_line(&unit.first_words)

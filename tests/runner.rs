@@ -5,6 +5,7 @@ mod common;
 mod test_crash;
 mod test_demo;
 mod test_diff;
+mod test_import;
 mod test_record;
 mod test_record_cli;
 mod test_redline;

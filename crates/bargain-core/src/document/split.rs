@@ -195,6 +195,11 @@ pub fn split(doc: &Document) -> Split {
             roles[i] = current_role;
             continue;
         }
+        let next_is_leader = contents[i + 1..]
+            .iter()
+            .take(3)
+            .find(|c| !c.is_empty())
+            .is_some_and(|c| heading::is_leader_line(c));
         let context = Context {
             prev: prev_nonblank.map(|p| contents[p]),
             immediate: prev_nonblank == Some(i.wrapping_sub(1)),
@@ -204,7 +209,15 @@ pub fn split(doc: &Document) -> Split {
         let mut accepted: Option<Heading> = None;
         match &shapes[i] {
             Some(Shape::Unit(h))
-                if unit_may_start(h, &context, in_index, number_only_mode, last_number_only)
+                if !next_is_leader
+                    && !heading::is_leader_line(content)
+                    && unit_may_start(
+                        h,
+                        &context,
+                        in_index,
+                        number_only_mode,
+                        last_number_only,
+                    )
                     && !used.contains(&key(h)) =>
             {
                 accepted = Some(h.clone());
@@ -228,8 +241,12 @@ pub fn split(doc: &Document) -> Split {
             }
             _ => {}
         }
+        let right_after_heading = opened
+            .last()
+            .is_some_and(|o| prev_nonblank == Some(o.start + o.title_lines));
         if accepted.is_none()
             && !opened.is_empty()
+            && !right_after_heading
             && let Some(k) = part_match(content, &part_keys, &used_parts)
             && capital_context_ok(&context)
             && heading_text_shaped(content)
@@ -467,15 +484,11 @@ fn contents_regions(doc: &Document, contents: &[&str], shapes: &[Option<Shape>])
         let start = i;
         let mut end = i;
         let mut entries = 0;
-        let mut naming = 0;
         let mut gap = 0;
         let mut j = i;
         while j < n {
             if entry_like[j] {
                 entries += 1;
-                if names_unit(j) {
-                    naming += 1;
-                }
                 end = j;
                 gap = 0;
             } else if !contents[j].is_empty() {
@@ -486,8 +499,21 @@ fn contents_regions(doc: &Document, contents: &[&str], shapes: &[Option<Shape>])
             }
             j += 1;
         }
+        // Entries wrapped by a narrow page ("ARTICLE 1.2 REC" / "OGNITION ....... 1") name the
+        // unit on the line above their leader, so every line of the cluster counts.
+        let naming = (start..=end)
+            .filter(|&k| !contents[k].is_empty() && names_unit(k))
+            .count();
         let styled_toc = doc.lines[start..=end].iter().any(|l| l.toc);
-        if (entries >= 3 && naming >= 2) || (styled_toc && entries >= 1) {
+        let leaders = (start..=end)
+            .filter(|&k| heading::is_leader_line(contents[k]))
+            .count();
+        let titled =
+            (start.saturating_sub(8)..start).any(|k| matches!(shapes[k], Some(Shape::Contents)));
+        // Dot leaders make a contents page; page numbers alone (a salary table has numbers at
+        // the ends of its lines too) only under a "CONTENTS" title.
+        if ((leaders >= 3 || titled) && entries >= 3 && naming >= 2) || (styled_toc && entries >= 1)
+        {
             // Take in the title above ("TABLE OF CONTENTS", "ARTICLES:") and lines between.
             let mut from = start;
             let mut k = start;
@@ -543,25 +569,49 @@ fn ends_with_page_number(c: &str) -> bool {
 
 /// The keys (capital letters and digits only) of contents entries listed after the last
 /// article that name no unit and no group: parts of their own at the back (`SALARY SCHEDULES`).
+/// An entry wrapped over lines (`SIGNATURE` / `PAGE ........ 204`) is read whole.
 fn back_matter_parts(
     contents: &[&str],
     shapes: &[Option<Shape>],
     in_contents: &[bool],
 ) -> Vec<String> {
-    let entries: Vec<usize> = (0..contents.len())
-        .filter(|&i| in_contents[i] && heading::is_leader_line(contents[i]))
-        .collect();
-    let shape_of = |i: usize| heading::shape(entry_text(contents[i]));
-    let Some(last_article) = entries.iter().rposition(|&i| {
-        matches!(shape_of(i), Some(Shape::Unit(h)) if h.kind == UnitKind::Article)
-            || matches!(&shapes[i], Some(Shape::Unit(h)) if h.kind == UnitKind::Article)
-    }) else {
+    let _ = shapes;
+    let mut entries: Vec<String> = Vec::new();
+    let mut pending = String::new();
+    for (i, &c) in contents.iter().enumerate() {
+        if !in_contents[i] || c.is_empty() {
+            continue;
+        }
+        if heading::is_leader_line(c) {
+            let text = entry_text(c);
+            let whole = match (pending.is_empty(), text.is_empty()) {
+                (true, true) => continue,
+                (true, false) => text.to_string(),
+                (false, true) => std::mem::take(&mut pending),
+                (false, false) => format!("{} {text}", std::mem::take(&mut pending)),
+            };
+            entries.push(whole);
+        } else {
+            if !pending.is_empty() {
+                pending.push(' ');
+            }
+            pending.push_str(c);
+            if pending.len() > 300 {
+                pending.clear();
+            }
+        }
+    }
+    let shape_of = |e: &str| heading::shape(e);
+    let Some(last_article) = entries
+        .iter()
+        .rposition(|e| matches!(shape_of(e), Some(Shape::Unit(h)) if h.kind == UnitKind::Article))
+    else {
         return Vec::new();
     };
     entries[last_article + 1..]
         .iter()
-        .filter(|&&i| shape_of(i).is_none())
-        .map(|&i| normal_key(entry_text(contents[i])))
+        .filter(|e| shape_of(e).is_none())
+        .map(|e| normal_key(e))
         .filter(|k| k.len() >= 6)
         .collect()
 }
@@ -713,7 +763,7 @@ fn build(
                 break;
             }
         }
-        let mut id = unit_id(&o.heading, &o.title);
+        let mut id = unit_id(&o.heading, &o.heading.title);
         if !ids.insert(id.clone()) {
             let mut m = 2;
             while !ids.insert(format!("{id}-{m}")) {
