@@ -1,5 +1,6 @@
-//! Writes the articles that two agreements share, one file per article and side:
-//! `agreement_articles OLD NEW DIR` makes `DIR/old/NN.txt` and `DIR/new/NN.txt`, so the
+//! Writes the articles that two agreements share, one file per article and side, split by the
+//! importer (letters and appendices too, paired by id):
+//! `agreement_articles OLD NEW DIR` makes `DIR/old/ID.txt` and `DIR/new/ID.txt`, so the
 //! redline can be timed article by article against `git diff --no-index --word-diff`
 //! (`benches/cli_vs_git.sh`).
 
@@ -34,8 +35,8 @@ fn write(old: &Path, new: &Path, dir: &Path) -> std::io::Result<usize> {
     let mut pairs = 0;
     for (n, body) in agreement_articles(&old) {
         if let Some((_, other)) = news.iter().find(|(m, _)| *m == n) {
-            std::fs::write(dir.join("old").join(format!("{n:02}.txt")), body)?;
-            std::fs::write(dir.join("new").join(format!("{n:02}.txt")), other)?;
+            std::fs::write(dir.join("old").join(format!("{n}.txt")), body)?;
+            std::fs::write(dir.join("new").join(format!("{n}.txt")), other)?;
             pairs += 1;
         }
     }

@@ -1065,3 +1065,34 @@ fn decimal_numbered_agreement_plans_one_folder_per_article_by_place() {
     assert!(plan.notes[0].contains("by its place"));
     assert!(plan.entries.iter().all(|e| !e.current_md.contains('\u{c}')));
 }
+
+#[test]
+fn the_benchmark_helper_splits_with_the_importer() {
+    // The helper it replaced gave five nurses' articles only their contents line (their
+    // headings follow a form feed) and folded the engineers' 97 articles into 12.
+    let nurses = std::fs::read_to_string(data(
+        "oregon-afscme-osh-rn",
+        "state-afscme-osh-registered-nurses-2025-2027.txt",
+    ))
+    .unwrap();
+    let units = bargain_testutils::agreement_articles(&nurses);
+    for id in ["5", "18", "27", "38", "39", "50", "51", "60"] {
+        let (_, text) = units.iter().find(|(n, _)| n == id).unwrap();
+        assert!(
+            count_words(text) > 60,
+            "article {id}: {} words",
+            count_words(text)
+        );
+    }
+    let engineers = std::fs::read_to_string(data(
+        "oregon-aee-engineers",
+        "state-aee-association-of-engineering-employees-2025-2027.txt",
+    ))
+    .unwrap();
+    let units = bargain_testutils::agreement_articles(&engineers);
+    let articles = units
+        .iter()
+        .filter(|(id, _)| id.contains('.') && id.chars().all(|c| c.is_ascii_digit() || c == '.'))
+        .count();
+    assert_eq!(articles, 97);
+}

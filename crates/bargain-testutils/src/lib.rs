@@ -376,29 +376,20 @@ pub fn write_repository(dir: &Path, spec: &Spec) -> io::Result<()> {
     git(&["checkout", "-q", "-f", "main"])
 }
 
-/// The articles of a real agreement's text (as the ones in `tests/data` are laid out:
-/// a line starting `ARTICLE N`, perhaps after `### `, opens article N), by number; the last
-/// occurrence of a number wins, so an article's body beats its line in the table of
-/// contents. For benchmarks comparing two agreements article by article.
-pub fn agreement_articles(text: &str) -> Vec<(u32, String)> {
-    let mut out: Vec<(u32, String)> = Vec::new();
-    for line in text.split_inclusive('\n') {
-        let head = line.strip_prefix("### ").unwrap_or(line);
-        let number = head
-            .strip_prefix("ARTICLE ")
-            .and_then(|r| r.split(|c: char| !c.is_ascii_digit()).next()?.parse().ok());
-        if let Some(n) = number {
-            out.retain(|(m, _)| *m != n);
-            out.push((n, String::new()));
-        } else if line.starts_with("### ") {
-            out.push((0, String::new()));
-        }
-        if let Some((_, body)) = out.last_mut() {
-            body.push_str(line);
-        }
+/// The units of a real agreement's text — articles, letters of agreement, appendices — as the
+/// importer splits it (`bargain_core::document`), by their id (`12`, `1.1`, `letter-3`,
+/// `appendix-a`), each with its text as the file has it, heading first. For benchmarks comparing
+/// two agreements unit by unit: pair them by id.
+pub fn agreement_articles(text: &str) -> Vec<(String, String)> {
+    use bargain_core::document::{self, Kind, Limits};
+    match document::read(text.as_bytes(), Kind::Text, &Limits::default()) {
+        Ok(doc) => document::split(&doc)
+            .units
+            .into_iter()
+            .map(|u| (u.id, u.text))
+            .collect(),
+        Err(_) => Vec::new(),
     }
-    out.retain(|(n, _)| *n != 0);
-    out
 }
 
 /// Test texts (old, new): a paragraph moved to the end, its "shall" turned into "may" on
