@@ -2,8 +2,10 @@
 //! `bargain import --dry-run` will, printing one line per unit and what was left unassigned:
 //! `cargo run --release --example import_split -- FILE [--quiet]`.
 //!
-//! With `--quiet` it prints only the counts: that is the form to time beside another converter,
-//! e.g. `hyperfine 'target/release/examples/import_split big.docx --quiet' 'pandoc -f docx -t plain big.docx -o /dev/null'`.
+//! With `--quiet` it prints only the counts. With `--against 'COMMAND' [--rounds N]` it times
+//! itself (`FILE --quiet`, as a process) and the command, alternately, N rounds (11 by default),
+//! and prints both medians and their ratio — the README's figures beside pandoc:
+//! `import_split big.docx --against 'pandoc -f docx -t plain big.docx -o /dev/null'`.
 
 use bargain_core::document::{self, Kind, Limits};
 use bargain_core::text::escape_line;
@@ -12,10 +14,22 @@ use std::process::ExitCode;
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let quiet = args.iter().any(|a| a == "--quiet");
-    let Some(path) = args.iter().find(|a| !a.starts_with("--")) else {
+    let Some(path) = args.first().filter(|a| !a.starts_with("--")) else {
         eprintln!("usage: import_split FILE [--quiet]");
         return ExitCode::from(2);
     };
+    if let Some(at) = args.iter().position(|a| a == "--against") {
+        let Some(other) = args.get(at + 1) else {
+            eprintln!("--against needs a command");
+            return ExitCode::from(2);
+        };
+        let rounds = args
+            .iter()
+            .position(|a| a == "--rounds")
+            .and_then(|i| args.get(i + 1)?.parse().ok())
+            .unwrap_or(11);
+        return race(path, other, rounds);
+    }
     let bytes = match std::fs::read(path) {
         Ok(b) => b,
         Err(e) => {
@@ -67,6 +81,73 @@ fn main() -> ExitCode {
         assigned,
         split.words,
         split.words - assigned
+    );
+    ExitCode::SUCCESS
+}
+
+/// Times `import_split FILE --quiet` and `sh -c OTHER` alternately (the order swapped every
+/// round, so a drift in the machine's load falls on both), and prints the medians.
+fn race(path: &str, other: &str, rounds: usize) -> ExitCode {
+    use std::process::{Command, Stdio};
+    use std::time::Instant;
+    let me = match std::env::current_exe() {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::from(2);
+        }
+    };
+    let ours = || {
+        Command::new(&me)
+            .args([path, "--quiet"])
+            .stdout(Stdio::null())
+            .status()
+    };
+    let theirs = || {
+        Command::new("sh")
+            .args(["-c", other])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+    };
+    let time = |run: &dyn Fn() -> std::io::Result<std::process::ExitStatus>| -> Option<f64> {
+        let started = Instant::now();
+        run()
+            .ok()?
+            .success()
+            .then(|| started.elapsed().as_secs_f64())
+    };
+    let (mut a, mut b) = (Vec::new(), Vec::new());
+    let _ = (time(&ours), time(&theirs)); // warm the caches once
+    for round in 0..rounds {
+        let (x, y) = if round % 2 == 0 {
+            let x = time(&ours);
+            (x, time(&theirs))
+        } else {
+            let y = time(&theirs);
+            (time(&ours), y)
+        };
+        match (x, y) {
+            (Some(x), Some(y)) => {
+                a.push(x);
+                b.push(y);
+            }
+            _ => {
+                eprintln!("a run failed; both commands must succeed");
+                return ExitCode::from(1);
+            }
+        }
+    }
+    let median = |v: &mut Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        v[v.len() / 2]
+    };
+    let (ma, mb) = (median(&mut a), median(&mut b));
+    println!(
+        "import_split {path}: {:.1} ms; `{other}`: {:.1} ms; ratio {:.3}x (medians of {rounds} alternating rounds)",
+        ma * 1e3,
+        mb * 1e3,
+        ma / mb
     );
     ExitCode::SUCCESS
 }

@@ -70,7 +70,7 @@ fn pdftotext(bytes: &[u8], limits: &Limits) -> Result<String, DocumentError> {
             });
         }
         std::thread::sleep(pause);
-        pause = (pause * 2).min(Duration::from_millis(50));
+        pause = (pause * 2).min(Duration::from_millis(5));
     };
     if !status.success() {
         let mut message = String::new();
