@@ -115,7 +115,7 @@ impl Desk {
             .form()
             .statuses
             .iter()
-            .position(|w| *w == word)
+            .position(|w| w.as_str() == word)
             .unwrap_or_else(|| panic!("{word} is not offered"));
         for _ in 0..i {
             self.key(KeyCode::Down);
@@ -193,10 +193,13 @@ fn the_status_picker_offers_exactly_the_transition_table() {
         d.select(id).keys("S");
         assert_eq!(d.form().subject.status, status, "{id}");
         assert_eq!(d.step(), Step::Status);
-        assert_eq!(d.form().statuses, record::next_statuses(status), "{id}");
+        assert_eq!(d.form().statuses, record::Verb::next(status), "{id}");
         let screen = d.h.screen();
-        for word in record::next_statuses(status) {
-            assert!(screen.contains(word), "{id}: {word} not shown\n{screen}");
+        for verb in record::Verb::next(status) {
+            assert!(
+                screen.contains(verb.as_str()),
+                "{id}: {verb} not shown\n{screen}"
+            );
         }
         d.key(KeyCode::Esc);
         assert!(!d.is_open());
@@ -420,7 +423,7 @@ fn the_form_update_is_pure_and_typing_goes_to_the_note() {
         recording::update(&mut form, key(KeyCode::Enter)),
         Outcome::Continue
     );
-    assert_eq!(form.status, Some("impasse"));
+    assert_eq!(form.status, Some(record::Verb::Impasse));
     assert_eq!(form.step, Step::Note, "impasse needs no details");
     for c in "Stalled on notice; q and ? are text here".chars() {
         assert_eq!(
@@ -670,6 +673,10 @@ fn a_reopen_needs_the_other_side_or_is_forced_and_flagged() {
         panic!("refused: {:?}", d.step());
     };
     assert!(why.contains("needs the agreement of every side"), "{why}");
+    // The way on is named in the form's own fields, never as a command-line flag.
+    assert!(why.contains("“Agrees for …”"), "{why}");
+    assert!(why.contains("“Without every side” to yes"), "{why}");
+    assert!(!why.contains("--"), "{why}");
 
     // Back to the details: forced, the reopen is recorded and flagged.
     d.key(KeyCode::Enter).key(KeyCode::BackTab);

@@ -354,20 +354,14 @@ pub fn act(state: &mut State, action: Action, effects: &mut Vec<Effect>) {
             }
         }
         Action::FilterStatus => {
-            const CYCLE: [Option<Status>; 7] = [
-                None,
-                Some(Status::Open),
-                Some(Status::TentativelyAgreed),
-                Some(Status::CurrentLanguage),
-                Some(Status::Withdrawn),
-                Some(Status::Impasse),
-                Some(Status::Ratified),
-            ];
-            let i = CYCLE
+            // No filter, then each status in `Status::ALL`'s order, then no filter again.
+            let cycle: Vec<Option<Status>> =
+                std::iter::once(None).chain(Status::ALL.map(Some)).collect();
+            let i = cycle
                 .iter()
                 .position(|s| *s == state.status_filter)
                 .unwrap_or(0);
-            state.status_filter = CYCLE[(i + 1) % CYCLE.len()];
+            state.status_filter = cycle[(i + 1) % cycle.len()];
             refilter(state);
             follow_selection(state, effects);
         }

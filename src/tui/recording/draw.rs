@@ -67,13 +67,16 @@ pub fn view(form: &RecordForm, frame: &mut Frame<'_>, screen: Rect, theme: Theme
                 form.subject.number, form.subject.status
             )));
             for (i, word) in form.statuses.iter().enumerate() {
-                lines.push(choice(i == form.status_cursor, word, t));
+                lines.push(choice(i == form.status_cursor, word.as_str(), t));
             }
         }
         Step::Details => {
             lines.push(heading(&match form.kind {
                 Kind::Pass => "The pass: the side, and its full text".to_string(),
-                Kind::Status => format!("Set {}:", form.status.unwrap_or_default()),
+                Kind::Status => format!(
+                    "Set {}:",
+                    form.status.map_or("", bargain_core::record::Verb::as_str)
+                ),
             }));
             let label_w = form
                 .fields

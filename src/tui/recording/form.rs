@@ -5,7 +5,7 @@
 use super::{Context, Loaded, WriteOutcome};
 use crate::tui::keys::{self, Action, Scope};
 use bargain_core::model::{Date, Status, Table};
-use bargain_core::record::{self, Plan, Request, StatusChange};
+use bargain_core::record::{self, Plan, Refusal, Remedy, Request, StatusChange, Verb};
 use bargain_core::store::{History, Snapshot};
 use crossterm::event::KeyEvent;
 use ratatui_textarea::{CursorMove, TextArea, WrapMode};
@@ -160,10 +160,10 @@ pub struct RecordForm {
     /// The cursor in the action list and in the status picker.
     pub action_cursor: usize,
     pub status_cursor: usize,
-    /// `record::next_statuses` of the article's status: the status picker's choices.
-    pub statuses: Vec<&'static str>,
+    /// `Verb::next` of the article's status: the status picker's choices.
+    pub statuses: Vec<Verb>,
     /// The status chosen, once chosen.
-    pub status: Option<&'static str>,
+    pub status: Option<Verb>,
     pub fields: Vec<Field>,
     pub focus: usize,
     /// The pass's text, once read or written.
@@ -181,8 +181,17 @@ pub enum FormMsg {
     Key(KeyEvent),
     Act(Action),
     Text(Result<Loaded, String>),
-    Checked(Result<Box<Plan>, String>),
+    Checked(Result<Box<Plan>, NotChecked>),
     Written(WriteOutcome),
+}
+
+/// Why `record::check` gave no plan.
+#[derive(Debug, Clone)]
+pub enum NotChecked {
+    /// The rules refused it: the form names what to do in its own fields.
+    Refused(Box<Refusal>),
+    /// It could not be checked at all.
+    Failed(String),
 }
 
 /// What the form asks of its owner.
@@ -246,7 +255,7 @@ impl RecordForm {
             .map(|p| (p.email.clone(), p.side.clone()));
         let today = context.map_or_else(record::today, |c| c.today);
         let signers = signers(table, &subject.topic);
-        let statuses = record::next_statuses(subject.status).to_vec();
+        let statuses = Verb::next(subject.status).to_vec();
         let mut note = TextArea::default();
         note.set_wrap_mode(WrapMode::WordOrGlyph);
         note.set_placeholder_text("(optional) a note for the record");
@@ -346,7 +355,7 @@ impl RecordForm {
     }
 
     /// The detail fields a status needs (none for most).
-    fn status_fields(&self, word: &str) -> Vec<Field> {
+    fn status_fields(&self, verb: Verb) -> Vec<Field> {
         let date = || {
             Field::text(
                 FieldKey::Date,
@@ -355,8 +364,8 @@ impl RecordForm {
                 "YYYY-MM-DD",
             )
         };
-        match word {
-            "tentatively-agreed" => {
+        match verb {
+            Verb::TentativelyAgreed => {
                 let mut fields: Vec<Field> = self
                     .signers
                     .iter()
@@ -397,14 +406,14 @@ impl RecordForm {
                 ));
                 fields
             }
-            "ratified" => vec![date()],
-            "withdrawn" => vec![Field::pick(
+            Verb::Ratified => vec![date()],
+            Verb::Withdrawn => vec![Field::pick(
                 FieldKey::WithdrawnBy,
                 "Withdrawn by".into(),
                 self.sides_options(),
                 self.my_side_index().or(Some(0)),
             )],
-            "reopen" => {
+            Verb::Reopen => {
                 let mut fields: Vec<Field> = self
                     .signers
                     .iter()
@@ -473,16 +482,16 @@ impl RecordForm {
     }
 
     fn status_change(&self) -> Result<StatusChange, String> {
-        let word = self.status.ok_or("choose a status")?;
-        Ok(match word {
-            "open" => StatusChange::Open,
-            "impasse" => StatusChange::Impasse,
-            "current-language" => StatusChange::CurrentLanguage,
-            "withdrawn" => StatusChange::Withdrawn {
+        let verb = self.status.ok_or("choose a status")?;
+        Ok(match verb {
+            Verb::Open => StatusChange::Open,
+            Verb::Impasse => StatusChange::Impasse,
+            Verb::CurrentLanguage => StatusChange::CurrentLanguage,
+            Verb::Withdrawn => StatusChange::Withdrawn {
                 by: self.field(&FieldKey::WithdrawnBy).and_then(Field::value),
             },
-            "ratified" => StatusChange::Ratified { date: self.date()? },
-            "reopen" => StatusChange::Reopen {
+            Verb::Ratified => StatusChange::Ratified { date: self.date()? },
+            Verb::Reopen => StatusChange::Reopen {
                 agreed_by: self
                     .fields
                     .iter()
@@ -491,7 +500,7 @@ impl RecordForm {
                     .filter(|v| !v.is_empty())
                     .collect(),
             },
-            "tentatively-agreed" => {
+            Verb::TentativelyAgreed => {
                 let mut signatories = Vec::new();
                 for field in &self.fields {
                     if let FieldKey::Signatory(side) = &field.key {
@@ -522,8 +531,54 @@ impl RecordForm {
                         .filter(|v| !v.is_empty()),
                 }
             }
-            other => return Err(format!("unknown status {other}")),
         })
+    }
+
+    /// A refusal in the form's own terms: the rules' sentence, then what to do here, naming the
+    /// form's fields (never a command-line flag).
+    pub fn explain(&self, refusal: &Refusal) -> String {
+        let names = |sides: &[String]| {
+            sides
+                .iter()
+                .map(|s| self.side_name(s))
+                .collect::<Vec<_>>()
+                .join(" and ")
+        };
+        let force = self
+            .field(&FieldKey::Force)
+            .map_or("Over the agreement", |f| f.label.as_str());
+        let steps: Vec<String> = refusal
+            .remedies()
+            .iter()
+            .map(|remedy| match remedy {
+                Remedy::Force => format!(
+                    "to record it anyway, flagged as forced (verify lists it), go back and set “{force}” to yes"
+                ),
+                Remedy::Reopen { .. } => {
+                    "reopen it first: Set the status → reopen, with someone of every side".to_string()
+                }
+                Remedy::PutBack { .. } => {
+                    "put it back on the table first: Set the status → open".to_string()
+                }
+                Remedy::NameAgreeing { sides } => {
+                    format!("choose who agrees for {} (“Agrees for …”)", names(sides))
+                }
+                Remedy::NameSignatories { sides } => {
+                    format!("choose who signs for {} (“Signs for …”)", names(sides))
+                }
+                Remedy::NameAgreedText { .. } => "choose the “Agreed text”".to_string(),
+                Remedy::ChooseSession => "choose the session it belongs to".to_string(),
+                Remedy::SetIdentity => {
+                    "tell git who you are, in a shell: git config user.email you@example.org"
+                        .to_string()
+                }
+            })
+            .collect();
+        if steps.is_empty() {
+            refusal.to_string()
+        } else {
+            format!("{refusal}. To go on: {}", steps.join("; or "))
+        }
     }
 
     /// The step before this one (`None`: the first).
@@ -637,7 +692,8 @@ pub fn update(form: &mut RecordForm, message: FormMsg) -> Outcome {
             if form.step == Step::Checking {
                 form.step = match result {
                     Ok(plan) => Step::Confirm(plan),
-                    Err(why) => Step::Refused(why),
+                    Err(NotChecked::Failed(why)) => Step::Refused(why),
+                    Err(NotChecked::Refused(refusal)) => Step::Refused(form.explain(&refusal)),
                 };
             }
             Outcome::Continue

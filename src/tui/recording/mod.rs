@@ -3,7 +3,7 @@
 //!
 //! The form is a self-contained Elm component. [`RecordForm`] is its state, [`update`] is pure (a
 //! [`FormMsg`] in, an [`Outcome`] out) and [`view`] only draws a centred popup. The rules are never
-//! repeated here: the status picker is filled from [`record::next_statuses`](bargain_core::record::next_statuses), who may sign from
+//! repeated here: the status picker is filled from [`Verb::next`](bargain_core::record::Verb::next), who may sign from
 //! [`record::may_record`](bargain_core::record::may_record), and whatever the form lets through is still decided by
 //! [`record::check`](bargain_core::record::check), whose refusal is shown as it reads. The glue to the TUI's state is the three
 //! functions [`open`], [`on_key`] and [`on_event`]; the shell's side (the write off the UI thread,
@@ -66,7 +66,7 @@ pub enum Event {
     /// `record::check` answered.
     Checked {
         ticket: u64,
-        result: Result<Box<Plan>, String>,
+        result: Result<Box<Plan>, form::NotChecked>,
     },
     /// `record::apply` answered; the table after it (extended, or reloaded when the branch had
     /// moved).

@@ -2,6 +2,7 @@
 //! that return the message for `update` (so tests call them without a terminal), and `$EDITOR`
 //! with the terminal handed over and taken back.
 
+use super::form::NotChecked;
 use super::{Context, EditJob, Event, Job, Loaded, Reloaded, WriteOutcome, Written};
 use crate::tui::jobs;
 use bargain_core::record::{self, Actor};
@@ -42,12 +43,14 @@ pub fn perform(
         },
         Job::Check { ticket, request } => {
             let result = match context.map(|c| (&c.actor, c.today)) {
-                None => Err("who records is not known yet; try again in a moment".to_string()),
-                Some((Err(why), _)) => Err(why.clone()),
+                None => Err(NotChecked::Failed(
+                    "who records is not known yet; try again in a moment".to_string(),
+                )),
+                Some((Err(why), _)) => Err(NotChecked::Failed(why.clone())),
                 Some((Ok(actor), today)) => {
                     record::check(repo, snapshot, history, actor, today, &request)
                         .map(Box::new)
-                        .map_err(|r| r.to_string())
+                        .map_err(|r| NotChecked::Refused(Box::new(r)))
                 }
             };
             Event::Checked { ticket, result }
@@ -265,7 +268,7 @@ pub fn failed(job: Job, why: String) -> Event {
         },
         Job::Check { ticket, .. } => Event::Checked {
             ticket,
-            result: Err(why),
+            result: Err(NotChecked::Failed(why)),
         },
         Job::Apply { ticket, .. } => Event::Written(Box::new(Written {
             ticket,

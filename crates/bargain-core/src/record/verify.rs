@@ -12,7 +12,7 @@
 //! flagged, commits made by hand (no `Bargain-*` trailer) as hand-made, and commits made while
 //! `bargaining.yaml` was unreadable as unchecked; none of these is a violation.
 
-use super::has_authority;
+use super::rights::has_authority;
 use crate::model::{Article, Date, Status, Table, TentativeAgreement};
 use crate::store::history::{Event, FileKind, History};
 use crate::store::snapshot::parse_yaml;
