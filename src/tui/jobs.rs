@@ -11,7 +11,7 @@ use super::redline_view::RedlineDoc;
 use super::state::{Corpus, Message, Opened, RedlineReady, RedlineResult, SyncState};
 use super::terminal::panic_message;
 use super::update::fold;
-use bargain_core::comparison::{self, Comparison};
+use bargain_core::comparison::{Comparison, Resolved};
 use bargain_core::store::{History, Repo, Snapshot};
 use std::ops::ControlFlow;
 use std::panic::AssertUnwindSafe;
@@ -207,22 +207,7 @@ fn redlines(path: &std::path::Path, requests: &Receiver<RedlineJob>, tx: &Sender
 
 /// Resolves and compares one job's texts.
 pub fn compute(repo: &Repo, job: &RedlineJob) -> Result<RedlineReady, String> {
-    if job.comparison == Comparison::ThreeWay {
-        let (base, sides) =
-            comparison::resolve_three_way(repo, &job.snapshot, &job.history, &job.article)
-                .map_err(|e| e.to_string())?;
-        let inputs: Vec<(&str, &str)> = sides
-            .iter()
-            .map(|v| (v.label.side.as_deref().unwrap_or_default(), v.text.as_str()))
-            .collect();
-        let doc = RedlineDoc::three_way(&base.text, &inputs);
-        return Ok(RedlineReady {
-            old: base.label,
-            new: sides.into_iter().map(|v| v.label).collect(),
-            doc: Arc::new(doc),
-        });
-    }
-    let (old, new) = comparison::resolve(
+    let resolved = Resolved::of(
         repo,
         &job.snapshot,
         &job.history,
@@ -230,10 +215,17 @@ pub fn compute(repo: &Repo, job: &RedlineJob) -> Result<RedlineReady, String> {
         &job.comparison,
     )
     .map_err(|e| e.to_string())?;
-    let doc = RedlineDoc::compare(&old.text, &new.text, new.label.side.as_deref());
-    Ok(RedlineReady {
-        old: old.label,
-        new: vec![new.label],
-        doc: Arc::new(doc),
+    let doc = Arc::new(RedlineDoc::from_marks(&resolved.redline()));
+    Ok(match resolved {
+        Resolved::Two { old, new } => RedlineReady {
+            old: old.label,
+            new: vec![new.label],
+            doc,
+        },
+        Resolved::Three { base, sides } => RedlineReady {
+            old: base.label,
+            new: sides.into_iter().map(|v| v.label).collect(),
+            doc,
+        },
     })
 }

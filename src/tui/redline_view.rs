@@ -13,7 +13,8 @@
 //! it becomes a span; the segments themselves stay exact.
 
 use super::theme::Theme;
-use bargain_core::redline::{self, Redline, Segment, SegmentKind};
+use bargain_core::comparison::Marks;
+use bargain_core::redline::{self, Redline, Segment, SegmentKind, ThreeWay};
 use bargain_core::text::escape_controls;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
@@ -125,7 +126,22 @@ impl RedlineDoc {
     /// Each side's text against one base, merged: every change tagged with its side(s).
     /// `sides` are (side id, text).
     pub fn three_way(base: &str, sides: &[(&str, &str)]) -> RedlineDoc {
-        let t = redline::three_way(base, sides, &redline::Options::default());
+        RedlineDoc::from_three_way(&redline::three_way(
+            base,
+            sides,
+            &redline::Options::default(),
+        ))
+    }
+
+    /// What the engine made of a resolved comparison (`Resolved::redline`).
+    pub fn from_marks(marks: &Marks<'_>) -> RedlineDoc {
+        match marks {
+            Marks::Two(r) => RedlineDoc::from_redline(r),
+            Marks::Three(t) => RedlineDoc::from_three_way(t),
+        }
+    }
+
+    pub fn from_three_way(t: &ThreeWay<'_>) -> RedlineDoc {
         let mut notes = Vec::new();
         if !t.conflicts.is_empty() {
             notes.push(format!(

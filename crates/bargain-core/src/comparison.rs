@@ -4,11 +4,15 @@
 //!
 //! Owns: the comparison names (`sides`, `since-last SIDE`, `vs-current SIDE`, `ta`, `three-way`,
 //! and two versions picked from the history), finding the blobs in the history index, reading
-//! them, and the labels. Never does: diffing (that is `redline`), printing, or escaping — labels
-//! and texts are returned exactly as the repository has them; the caller escapes at display.
+//! them, the labels, and the one dispatch from a resolved comparison to the engine
+//! ([`Resolved::redline`]: two-way or three-way, changes attributed to the new text's side), which
+//! the CLI and the TUI both call. Never does: the diffing itself (that is `redline`), printing,
+//! or escaping — labels and texts are returned exactly as the repository has them; the caller
+//! escapes at display.
 
 use crate::events::{Event, FileKind, What, session_of};
 use crate::model::{Date, Table};
+use crate::redline::{self, Options, Redline, ThreeWay};
 use crate::store::{ArticleEntry, History, Problem, Repo, Snapshot};
 use std::fmt;
 
@@ -270,6 +274,70 @@ pub fn resolve_three_way(
         ));
     }
     Ok((r.current()?, sides))
+}
+
+/// A comparison's texts: two versions, or (three-way) the base and each side's latest.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Resolved {
+    Two { old: Version, new: Version },
+    Three { base: Version, sides: Vec<Version> },
+}
+
+/// A resolved comparison's redline, borrowing its texts.
+pub enum Marks<'t> {
+    Two(Redline<'t>),
+    Three(ThreeWay<'t>),
+}
+
+impl Resolved {
+    /// Resolves any comparison, three-way included. `article` is a number or a folder id.
+    pub fn of(
+        repo: &Repo,
+        snapshot: &Snapshot,
+        history: &History,
+        article: &str,
+        comparison: &Comparison,
+    ) -> Result<Resolved, CompareError> {
+        if *comparison == Comparison::ThreeWay {
+            let (base, sides) = resolve_three_way(repo, snapshot, history, article)?;
+            return Ok(Resolved::Three { base, sides });
+        }
+        let (old, new) = resolve(repo, snapshot, history, article, comparison)?;
+        Ok(Resolved::Two { old, new })
+    }
+
+    /// The engine on these texts: a two-way redline whose changes are the new text's side's, or
+    /// each side's changes against the base.
+    pub fn redline(&self) -> Marks<'_> {
+        match self {
+            Resolved::Two { old, new } => {
+                let options = new
+                    .label
+                    .side
+                    .as_deref()
+                    .map_or_else(Options::default, Options::by);
+                Marks::Two(redline::compare(&old.text, &new.text, &options))
+            }
+            Resolved::Three { base, sides } => {
+                let inputs: Vec<(&str, &str)> = sides
+                    .iter()
+                    .map(|v| (v.label.side.as_deref().unwrap_or_default(), v.text.as_str()))
+                    .collect();
+                Marks::Three(redline::three_way(&base.text, &inputs, &Options::default()))
+            }
+        }
+    }
+
+    /// Each version's role and label, in the order a header shows them: `old`, `new`; or `base`
+    /// then one `side` each.
+    pub fn labels(&self) -> Vec<(&'static str, &Label)> {
+        match self {
+            Resolved::Two { old, new } => vec![("old", &old.label), ("new", &new.label)],
+            Resolved::Three { base, sides } => std::iter::once(("base", &base.label))
+                .chain(sides.iter().map(|v| ("side", &v.label)))
+                .collect(),
+        }
+    }
 }
 
 struct Resolver<'a> {

@@ -2,7 +2,7 @@
 //! session, date, author), a one-line summary, then the marked text in the chosen format.
 //! Shared by `bargain diff` and anything that prints a redline packet.
 
-use crate::comparison::Label;
+use crate::comparison::{Label, Marks};
 use crate::export::redline_text::{ansi_into, html_of, md_into, plain_into, renders_like};
 use crate::redline::ThreeWay;
 use crate::redline::{Move, Redline, Segment, Summary};
@@ -47,6 +47,15 @@ impl<'a> From<&'a ThreeWay<'_>> for Marked<'a> {
             moves: &r.moves,
             summary: r.summary,
             coarse: r.coarse,
+        }
+    }
+}
+
+impl<'a> From<&'a Marks<'_>> for Marked<'a> {
+    fn from(m: &'a Marks<'_>) -> Self {
+        match m {
+            Marks::Two(r) => Marked::from(r),
+            Marks::Three(t) => Marked::from(t),
         }
     }
 }
