@@ -2,4 +2,6 @@
 //! (`tui`). Everything they show comes from library calls; what is here is words, flags, keys and
 //! drawing.
 
+pub mod cli;
+pub mod color;
 pub mod tui;

@@ -2,6 +2,7 @@
 
 mod common;
 
+mod test_cli;
 mod test_crash;
 mod test_demo;
 mod test_diff;

@@ -240,7 +240,11 @@ fn a_pass_written_in_the_editor_is_recorded_in_a_real_terminal() {
 
 #[test]
 fn a_panic_gives_the_terminal_back_before_its_message() {
-    let mut s = Session::demo_with(24, 80, &[("BARGAIN_TUI_TEST_PANIC", "1")]);
+    let mut s = Session::demo_with(
+        24,
+        80,
+        &[("BARGAIN_TUI_TEST_PANIC", "1"), ("RUST_BACKTRACE", "0")],
+    );
     let screen = s.wait_for(&["panicked", "BARGAIN_TUI_TEST_PANIC is set"]);
     let vt = s.parser.screen();
     assert!(!vt.alternate_screen(), "{screen}");

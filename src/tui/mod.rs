@@ -30,7 +30,7 @@ use std::sync::mpsc;
 
 /// Opens the TUI on the table that contains `repo_path`; returns when the user quits.
 pub fn run(repo_path: &Path) -> io::Result<()> {
-    let color = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let color = crate::color::wanted(crate::color::ColorChoice::Auto, true);
     let (mut terminal, _guard) = terminal::setup()?;
     let size = terminal.size()?;
     let mut state = State::new((size.width, size.height), color);

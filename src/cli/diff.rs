@@ -1,0 +1,160 @@
+//! `bargain diff`: resolve the comparison (or read two files), run the redline engine through the
+//! comparison's one dispatch, and write the document as it is rendered.
+
+use super::error::{CliError, Outcome};
+use super::{open, output};
+use crate::color::{self, ColorChoice};
+use bargain_core::comparison::{Comparison, Label, Resolved, VersionRef};
+use bargain_core::export::redline_doc::{Marked, RedlineFormat, write_document};
+use bargain_core::redline::{self, Options};
+use bargain_core::store::History;
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// Article number (12) or id (12-ai-technology).
+    #[arg(required_unless_present = "files")]
+    pub article: Option<String>,
+    /// The comparison: `sides`, `since-last SIDE`, `vs-current SIDE`, `ta`, `three-way`.
+    pub comparison: Vec<String>,
+    /// The old version: `union#2`, `employer#3`, `current`, `ta`, or a commit id.
+    #[arg(long, value_name = "VERSION", requires = "to")]
+    pub from: Option<String>,
+    /// The new version (as --from).
+    #[arg(long, value_name = "VERSION", requires = "from")]
+    pub to: Option<String>,
+    /// Compare two files outside any repository (like `git diff --no-index`).
+    #[arg(long, num_args = 2, value_names = ["OLD", "NEW"], conflicts_with_all = ["article", "from", "to"])]
+    pub files: Option<Vec<PathBuf>>,
+    /// Colour: auto (a terminal, and NO_COLOR unset), always, never.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+    /// Output: ansi (colour), plain (markers), html, md. Default: ansi with colour, else plain.
+    #[arg(long, value_enum)]
+    pub format: Option<DiffFormat>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum DiffFormat {
+    Ansi,
+    Plain,
+    Html,
+    Md,
+}
+
+/// The format to write: as asked, else colour when it is wanted and possible.
+fn format(asked: Option<DiffFormat>, choice: ColorChoice) -> RedlineFormat {
+    match asked {
+        Some(DiffFormat::Ansi) => RedlineFormat::Ansi,
+        Some(DiffFormat::Plain) => RedlineFormat::Plain,
+        Some(DiffFormat::Html) => RedlineFormat::Html,
+        Some(DiffFormat::Md) => RedlineFormat::Markdown,
+        None if color::wanted(choice, std::io::stdout().is_terminal()) => RedlineFormat::Ansi,
+        None => RedlineFormat::Plain,
+    }
+}
+
+pub fn run(repo: Option<&Path>, args: Args) -> Outcome {
+    let format = format(args.format, args.color);
+    match (args.files, args.article) {
+        (Some(files), _) => self::files(&files[0], &files[1], format),
+        (None, Some(article)) => self::article(
+            repo,
+            &article,
+            &args.comparison,
+            args.from.zip(args.to),
+            format,
+        ),
+        (None, None) => Err(CliError::unusable("name an ARTICLE, or --files OLD NEW")),
+    }
+}
+
+/// Writes the document to standard output as it is rendered.
+fn print(
+    format: RedlineFormat,
+    heading: &str,
+    versions: &[(&str, &Label)],
+    marked: &Marked<'_>,
+) -> Outcome {
+    output::stdout(|out| write_document(&mut &mut *out, format, heading, versions, marked))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Two files outside any repository.
+fn files(old: &Path, new: &Path, format: RedlineFormat) -> Outcome {
+    let read = |path: &Path| {
+        bargain_core::text::read_file(path)
+            .map_err(|e| CliError::unusable(format!("{}: {e}", path.display())))
+    };
+    fn text<'b>(bytes: &'b [u8], path: &Path) -> Result<&'b str, CliError> {
+        bargain_core::text::text_in(bytes, &path.display().to_string())
+            .map_err(|p| CliError::unusable(p.to_string()))
+    }
+    let (old_bytes, new_bytes) = (read(old)?, read(new)?);
+    let (old_text, new_text) = (text(&old_bytes, old)?, text(&new_bytes, new)?);
+    let redline = redline::compare(old_text, new_text, &Options::default());
+    let label = |path: &Path| Label {
+        title: path.display().to_string(),
+        ..Label::default()
+    };
+    let heading = format!("{} → {}", old.display(), new.display());
+    print(
+        format,
+        &heading,
+        &[("old", &label(old)), ("new", &label(new))],
+        &Marked::from(&redline),
+    )
+}
+
+/// The comparison the words or the picked versions name.
+fn comparison(words: &[String], picked: Option<(String, String)>) -> Result<Comparison, CliError> {
+    let version = |v: &str| {
+        VersionRef::parse(v).ok_or_else(|| {
+            CliError::unusable(format!(
+                "unknown version `{v}`; expected side#N (union#2), current, ta, or a commit id"
+            ))
+        })
+    };
+    match (picked, words.is_empty()) {
+        (Some((from, to)), true) => Ok(Comparison::Versions(version(&from)?, version(&to)?)),
+        (Some(_), false) => Err(CliError::unusable(
+            "give either a comparison or --from/--to, not both",
+        )),
+        (None, true) => Ok(Comparison::Sides),
+        (None, false) => Comparison::parse(&words.join(" ")).ok_or_else(|| {
+            CliError::unusable(format!(
+                "unknown comparison `{}`; expected sides, since-last SIDE, vs-current SIDE, ta, three-way",
+                words.join(" ")
+            ))
+        }),
+    }
+}
+
+/// One article of the table under a named comparison or two picked versions.
+fn article(
+    repo: Option<&Path>,
+    article: &str,
+    words: &[String],
+    picked: Option<(String, String)>,
+    format: RedlineFormat,
+) -> Outcome {
+    let comparison = comparison(words, picked)?;
+    let repo = open(repo)?;
+    let snapshot = repo.snapshot()?;
+    let entry = snapshot.find(article).ok_or_else(|| {
+        CliError::unusable(format!(
+            "no article `{article}` in this table (give its number or folder id)"
+        ))
+    })?;
+    let heading = match entry.number() {
+        Some(n) => format!("Article {n} — {}", entry.title()),
+        None => entry.title().to_string(),
+    };
+    let id = entry.id.clone();
+    let history = History::build(&repo)?;
+    let resolved = Resolved::of(&repo, &snapshot, &history, &id, &comparison)?;
+    let marks = resolved.redline();
+    print(format, &heading, &resolved.labels(), &Marked::from(&marks))
+}

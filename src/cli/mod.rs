@@ -1,0 +1,113 @@
+//! The `bargain` command line: one clap definition, one file per command, one error type
+//! ([`error`]), one writer for standard output ([`output`]). Each command parses its flags into
+//! a library call and prints what comes back; rules, words of the record and documents are the
+//! library's (`bargain-core`), the flags and exit codes are here.
+
+pub mod demo;
+pub mod diff;
+pub mod error;
+pub mod log;
+pub mod meta;
+pub mod output;
+pub mod record;
+pub mod status;
+pub mod verify;
+
+use bargain_core::model::Date;
+use bargain_core::store::Repo;
+use bargain_core::text::escape_controls;
+use clap::{Parser, Subcommand};
+use error::{CliError, Outcome};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(
+    name = "bargain",
+    version,
+    about = "The bargaining table in git: status, redlines and the record, at a keyboard",
+    long_about = "The bargaining table in git: every article's status by topic, redlines between \
+                  any two versions, and the record of passes and agreements — each a commit under \
+                  your own git identity. Without a command, opens the terminal UI."
+)]
+pub struct Cli {
+    /// The table's repository (default: the one containing the current folder).
+    #[arg(long, global = true, value_name = "DIR")]
+    pub repo: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// Print the tracker: every article's status, passes, whose move and last movement.
+    Status(status::Args),
+    /// Start an empty table: git init, a commented bargaining.yaml, proposals/.
+    Init(demo::InitArgs),
+    /// Build the example negotiation as a real git repository and open it.
+    Demo(demo::DemoArgs),
+    /// A redline of one article: sides (default), since-last SIDE, vs-current SIDE, ta,
+    /// three-way, or --from/--to any two versions. Exits 0 whether or not the texts differ.
+    Diff(diff::Args),
+    /// Record a pass: a side's new full text of an article (one commit under your git identity).
+    Pass(record::PassArgs),
+    /// Set an article's status: open, tentatively-agreed, current-language, withdrawn, impasse,
+    /// ratified, reopen.
+    Set(record::SetArgs),
+    /// The negotiation record: who moved what, when, at which session.
+    Log(log::Args),
+    /// Audit the whole history against the recording rules; exits 1 on a violation.
+    Verify(verify::Args),
+    /// Print a shell completion script: bash, zsh, fish, elvish or powershell.
+    Completions(meta::CompletionsArgs),
+    /// Write the manual pages (roff) into a folder, or print bargain(1).
+    Man(meta::ManArgs),
+}
+
+/// Runs the command line and returns the exit code.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    bargain_core::store::configure_reads();
+    let repo = cli.repo.as_deref();
+    let result = match cli.command {
+        None => demo::tui(repo),
+        Some(Command::Status(args)) => status::run(repo, &args),
+        Some(Command::Init(args)) => demo::init(args, cli.repo.clone()),
+        Some(Command::Demo(args)) => demo::demo(args),
+        Some(Command::Diff(args)) => diff::run(repo, args),
+        Some(Command::Pass(args)) => record::pass(repo, args),
+        Some(Command::Set(args)) => record::set(repo, args),
+        Some(Command::Log(args)) => log::run(repo, &args),
+        Some(Command::Verify(args)) => verify::run(repo, &args),
+        Some(Command::Completions(args)) => meta::completions(&args),
+        Some(Command::Man(args)) => meta::man(&args),
+    };
+    finish(result)
+}
+
+/// The exit code of an outcome; a failure's sentence goes to standard error, escaped.
+pub fn finish(result: Outcome) -> ExitCode {
+    match result {
+        Ok(code) => code,
+        Err(CliError { message, exit }) => {
+            eprintln!("bargain: {}", escape_controls(&message));
+            exit.into()
+        }
+    }
+}
+
+/// The table's repository: `--repo DIR`, or the one containing the current folder.
+pub fn open(repo: Option<&Path>) -> Result<Repo, CliError> {
+    let here = std::env::current_dir().map_err(|e| CliError::unusable(e.to_string()))?;
+    Ok(Repo::discover(repo.unwrap_or(&here))?)
+}
+
+/// A `YYYY-MM-DD` flag's value; `flag` names it in the error.
+pub fn date(text: Option<&str>, flag: &str) -> Result<Option<Date>, CliError> {
+    text.map(|t| {
+        Date::parse(t).ok_or_else(|| {
+            CliError::unusable(format!("{flag} `{t}` is not a date; expected YYYY-MM-DD"))
+        })
+    })
+    .transpose()
+}

@@ -1,0 +1,226 @@
+//! `bargain pass` and `bargain set`: flags into a `record::Request`, the library checks and
+//! commits, and a refusal is put into words with the flags that would change it.
+
+use super::error::{CliError, Outcome};
+use super::{date, open, output};
+use bargain_core::record::{
+    self, Action, RecordError, Refusal, Remedy, Request, StatusChange, Verb,
+};
+use bargain_core::text::escape_line;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+/// Flags every recording verb takes.
+#[derive(clap::Args)]
+pub struct RecordFlags {
+    /// The session (any day of it; default: today's, else the latest that has started).
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub session: Option<String>,
+    /// A note for the record.
+    #[arg(long)]
+    pub note: Option<String>,
+    /// Record even over tentatively agreed language, or reopen without every side; flagged.
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(clap::Args)]
+pub struct PassArgs {
+    /// Article number (12) or id (12-ai-technology).
+    pub article: String,
+    /// The side that passes (yours).
+    #[arg(long)]
+    pub side: String,
+    /// The full text (`-` reads standard input).
+    #[arg(long, value_name = "FILE")]
+    pub file: PathBuf,
+    #[command(flatten)]
+    pub common: RecordFlags,
+}
+
+#[derive(clap::Args)]
+pub struct SetArgs {
+    /// Article number (12) or id (12-ai-technology).
+    pub article: String,
+    #[arg(value_parser = VerbParser)]
+    pub status: Verb,
+    /// tentatively-agreed: a signatory of each side (repeat: --sign a@x --sign b@y).
+    #[arg(long = "sign", value_name = "EMAIL")]
+    pub signatories: Vec<String>,
+    /// tentatively-agreed: the side whose latest text is agreed (needed when they differ).
+    #[arg(long, value_name = "SIDE")]
+    pub agreed: Option<String>,
+    /// tentatively-agreed, ratified: the date (default: today).
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub date: Option<String>,
+    /// withdrawn: the side that withdraws (default: yours).
+    #[arg(long, value_name = "SIDE")]
+    pub side: Option<String>,
+    /// reopen: people of the other side(s) who agree to reopen (you count for yours).
+    #[arg(long = "by", value_name = "EMAIL")]
+    pub agreed_by: Vec<String>,
+    #[command(flatten)]
+    pub common: RecordFlags,
+}
+
+/// The status words `bargain set` takes: [`Verb`]'s, listed once, so parsing, `--help` and the
+/// shell completions offer the same words.
+#[derive(Clone)]
+struct VerbParser;
+
+impl clap::builder::TypedValueParser for VerbParser {
+    type Value = Verb;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<Verb, clap::Error> {
+        let words = clap::builder::PossibleValuesParser::new(Verb::ALL.map(Verb::as_str));
+        let word = words.parse_ref(cmd, arg, value)?;
+        Verb::parse(&word).ok_or_else(|| clap::Error::new(clap::error::ErrorKind::InvalidValue))
+    }
+
+    fn possible_values(
+        &self,
+    ) -> Option<Box<dyn Iterator<Item = clap::builder::PossibleValue> + '_>> {
+        Some(Box::new(
+            Verb::ALL
+                .into_iter()
+                .map(|v| clap::builder::PossibleValue::new(v.as_str())),
+        ))
+    }
+}
+
+/// What the user could type instead, for each remedy of a refusal.
+fn remedy(remedy: &Remedy) -> String {
+    match remedy {
+        Remedy::Force => "--force (the commit is flagged and verify lists it)".to_string(),
+        Remedy::Reopen { article } => format!("bargain set {article} reopen --by EMAIL"),
+        Remedy::PutBack { article } => format!("bargain set {article} open"),
+        Remedy::NameAgreeing { sides } => format!("--by EMAIL for {}", sides.join(" and ")),
+        Remedy::NameSignatories { sides } => {
+            format!("--sign EMAIL for {}", sides.join(" and "))
+        }
+        Remedy::NameAgreedText { sides } => format!("--agreed SIDE ({})", sides.join(" or ")),
+        Remedy::ChooseSession => "--session YYYY-MM-DD, a day of one of the sessions".to_string(),
+        Remedy::SetIdentity => "git config user.email you@example.org (and user.name)".to_string(),
+    }
+}
+
+/// A refusal in the CLI's words: the rules' sentence, then the flags that would go ahead.
+pub fn refused(refusal: &Refusal) -> String {
+    let remedies: Vec<String> = refusal.remedies().iter().map(remedy).collect();
+    if remedies.is_empty() {
+        format!("{refusal}; nothing was recorded")
+    } else {
+        format!(
+            "{refusal}; nothing was recorded. To go ahead: {}",
+            remedies.join("; or ")
+        )
+    }
+}
+
+/// Records `action` with the flags every recording verb takes, and says what happened.
+fn run(repo: Option<&Path>, article: String, action: Action, common: RecordFlags) -> Outcome {
+    let request = Request {
+        article,
+        action,
+        session: date(common.session.as_deref(), "--session")?,
+        note: common.note,
+        force: common.force,
+    };
+    let repo = open(repo)?;
+    match record::record(&repo, &request, record::today()) {
+        Ok(done) => {
+            let mut said = format!(
+                "Recorded: {} ({})\n",
+                escape_line(&done.plan.sentence),
+                &done.commit.to_string()[..10]
+            );
+            if done.plan.forced {
+                said.push_str(
+                    "Forced: the commit is flagged (Bargain-Forced: yes) and verify lists it.\n",
+                );
+            }
+            output::print(&said)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(RecordError::Store(e)) => Err(e.into()),
+        Err(RecordError::Refused(r)) => Err(CliError::refused(refused(&r))),
+        Err(e) => Err(CliError::refused(e.to_string())),
+    }
+}
+
+pub fn pass(repo: Option<&Path>, args: PassArgs) -> Outcome {
+    let file = &args.file;
+    let bytes = if file == Path::new("-") {
+        let mut buffer = Vec::new();
+        std::io::Read::read_to_end(&mut std::io::stdin(), &mut buffer)
+            .map_err(|e| CliError::unusable(format!("standard input: {e}")))?;
+        buffer
+    } else {
+        std::fs::read(file).map_err(|e| CliError::unusable(format!("{}: {e}", file.display())))?
+    };
+    let name = file.display().to_string();
+    let text = bargain_core::text::decode_text_owned(bytes, &name)
+        .map_err(|p| CliError::unusable(p.to_string()))?;
+    run(
+        repo,
+        args.article,
+        Action::Pass {
+            side: args.side,
+            text,
+        },
+        args.common,
+    )
+}
+
+pub fn set(repo: Option<&Path>, args: SetArgs) -> Outcome {
+    let flags = [
+        (
+            "--sign",
+            !args.signatories.is_empty(),
+            &[Verb::TentativelyAgreed][..],
+        ),
+        (
+            "--agreed",
+            args.agreed.is_some(),
+            &[Verb::TentativelyAgreed],
+        ),
+        ("--side", args.side.is_some(), &[Verb::Withdrawn]),
+        ("--by", !args.agreed_by.is_empty(), &[Verb::Reopen]),
+        (
+            "--date",
+            args.date.is_some(),
+            &[Verb::TentativelyAgreed, Verb::Ratified],
+        ),
+    ];
+    for (flag, given, verbs) in flags {
+        if given && !verbs.contains(&args.status) {
+            let belongs: Vec<String> = verbs.iter().map(|v| format!("`set ARTICLE {v}`")).collect();
+            return Err(CliError::unusable(format!(
+                "{flag} belongs to {}",
+                belongs.join(" or ")
+            )));
+        }
+    }
+    let day = date(args.date.as_deref(), "--date")?.unwrap_or_else(record::today);
+    let change = match args.status {
+        Verb::Open => StatusChange::Open,
+        Verb::Impasse => StatusChange::Impasse,
+        Verb::CurrentLanguage => StatusChange::CurrentLanguage,
+        Verb::Withdrawn => StatusChange::Withdrawn { by: args.side },
+        Verb::TentativelyAgreed => StatusChange::TentativelyAgreed {
+            signatories: args.signatories,
+            date: day,
+            agreed: args.agreed,
+        },
+        Verb::Ratified => StatusChange::Ratified { date: day },
+        Verb::Reopen => StatusChange::Reopen {
+            agreed_by: args.agreed_by,
+        },
+    };
+    run(repo, args.article, Action::Set(change), args.common)
+}
