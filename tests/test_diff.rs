@@ -44,13 +44,16 @@ fn control_sequences_in_documents_are_never_sent_to_the_terminal() {
     f.write("old.md", "Plain text.\n");
     f.write(
         "new.md",
-        "Plain text \x1b[2J\x1b]52;c;ZXZpbA==\x07 and \u{9b}31m more\u{202e}.\n",
+        "Plain text \x1b[2J\x1b]52;c;ZXZpbA==\x07 and \u{9b}31m more\u{202e}. \u{200f}RLM\u{200e}.\n",
     );
     for format in ["plain", "ansi", "html", "md"] {
         let run = f.run(&["diff", "--files", "old.md", "new.md", "--format", format]);
         run.assert_exit(0);
         let raw = String::from_utf8_lossy(&run.raw).into_owned();
-        for bad in ["\x1b[2J", "\x1b]52", "\x07", "\u{9b}", "\u{202e}"] {
+        // One escaping table for every output: the marks that reorder text too (U+200E/F).
+        for bad in [
+            "\x1b[2J", "\x1b]52", "\x07", "\u{9b}", "\u{202e}", "\u{200e}", "\u{200f}",
+        ] {
             assert!(
                 !raw.contains(bad),
                 "{format} output carries {bad:?}: {raw:?}"

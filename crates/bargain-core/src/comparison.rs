@@ -13,8 +13,8 @@
 use crate::events::{Event, FileKind, What, session_of};
 use crate::model::{Date, Table};
 use crate::redline::{self, Options, Redline, ThreeWay};
-use crate::store::{ArticleEntry, History, Problem, Repo, Snapshot};
-use std::fmt;
+use crate::store::{ArticleEntry, History, Repo, Snapshot};
+use crate::text::Problem;
 
 /// What to compare for one article.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -96,31 +96,22 @@ impl Label {
 }
 
 /// Why a comparison cannot be shown.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CompareError {
+    #[error("no article `{0}` in this table")]
     UnknownArticle(String),
+    #[error("no side `{0}` in this table")]
     UnknownSide(String),
     /// The version asked for does not exist; the sentence says which.
+    #[error("{0}")]
     NoSuchVersion(String),
     /// A blob could not be read as text.
+    #[error("{0}")]
     Unreadable(Problem),
     /// `three-way` compares three texts or more: use [`resolve_three_way`].
+    #[error("three-way compares more than two texts")]
     NeedsThreeWay,
 }
-
-impl fmt::Display for CompareError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            CompareError::UnknownArticle(a) => write!(f, "no article `{a}` in this table"),
-            CompareError::UnknownSide(s) => write!(f, "no side `{s}` in this table"),
-            CompareError::NoSuchVersion(s) => f.write_str(s),
-            CompareError::Unreadable(p) => write!(f, "{p}"),
-            CompareError::NeedsThreeWay => f.write_str("three-way compares more than two texts"),
-        }
-    }
-}
-
-impl std::error::Error for CompareError {}
 
 impl Comparison {
     /// The comparisons every article offers, in the order a user cycles through them.

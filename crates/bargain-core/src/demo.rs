@@ -10,10 +10,10 @@ use crate::events::{Trailers, compose_message};
 use crate::model::{Article, Date, Status, Table, TentativeAgreement};
 use crate::store::snapshot::parse_yaml_str;
 use crate::store::writer::{self, Author, CommitRequest, FileWrite};
-use crate::store::{Problem, Repo, TABLE_FILE};
+use crate::store::{Repo, TABLE_FILE};
+use crate::text::Problem;
 use serde::Deserialize;
 use std::collections::BTreeMap;
-use std::fmt;
 use std::path::{Path, PathBuf};
 
 mod embedded {
@@ -56,34 +56,21 @@ fn first_day() -> u32 {
     1
 }
 
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
 pub enum DemoError {
     /// The folder exists and is not a demo this program built.
+    #[error("{} exists and is not a bargain demo; refusing to overwrite it", .0.display())]
     NotADemo(PathBuf),
     /// The example itself is broken (a bug in the shipped `proposals/`).
+    #[error("the example negotiation is broken: {0}")]
     Example(Problem),
+    #[error(transparent)]
     Write(writer::WriteError),
+    #[error("{}: {}", .1.display(), .0)]
     Io(std::io::Error, PathBuf),
+    #[error("git: {}", .0.message())]
     Git(git2::Error),
 }
-
-impl fmt::Display for DemoError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            DemoError::NotADemo(p) => write!(
-                f,
-                "{} exists and is not a bargain demo; refusing to overwrite it (name another folder: bargain demo DIR)",
-                p.display()
-            ),
-            DemoError::Example(p) => write!(f, "the example negotiation is broken: {p}"),
-            DemoError::Write(e) => write!(f, "{e}"),
-            DemoError::Io(e, p) => write!(f, "{}: {e}", p.display()),
-            DemoError::Git(e) => write!(f, "git: {}", e.message()),
-        }
-    }
-}
-
-impl std::error::Error for DemoError {}
 
 impl From<git2::Error> for DemoError {
     fn from(e: git2::Error) -> Self {

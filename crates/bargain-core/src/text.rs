@@ -5,8 +5,48 @@
 //! terminal as a control sequence: everything shown goes through [`escape_controls`]. Text is kept
 //! exact in memory (a redline must rebuild it byte for byte); escaping happens only at display.
 
-use crate::store::Problem;
 use std::borrow::Cow;
+use std::fmt;
+
+/// Something wrong with one file of the table. The table still loads around it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// Path inside the repository, with `/` separators.
+    pub file: String,
+    pub line: Option<usize>,
+    pub column: Option<usize>,
+    pub message: String,
+}
+
+impl Problem {
+    pub fn new(file: impl Into<String>, message: impl Into<String>) -> Problem {
+        Problem {
+            file: file.into(),
+            line: None,
+            column: None,
+            message: message.into(),
+        }
+    }
+
+    pub fn at(mut self, line: usize, column: usize) -> Problem {
+        self.line = Some(line);
+        self.column = Some(column);
+        self
+    }
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // One line each: a newline in a file name or quoted value must not forge another line.
+        let file = escape_line(&self.file);
+        let message = escape_line(&self.message);
+        match (self.line, self.column) {
+            (Some(l), Some(c)) => write!(f, "{file}:{l}:{c}: {message}"),
+            (Some(l), None) => write!(f, "{file}:{l}: {message}"),
+            _ => write!(f, "{file}: {message}"),
+        }
+    }
+}
 
 /// Shows control characters visibly: ESC as `^[`, other C0 controls as `^X`, DEL as `^?`, C1
 /// controls and bidirectional overrides as `<U+XXXX>`. Newlines and tabs are kept.
@@ -58,25 +98,35 @@ pub fn escape_json(json: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
-fn needs_escape(c: char) -> bool {
+/// Whether `c` is never shown raw: a control character other than newline and tab, or a
+/// bidirectional control. The one table of what is escaped, for every output of the program.
+pub fn needs_escape(c: char) -> bool {
     (c.is_control() && c != '\n' && c != '\t') || is_bidi_control(c)
 }
 
 /// Characters that reorder text on screen (the "Trojan Source" family).
-fn is_bidi_control(c: char) -> bool {
+pub fn is_bidi_control(c: char) -> bool {
     matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}')
 }
 
 fn push_escaped(out: &mut String, c: char) {
-    match c {
-        '\n' | '\t' => out.push(c),
-        '\u{7f}' => out.push_str("^?"),
-        c if (c as u32) < 0x20 => {
-            out.push('^');
-            out.push(char::from(b'@' + c as u8));
-        }
-        c if needs_escape(c) => out.push_str(&format!("<U+{:04X}>", c as u32)),
-        c => out.push(c),
+    if c != '\n' && c != '\t' && needs_escape(c) {
+        out.push_str(&visible(c));
+    } else {
+        out.push(c);
+    }
+}
+
+/// How an escaped character is shown: caret notation for C0 and DEL (`^[`, `^?`), `<U+XXXX>` for
+/// the rest.
+pub fn visible(c: char) -> String {
+    let n = c as u32;
+    if n < 0x20 {
+        format!("^{}", char::from_u32(n + 0x40).unwrap_or('?'))
+    } else if n == 0x7f {
+        "^?".to_owned()
+    } else {
+        format!("<U+{n:04X}>")
     }
 }
 

@@ -365,8 +365,8 @@ impl std::error::Error for DocumentError {}
 
 impl DocumentError {
     /// The error as a problem of the file named `file` (the line, for text files).
-    pub fn problem(&self, file: &str) -> crate::store::Problem {
-        let mut problem = crate::store::Problem::new(file, self.to_string());
+    pub fn problem(&self, file: &str) -> crate::text::Problem {
+        let mut problem = crate::text::Problem::new(file, self.to_string());
         if let DocumentError::NotText { line, column, .. } = self {
             problem.line = Some(*line);
             problem.column = *column;

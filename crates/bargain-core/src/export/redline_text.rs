@@ -44,25 +44,8 @@ use crate::redline::{Move, MoveId, Redline, Segment, SegmentKind};
 
 /// How a character is shown when it must not be emitted raw.
 fn is_dangerous(c: char, next: Option<char>) -> bool {
-    match c {
-        '\n' | '\t' => false,
-        '\r' => next != Some('\n'),
-        c if c.is_control() => true, // C0, DEL, C1
-        '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' => true,
-        _ => false,
-    }
-}
-
-/// Caret notation for C0 and DEL (`^[`, `^?`), `<U+XXXX>` for the rest.
-fn visible(c: char) -> String {
-    let n = c as u32;
-    if n < 0x20 {
-        format!("^{}", char::from_u32(n + 0x40).unwrap_or('?'))
-    } else if n == 0x7f {
-        "^?".to_owned()
-    } else {
-        format!("<U+{n:04X}>")
-    }
+    // The program's one escaping table, except that a redline keeps a CRLF line end as it is.
+    !(c == '\r' && next == Some('\n')) && crate::text::needs_escape(c)
 }
 
 /// The ends of moves already named: a move with edits inside is cut into several runs, and
@@ -472,7 +455,7 @@ fn ansi_text(out: &mut String, text: &str, style: &str) {
         }
         if is_dangerous(c, next) {
             out.push_str(SGR_CONTROL);
-            out.push_str(&visible(c));
+            out.push_str(&crate::text::visible(c));
             out.push_str(SGR_RESET);
             if !style.is_empty() {
                 out.push_str(style);
@@ -565,7 +548,7 @@ fn html_text(out: &mut String, text: &str) {
             '\r' if next == Some('\n') => {}
             c if is_dangerous(c, next) => {
                 out.push_str("<span class=\"ctl\">");
-                html_text(out, &visible(c));
+                html_text(out, &crate::text::visible(c));
                 out.push_str("</span>");
             }
             c => out.push(c),
@@ -714,7 +697,7 @@ fn md_text(out: &mut String, text: &str, line_start: bool) {
             }
             c if is_dangerous(c, next) => {
                 out.push('`');
-                out.push_str(&visible(c));
+                out.push_str(&crate::text::visible(c));
                 out.push('`');
             }
             c => out.push(c),

@@ -9,7 +9,7 @@ pub mod history;
 pub mod snapshot;
 pub mod writer;
 
-use std::fmt;
+use crate::text::Problem;
 use std::path::{Path, PathBuf};
 
 pub use history::History;
@@ -55,97 +55,25 @@ pub fn configure_reads() {
     limit_pack_mapping(32);
 }
 
-/// Something wrong with one file of the table. The table still loads around it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Problem {
-    /// Path inside the repository, with `/` separators.
-    pub file: String,
-    pub line: Option<usize>,
-    pub column: Option<usize>,
-    pub message: String,
-}
-
-impl Problem {
-    pub fn new(file: impl Into<String>, message: impl Into<String>) -> Problem {
-        Problem {
-            file: file.into(),
-            line: None,
-            column: None,
-            message: message.into(),
-        }
-    }
-
-    pub fn at(mut self, line: usize, column: usize) -> Problem {
-        self.line = Some(line);
-        self.column = Some(column);
-        self
-    }
-}
-
-impl fmt::Display for Problem {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        // One line each: a newline in a file name or quoted value must not forge another line.
-        let file = crate::text::escape_line(&self.file);
-        let message = crate::text::escape_line(&self.message);
-        match (self.line, self.column) {
-            (Some(l), Some(c)) => write!(f, "{file}:{l}:{c}: {message}"),
-            (Some(l), None) => write!(f, "{file}:{l}: {message}"),
-            _ => write!(f, "{file}: {message}"),
-        }
-    }
-}
-
-/// Why the repository could not be used at all.
-#[derive(Debug)]
+/// Why the repository could not be used at all. The sentences name no command: the fronts add
+/// what the user can do (`bargain init`, `--repo`).
+#[derive(Debug, thiserror::Error)]
 pub enum StoreError {
+    #[error("{} is not inside a git repository", .0.display())]
     NotARepository(PathBuf),
     /// The repository has no commits yet.
+    #[error("the repository at {} has no commits yet", .0.display())]
     Empty(PathBuf),
     /// HEAD's tree has no `bargaining.yaml`.
+    #[error("no {TABLE_FILE} is committed in {}", .0.display())]
     NoTable(PathBuf),
     /// `bargaining.yaml` cannot be read; without it nothing else means anything.
+    #[error("{0}")]
     BadTable(Problem),
-    Git(git2::Error),
-    Io(std::io::Error),
-}
-
-impl fmt::Display for StoreError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            StoreError::NotARepository(p) => write!(
-                f,
-                "{} is not inside a git repository; run `bargain init` to start a table, or pass --repo DIR",
-                p.display()
-            ),
-            StoreError::Empty(p) => write!(
-                f,
-                "the repository at {} has no commits yet; commit a bargaining.yaml (bargain init writes one)",
-                p.display()
-            ),
-            StoreError::NoTable(p) => write!(
-                f,
-                "no {TABLE_FILE} is committed in {}; run `bargain init` there to start a table",
-                p.display()
-            ),
-            StoreError::BadTable(p) => write!(f, "{p}"),
-            StoreError::Git(e) => write!(f, "git: {}", e.message()),
-            StoreError::Io(e) => write!(f, "{e}"),
-        }
-    }
-}
-
-impl std::error::Error for StoreError {}
-
-impl From<git2::Error> for StoreError {
-    fn from(e: git2::Error) -> Self {
-        StoreError::Git(e)
-    }
-}
-
-impl From<std::io::Error> for StoreError {
-    fn from(e: std::io::Error) -> Self {
-        StoreError::Io(e)
-    }
+    #[error("git: {}", .0.message())]
+    Git(#[from] git2::Error),
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
 }
 
 /// An open table repository.

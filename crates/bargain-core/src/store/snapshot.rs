@@ -3,8 +3,9 @@
 //! Texts are not read here, only located (blob ids), so a 10 MB article costs nothing until it is
 //! shown. A broken article is listed with its problems; it never stops the others from loading.
 
-use super::{PROPOSALS, Problem, Repo, StoreError, TABLE_FILE};
+use super::{PROPOSALS, Repo, StoreError, TABLE_FILE};
 use crate::model::{Article, Table, is_id};
+use crate::text::Problem;
 use git2::{ObjectType, Oid, Tree};
 use serde::de::DeserializeOwned;
 use std::collections::{BTreeMap, HashMap};
