@@ -151,7 +151,7 @@ impl Desk {
         }
         // A recorded article's "Moved" date is the commit's, today's: the one cell of it
         // that shows beside the dialog (the day's last digit) is redacted.
-        let day = bargain_core::record::today().to_string();
+        let day = bargain_core::model::Date::today().to_string();
         let digit = day.chars().last().expect("a date");
         styled
             .lines()

@@ -55,7 +55,15 @@ impl CliError {
 
 impl From<StoreError> for CliError {
     fn from(e: StoreError) -> Self {
-        CliError::unusable(e.to_string())
+        let hint = match &e {
+            StoreError::NotARepository(_) => {
+                "; run `bargain init` to start a table, or pass --repo DIR"
+            }
+            StoreError::Empty(_) => "; commit a bargaining.yaml (`bargain init` writes one)",
+            StoreError::NoTable(_) => "; run `bargain init` there to start a table",
+            _ => "",
+        };
+        CliError::unusable(format!("{e}{hint}"))
     }
 }
 

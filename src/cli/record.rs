@@ -3,6 +3,7 @@
 
 use super::error::{CliError, Outcome};
 use super::{date, open, output};
+use bargain_core::model::Date;
 use bargain_core::record::{
     self, Action, RecordError, Refusal, Remedy, Request, StatusChange, Verb,
 };
@@ -132,7 +133,7 @@ fn run(repo: Option<&Path>, article: String, action: Action, common: RecordFlags
         force: common.force,
     };
     let repo = open(repo)?;
-    match record::record(&repo, &request, record::today()) {
+    match record::record(&repo, &request, Date::today()) {
         Ok(done) => {
             let mut said = format!(
                 "Recorded: {} ({})\n",
@@ -206,7 +207,7 @@ pub fn set(repo: Option<&Path>, args: SetArgs) -> Outcome {
             )));
         }
     }
-    let day = date(args.date.as_deref(), "--date")?.unwrap_or_else(record::today);
+    let day = date(args.date.as_deref(), "--date")?.unwrap_or_else(Date::today);
     let change = match args.status {
         Verb::Open => StatusChange::Open,
         Verb::Impasse => StatusChange::Impasse,

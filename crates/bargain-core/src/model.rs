@@ -201,17 +201,10 @@ pub struct Date {
 
 impl Date {
     pub fn new(year: i32, month: u8, day: u8) -> Option<Date> {
-        let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-        let days_in_month = match month {
-            1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-            4 | 6 | 9 | 11 => 30,
-            2 if leap => 29,
-            2 => 28,
-            _ => return None,
-        };
-        (1..=days_in_month)
-            .contains(&day)
-            .then_some(Date { year, month, day })
+        let year16 = i16::try_from(year).ok()?;
+        jiff::civil::Date::new(year16, i8::try_from(month).ok()?, i8::try_from(day).ok()?)
+            .ok()
+            .map(Date::from_civil)
     }
 
     pub fn parse(s: &str) -> Option<Date> {
@@ -223,39 +216,63 @@ impl Date {
         Date::new(y.parse().ok()?, m.parse().ok()?, d.parse().ok()?)
     }
 
-    /// The local calendar date of a git time (seconds since the epoch, offset in minutes).
+    fn from_civil(d: jiff::civil::Date) -> Date {
+        Date {
+            year: i32::from(d.year()),
+            month: d.month() as u8,
+            day: d.day() as u8,
+        }
+    }
+
+    fn civil(self) -> jiff::civil::Date {
+        // Every `Date` is made through `new` or `from_civil`, so it is a valid civil date.
+        jiff::civil::Date::new(self.year as i16, self.month as i8, self.day as i8)
+            .unwrap_or(jiff::civil::Date::ZERO)
+    }
+
+    /// The local calendar date of a git time (seconds since the epoch, offset in minutes). A time
+    /// outside what a calendar can show (a forged commit) is taken as 1970-01-01.
     pub fn from_git_time(seconds: i64, offset_minutes: i32) -> Date {
-        let days = (seconds + i64::from(offset_minutes) * 60).div_euclid(86_400);
-        Date::from_days(days)
+        let day = jiff::Timestamp::from_second(seconds)
+            .ok()
+            .zip(jiff::tz::Offset::from_seconds(offset_minutes.saturating_mul(60)).ok())
+            .map(|(t, offset)| t.to_zoned(offset.to_time_zone()).date());
+        day.map_or(Date::EPOCH, Date::from_civil)
     }
 
-    /// Days since 1970-01-01 (Howard Hinnant's civil-from-days).
-    pub fn from_days(days: i64) -> Date {
-        let z = days + 719_468;
-        let era = z.div_euclid(146_097);
-        let doe = z.rem_euclid(146_097);
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-        let mp = (5 * doy + 2) / 153;
-        let day = (doy - (153 * mp + 2) / 5 + 1) as u8;
-        let month = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
-        let year = (yoe + era * 400 + i64::from(month <= 2)) as i32;
-        Date { year, month, day }
+    /// Today in the local time zone (the one clock read of the library).
+    pub fn today() -> Date {
+        Date::from_civil(jiff::Zoned::now().date())
     }
 
-    /// Days since 1970-01-01.
+    /// 1970-01-01.
+    pub const EPOCH: Date = Date {
+        year: 1970,
+        month: 1,
+        day: 1,
+    };
+
+    /// Days since 1970-01-01, negative before.
     pub fn to_days(self) -> i64 {
-        let y = i64::from(self.year) - i64::from(self.month <= 2);
-        let era = y.div_euclid(400);
-        let yoe = y.rem_euclid(400);
-        let m = i64::from(self.month);
-        let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(self.day) - 1;
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-        era * 146_097 + doe - 719_468
+        let epoch = jiff::civil::date(1970, 1, 1);
+        self.civil()
+            .since((jiff::Unit::Day, epoch))
+            .map_or(0, |span| i64::from(span.get_days()))
+    }
+
+    /// The date `days` after 1970-01-01 (clamped to the calendar's range).
+    pub fn from_days(days: i64) -> Date {
+        Date::EPOCH.add_days(days)
     }
 
     pub fn add_days(self, days: i64) -> Date {
-        Date::from_days(self.to_days() + days)
+        let span = jiff::Span::new().try_days(days).unwrap_or_default();
+        let day = self.civil().checked_add(span).unwrap_or(if days < 0 {
+            jiff::civil::Date::MIN
+        } else {
+            jiff::civil::Date::MAX
+        });
+        Date::from_civil(day)
     }
 }
 

@@ -253,7 +253,7 @@ impl RecordForm {
             .and_then(|c| c.actor.as_ref().ok())
             .and_then(|actor| table.person(&actor.email))
             .map(|p| (p.email.clone(), p.side.clone()));
-        let today = context.map_or_else(record::today, |c| c.today);
+        let today = context.map_or_else(Date::today, |c| c.today);
         let signers = signers(table, &subject.topic);
         let statuses = Verb::next(subject.status).to_vec();
         let mut note = TextArea::default();

@@ -23,7 +23,7 @@ pub fn on_open(repo: &Repo) -> Vec<Event> {
 pub fn context(repo: &Repo) -> Context {
     Context {
         actor: Actor::from_git(repo).map_err(|e| e.to_string()),
-        today: record::today(),
+        today: bargain_core::model::Date::today(),
     }
 }
 
@@ -160,7 +160,6 @@ pub fn editor_start(repo: &Repo, snapshot: &Snapshot, article: &str, side: &str)
 /// Runs `$EDITOR` (else `vi`) on a temporary file holding `start`; returns what was saved. The
 /// caller has handed the terminal over (see [`InputGate`] and `terminal::restore`).
 pub fn run_editor(start: &str, name: &str) -> Result<String, String> {
-    let dir = std::env::temp_dir();
     let safe: String = name
         .chars()
         .map(|c| {
@@ -171,7 +170,13 @@ pub fn run_editor(start: &str, name: &str) -> Result<String, String> {
             }
         })
         .collect();
-    let path = dir.join(format!("bargain-{safe}-{}.md", std::process::id()));
+    // A fresh file of our own (created exclusively, private to the user), removed when done.
+    let file = tempfile::Builder::new()
+        .prefix(&format!("bargain-{safe}-"))
+        .suffix(".md")
+        .tempfile()
+        .map_err(|e| format!("a temporary file for the editor: {e}"))?;
+    let path = file.path().to_path_buf();
     std::fs::write(&path, start).map_err(|e| format!("{}: {e}", path.display()))?;
     let set = |key| {
         std::env::var(key)
@@ -195,7 +200,7 @@ pub fn run_editor(start: &str, name: &str) -> Result<String, String> {
         Ok(s) => Err(format!("{editor} exited with {s}; nothing was taken")),
         Err(e) => Err(format!("{editor} could not be started: {e}")),
     };
-    let _ = std::fs::remove_file(&path);
+    drop(file);
     result
 }
 

@@ -134,20 +134,21 @@ fn markdown(table: &Table, rows: &[TrackerRow], totals: &[TopicTotal]) -> String
     out
 }
 
+/// A cell made safe for a spreadsheet: a leading `=`, `+`, `-`, `@`, tab or carriage return
+/// would be read as a formula (OWASP's "CSV injection"), so such a cell starts with `'`. The
+/// `csv` crate does the quoting.
+fn guarded(s: &str) -> String {
+    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) && s != "—" {
+        format!("'{s}")
+    } else {
+        s.to_string()
+    }
+}
+
 fn csv(table: &Table, rows: &[TrackerRow]) -> String {
-    let field = |s: &str| {
-        // A leading = + - @ would be read as a formula by spreadsheets.
-        let s = if s.starts_with(['=', '+', '-', '@']) && s != "—" {
-            format!("'{s}")
-        } else {
-            s.to_string()
-        };
-        if s.contains([',', '"', '\n', '\r']) {
-            format!("\"{}\"", s.replace('"', "\"\""))
-        } else {
-            s
-        }
-    };
+    let mut out = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::Any(b'\n'))
+        .from_writer(Vec::new());
     let mut headers = vec![
         "number".to_string(),
         "id".into(),
@@ -163,12 +164,8 @@ fn csv(table: &Table, rows: &[TrackerRow]) -> String {
         "last_movement".into(),
         "problems".into(),
     ]);
-    let mut out = headers
-        .iter()
-        .map(|h| field(h))
-        .collect::<Vec<_>>()
-        .join(",");
-    out.push('\n');
+    // Writing to memory cannot fail; a record is skipped rather than the program stopped.
+    let _ = out.write_record(headers.iter().map(|h| guarded(h)));
     for row in rows {
         let mut cells = vec![
             row.number.map(|n| n.to_string()).unwrap_or_default(),
@@ -190,10 +187,9 @@ fn csv(table: &Table, rows: &[TrackerRow]) -> String {
         );
         cells.push(row.last_movement.map(|d| d.to_string()).unwrap_or_default());
         cells.push(row.problems.to_string());
-        out.push_str(&cells.iter().map(|c| field(c)).collect::<Vec<_>>().join(","));
-        out.push('\n');
+        let _ = out.write_record(cells.iter().map(|c| guarded(c)));
     }
-    out
+    String::from_utf8(out.into_inner().unwrap_or_default()).unwrap_or_default()
 }
 
 fn json(table: &Table, rows: &[TrackerRow], totals: &[TopicTotal]) -> String {

@@ -74,20 +74,6 @@ impl Actor {
     }
 }
 
-/// Today's date in the local time zone, as git would stamp a commit made now. (The one clock
-/// read of this module; [`check`] takes the day as an argument.)
-pub fn today() -> Date {
-    match git2::Signature::now("bargain", "bargain@localhost") {
-        Ok(now) => Date::from_git_time(now.when().seconds(), now.when().offset_minutes()),
-        Err(_) => {
-            let seconds = std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map_or(0, |d| d.as_secs() as i64);
-            Date::from_git_time(seconds, 0)
-        }
-    }
-}
-
 /// What to record on one article.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Request {

@@ -26,7 +26,6 @@
 
 use super::{Repo, StoreError};
 use git2::{FileMode, Oid, RepositoryState, Signature, Time};
-use std::fmt;
 use std::io::Write;
 use std::path::{Component, Path};
 
@@ -59,72 +58,52 @@ pub struct CommitRequest {
 }
 
 /// Why nothing was written.
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
 pub enum WriteError {
+    #[error(
+        "a git operation is in progress ({0:?}); finish or abort it first (git status shows how)"
+    )]
     InProgress(RepositoryState),
+    #[error(
+        "another git process holds .git/index.lock; wait for it, or remove the lock if no git is running"
+    )]
     Locked,
+    #[error("HEAD is detached; check out the table's branch before recording (git switch main)")]
     Detached,
+    #[error("the repository has no work tree to record in")]
     Bare,
+    #[error("{} uncommitted changes; commit or stash them first, nothing was written", uncommitted(.0))]
     Uncommitted(Vec<String>),
+    #[error(
+        "the branch moved while this was being recorded (expected {}, found {}); reload and try again",
+        short(*.expected),
+        short(*.found)
+    )]
     BranchMoved {
         expected: Option<Oid>,
         found: Option<Oid>,
     },
+    #[error("refusing to write outside the table: {0}")]
     BadPath(String),
     /// Another bargain writer kept `.git/bargain.lock` for too long.
+    #[error("another bargain is recording in this repository; try again in a moment")]
     Busy,
     /// The commit is recorded (the branch points at it) but the work tree or index could not be
     /// brought along; the next write finishes it (see [`recover`]).
-    Unfinished {
-        commit: Oid,
-        error: Box<WriteError>,
-    },
+    #[error(
+        "recorded as {}, but the work tree could not be updated ({error}); the next recording brings it along",
+        short(Some(*.commit))
+    )]
+    Unfinished { commit: Oid, error: Box<WriteError> },
+    #[error(transparent)]
     Store(StoreError),
 }
 
-impl fmt::Display for WriteError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            WriteError::InProgress(state) => write!(
-                f,
-                "a git operation is in progress ({state:?}); finish or abort it first (git status shows how)"
-            ),
-            WriteError::Locked => write!(
-                f,
-                "another git process holds .git/index.lock; wait for it, or remove the lock if no git is running"
-            ),
-            WriteError::Detached => write!(
-                f,
-                "HEAD is detached; check out the table's branch before recording (git switch main)"
-            ),
-            WriteError::Bare => write!(f, "the repository has no work tree to record in"),
-            WriteError::Uncommitted(paths) => write!(
-                f,
-                "{} uncommitted changes; commit or stash them first, nothing was written",
-                if paths.len() == 1 {
-                    format!("{} has", paths[0])
-                } else {
-                    format!("{} have", paths.join(", "))
-                }
-            ),
-            WriteError::BranchMoved { expected, found } => write!(
-                f,
-                "the branch moved while this was being recorded (expected {}, found {}); reload and try again",
-                short(*expected),
-                short(*found)
-            ),
-            WriteError::BadPath(p) => write!(f, "refusing to write outside the table: {p}"),
-            WriteError::Busy => write!(
-                f,
-                "another bargain is recording in this repository; try again in a moment"
-            ),
-            WriteError::Unfinished { commit, error } => write!(
-                f,
-                "recorded as {}, but the work tree could not be updated ({error}); the next recording brings it along",
-                short(Some(*commit))
-            ),
-            WriteError::Store(e) => write!(f, "{e}"),
-        }
+fn uncommitted(paths: &[String]) -> String {
+    if paths.len() == 1 {
+        format!("{} has", paths[0])
+    } else {
+        format!("{} have", paths.join(", "))
     }
 }
 
@@ -134,8 +113,6 @@ fn short(id: Option<Oid>) -> String {
         |id| id.to_string()[..10].to_string(),
     )
 }
-
-impl std::error::Error for WriteError {}
 
 impl From<git2::Error> for WriteError {
     fn from(e: git2::Error) -> Self {
@@ -603,15 +580,16 @@ fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let name = path
         .file_name()
         .map_or_else(Default::default, |n| n.to_string_lossy().into_owned());
-    let temporary = folder.join(format!(".{name}.bargain-{}", std::process::id()));
-    {
-        let mut file = std::fs::File::create(&temporary)?;
-        file.write_all(bytes)?;
-        file.sync_all()?;
-    }
-    std::fs::rename(&temporary, path).inspect_err(|_| {
-        let _ = std::fs::remove_file(&temporary);
-    })
+    // Created exclusively (O_EXCL, a random name) beside the target: never a file or link that
+    // was already there. Removed again if anything fails before the rename; one left by a kill
+    // is found by its prefix when the journal is finished (see [`recover`]).
+    let mut file = tempfile::Builder::new()
+        .prefix(&format!(".{name}.bargain-"))
+        .tempfile_in(folder)?;
+    file.write_all(bytes)?;
+    file.as_file().sync_all()?;
+    file.persist(path).map_err(|e| e.error)?;
+    Ok(())
 }
 
 #[cfg(test)]
