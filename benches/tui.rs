@@ -122,7 +122,8 @@ fn with_redline(words: usize, demo: &Path) -> State {
 
 fn frame(c: &mut Criterion) {
     let dir = tempfile::tempdir().unwrap();
-    let demo = bargain_core::demo::build(&dir.path().join("demo")).unwrap();
+    let demo =
+        bargain_core::demo::build(&dir.path().join("demo"), &Default::default(), None).unwrap();
     let mut group = c.benchmark_group("frame");
     for words in [1_000, 190_000] {
         let state = with_redline(words, &demo);

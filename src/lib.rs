@@ -3,5 +3,6 @@
 //! drawing.
 
 pub mod cli;
+pub mod clock;
 pub mod color;
 pub mod tui;

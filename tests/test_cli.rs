@@ -130,31 +130,11 @@ fn a_refusal_names_the_flags_that_go_ahead_and_the_record_names_none() {
     f.article("12-ai", 12, "AI", "ai", None);
     f.pass("12-ai", "union", "Same.\n", "ai-lead@union.example");
     f.pass("12-ai", "employer", "Same.\n", "ai-lead@employer.example");
-    let run = f.run(&[
-        "set",
-        "12",
-        "tentatively-agreed",
-        "--sign",
-        "chief@union.example",
-        "--sign",
-        "chief@employer.example",
-        "--date",
-        "2025-06-04",
-        "--session",
-        "2025-06-04",
-    ]);
-    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    f.on("2025-06-04");
+    f.agree("12", "chief@union.example", "chief@employer.example", None)
+        .expect("TA proposed and countersigned");
     std::fs::write(f.file("new.md"), "Changed.\n").unwrap();
-    let run = f.run(&[
-        "pass",
-        "12",
-        "--side",
-        "union",
-        "--file",
-        "new.md",
-        "--session",
-        "2025-06-04",
-    ]);
+    let run = f.run(&["pass", "12", "--side", "union", "--file", "new.md"]);
     assert_eq!(run.code, Some(1));
     assert!(
         run.stderr.contains("nothing was recorded"),
@@ -168,15 +148,7 @@ fn a_refusal_names_the_flags_that_go_ahead_and_the_record_names_none() {
     );
     assert!(run.stderr.contains("--force"), "{}", run.stderr);
     let run = f.run(&[
-        "pass",
-        "12",
-        "--side",
-        "union",
-        "--file",
-        "new.md",
-        "--session",
-        "2025-06-04",
-        "--force",
+        "pass", "12", "--side", "union", "--file", "new.md", "--force",
     ]);
     assert_eq!(run.code, Some(0), "{}", run.stderr);
     let message = f.git(&["log", "-1", "--format=%B"]);

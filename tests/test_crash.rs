@@ -2,7 +2,7 @@
 //! random moments, and writers racing each other (threads and processes).
 
 use crate::common::Fixture;
-use bargain_core::record::{self, Action, Request};
+use bargain_core::record;
 use bargain_core::store::History;
 use bargain_core::store::writer;
 use std::path::{Path, PathBuf};
@@ -19,10 +19,32 @@ fn text_file(f: &Fixture, name: &str, text: &str) -> PathBuf {
     path
 }
 
+/// Waits until the paused writer has written `marker`; fails (instead of hanging) when the
+/// writer ended before it got there.
+fn wait_for_pause(child: &mut Child, marker: &Path) {
+    while !marker.exists() {
+        if let Ok(Some(status)) = child.try_wait() {
+            panic!(
+                "the writer ended ({status}) before pausing at {}",
+                marker.display()
+            );
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
 fn spawn_pass(f: &Fixture, file: &Path, pause: Option<(&str, &Path)>) -> Child {
     let mut command = Command::new(env!("CARGO_BIN_EXE_bargain"));
     command
-        .args(["pass", "12", "--side", "union", "--file"])
+        .args([
+            "pass",
+            "12",
+            "--side",
+            "union",
+            "--date",
+            "2025-06-04",
+            "--file",
+        ])
         .arg(file)
         .current_dir(f.path())
         .stdout(Stdio::null())
@@ -109,6 +131,7 @@ fn a_writer_killed_at_each_step_leaves_git_fsck_clean_and_loses_nothing() {
         let out = Command::new(env!("CARGO_BIN_EXE_bargain"))
             .args(["pass", "12", "--side", "union", "--file"])
             .arg(&next)
+            .env("BARGAIN_TEST_TODAY", f.today().to_string())
             .current_dir(f.path())
             .output()
             .unwrap();
@@ -135,9 +158,7 @@ fn recover_finishes_an_interrupted_write_and_leaves_later_edits_alone() {
     let file = text_file(&f, "recover", "Recorded text.\n");
     let marker = file.with_extension("paused");
     let mut child = spawn_pass(&f, &file, Some(("branch-moved", &marker)));
-    while !marker.exists() {
-        std::thread::sleep(Duration::from_millis(10));
-    }
+    wait_for_pause(&mut child, &marker);
     child.kill().unwrap();
     child.wait().unwrap();
     assert_ne!(
@@ -234,21 +255,16 @@ fn two_writers_at_once_one_retries_and_nothing_is_lost() {
                 let path = path.clone();
                 std::thread::spawn(move || {
                     let repo = bargain_core::store::Repo::open(&path).unwrap();
-                    let request = Request {
-                        article: article.to_string(),
-                        action: Action::Pass {
-                            side: "union".into(),
-                            text: format!("Round {round} on {article}.\n"),
-                        },
-                        session: None,
-                        note: None,
-                        force: false,
-                    };
+                    let request = crate::common::pass_request(
+                        article,
+                        "union",
+                        &format!("Round {round} on {article}.\n"),
+                    );
                     barrier.wait();
                     record::record(
                         &repo,
                         &request,
-                        bargain_core::model::Date::from_days(20_250),
+                        bargain_core::model::Date::parse("2025-06-04").expect("a June session day"),
                     )
                 })
             })
@@ -277,7 +293,15 @@ fn two_bargain_processes_at_once_both_land_or_one_is_refused_cleanly() {
                 let text = format!("Process round {round} on {article}.\n");
                 let file = text_file(&f, &format!("proc-{round}-{article}"), &text);
                 let child = Command::new(env!("CARGO_BIN_EXE_bargain"))
-                    .args(["pass", article, "--side", "union", "--file"])
+                    .args([
+                        "pass",
+                        article,
+                        "--side",
+                        "union",
+                        "--date",
+                        "2025-06-04",
+                        "--file",
+                    ])
                     .arg(&file)
                     .current_dir(f.path())
                     .stdout(Stdio::null())
@@ -317,9 +341,7 @@ fn an_index_lock_left_by_a_killed_writer_is_cleared_and_a_foreign_one_is_respect
         let file = text_file(&f, step, "Locked text.\n");
         let marker = file.with_extension("paused");
         let mut child = spawn_pass(&f, &file, Some((step, &marker)));
-        while !marker.exists() {
-            std::thread::sleep(Duration::from_millis(10));
-        }
+        wait_for_pause(&mut child, &marker);
         // What libgit2 would have left had the kill come during its index write (or, before the
         // index stage, what a git command running now holds).
         std::fs::write(f.file(".git/index.lock"), b"").unwrap();

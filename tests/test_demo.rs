@@ -44,11 +44,34 @@ fn trailer<'a>(commit: &'a git2::Commit<'_>, key: &str) -> Option<&'a str> {
 fn demo_replays_every_script_entry_as_one_commit_by_its_person() {
     let (table, script) = bargain_core::demo::script().expect("the shipped script parses");
     let (_f, repo) = built_demo();
-    let commits = commits(&repo);
+    let all = commits(&repo);
+    // In a table kept jointly a TA is two commits: the entry's proposal, then the other side's
+    // countersignature right after it.
+    for (i, commit) in all.iter().enumerate() {
+        if trailer(commit, "Bargain-Change") == Some("ta-countersigned") {
+            let proposal = &all[i - 1];
+            assert_eq!(trailer(proposal, "Bargain-Change"), Some("ta-proposed"));
+            assert_eq!(
+                trailer(proposal, "Bargain-Article"),
+                trailer(commit, "Bargain-Article")
+            );
+            let side = |c: &git2::Commit<'_>| {
+                table
+                    .person(c.author().email().unwrap())
+                    .map(|p| p.side.clone())
+            };
+            assert_ne!(side(proposal), side(commit), "each side signs for itself");
+        }
+    }
+    let commits: Vec<_> = all
+        .iter()
+        .filter(|c| trailer(c, "Bargain-Change") != Some("ta-countersigned"))
+        .cloned()
+        .collect();
     assert_eq!(
         commits.len(),
         1 + script.len(),
-        "the opening commit, then one per entry"
+        "the opening commit, then one per entry (and a countersignature per TA)"
     );
     assert!(
         commits.iter().all(|c| c.parent_count() <= 1),
@@ -80,6 +103,10 @@ fn demo_replays_every_script_entry_as_one_commit_by_its_person() {
                     i + 1
                 );
                 assert_eq!(trailer(commit, "Bargain-Side"), Some(side.as_str()));
+            }
+            // A TA entry is the proposal; the status lands with the countersignature after it.
+            None if entry.status == Some(Status::TentativelyAgreed) => {
+                assert_eq!(trailer(commit, "Bargain-Change"), Some("ta-proposed"))
             }
             None => assert_eq!(
                 trailer(commit, "Bargain-Status"),

@@ -7,7 +7,7 @@ use bargain_core::export::redline_text::plain_parse;
 /// The demo table, built in the fixture's folder.
 fn demo() -> Fixture {
     let f = Fixture::bare_dir();
-    bargain_core::demo::build(&f.file("table")).expect("demo builds");
+    bargain_core::demo::build(&f.file("table"), &Default::default(), None).expect("demo builds");
     f
 }
 

@@ -1,9 +1,12 @@
 //! Recording the negotiation: passes, every status transition, the TA and its guard, who may
 //! record, and the writer's refusals, through the library as the TUI calls it.
 
-use crate::common::{Fixture, pass_request, set_request, ta};
-use bargain_core::model::{Article, Date, Status, TentativeAgreement};
-use bargain_core::record::{RecordError, Refusal, Remedy, StatusChange};
+use crate::common::{Fixture, pass_request, received_request, set_request, ta};
+use bargain_core::model::{Article, Date, SignatureKind, Status, TentativeAgreement};
+use bargain_core::record::rights::Denial;
+use bargain_core::record::{
+    Action, RecordError, Refusal, Remedy, Request, SessionChoice, StatusChange,
+};
 use bargain_core::store::History;
 use bargain_core::store::writer::WriteError;
 
@@ -98,7 +101,16 @@ fn pass_for_the_other_side_is_refused_even_for_a_chief() {
     f.two_articles();
     let head = f.head();
     let r = refusal(f.record_pass("chief@union.example", "12", "employer", "Theirs.\n"));
-    assert!(matches!(r, Refusal::OtherSide { .. }), "{r:?}");
+    assert!(
+        matches!(
+            r,
+            Refusal::NotAllowed {
+                why: Denial::OtherSide { .. },
+                ..
+            }
+        ),
+        "{r:?}"
+    );
     let text = r.to_string();
     assert!(text.contains("ai-lead@employer.example"), "{text}");
     assert!(text.contains("chief@employer.example"), "{text}");
@@ -123,19 +135,39 @@ fn member_is_refused_and_told_who_may_record() {
     assert_eq!(
         r.to_string(),
         "member@union.example is a member, neither a chief negotiator nor a lead of AI & technology; \
-         ai-lead@union.example or ai-lead@employer.example or a chief negotiator \
-         (chief@union.example, chief@employer.example) may record on article 12"
+         for union, ai-lead@union.example or a chief negotiator (chief@union.example) or a secretary \
+         (secretary@union.example) may enter passes on article 12"
     );
 }
 
 #[test]
-fn secretary_does_not_record() {
+fn secretary_enters_passes_but_never_a_status() {
     let f = Fixture::new();
     f.two_articles();
-    let r = refusal(f.record_pass("secretary@union.example", "12", "union", "Typed.\n"));
-    assert!(r.to_string().contains("secretary"), "{r}");
+    // The secretary types in their side's pass, under their own name.
+    f.record_pass("secretary@union.example", "12", "union", "Typed.\n")
+        .expect("a secretary enters passes");
+    // Not the other side's, unless as received across the table.
+    let r = refusal(f.record_pass("secretary@union.example", "12", "employer", "x\n"));
+    assert!(matches!(r, Refusal::NotAllowed { .. }), "{r}");
+    // In a table kept jointly the other side records its own passes: nothing is "received".
+    let r = refusal(f.record_as(
+        "secretary@union.example",
+        &received_request("12", "employer", "As handed over.\n"),
+    ));
+    assert!(
+        matches!(
+            r,
+            Refusal::NotAllowed {
+                why: Denial::ReceivedInJoint,
+                ..
+            }
+        ),
+        "{r}"
+    );
     let r = refusal(f.record_set("secretary@union.example", "12", StatusChange::Impasse));
     assert!(matches!(r, Refusal::NotAllowed { .. }));
+    assert!(r.to_string().contains("never a status"), "{r}");
 }
 
 #[test]
@@ -197,28 +229,60 @@ fn a_note_goes_into_the_message_body_and_cannot_forge_trailers() {
 // ---- sessions -----------------------------------------------------------------------------
 
 #[test]
-fn session_defaults_to_today_else_the_latest_started_and_can_be_named_by_any_day() {
+fn a_day_in_no_session_is_refused_unless_a_session_is_named_or_it_was_between_sessions() {
     let f = Fixture::new();
     f.two_articles();
     f.on("2025-06-20");
-    f.record_pass("ai-lead@union.example", "12", "union", "A.\n")
-        .unwrap();
-    assert!(f.head_message().contains("Bargain-Session: 2025-06-03"));
-    let mut request = pass_request("12", "union", "B.\n");
-    request.session = Some(Date::parse("2025-07-16").unwrap());
-    f.record_as("ai-lead@union.example", &request).unwrap();
-    assert!(f.head_message().contains("Bargain-Session: 2025-07-15"));
-    request.session = Some(Date::parse("2025-08-01").unwrap());
-    let r = refusal(f.record_as("ai-lead@union.example", &request));
-    assert!(matches!(r, Refusal::UnknownSession { .. }));
+    let head = f.head();
+    let r = refusal(f.record_pass("ai-lead@union.example", "12", "union", "A.\n"));
+    assert!(matches!(r, Refusal::NoSessionOn { .. }), "{r:?}");
+    assert!(r.remedies().contains(&Remedy::BetweenSessions), "{r:?}");
     assert!(
         r.to_string()
-            .contains("June session 2025-06-03..2025-06-05")
+            .contains("June session 2025-06-03..2025-06-05"),
+        "{r}"
     );
-    f.on("2025-01-01");
-    f.record_pass("ai-lead@union.example", "12", "union", "C.\n")
-        .unwrap();
-    assert!(!f.head_message().contains("Bargain-Session"));
+    assert_eq!(f.head(), head, "nothing was filed under a guessed session");
+
+    let mut request = pass_request("12", "union", "A.\n");
+    request.session = SessionChoice::Between;
+    f.record_as("ai-lead@union.example", &request).unwrap();
+    let message = f.head_message();
+    assert!(!message.contains("Bargain-Session"), "{message}");
+    assert!(message.contains("Bargain-Date: 2025-06-20"), "{message}");
+
+    // A session named by its name, or by any day of it, for an event on another day.
+    request.action = pass_request("12", "union", "B.\n").action;
+    request.session = SessionChoice::Named("July session".into());
+    f.on("2025-07-20");
+    f.record_as("ai-lead@union.example", &request).unwrap();
+    assert!(f.head_message().contains("Bargain-Session: 2025-07-15"));
+    request.action = pass_request("12", "union", "C.\n").action;
+    request.session = SessionChoice::Named("2025-06-04".into());
+    f.record_as("ai-lead@union.example", &request).unwrap();
+    assert!(f.head_message().contains("Bargain-Session: 2025-06-03"));
+    request.session = SessionChoice::Named("August session".into());
+    let r = refusal(f.record_as("ai-lead@union.example", &request));
+    assert!(matches!(r, Refusal::UnknownSession { .. }), "{r:?}");
+}
+
+#[test]
+fn an_event_date_in_the_future_or_before_the_first_session_is_refused() {
+    let f = Fixture::new();
+    f.two_articles();
+    f.on("2025-06-04");
+    let mut request = pass_request("12", "union", "A.\n");
+    request.date = Date::parse("2025-06-05");
+    let r = refusal(f.record_as("ai-lead@union.example", &request));
+    assert!(matches!(r, Refusal::FutureDate { .. }), "{r:?}");
+    request.date = Date::parse("2025-05-30");
+    let r = refusal(f.record_as("ai-lead@union.example", &request));
+    assert!(matches!(r, Refusal::BeforeFirstSession { .. }), "{r:?}");
+    assert!(r.to_string().contains("June session"), "{r}");
+    // A day that happened, in a session: recorded with that day, whatever the commit's time.
+    request.date = Date::parse("2025-06-03");
+    f.record_as("ai-lead@union.example", &request).unwrap();
+    assert!(f.head_message().contains("Bargain-Date: 2025-06-03"));
 }
 
 // ---- status transitions -------------------------------------------------------------------
@@ -256,7 +320,13 @@ fn withdrawn_by_a_side_is_recorded_by_that_side_and_can_come_back() {
             by: Some("employer".into()),
         },
     ));
-    assert!(matches!(r, Refusal::OtherSide { .. }));
+    assert!(matches!(
+        r,
+        Refusal::NotAllowed {
+            why: Denial::OtherSide { .. },
+            ..
+        }
+    ));
     f.record_set(
         "ai-lead@union.example",
         "12",
@@ -318,9 +388,7 @@ fn current_language_needs_current_text_and_is_reopened_by_both_sides() {
 fn ratified_only_after_a_ta_and_then_final() {
     let f = Fixture::new();
     f.two_articles();
-    let ratify = || StatusChange::Ratified {
-        date: Date::parse("2025-09-01").unwrap(),
-    };
+    let ratify = || StatusChange::Ratified;
     let r = refusal(f.record_set("chief@union.example", "12", ratify()));
     assert!(
         r.to_string()
@@ -331,17 +399,22 @@ fn ratified_only_after_a_ta_and_then_final() {
         .unwrap();
     f.record_pass("ai-lead@employer.example", "12", "employer", "Words.\n")
         .unwrap();
-    f.record_set(
-        "chief@union.example",
+    f.agree(
         "12",
-        ta(&["chief@union.example", "ai-lead@employer.example"], None),
+        "chief@union.example",
+        "ai-lead@employer.example",
+        None,
     )
     .unwrap();
     f.record_set("chief@employer.example", "12", ratify())
         .unwrap();
     let a = article(&f, "12-ai");
     assert_eq!(a.status, Status::Ratified);
-    assert_eq!(a.ratified, Date::parse("2025-09-01"));
+    assert_eq!(
+        a.ratified,
+        Some(f.today()),
+        "ratified on the day it is recorded"
+    );
     assert!(a.ta.is_some(), "the TA is kept through ratification");
     for change in [
         StatusChange::Open,
@@ -376,7 +449,7 @@ fn reopen_of_an_open_article_is_refused() {
 // ---- tentative agreement ------------------------------------------------------------------
 
 #[test]
-fn ta_of_identical_texts_writes_ta_md_and_its_hash() {
+fn ta_of_identical_texts_is_proposed_then_countersigned_and_writes_ta_md() {
     let f = Fixture::new();
     f.two_articles();
     f.record_pass("ai-lead@union.example", "12", "union", "Agreed words.\n")
@@ -388,18 +461,36 @@ fn ta_of_identical_texts_writes_ta_md_and_its_hash() {
         "Agreed words.\n",
     )
     .unwrap();
-    f.record_set(
-        "ai-lead@union.example",
-        "12",
-        ta(&["ai-lead@union.example", "chief@employer.example"], None),
-    )
-    .unwrap();
+    f.record_set("ai-lead@union.example", "12", ta(&[], None))
+        .unwrap();
+    // Proposed: signed for the union, still open, awaiting the employer.
+    let a = article(&f, "12-ai");
+    assert_eq!(a.status, Status::Open);
+    let proposal = a.proposal.expect("a TA proposal");
+    assert_eq!(proposal.signatories["union"], "ai-lead@union.example");
+    assert!(!proposal.signatories.contains_key("employer"));
+    assert!(f.head_message().contains("Bargain-Change: ta-proposed"));
+    assert!(f.committed("proposals/12-ai/ta.md").is_none());
+    // The proposer cannot finish it alone.
+    let r = refusal(f.record_as("chief@union.example", &Request::new("12", Action::Sign)));
+    assert!(matches!(r, Refusal::AlreadySigned { .. }), "{r:?}");
+
+    f.record_as("chief@employer.example", &Request::new("12", Action::Sign))
+        .unwrap();
     let a = article(&f, "12-ai");
     assert_eq!(a.status, Status::TentativelyAgreed);
+    assert!(a.proposal.is_none());
     let agreement = a.ta.unwrap();
-    assert_eq!(agreement.date.to_string(), "2025-06-04");
+    assert_eq!(agreement.date.to_string(), "2025-06-03");
     assert_eq!(agreement.signatories["union"], "ai-lead@union.example");
     assert_eq!(agreement.signatories["employer"], "chief@employer.example");
+    for side in ["union", "employer"] {
+        assert_eq!(
+            agreement.signatures[side].kind,
+            SignatureKind::Countersigned,
+            "{side}"
+        );
+    }
     let text = f.committed("proposals/12-ai/ta.md").unwrap();
     assert_eq!(text, "Agreed words.\n");
     assert_eq!(
@@ -407,13 +498,39 @@ fn ta_of_identical_texts_writes_ta_md_and_its_hash() {
         Some(TentativeAgreement::hash_of(text.as_bytes()).as_str())
     );
     let message = f.head_message();
-    assert!(message.contains("Bargain-Status: tentatively-agreed"));
+    assert!(
+        message.contains("Bargain-Status: tentatively-agreed"),
+        "{message}"
+    );
+    assert!(
+        message.contains("Bargain-Change: ta-countersigned"),
+        "{message}"
+    );
     assert!(message.starts_with("Tentative agreement on Article 12 — AI"));
     assert_eq!(f.porcelain(), "");
 }
 
 #[test]
-fn ta_refused_without_employer_signatory() {
+fn a_countersignature_is_refused_once_the_proposed_text_changed() {
+    let f = Fixture::new();
+    f.two_articles();
+    f.record_pass("ai-lead@union.example", "12", "union", "W.\n")
+        .unwrap();
+    f.record_pass("ai-lead@employer.example", "12", "employer", "W.\n")
+        .unwrap();
+    f.record_set("chief@union.example", "12", ta(&[], Some("union")))
+        .unwrap();
+    f.record_pass("ai-lead@union.example", "12", "union", "W, changed.\n")
+        .unwrap();
+    let r = refusal(f.record_as("chief@employer.example", &Request::new("12", Action::Sign)));
+    assert!(matches!(r, Refusal::ProposalTextChanged { .. }), "{r:?}");
+    // Nothing to countersign on an article without a proposal.
+    let r = refusal(f.record_as("chief@employer.example", &Request::new("21", Action::Sign)));
+    assert!(matches!(r, Refusal::NoProposal { .. }), "{r:?}");
+}
+
+#[test]
+fn in_a_joint_table_the_other_sides_signatory_is_not_named_by_the_proposer() {
     let f = Fixture::new();
     f.two_articles();
     f.record_pass("ai-lead@union.example", "12", "union", "W.\n")
@@ -423,9 +540,32 @@ fn ta_refused_without_employer_signatory() {
     let r = refusal(f.record_set(
         "chief@union.example",
         "12",
+        ta(&["chief@employer.example"], None),
+    ));
+    assert!(
+        r.to_string().contains("signs in a commit of their own"),
+        "{r}"
+    );
+    assert_eq!(status(&f, "12-ai"), Status::Open);
+}
+
+#[test]
+fn in_a_kept_table_a_ta_names_both_signatories_and_attests_the_other() {
+    let f = Fixture::kept_by("union");
+    f.two_articles();
+    f.record_pass("ai-lead@union.example", "12", "union", "W.\n")
+        .unwrap();
+    f.record_as(
+        "ai-lead@union.example",
+        &received_request("12", "employer", "W.\n"),
+    )
+    .unwrap();
+    let r = refusal(f.record_set(
+        "chief@union.example",
+        "12",
         ta(&["chief@union.example"], None),
     ));
-    assert!(matches!(r, Refusal::MissingSignatories { .. }));
+    assert!(matches!(r, Refusal::MissingSignatories { .. }), "{r:?}");
     assert!(r.to_string().contains("missing: for employer"), "{r}");
     let r = refusal(f.record_set(
         "chief@union.example",
@@ -446,33 +586,60 @@ fn ta_refused_without_employer_signatory() {
     ));
     assert!(r.to_string().contains("not among the people"), "{r}");
     assert_eq!(status(&f, "12-ai"), Status::Open);
+    // The employer's people do not record in the union's record.
+    let r = refusal(f.record_pass("ai-lead@employer.example", "12", "employer", "x\n"));
+    assert!(matches!(r, Refusal::NotAllowed { .. }), "{r:?}");
+
+    f.record_set(
+        "chief@union.example",
+        "12",
+        ta(&["chief@union.example", "chief@employer.example"], None),
+    )
+    .unwrap();
+    let agreement = article(&f, "12-ai").ta.unwrap();
+    assert_eq!(
+        agreement.signatures["union"].kind,
+        SignatureKind::Countersigned
+    );
+    let attested = &agreement.signatures["employer"];
+    assert_eq!(attested.kind, SignatureKind::Attested);
+    assert_eq!(attested.attested_by.as_deref(), Some("chief@union.example"));
+    assert_eq!(status(&f, "12-ai"), Status::TentativelyAgreed);
 }
 
 #[test]
 fn ta_of_differing_texts_needs_the_agreed_side_named() {
     let f = Fixture::new();
     f.two_articles();
-    let both = ["chief@union.example", "chief@employer.example"];
-    let r = refusal(f.record_set("chief@union.example", "12", ta(&both, None)));
-    assert!(matches!(r, Refusal::TextsDiffer { .. }));
+    let r = refusal(f.record_set("chief@union.example", "12", ta(&[], None)));
+    assert!(matches!(r, Refusal::TextsDiffer { .. }), "{r:?}");
     f.record_pass("ai-lead@union.example", "12", "union", "U.\n")
         .unwrap();
-    let r = refusal(f.record_set("chief@union.example", "12", ta(&both, Some("employer"))));
-    assert!(matches!(r, Refusal::NoAgreedText { .. }));
+    let r = refusal(f.record_set("chief@union.example", "12", ta(&[], Some("employer"))));
+    assert!(matches!(r, Refusal::NoAgreedText { .. }), "{r:?}");
     f.record_pass("ai-lead@employer.example", "12", "employer", "E.\n")
         .unwrap();
-    let r = refusal(f.record_set("chief@union.example", "12", ta(&both, None)));
+    let r = refusal(f.record_set("chief@union.example", "12", ta(&[], None)));
     assert!(
         matches!(&r.remedies()[..], [Remedy::NameAgreedText { sides }] if sides.len() == 2),
         "{r:?}"
     );
-    f.record_set("chief@union.example", "12", ta(&both, Some("employer")))
-        .unwrap();
+    f.agree(
+        "12",
+        "chief@union.example",
+        "chief@employer.example",
+        Some("employer"),
+    )
+    .unwrap();
     assert_eq!(
         f.committed("proposals/12-ai/ta.md").as_deref(),
         Some("E.\n")
     );
-    assert!(f.head_message().contains("(employer#1's text)"));
+    assert!(
+        f.head_message().contains("on Test Employer's text"),
+        "{}",
+        f.head_message()
+    );
 }
 
 #[test]
@@ -712,7 +879,6 @@ fn article_in(status: Status) -> Fixture {
     )
     .unwrap();
     let chief = "chief@union.example";
-    let both = ["chief@union.example", "chief@employer.example"];
     match status {
         Status::Open => {}
         Status::Impasse => {
@@ -727,17 +893,10 @@ fn article_in(status: Status) -> Fixture {
                 .unwrap();
         }
         Status::TentativelyAgreed | Status::Ratified => {
-            f.record_set(chief, "12", ta(&both, Some("employer")))
+            f.agree("12", chief, "chief@employer.example", Some("employer"))
                 .unwrap();
             if status == Status::Ratified {
-                f.record_set(
-                    chief,
-                    "12",
-                    StatusChange::Ratified {
-                        date: Date::parse("2025-09-01").unwrap(),
-                    },
-                )
-                .unwrap();
+                f.record_set(chief, "12", StatusChange::Ratified).unwrap();
             }
         }
     }
@@ -757,13 +916,9 @@ fn every_transition_is_allowed_or_refused_as_the_table_says() {
             StatusChange::Impasse,
             StatusChange::CurrentLanguage,
             StatusChange::Withdrawn { by: None },
-            ta(
-                &["chief@union.example", "chief@employer.example"],
-                Some("employer"),
-            ),
-            StatusChange::Ratified {
-                date: Date::parse("2025-09-01").unwrap(),
-            },
+            // Jointly kept: the recorder proposes; the other side countersigns later.
+            ta(&[], Some("employer")),
+            StatusChange::Ratified,
             StatusChange::Reopen {
                 agreed_by: vec!["chief@employer.example".into()],
             },
@@ -819,12 +974,11 @@ fn every_transition_is_allowed_or_refused_as_the_table_says() {
             );
             if allowed.contains(&word) {
                 let plan = result.unwrap_or_else(|r| panic!("{from} → {word}: {r}"));
-                assert!(
-                    plan.message
-                        .contains(&format!("Bargain-Status: {}", change.target())),
-                    "{}",
-                    plan.message
-                );
+                let trailer = match change.target() {
+                    Status::TentativelyAgreed => "Bargain-Change: ta-proposed".to_string(),
+                    target => format!("Bargain-Status: {target}"),
+                };
+                assert!(plan.message.contains(&trailer), "{}", plan.message);
             } else {
                 let r = result.expect_err(&format!("{from} → {word} must be refused"));
                 assert!(
@@ -840,6 +994,10 @@ fn every_transition_is_allowed_or_refused_as_the_table_says() {
         {
             let target = first.target();
             f.record_set("chief@union.example", "12", first).unwrap();
+            if target == Status::TentativelyAgreed {
+                f.record_as("chief@employer.example", &Request::new("12", Action::Sign))
+                    .unwrap();
+            }
             assert_eq!(status_of(&f), target);
             assert_eq!(f.porcelain(), "");
         }

@@ -27,12 +27,13 @@ fn bargain_pass_records_under_git_identity_and_refuses_with_exit_1() {
     let (code, _, err) = run(&f, &["pass", "12", "--side", "union", "--file", file]);
     assert_eq!(code, 1, "{err}");
     assert!(
-        err.contains("ai-lead@union.example or ai-lead@employer.example or a chief negotiator (chief@union.example, chief@employer.example) may record on article 12"),
+        err.contains("for union, ai-lead@union.example or a chief negotiator (chief@union.example) or a secretary (secretary@union.example) may enter passes on article 12"),
         "{err}"
     );
     assert!(err.contains("nothing was recorded"), "{err}");
 
     f.identity("ai-lead@union.example");
+    f.on("2025-07-16");
     let (code, out, err) = run(
         &f,
         &[
@@ -43,7 +44,7 @@ fn bargain_pass_records_under_git_identity_and_refuses_with_exit_1() {
             "--file",
             file,
             "--session",
-            "2025-07-16",
+            "July session",
             "--note",
             "Opening proposal.",
         ],
@@ -75,6 +76,14 @@ fn bargain_pass_records_under_git_identity_and_refuses_with_exit_1() {
     let (code, _, err) = run(
         &f,
         &[
+            "pass", "12", "--side", "union", "--file", "-", "--date", "June",
+        ],
+    );
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("not a date"), "{err}");
+    let (code, _, err) = run(
+        &f,
+        &[
             "pass",
             "12",
             "--side",
@@ -85,8 +94,8 @@ fn bargain_pass_records_under_git_identity_and_refuses_with_exit_1() {
             "June",
         ],
     );
-    assert_eq!(code, 2, "{err}");
-    assert!(err.contains("not a date"), "{err}");
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("June"), "{err}");
 }
 
 #[test]
@@ -98,6 +107,8 @@ fn bargain_set_walks_a_ta_from_signing_to_reopen() {
     f.record_pass("ai-lead@employer.example", "12", "employer", "E.\n")
         .unwrap();
     f.identity("chief@union.example");
+    f.on("2025-06-05");
+    // Jointly kept: the union's chief cannot sign for the employer.
     let (code, _, err) = run(
         &f,
         &[
@@ -105,27 +116,26 @@ fn bargain_set_walks_a_ta_from_signing_to_reopen() {
             "12",
             "tentatively-agreed",
             "--sign",
-            "chief@union.example",
-        ],
-    );
-    assert_eq!(code, 1);
-    assert!(err.contains("needs a signatory of each side"), "{err}");
-    let (code, out, err) = run(
-        &f,
-        &[
-            "set",
-            "12",
-            "tentatively-agreed",
-            "--sign",
-            "chief@union.example",
-            "--sign",
             "ai-lead@employer.example",
             "--agreed",
             "employer",
-            "--date",
-            "2025-06-05",
         ],
     );
+    assert_eq!(code, 1);
+    assert!(err.contains("signs in a commit of their own"), "{err}");
+    let (code, out, err) = run(
+        &f,
+        &["set", "12", "tentatively-agreed", "--agreed", "employer"],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("Tentative agreement proposed on Article 12"),
+        "{out}"
+    );
+    assert!(out.contains("awaiting Test Employer"), "{out}");
+    // The employer's lead countersigns under their own name.
+    f.identity("ai-lead@employer.example");
+    let (code, out, err) = run(&f, &["sign", "12"]);
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("Tentative agreement on Article 12"), "{out}");
     assert!(
@@ -133,7 +143,10 @@ fn bargain_set_walks_a_ta_from_signing_to_reopen() {
             .unwrap()
             .contains("date: 2025-06-05")
     );
+    let (code, _, err) = run(&f, &["sign", "12"]);
+    assert_eq!(code, 1, "{err}");
 
+    f.identity("chief@union.example");
     let (code, _, err) = run(&f, &["set", "12", "reopen"]);
     assert_eq!(code, 1);
     assert!(err.contains("every side"), "{err}");
@@ -205,8 +218,12 @@ fn bargain_set_rejects_flags_of_another_status_and_writer_refusals_exit_1() {
         err.contains("--sign belongs to `set ARTICLE tentatively-agreed`"),
         "{err}"
     );
-    let (code, _, err) = run(&f, &["set", "12", "impasse", "--date", "2025-06-04"]);
+    let (code, _, err) = run(&f, &["set", "12", "impasse", "--agreed", "union"]);
     assert_eq!(code, 2, "{err}");
+    // A day after today is refused by the rules (exit 1), not by the flags.
+    let (code, _, err) = run(&f, &["set", "12", "impasse", "--date", "2025-06-04"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("in the future"), "{err}");
 
     f.write("proposals/12-ai/article.yaml", "edited by hand\n");
     let (code, _, err) = run(&f, &["set", "12", "impasse"]);

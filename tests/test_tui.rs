@@ -39,7 +39,8 @@ impl Harness {
     /// The table opened (snapshot read) but its history not yet indexed.
     pub fn demo_unindexed(width: u16, height: u16, color: bool) -> Harness {
         let dir = tempfile::tempdir().expect("temp dir");
-        let path = bargain_core::demo::build(&dir.path().join("demo")).expect("demo builds");
+        let path = bargain_core::demo::build(&dir.path().join("demo"), &Default::default(), None)
+            .expect("demo builds");
         let mut h = Harness::open(&path, width, height, color);
         h._dir = Some(dir);
         h

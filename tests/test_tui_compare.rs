@@ -43,7 +43,7 @@ fn sides_shows_the_first_sides_latest_against_the_others() {
     );
     assert_eq!(old.label.title, "Test Union pass 2");
     assert_eq!(old.label.session.as_deref(), Some("July session"));
-    assert_eq!(old.label.author.as_deref(), Some("ai-lead"));
+    assert_eq!(old.label.author.as_deref(), Some("Union AI lead"));
     assert_eq!(new.label.pass, Some(1));
     assert_eq!(new.label.side.as_deref(), Some("employer"));
     assert_eq!(new.label.date.unwrap().to_string(), "2025-06-04");

@@ -50,6 +50,8 @@ impl Session {
         cmd.cwd(dir.path());
         cmd.env("TERM", "xterm-256color");
         cmd.env_remove("NO_COLOR");
+        // The demo's last session is in August 2025: record as on its last day.
+        cmd.env("BARGAIN_TEST_TODAY", "2025-08-07");
         for (k, v) in env {
             cmd.env(k, v);
         }

@@ -39,6 +39,20 @@ impl Desk {
         desk
     }
 
+    /// The same desk, now used by `email` (as after `git config user.email` on that laptop).
+    fn become_person(&mut self, email: &str) -> &mut Self {
+        self.send(Message::Record(Box::new(recording::Event::Context(
+            Context {
+                actor: Ok(Actor {
+                    name: name_of(email),
+                    email: email.to_string(),
+                }),
+                today: Date::parse("2025-08-07").unwrap(),
+            },
+        ))));
+        self
+    }
+
     fn send(&mut self, message: Message) {
         for effect in update(&mut self.h.state, message) {
             match effect {
@@ -275,53 +289,28 @@ fn esc_cancels_at_every_step_and_shift_tab_steps_back() {
 }
 
 #[test]
-fn a_ta_needs_a_signatory_for_every_side() {
+fn in_a_table_kept_jointly_the_recorder_signs_a_ta_for_their_own_side_only() {
     let mut d = Desk::as_person("ai-lead@union.example");
     d.select("12-ai-technology")
         .keys("S")
         .choose_status("tentatively-agreed");
     assert_eq!(d.step(), Step::Details);
     let form = d.form();
-    let union = &form.fields[0];
-    assert_eq!(union.key, FieldKey::Signatory("union".into()));
+    let signers: Vec<&FieldKey> = form
+        .fields
+        .iter()
+        .map(|f| &f.key)
+        .filter(|k| matches!(k, FieldKey::Signatory(_)))
+        .collect();
     assert_eq!(
-        union.value().as_deref(),
+        signers,
+        [&FieldKey::Signatory("union".into())],
+        "the other side countersigns in a commit of their own"
+    );
+    assert_eq!(
+        form.fields[0].value().as_deref(),
         Some("ai-lead@union.example"),
         "the recorder signs for their own side"
-    );
-    let employer = &form.fields[1];
-    assert_eq!(
-        employer.value(),
-        None,
-        "the other side's signatory is chosen"
-    );
-    let bargain::tui::recording::Input::Pick { options, .. } = &employer.input else {
-        panic!("a picker");
-    };
-    let emails: Vec<&str> = options.iter().map(|(e, _)| e.as_str()).collect();
-    assert_eq!(
-        emails,
-        ["chief@employer.example", "ai-lead@employer.example"],
-        "the employer's chief and the AI lead may sign; no member"
-    );
-
-    d.key(KeyCode::Enter);
-    assert_eq!(
-        d.step(),
-        Step::Details,
-        "not without the employer's signatory"
-    );
-    let why = d.form().message.clone().unwrap();
-    assert!(
-        why.contains("signatory of each side") && why.contains("Example Health"),
-        "{why}"
-    );
-    assert!(d.h.screen().contains("signatory of each side"));
-
-    d.key(KeyCode::Down).key(KeyCode::Right).key(KeyCode::Right);
-    assert_eq!(
-        d.form().fields[1].value().as_deref(),
-        Some("ai-lead@employer.example")
     );
     d.key(KeyCode::Enter);
     assert_eq!(d.step(), Step::Note);
@@ -329,14 +318,16 @@ fn a_ta_needs_a_signatory_for_every_side() {
     assert_eq!(
         request.action,
         record::Action::Set(StatusChange::TentativelyAgreed {
-            signatories: vec![
-                "ai-lead@union.example".into(),
-                "ai-lead@employer.example".into()
-            ],
-            date: Date::parse("2025-08-07").unwrap(),
+            signatories: vec!["ai-lead@union.example".into()],
             agreed: Some("employer".into()),
+            page_sha256: None,
         }),
-        "the date defaults to today, the agreed text to the last pass across the table"
+        "the agreed text defaults to the last pass across the table"
+    );
+    assert_eq!(
+        request.date,
+        Date::parse("2025-08-07"),
+        "the date defaults to today"
     );
 }
 
@@ -537,29 +528,55 @@ fn a_pass_from_a_file_becomes_one_commit_and_the_index_is_extended() {
 }
 
 #[test]
-fn a_ta_at_the_keyboard_is_committed_with_both_signatories() {
+fn a_ta_at_the_keyboard_is_proposed_then_countersigned_by_the_other_side() {
     let mut d = Desk::as_person("chief@union.example");
-    d.select("12-ai-technology")
-        .keys("S")
-        .choose_status("tentatively-agreed");
-    d.key(KeyCode::Down).key(KeyCode::Right).key(KeyCode::Enter);
-    d.key(KeyCode::Enter);
-    assert!(matches!(d.step(), Step::Confirm(_)), "{:?}", d.step());
-    d.key(KeyCode::Enter);
+    let ta_at_the_keyboard = |d: &mut Desk| {
+        d.select("12-ai-technology")
+            .keys("S")
+            .choose_status("tentatively-agreed");
+        d.key(KeyCode::Down).key(KeyCode::Right).key(KeyCode::Enter);
+        d.key(KeyCode::Enter);
+        assert!(matches!(d.step(), Step::Confirm(_)), "{:?}", d.step());
+        d.key(KeyCode::Enter);
+        assert!(
+            matches!(d.step(), Step::Done(WriteOutcome::Recorded { .. })),
+            "{:?}\n{}",
+            d.step(),
+            d.h.screen()
+        );
+    };
+    ta_at_the_keyboard(&mut d);
+    let yaml_path = d.root().join("proposals/12-ai-technology/article.yaml");
+    let yaml = std::fs::read_to_string(&yaml_path).unwrap();
     assert!(
-        matches!(d.step(), Step::Done(WriteOutcome::Recorded { .. })),
-        "{:?}",
-        d.step()
+        yaml.contains("status: open"),
+        "proposed, not yet agreed: {yaml}"
     );
-    let yaml =
-        std::fs::read_to_string(d.root().join("proposals/12-ai-technology/article.yaml")).unwrap();
+    assert!(yaml.contains("union: chief@union.example"), "{yaml}");
+    let message = d.git(&["log", "-1", "--format=%B"]);
+    assert!(message.contains("Bargain-Change: ta-proposed"), "{message}");
+
+    // The employer's chief countersigns the same text under their own name.
+    d.key(KeyCode::Esc);
+    d.become_person("chief@employer.example");
+    ta_at_the_keyboard(&mut d);
+    let yaml = std::fs::read_to_string(&yaml_path).unwrap();
     assert!(yaml.contains("status: tentatively-agreed"), "{yaml}");
     assert!(yaml.contains("union: chief@union.example"), "{yaml}");
     assert!(yaml.contains("employer: chief@employer.example"), "{yaml}");
+    assert!(yaml.contains("kind: countersigned"), "{yaml}");
     let message = d.git(&["log", "-1", "--format=%B"]);
     assert!(
         message.contains("Bargain-Status: tentatively-agreed"),
         "{message}"
+    );
+    assert!(
+        message.contains("Bargain-Change: ta-countersigned"),
+        "{message}"
+    );
+    assert_eq!(
+        d.git(&["log", "-1", "--format=%ae"]).trim(),
+        "chief@employer.example"
     );
     let row =
         d.h.state
@@ -733,11 +750,11 @@ fn screen_80x24_record_status_picker() {
 
 #[test]
 fn screen_80x24_record_ta_signatories() {
+    // Jointly kept: the recorder signs for their own side only; the employer countersigns.
     let mut d = Desk::as_person("chief@union.example");
     d.select("12-ai-technology")
         .keys("S")
         .choose_status("tentatively-agreed");
-    d.key(KeyCode::Enter);
     insta::assert_snapshot!(d.h.styled());
 }
 

@@ -31,7 +31,7 @@ fn recorded_history_verifies_clean() {
 fn the_demo_negotiation_verifies_clean() {
     let f = Fixture::bare_dir();
     let dir = f.path().join("demo");
-    bargain_core::demo::build(&dir).unwrap();
+    bargain_core::demo::build(&dir, &Default::default(), None).unwrap();
     let repo = bargain_core::store::Repo::open(&dir).unwrap();
     let history = History::build(&repo).unwrap();
     let a = verify::audit(&repo, &history).unwrap();

@@ -20,11 +20,15 @@ pub struct DemoArgs {
     /// Only build it and print its path.
     #[arg(long)]
     pub no_tui: bool,
+    /// A table kept by one side (e.g. `union`): its recorders enter the other side's passes as
+    /// received and attest its signatures. Default: kept jointly.
+    #[arg(long, value_name = "SIDE")]
+    pub kept_by: Option<String>,
 }
 
 pub fn init(args: InitArgs, repo: Option<PathBuf>) -> Outcome {
     let dir = args.dir.or(repo).unwrap_or_else(|| PathBuf::from("."));
-    let created = bargain_core::demo::init(&dir).map_err(|e| CliError::unusable(e.to_string()))?;
+    let created = bargain_core::init::init(&dir).map_err(|e| CliError::unusable(e.to_string()))?;
     output::print(&format!(
         "Started an empty table in {}\nEdit bargaining.yaml (sides, topics, people, sessions), then commit it.\n",
         created.display()
@@ -34,7 +38,20 @@ pub fn init(args: InitArgs, repo: Option<PathBuf>) -> Outcome {
 
 pub fn demo(args: DemoArgs) -> Outcome {
     let dir = args.dir.unwrap_or_else(|| PathBuf::from("bargain-demo"));
-    let built = bargain_core::demo::build(&dir).map_err(|e| CliError::unusable(e.to_string()))?;
+    let variant = match args.kept_by {
+        Some(side) => bargain_core::demo::Variant::KeptBy(side),
+        None => bargain_core::demo::Variant::Joint,
+    };
+    let built =
+        bargain_core::demo::build(&dir, &variant, Some(crate::clock::today())).map_err(|e| {
+            let hint = match e {
+                bargain_core::demo::DemoError::NotADemo(_) => {
+                    " (name another folder: bargain demo DIR)"
+                }
+                _ => "",
+            };
+            CliError::unusable(format!("{e}{hint}"))
+        })?;
     if args.no_tui {
         output::print(&format!("{}\n", built.display()))?;
         return Ok(ExitCode::SUCCESS);

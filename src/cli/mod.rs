@@ -54,6 +54,9 @@ pub enum Command {
     /// Set an article's status: open, tentatively-agreed, current-language, withdrawn, impasse,
     /// ratified, reopen.
     Set(record::SetArgs),
+    /// Sign the tentative agreement proposed on an article, for your side (a table kept
+    /// jointly: the other side's signatory countersigns in a commit of their own).
+    Sign(record::SignArgs),
     /// The negotiation record: who moved what, when, at which session.
     Log(log::Args),
     /// Audit the whole history against the recording rules; exits 1 on a violation.
@@ -77,6 +80,7 @@ pub fn main() -> ExitCode {
         Some(Command::Diff(args)) => diff::run(repo, args),
         Some(Command::Pass(args)) => record::pass(repo, args),
         Some(Command::Set(args)) => record::set(repo, args),
+        Some(Command::Sign(args)) => record::sign(repo, args),
         Some(Command::Log(args)) => log::run(repo, &args),
         Some(Command::Verify(args)) => verify::run(repo, &args),
         Some(Command::Completions(args)) => meta::completions(&args),

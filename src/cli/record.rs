@@ -3,9 +3,8 @@
 
 use super::error::{CliError, Outcome};
 use super::{date, open, output};
-use bargain_core::model::Date;
 use bargain_core::record::{
-    self, Action, RecordError, Refusal, Remedy, Request, StatusChange, Verb,
+    self, Action, RecordError, Refusal, Remedy, Request, SessionChoice, StatusChange, Verb,
 };
 use bargain_core::text::escape_line;
 use std::path::{Path, PathBuf};
@@ -14,9 +13,16 @@ use std::process::ExitCode;
 /// Flags every recording verb takes.
 #[derive(clap::Args)]
 pub struct RecordFlags {
-    /// The session (any day of it; default: today's, else the latest that has started).
+    /// The day it happened at the table (default: today); never in the future.
     #[arg(long, value_name = "YYYY-MM-DD")]
+    pub date: Option<String>,
+    /// The session it belongs to, by name or any day of it (default: the session that includes
+    /// --date; a day in no session is refused without this or --between-sessions).
+    #[arg(long, value_name = "NAME", conflicts_with = "between_sessions")]
     pub session: Option<String>,
+    /// It happened between sessions: filed under none.
+    #[arg(long)]
+    pub between_sessions: bool,
     /// A note for the record.
     #[arg(long)]
     pub note: Option<String>,
@@ -35,6 +41,17 @@ pub struct PassArgs {
     /// The full text (`-` reads standard input).
     #[arg(long, value_name = "FILE")]
     pub file: PathBuf,
+    /// The other side's pass, entered as received across the table (a table kept by your side).
+    #[arg(long)]
+    pub received: bool,
+    #[command(flatten)]
+    pub common: RecordFlags,
+}
+
+#[derive(clap::Args)]
+pub struct SignArgs {
+    /// Article number (12) or id (12-ai-technology).
+    pub article: String,
     #[command(flatten)]
     pub common: RecordFlags,
 }
@@ -51,9 +68,9 @@ pub struct SetArgs {
     /// tentatively-agreed: the side whose latest text is agreed (needed when they differ).
     #[arg(long, value_name = "SIDE")]
     pub agreed: Option<String>,
-    /// tentatively-agreed, ratified: the date (default: today).
-    #[arg(long, value_name = "YYYY-MM-DD")]
-    pub date: Option<String>,
+    /// tentatively-agreed, in a table kept by your side: SHA-256 of the scanned signed page.
+    #[arg(long, value_name = "HEX")]
+    pub page_sha256: Option<String>,
     /// withdrawn: the side that withdraws (default: yours).
     #[arg(long, value_name = "SIDE")]
     pub side: Option<String>,
@@ -105,7 +122,13 @@ fn remedy(remedy: &Remedy) -> String {
             format!("--sign EMAIL for {}", sides.join(" and "))
         }
         Remedy::NameAgreedText { sides } => format!("--agreed SIDE ({})", sides.join(" or ")),
-        Remedy::ChooseSession => "--session YYYY-MM-DD, a day of one of the sessions".to_string(),
+        Remedy::ChooseSession => "--session NAME (one of the sessions)".to_string(),
+        Remedy::BetweenSessions => "--between-sessions".to_string(),
+        Remedy::AddSession => "bargain session add NAME --from DATE --to DATE".to_string(),
+        Remedy::Countersign { article } => {
+            format!("the other side's signatory runs `bargain sign {article}` under their own name")
+        }
+        Remedy::EnterAsReceived => "--received".to_string(),
         Remedy::SetIdentity => "git config user.email you@example.org (and user.name)".to_string(),
     }
 }
@@ -125,15 +148,21 @@ pub fn refused(refusal: &Refusal) -> String {
 
 /// Records `action` with the flags every recording verb takes, and says what happened.
 fn run(repo: Option<&Path>, article: String, action: Action, common: RecordFlags) -> Outcome {
+    let session = match (common.session, common.between_sessions) {
+        (Some(name), _) => SessionChoice::Named(name),
+        (None, true) => SessionChoice::Between,
+        (None, false) => SessionChoice::Auto,
+    };
     let request = Request {
         article,
         action,
-        session: date(common.session.as_deref(), "--session")?,
+        date: date(common.date.as_deref(), "--date")?,
+        session,
         note: common.note,
         force: common.force,
     };
     let repo = open(repo)?;
-    match record::record(&repo, &request, Date::today()) {
+    match record::record(&repo, &request, crate::clock::today()) {
         Ok(done) => {
             let mut said = format!(
                 "Recorded: {} ({})\n",
@@ -173,6 +202,7 @@ pub fn pass(repo: Option<&Path>, args: PassArgs) -> Outcome {
         Action::Pass {
             side: args.side,
             text,
+            received: args.received,
         },
         args.common,
     )
@@ -193,9 +223,9 @@ pub fn set(repo: Option<&Path>, args: SetArgs) -> Outcome {
         ("--side", args.side.is_some(), &[Verb::Withdrawn]),
         ("--by", !args.agreed_by.is_empty(), &[Verb::Reopen]),
         (
-            "--date",
-            args.date.is_some(),
-            &[Verb::TentativelyAgreed, Verb::Ratified],
+            "--page-sha256",
+            args.page_sha256.is_some(),
+            &[Verb::TentativelyAgreed],
         ),
     ];
     for (flag, given, verbs) in flags {
@@ -207,7 +237,6 @@ pub fn set(repo: Option<&Path>, args: SetArgs) -> Outcome {
             )));
         }
     }
-    let day = date(args.date.as_deref(), "--date")?.unwrap_or_else(Date::today);
     let change = match args.status {
         Verb::Open => StatusChange::Open,
         Verb::Impasse => StatusChange::Impasse,
@@ -215,13 +244,17 @@ pub fn set(repo: Option<&Path>, args: SetArgs) -> Outcome {
         Verb::Withdrawn => StatusChange::Withdrawn { by: args.side },
         Verb::TentativelyAgreed => StatusChange::TentativelyAgreed {
             signatories: args.signatories,
-            date: day,
             agreed: args.agreed,
+            page_sha256: args.page_sha256,
         },
-        Verb::Ratified => StatusChange::Ratified { date: day },
+        Verb::Ratified => StatusChange::Ratified,
         Verb::Reopen => StatusChange::Reopen {
             agreed_by: args.agreed_by,
         },
     };
     run(repo, args.article, Action::Set(change), args.common)
+}
+
+pub fn sign(repo: Option<&Path>, args: SignArgs) -> Outcome {
+    run(repo, args.article, Action::Sign, args.common)
 }

@@ -122,7 +122,7 @@ fn perform(state: &State, jobs: &jobs::Jobs, effect: Effect) {
             };
             // Today is read again: the TUI may have been open since yesterday.
             let context = state.recording.context.clone().map(|c| recording::Context {
-                today: bargain_core::model::Date::today(),
+                today: crate::clock::today(),
                 ..c
             });
             jobs.record(job, table.snapshot.clone(), history.clone(), context);

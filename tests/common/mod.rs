@@ -73,6 +73,15 @@ impl Fixture {
         Fixture::with_table(TABLE_YAML)
     }
 
+    /// A repository whose table is kept by `side`: its people record, the other side's passes
+    /// are entered as received and its signatures attested.
+    pub fn kept_by(side: &str) -> Fixture {
+        Fixture::with_table(&TABLE_YAML.replace(
+            "name: Test Table\n",
+            &format!("name: Test Table\nkept_by: {side}\n"),
+        ))
+    }
+
     /// A repository whose first commit holds `table_yaml` as bargaining.yaml.
     pub fn with_table(table_yaml: &str) -> Fixture {
         let f = Fixture::bare_dir();
@@ -233,6 +242,7 @@ impl Fixture {
             .args(args)
             .current_dir(self.file(relative))
             .env("NO_COLOR", "1")
+            .env("BARGAIN_TEST_TODAY", self.today().to_string())
             .output()
             .expect("bargain runs");
         Run::from(out)
@@ -275,6 +285,8 @@ impl Fixture {
             .args(args)
             .current_dir(self.path())
             .env("NO_COLOR", "1")
+            // The binary records on the fixture's day (debug builds read this; see src/clock.rs).
+            .env("BARGAIN_TEST_TODAY", self.today().to_string())
             .output()
             .expect("bargain runs")
     }
@@ -369,49 +381,66 @@ impl Fixture {
             "Agreed text.\n",
         )
         .expect("employer pass");
-        self.record_set(
-            "chief@union.example",
+        self.on("2025-06-04");
+        self.agree(
             "12",
-            ta(
-                &["chief@union.example", "chief@employer.example"],
-                Some("employer"),
-            ),
+            "chief@union.example",
+            "chief@employer.example",
+            Some("employer"),
         )
         .expect("TA");
+    }
+
+    /// A TA in a table kept jointly: proposed by `proposer` (for their side, on `agreed`'s text),
+    /// then countersigned by `countersigner` in a commit of their own. Returns the countersign.
+    pub fn agree(
+        &self,
+        article: &str,
+        proposer: &str,
+        countersigner: &str,
+        agreed: Option<&str>,
+    ) -> Result<Oid, RecordError> {
+        self.record_set(proposer, article, ta(&[], agreed))?;
+        self.record_as(countersigner, &Request::new(article, Action::Sign))
     }
 }
 
 /// A pass request, nothing else set.
 pub fn pass_request(article: &str, side: &str, text: &str) -> Request {
-    Request {
-        article: article.to_string(),
-        action: Action::Pass {
+    Request::new(
+        article,
+        Action::Pass {
             side: side.to_string(),
             text: text.to_string(),
+            received: false,
         },
-        session: None,
-        note: None,
-        force: false,
-    }
+    )
+}
+
+/// The other side's pass, entered as received (a table kept by the recorder's side).
+pub fn received_request(article: &str, side: &str, text: &str) -> Request {
+    Request::new(
+        article,
+        Action::Pass {
+            side: side.to_string(),
+            text: text.to_string(),
+            received: true,
+        },
+    )
 }
 
 /// A status-change request, nothing else set.
 pub fn set_request(article: &str, change: StatusChange) -> Request {
-    Request {
-        article: article.to_string(),
-        action: Action::Set(change),
-        session: None,
-        note: None,
-        force: false,
-    }
+    Request::new(article, Action::Set(change))
 }
 
-/// A TA signed by `signatories` on 2025-06-04, agreeing `agreed`'s text.
+/// A TA signed by the recorder and `signatories` (in a table kept jointly, none: the others
+/// countersign), agreeing `agreed`'s text.
 pub fn ta(signatories: &[&str], agreed: Option<&str>) -> StatusChange {
     StatusChange::TentativelyAgreed {
         signatories: signatories.iter().map(|s| s.to_string()).collect(),
-        date: Date::parse("2025-06-04").expect("date"),
         agreed: agreed.map(str::to_string),
+        page_sha256: None,
     }
 }
 

@@ -72,18 +72,29 @@ pub struct Label {
     /// Session name ([`crate::events::session_of`]).
     pub session: Option<String>,
     pub date: Option<Date>,
-    /// The commit's author.
+    /// The commit's author: who recorded it (for a pass received, who entered it), by their
+    /// name in the table where they are listed.
     pub author: Option<String>,
+    /// A pass of the other side, entered as received across the table.
+    pub received: bool,
     pub commit: Option<git2::Oid>,
 }
 
 impl Label {
-    /// "Example Health pass 2 · June session · 2025-06-04 · Employer AI lead".
+    /// "Example Health pass 2 · June session · 2025-06-04 · Employer AI lead", or for a pass
+    /// entered as received: "Example Health pass 3 · received 2025-08-06 · entered by Union
+    /// secretary · August session".
     pub fn line(&self) -> String {
         let mut parts = vec![self.title.clone()];
-        parts.extend(self.session.clone());
-        parts.extend(self.date.map(|d| d.to_string()));
-        parts.extend(self.author.clone());
+        if self.received {
+            parts.extend(self.date.map(|d| format!("received {d}")));
+            parts.extend(self.author.as_ref().map(|a| format!("entered by {a}")));
+            parts.extend(self.session.clone());
+        } else {
+            parts.extend(self.session.clone());
+            parts.extend(self.date.map(|d| d.to_string()));
+            parts.extend(self.author.clone());
+        }
         parts.join(" · ")
     }
 
@@ -520,7 +531,15 @@ impl<'a> Resolver<'a> {
         let event = &self.events()[index];
         let commit = self.history.commit(event);
         let date = commit.event_date();
-        let title = What::of(self.events(), index, commit).words(self.table);
+        let what = What::of(self.events(), index, commit);
+        let received = matches!(what, What::Pass { received: true, .. });
+        let title = match &what {
+            // The label says "received …" itself.
+            What::Pass { side, number, .. } => {
+                format!("{} pass {number}", self.table.side_name(side))
+            }
+            other => other.words(self.table),
+        };
         let (side, pass) = match &event.kind {
             FileKind::Pass { side, number } => (Some(side.clone()), Some(*number)),
             _ => (None, None),
@@ -542,7 +561,12 @@ impl<'a> Resolver<'a> {
                 pass,
                 session,
                 date: Some(date),
-                author: Some(commit.author.clone()),
+                author: Some(
+                    self.table
+                        .person(&commit.email)
+                        .map_or_else(|| commit.author.clone(), |p| p.name.clone()),
+                ),
+                received,
                 commit: Some(commit.id),
             },
             text,

@@ -1,20 +1,37 @@
-//! `bargain demo` and `bargain init`: the example negotiation replayed into a real repository, and
-//! an empty table to start from.
+//! `bargain demo`: the example negotiation replayed into a real repository.
 //!
 //! The example lives in the project's `proposals/` folder (embedded at build time): the table, one
 //! folder per article with every pass as `<side>-<n>.md`, and `script.yaml`, the negotiation in
-//! order. Each script entry becomes one commit, authored by the person named and dated by its
-//! session, with messages composed by `record::compose_message`, as recorded commits are.
+//! order. After the opening commit (the table and the current contract), every script entry is
+//! recorded through the recording rules themselves (`record::check` then `record::apply`), by the
+//! person it names, on the day and at the time it gives: the demo is a table the rules made.
+//!
+//! Two variants ([`Variant`]): kept jointly (each side records its own passes; a TA is proposed by
+//! one side's signatory and countersigned by the other's), and kept by the union (its lead of the
+//! topic enters each employer pass as received; its signatory records each TA with the
+//! employer's signature attested).
 
-use crate::events::{Trailers, compose_message};
-use crate::model::{Article, Date, Status, Table, TentativeAgreement};
+use crate::events::{Change, Trailers, compose_message};
+use crate::model::{Date, Role, Status, Table};
+use crate::record::{self, Action, Actor, Request, SessionChoice, StatusChange};
 use crate::store::snapshot::parse_yaml_str;
 use crate::store::writer::{self, Author, CommitRequest, FileWrite};
-use crate::store::{Repo, TABLE_FILE};
+use crate::store::{History, Repo, TABLE_FILE};
 use crate::text::Problem;
 use serde::Deserialize;
 use std::collections::BTreeMap;
+use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
+
+/// How the demo table is kept.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Variant {
+    /// Both sides record in one repository (the default).
+    #[default]
+    Joint,
+    /// Kept by one side (its id): the other side's passes are entered as received.
+    KeptBy(String),
+}
 
 mod embedded {
     include!(concat!(env!("OUT_DIR"), "/example_negotiation.rs"));
@@ -66,6 +83,9 @@ pub enum DemoError {
     Example(Problem),
     #[error(transparent)]
     Write(writer::WriteError),
+    /// A script entry the recording rules refused (a bug in the shipped example).
+    #[error("the example negotiation is refused by the rules: {0}")]
+    Refused(String),
     #[error("{}: {}", .1.display(), .0)]
     Io(std::io::Error, PathBuf),
     #[error("git: {}", .0.message())]
@@ -108,10 +128,14 @@ pub fn script() -> Result<(Table, Vec<ScriptEntry>), DemoError> {
     Ok((table, script))
 }
 
-/// Builds the example negotiation in `dir` and returns its path. An earlier demo there is rebuilt
-/// if it is untouched, and kept as it is if someone has recorded in it; any other existing folder
-/// is refused.
-pub fn build(dir: &Path) -> Result<PathBuf, DemoError> {
+/// Builds the example negotiation in `dir`, kept as `variant` says, and returns its path. An
+/// earlier demo there is rebuilt if it is untouched, and kept as it is if someone has recorded in
+/// it; any other existing folder is refused.
+///
+/// With `today` after the example's last session, the table gets one more session, "Your
+/// session", from `today` for three days, so a newcomer can record at once; without it (tests,
+/// benchmarks) the demo is the same on every day.
+pub fn build(dir: &Path, variant: &Variant, today: Option<Date>) -> Result<PathBuf, DemoError> {
     if dir.exists() {
         let is_empty = std::fs::read_dir(dir)
             .map_err(|e| DemoError::Io(e, dir.to_path_buf()))?
@@ -130,13 +154,47 @@ pub fn build(dir: &Path) -> Result<PathBuf, DemoError> {
     std::fs::create_dir_all(dir).map_err(|e| DemoError::Io(e, dir.to_path_buf()))?;
     let git =
         git2::Repository::init_opts(dir, git2::RepositoryInitOptions::new().initial_head("main"))?;
-    let (table, script) = script()?;
+    let (mut table, script) = script()?;
+    let mut table_yaml = example_text(TABLE_FILE)?;
+    // `sessions:` is the example's last list, so a session is added by appending an item.
+    let last = table.sessions.iter().map(|s| s.end).max();
+    if let Some(today) = today
+        && last.is_none_or(|l| today > l)
+        && table_yaml
+            .trim_end()
+            .ends_with(&last.map(|l| l.to_string()).unwrap_or_default())
+    {
+        let end = today.add_days(2);
+        table_yaml.push_str(&format!(
+            "  # Added when this demo was built, so that you can record today:\n  \
+             - name: Your session\n    start: {today}\n    end: {end}\n"
+        ));
+        table.sessions.push(crate::model::Session {
+            name: "Your session".to_string(),
+            start: today,
+            end,
+        });
+    }
+    if let Variant::KeptBy(side) = variant {
+        if table.side(side).is_none() {
+            return Err(DemoError::Example(Problem::new(
+                "proposals/bargaining.yaml",
+                format!("has no side `{side}` to keep the table"),
+            )));
+        }
+        table_yaml.push_str(&format!(
+            "# This variant of the demo is kept by one side: its recorders enter the other\n\
+             # side's passes as received and attest its signatures.\nkept_by: {side}\n"
+        ));
+        table.kept_by = crate::model::KeptBy::Side(side.clone());
+    }
     // A newcomer can try recording at once, as the first chief negotiator (the union's); the
     // opening commit is theirs too.
     let chief = table
         .people
         .iter()
-        .find(|p| p.roles.contains(&crate::model::Role::ChiefNegotiator))
+        .find(|p| p.roles.contains(&Role::ChiefNegotiator))
+        .cloned()
         .ok_or_else(|| {
             DemoError::Example(Problem::new(
                 "proposals/bargaining.yaml",
@@ -152,18 +210,17 @@ pub fn build(dir: &Path) -> Result<PathBuf, DemoError> {
     let mut replay = Replay {
         repo: &repo,
         table: &table,
-        chief: &chief.email,
+        history: History::default(),
         head: None,
-        texts: BTreeMap::new(),
-        passes: BTreeMap::new(),
     };
-    replay.open_table()?;
+    replay.open_table(&chief.email, &table_yaml)?;
     for (i, entry) in script.iter().enumerate() {
         replay.entry(entry).map_err(|e| match e {
             DemoError::Example(p) => DemoError::Example(Problem::new(
                 "proposals/script.yaml",
                 format!("entry {}: {}", i + 1, p),
             )),
+            DemoError::Refused(why) => DemoError::Refused(format!("entry {}: {why}", i + 1)),
             other => other,
         })?;
     }
@@ -200,67 +257,41 @@ fn absolute(dir: &Path) -> PathBuf {
 struct Replay<'a> {
     repo: &'a Repo,
     table: &'a Table,
-    /// Who opens the table.
-    chief: &'a str,
+    /// The index, extended after each commit as a front does.
+    history: History,
     head: Option<git2::Oid>,
-    /// Article id → its current `article.yaml`.
-    texts: BTreeMap<String, Article>,
-    /// (article, side) → passes so far.
-    passes: BTreeMap<(String, String), u32>,
+}
+
+fn bad(message: impl Into<String>) -> DemoError {
+    DemoError::Example(Problem::new("proposals/script.yaml", message))
 }
 
 impl Replay<'_> {
-    fn commit(
-        &mut self,
-        by: &str,
-        when: i64,
-        files: Vec<FileWrite>,
-        message: String,
-    ) -> Result<(), DemoError> {
-        let person = self.table.person(by).ok_or_else(|| {
-            DemoError::Example(Problem::new(
-                "proposals/script.yaml",
-                format!("{by} is not among the people"),
-            ))
-        })?;
-        let request = CommitRequest {
-            files,
-            message,
-            author: Author {
-                name: person.name.clone(),
-                email: person.email.clone(),
-                time: Some((when, OFFSET_MINUTES)),
-            },
-            expected_head: self.head,
-        };
-        self.head = Some(writer::commit(self.repo, &request)?);
-        Ok(())
+    fn extend(&mut self, commit: git2::Oid) -> Result<(), DemoError> {
+        self.head = Some(commit);
+        self.history
+            .extend_to(self.repo, commit, &mut |_| ControlFlow::Continue(()))
+            .map_err(|e| DemoError::Refused(e.to_string()))
     }
 
     /// The first commit: the table, every article as opened, and the current language.
-    fn open_table(&mut self) -> Result<(), DemoError> {
+    fn open_table(&mut self, chief: &str, table_yaml: &str) -> Result<(), DemoError> {
         let first = self
             .table
             .sessions
             .first()
-            .map_or(Date::new(2025, 1, 1).unwrap_or(Date::from_days(0)), |s| {
-                s.start
-            });
+            .map_or(Date::new(2025, 1, 1).unwrap_or(Date::EPOCH), |s| s.start);
         let mut files = vec![FileWrite {
             path: TABLE_FILE.to_string(),
-            content: Some(example(TABLE_FILE).unwrap_or_default().to_vec()),
+            content: Some(table_yaml.as_bytes().to_vec()),
         }];
+        let mut articles = 0;
         for (path, bytes) in embedded::FILES {
-            let Some((article, file)) = path.split_once('/') else {
+            let Some((_, file)) = path.split_once('/') else {
                 continue;
             };
             match file {
-                "article.yaml" => {
-                    let article_yaml: Article =
-                        parse_yaml_str(&example_text(path)?, &format!("proposals/{path}"))
-                            .map_err(DemoError::Example)?;
-                    self.texts.insert(article.to_string(), article_yaml);
-                }
+                "article.yaml" => articles += 1,
                 "current.md" => {}
                 _ => continue,
             }
@@ -270,123 +301,206 @@ impl Replay<'_> {
             });
         }
         let message = compose_message(
-            &format!(
-                "Open the table: {} articles and the current contract language",
-                self.texts.len()
-            ),
+            &format!("Open the table: {articles} articles and the current contract language"),
             &[],
             &Trailers {
                 session: Some(first),
+                date: Some(first),
+                change: Some(Change::ContractImported),
                 ..Trailers::default()
             },
         );
-        self.commit(self.chief, local_time(first, "09:00")?, files, message)
+        let person = self
+            .table
+            .person(chief)
+            .ok_or_else(|| bad(format!("{chief} is not among the people")))?;
+        let commit = writer::commit(
+            self.repo,
+            &CommitRequest {
+                files,
+                message,
+                author: Author {
+                    name: person.name.clone(),
+                    email: person.email.clone(),
+                    time: Some((local_time(first, "09:00")?, OFFSET_MINUTES)),
+                },
+                expected_head: self.head,
+            },
+        )?;
+        self.extend(commit)
+    }
+
+    /// Records `request` as `email`, on `day` at `when`, through the rules.
+    fn record(
+        &mut self,
+        email: &str,
+        day: Date,
+        when: i64,
+        request: &Request,
+    ) -> Result<(), DemoError> {
+        let person = self
+            .table
+            .person(email)
+            .ok_or_else(|| bad(format!("{email} is not among the people")))?;
+        let actor = Actor {
+            name: person.name.clone(),
+            email: person.email.clone(),
+        };
+        let head = self.head.ok_or_else(|| bad("the table is not open"))?;
+        let snapshot = self
+            .repo
+            .snapshot_at(head)
+            .map_err(|e| DemoError::Refused(e.to_string()))?;
+        let mut plan = record::check(self.repo, &snapshot, &self.history, &actor, day, request)
+            .map_err(|r| DemoError::Refused(format!("{email}: {r}")))?;
+        plan.author.time = Some((when, OFFSET_MINUTES));
+        let commit = record::apply(self.repo, &plan)?;
+        self.extend(commit)
+    }
+
+    /// Who of `side` enters the other side's pass on `article`, in a table kept by `side`: the
+    /// topic's lead, else a secretary, else a chief.
+    fn recorder_of(&self, side: &str, article: &str) -> Result<String, DemoError> {
+        let topic = self
+            .repo
+            .snapshot_at(self.head.ok_or_else(|| bad("the table is not open"))?)
+            .ok()
+            .and_then(|s| s.find(article).and_then(|a| a.article.clone()))
+            .map(|a| a.topic)
+            .unwrap_or_default();
+        let of_side = |p: &&crate::model::Person| p.side == side;
+        let people = &self.table.people;
+        people
+            .iter()
+            .filter(of_side)
+            .find(|p| self.table.leads(&p.email, &topic))
+            .or_else(|| {
+                people
+                    .iter()
+                    .filter(of_side)
+                    .find(|p| p.roles.contains(&Role::Secretary))
+            })
+            .or_else(|| {
+                people
+                    .iter()
+                    .filter(of_side)
+                    .find(|p| p.roles.contains(&Role::ChiefNegotiator))
+            })
+            .map(|p| p.email.clone())
+            .ok_or_else(|| bad(format!("{side} has nobody to record on {article}")))
     }
 
     fn entry(&mut self, entry: &ScriptEntry) -> Result<(), DemoError> {
         let day = entry.session.add_days(i64::from(entry.day.max(1)) - 1);
         let when = local_time(day, &entry.time)?;
-        let article = self.texts.get(&entry.article).cloned().ok_or_else(|| {
-            DemoError::Example(Problem::new(
-                "proposals/script.yaml",
-                format!("unknown article {}", entry.article),
-            ))
-        })?;
-        let heading = format!("Article {} — {}", article.number, article.title);
-        let mut trailers = Trailers {
-            article: Some(entry.article.clone()),
-            session: Some(entry.session),
-            ..Trailers::default()
+        let by = self
+            .table
+            .person(&entry.by)
+            .ok_or_else(|| bad(format!("{} is not among the people", entry.by)))?;
+        let keeper = self.table.kept_by.side().map(str::to_string);
+        // In a table kept by one side, the other side's moves are entered by the keeping side.
+        let foreign = keeper.as_deref().is_some_and(|k| k != by.side);
+        let request = |action: Action| Request {
+            article: entry.article.clone(),
+            action,
+            date: Some(entry.date.unwrap_or(day)),
+            session: SessionChoice::Named(entry.session.to_string()),
+            note: entry.message.clone(),
+            force: false,
         };
-        let note: Vec<String> = entry.message.iter().cloned().collect();
         if let Some(side) = &entry.pass {
-            let count = self
-                .passes
-                .entry((entry.article.clone(), side.clone()))
-                .or_default();
-            *count += 1;
-            let n = *count;
-            let text = example(&format!("{}/{side}-{n}.md", entry.article)).ok_or_else(|| {
-                DemoError::Example(Problem::new(
-                    format!("proposals/{}/{side}-{n}.md", entry.article),
-                    "is missing",
-                ))
-            })?;
-            trailers.side = Some(side.clone());
-            let message = compose_message(
-                &format!("{} pass #{n} on {heading}", self.table.side_name(side)),
-                &note,
-                &trailers,
-            );
-            let files = vec![FileWrite {
-                path: format!("proposals/{}/{side}.md", entry.article),
-                content: Some(text.to_vec()),
-            }];
-            return self.commit(&entry.by, when, files, message);
+            let n = self.history.passes(&entry.article, side).count() + 1;
+            let path = format!("{}/{side}-{n}.md", entry.article);
+            let text = example_text(&path)?;
+            let action = Action::Pass {
+                side: side.clone(),
+                text,
+                received: foreign,
+            };
+            let recorder = match &keeper {
+                Some(k) if foreign => self.recorder_of(k, &entry.article)?,
+                _ => entry.by.clone(),
+            };
+            return self.record(&recorder, day, when, &request(action));
         }
-        let status = entry.status.ok_or_else(|| {
-            DemoError::Example(Problem::new(
-                "proposals/script.yaml",
-                "an entry needs `pass` or `status`",
-            ))
-        })?;
-        let mut article = article;
-        article.status = status;
-        let mut files = Vec::new();
-        let sentence = match status {
-            Status::TentativelyAgreed => {
-                let agreed = entry.agreed.as_deref().unwrap_or_default();
-                let (side, n) = agreed.split_once('#').ok_or_else(|| {
-                    DemoError::Example(Problem::new(
-                        "proposals/script.yaml",
-                        "a TA names `agreed: side#n`",
-                    ))
-                })?;
-                let text =
-                    example(&format!("{}/{side}-{n}.md", entry.article)).ok_or_else(|| {
-                        DemoError::Example(Problem::new(
-                            "proposals/script.yaml",
-                            format!("no pass {agreed} of {}", entry.article),
-                        ))
-                    })?;
-                let date = entry.date.unwrap_or(day);
-                article.ta = Some(TentativeAgreement {
-                    date,
-                    signatories: entry.signatories.clone().unwrap_or_default(),
-                    sha256: Some(TentativeAgreement::hash_of(text)),
-                });
-                files.push(FileWrite {
-                    path: format!("proposals/{}/ta.md", entry.article),
-                    content: Some(text.to_vec()),
-                });
-                format!("Tentative agreement on {heading} ({agreed}'s text)")
+        let status = entry
+            .status
+            .ok_or_else(|| bad("an entry needs `pass` or `status`"))?;
+        let recorder = |replay: &Self| -> Result<String, DemoError> {
+            match &keeper {
+                Some(k) if foreign => replay
+                    .table
+                    .people
+                    .iter()
+                    .find(|p| p.side == *k && p.roles.contains(&Role::ChiefNegotiator))
+                    .map(|p| p.email.clone())
+                    .ok_or_else(|| bad(format!("{k} has no chief negotiator"))),
+                _ => Ok(entry.by.clone()),
             }
-            Status::Withdrawn => {
-                article.withdrawn_by = entry.withdrawn_by.clone();
-                let by = entry.withdrawn_by.as_deref().unwrap_or("a side");
-                format!("{} withdraws {heading}", self.table.side_name(by))
-            }
-            Status::CurrentLanguage => format!("Current language on {heading}"),
-            other => format!("{heading} is now {other}"),
         };
-        trailers.status = Some(status);
-        let yaml = serde_yaml::to_string(&article).map_err(|e| {
-            DemoError::Example(Problem::new(
-                format!("proposals/{}/article.yaml", entry.article),
-                e.to_string(),
-            ))
-        })?;
-        files.push(FileWrite {
-            path: format!("proposals/{}/article.yaml", entry.article),
-            content: Some(yaml.into_bytes()),
-        });
-        self.texts.insert(entry.article.clone(), article);
-        self.commit(
-            &entry.by,
-            when,
-            files,
-            compose_message(&sentence, &note, &trailers),
-        )
+        let change = match status {
+            Status::TentativelyAgreed => return self.agreement(entry, day, when),
+            Status::Withdrawn => StatusChange::Withdrawn {
+                by: entry.withdrawn_by.clone(),
+            },
+            Status::CurrentLanguage => StatusChange::CurrentLanguage,
+            Status::Impasse => StatusChange::Impasse,
+            Status::Open => StatusChange::Open,
+            Status::Ratified => StatusChange::Ratified,
+        };
+        let email = recorder(self)?;
+        self.record(&email, day, when, &request(Action::Set(change)))
+    }
+
+    /// A TA: proposed by one side's signatory and countersigned by the other's five minutes
+    /// later (kept jointly), or recorded by the keeping side's signatory with the other side's
+    /// signature attested.
+    fn agreement(&mut self, entry: &ScriptEntry, day: Date, when: i64) -> Result<(), DemoError> {
+        let agreed = entry.agreed.as_deref().unwrap_or_default();
+        let (side, _) = agreed
+            .split_once('#')
+            .ok_or_else(|| bad("a TA names `agreed: side#n`"))?;
+        let signatories = entry.signatories.clone().unwrap_or_default();
+        let by = self
+            .table
+            .person(&entry.by)
+            .ok_or_else(|| bad(format!("{} is not among the people", entry.by)))?;
+        let own = match self.table.kept_by.side() {
+            Some(keeper) => keeper.to_string(),
+            None => by.side.clone(),
+        };
+        let first = signatories
+            .get(&own)
+            .ok_or_else(|| bad(format!("a TA names the signatory of {own}")))?
+            .clone();
+        let others: Vec<String> = signatories
+            .iter()
+            .filter(|(s, _)| **s != own)
+            .map(|(_, e)| e.clone())
+            .collect();
+        let request = |action: Action| Request {
+            article: entry.article.clone(),
+            action,
+            date: Some(entry.date.unwrap_or(day)),
+            session: SessionChoice::Named(entry.session.to_string()),
+            note: entry.message.clone(),
+            force: false,
+        };
+        let joint = self.table.kept_by.is_joint();
+        let change = StatusChange::TentativelyAgreed {
+            signatories: if joint { Vec::new() } else { others.clone() },
+            agreed: Some(side.to_string()),
+            page_sha256: None,
+        };
+        let today = entry.date.unwrap_or(day).max(day);
+        self.record(&first, today, when, &request(Action::Set(change)))?;
+        if joint {
+            for (i, other) in others.iter().enumerate() {
+                let later = when + 300 * (i as i64 + 1);
+                self.record(other, today, later, &request(Action::Sign))?;
+            }
+        }
+        Ok(())
     }
 }
 
@@ -404,102 +518,4 @@ fn local_time(date: Date, hh_mm: &str) -> Result<i64, DemoError> {
         return Err(bad());
     }
     Ok(date.to_days() * 86_400 + h * 3600 + m * 60 - i64::from(OFFSET_MINUTES) * 60)
-}
-
-/// The commented template `bargain init` writes.
-pub const TABLE_TEMPLATE: &str = "\
-# bargain table, format v1: the sides, topics, people and sessions of one negotiation.
-# Every key is checked: a misspelled key is an error, so nothing is silently ignored.
-format: 1
-name: Our Agreement 2026
-sides:                      # ids are used in file names: proposals/<article>/<side-id>.md
-  - id: union
-    name: The Union
-  - id: employer
-    name: The Employer
-topics:                     # the bargaining subgroups; each article belongs to one
-  - id: economics
-    title: Economics
-    leads:                  # side id -> emails of that side's leads for this topic
-      union: []
-      employer: []
-people:                     # who may record: chief-negotiator (any article), topic leads
-  - name: Union chief negotiator   # (their topic's articles), secretary, member (nothing)
-    email: chief@union.example
-    side: union
-    roles: [chief-negotiator]
-sessions:                   # dates of the sessions at the table
-  - name: First session
-    start: 2026-01-12
-    end: 2026-01-14
-";
-
-/// Starts an empty table in `dir`: a git repository (new or existing), the commented
-/// `bargaining.yaml` and `proposals/`, committed. Refuses if a table is already there.
-pub fn init(dir: &Path) -> Result<PathBuf, DemoError> {
-    let already = || {
-        DemoError::Io(
-            std::io::Error::new(
-                std::io::ErrorKind::AlreadyExists,
-                "a table is already here; `bargain status` shows it",
-            ),
-            dir.join(TABLE_FILE),
-        )
-    };
-    // Checked before anything is created: a refusal changes nothing (no stray `git init`).
-    if dir.join(TABLE_FILE).symlink_metadata().is_ok() {
-        return Err(already());
-    }
-    std::fs::create_dir_all(dir).map_err(|e| DemoError::Io(e, dir.to_path_buf()))?;
-    let git = match git2::Repository::open(dir) {
-        Ok(g) => g,
-        Err(_) => git2::Repository::init_opts(
-            dir,
-            git2::RepositoryInitOptions::new().initial_head("main"),
-        )?,
-    };
-    // Committed but deleted from the work tree is still a table.
-    let committed = git
-        .head()
-        .and_then(|h| h.peel_to_tree())
-        .is_ok_and(|t| t.get_name(TABLE_FILE).is_some());
-    if committed {
-        return Err(already());
-    }
-    let repo = Repo { git };
-    let author = match repo.git.signature() {
-        Ok(s) => Author {
-            name: String::from_utf8_lossy(s.name_bytes()).into_owned(),
-            email: String::from_utf8_lossy(s.email_bytes()).into_owned(),
-            time: None,
-        },
-        Err(_) => Author {
-            name: "bargain".to_string(),
-            email: "bargain@localhost".to_string(),
-            time: None,
-        },
-    };
-    let head = repo.git.head().ok().and_then(|h| h.target());
-    writer::commit(
-        &repo,
-        &CommitRequest {
-            files: vec![
-                FileWrite {
-                    path: TABLE_FILE.to_string(),
-                    content: Some(TABLE_TEMPLATE.as_bytes().to_vec()),
-                },
-                FileWrite {
-                    path: "proposals/README.md".to_string(),
-                    content: Some(
-                        b"One folder per article: article.yaml, current.md, <side>.md, ta.md.\n"
-                            .to_vec(),
-                    ),
-                },
-            ],
-            message: "Start the table\n".to_string(),
-            author,
-            expected_head: head,
-        },
-    )?;
-    Ok(absolute(dir))
 }

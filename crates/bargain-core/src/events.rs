@@ -28,9 +28,72 @@ pub mod key {
     pub const FORCED: &str = "Bargain-Forced";
     /// The day the event happened at the table (not the commit's time).
     pub const DATE: &str = "Bargain-Date";
+    /// `yes` on a pass entered as received from the other side (whose words: `Bargain-Side`;
+    /// who entered it: the commit's author).
+    pub const RECEIVED: &str = "Bargain-Received";
+    /// What kind of record a commit is, beyond a pass or a status ([`super::Change`]).
+    pub const CHANGE: &str = "Bargain-Change";
 
     /// Every key, in the order they are written.
-    pub const ALL: [&str; 7] = [ARTICLE, SIDE, SESSION, STATUS, DATE, REOPENED_BY, FORCED];
+    pub const ALL: [&str; 9] = [
+        ARTICLE,
+        SIDE,
+        RECEIVED,
+        SESSION,
+        STATUS,
+        CHANGE,
+        DATE,
+        REOPENED_BY,
+        FORCED,
+    ];
+}
+
+/// What kind of record a commit is, beyond a pass (`Bargain-Side`) or a status
+/// (`Bargain-Status`): the value of `Bargain-Change`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Change {
+    /// A TA signed by one side, awaiting the others.
+    TaProposed,
+    /// A TA signed by another side in a commit of their own.
+    TaCountersigned,
+    /// A TA recorded by the keeping side with the other side's signature attested.
+    TaAttested,
+    SessionAdded,
+    TopicAdded,
+    ArticleAdded,
+    ArticleRetitled,
+    /// The current contract imported, article by article.
+    ContractImported,
+}
+
+impl Change {
+    pub const ALL: [Change; 8] = [
+        Change::TaProposed,
+        Change::TaCountersigned,
+        Change::TaAttested,
+        Change::SessionAdded,
+        Change::TopicAdded,
+        Change::ArticleAdded,
+        Change::ArticleRetitled,
+        Change::ContractImported,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Change::TaProposed => "ta-proposed",
+            Change::TaCountersigned => "ta-countersigned",
+            Change::TaAttested => "ta-attested",
+            Change::SessionAdded => "session-added",
+            Change::TopicAdded => "topic-added",
+            Change::ArticleAdded => "article-added",
+            Change::ArticleRetitled => "article-retitled",
+            Change::ContractImported => "contract-imported",
+        }
+    }
+
+    pub fn parse(word: &str) -> Option<Change> {
+        Change::ALL.into_iter().find(|c| c.as_str() == word)
+    }
 }
 
 /// The tool's trailers on one commit. Empty fields are not written.
@@ -41,6 +104,9 @@ pub struct Trailers {
     /// The session's first day.
     pub session: Option<Date>,
     pub status: Option<Status>,
+    /// A pass entered as received from the other side.
+    pub received: bool,
+    pub change: Option<Change>,
     /// When the event happened at the table.
     pub date: Option<Date>,
     pub reopened_by: Vec<String>,
@@ -58,11 +124,17 @@ impl Trailers {
         if let Some(s) = &self.side {
             lines.push(format!("{}: {}", key::SIDE, one_line(s)));
         }
+        if self.received {
+            lines.push(format!("{}: yes", key::RECEIVED));
+        }
         if let Some(d) = self.session {
             lines.push(format!("{}: {d}", key::SESSION));
         }
         if let Some(s) = self.status {
             lines.push(format!("{}: {s}", key::STATUS));
+        }
+        if let Some(c) = self.change {
+            lines.push(format!("{}: {}", key::CHANGE, c.as_str()));
         }
         if let Some(d) = self.date {
             lines.push(format!("{}: {d}", key::DATE));
@@ -116,6 +188,8 @@ impl Trailers {
                 key::SIDE if is_id(value) => trailers.side = Some(value.to_string()),
                 key::SESSION => trailers.session = Some(Date::parse(value)?),
                 key::STATUS => trailers.status = Some(Status::parse(value)?),
+                key::CHANGE => trailers.change = Some(Change::parse(value)?),
+                key::RECEIVED if value.eq_ignore_ascii_case("yes") => trailers.received = true,
                 key::DATE => trailers.date = Some(Date::parse(value)?),
                 key::REOPENED_BY => {
                     trailers.reopened_by = value
@@ -231,6 +305,11 @@ impl CommitInfo {
     pub fn status(&self) -> Option<Status> {
         self.trailers.as_ref().and_then(|t| t.status)
     }
+
+    /// The kind of record the commit's trailers say it is, beyond a pass or a status.
+    pub fn change(&self) -> Option<Change> {
+        self.trailers.as_ref().and_then(|t| t.change)
+    }
 }
 
 /// The session a commit belongs to: the session its `Bargain-Session` trailer names, where the
@@ -293,10 +372,15 @@ pub struct Event {
 /// What an event did, as data; [`What::words`] names it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum What {
+    /// A pass; `received`: entered by the other side as handed across the table.
     Pass {
         side: String,
         number: u32,
+        received: bool,
     },
+    /// `article.yaml` written by a record that is not a plain status change (a TA proposed or
+    /// countersigned, an article added or retitled, an import).
+    Change(Change),
     /// `article.yaml` written by a recording of this status.
     Status(Status),
     /// The first `article.yaml` of an article, made by hand.
@@ -321,26 +405,94 @@ impl What {
             FileKind::Pass { side, number } => What::Pass {
                 side: side.clone(),
                 number: *number,
+                received: commit.trailers.as_ref().is_some_and(|t| t.received),
             },
-            FileKind::Article => match commit.status() {
-                Some(status) => What::Status(status),
-                None if !events[..index].iter().any(|e| e.kind == FileKind::Article) => {
-                    What::Opened
+            FileKind::Article => {
+                let first = !events[..index].iter().any(|e| e.kind == FileKind::Article);
+                match (commit.status(), commit.change()) {
+                    (
+                        _,
+                        Some(
+                            change @ (Change::TaProposed
+                            | Change::TaCountersigned
+                            | Change::TaAttested),
+                        ),
+                    ) => What::Change(change),
+                    (Some(status), _) => What::Status(status),
+                    (None, Some(change)) => What::Change(change),
+                    (None, None) if first => What::Opened,
+                    (None, None) => What::Edited,
                 }
-                None => What::Edited,
-            },
+            }
             FileKind::Current => What::Current,
             FileKind::Ta => What::Ta,
             FileKind::Other(name) => What::Other(name.clone()),
         }
     }
 
+    /// The event as the record reads it: [`What::words`], and for a pass entered as received,
+    /// when and by whom: "Example Health pass 3 · received 2025-08-06 · entered by Union
+    /// secretary" (the person's name in the table, else their git name).
+    pub fn describe(&self, table: &Table, commit: &CommitInfo) -> String {
+        match self {
+            What::Pass {
+                side,
+                number,
+                received: true,
+            } => format!(
+                "{} pass {number} · received {} · entered by {}",
+                table.side_name(side),
+                commit.event_date(),
+                table
+                    .person(&commit.email)
+                    .map_or(commit.author.as_str(), |p| p.name.as_str())
+            ),
+            other => other.words(table),
+        }
+    }
+
+    /// Whether this event only repeats what another event of the same commit says: the TA text
+    /// written by a TA's record, the current language written by an import or a new article.
+    pub fn implied_by(&self, other: &What) -> bool {
+        matches!(
+            (self, other),
+            (
+                What::Ta,
+                What::Change(Change::TaCountersigned | Change::TaAttested)
+                    | What::Status(Status::TentativelyAgreed)
+            ) | (
+                What::Current,
+                What::Change(Change::ContractImported | Change::ArticleAdded)
+            )
+        )
+    }
+
     /// "Example Health pass 2", "status: tentatively-agreed", "current language removed".
     /// Repository text is returned as is; the caller escapes it where it is shown.
     pub fn words(&self, table: &Table) -> String {
         match self {
-            What::Pass { side, number } => format!("{} pass {number}", table.side_name(side)),
+            What::Pass {
+                side,
+                number,
+                received: false,
+            } => format!("{} pass {number}", table.side_name(side)),
+            What::Pass {
+                side,
+                number,
+                received: true,
+            } => format!("{} pass {number}, as received", table.side_name(side)),
             What::Status(status) => format!("status: {status}"),
+            What::Change(Change::TaProposed) => "tentative agreement proposed".to_string(),
+            What::Change(Change::TaCountersigned) => {
+                "tentative agreement countersigned".to_string()
+            }
+            What::Change(Change::TaAttested) => {
+                "tentative agreement, the other side's signature attested".to_string()
+            }
+            What::Change(Change::ArticleAdded) => "article added".to_string(),
+            What::Change(Change::ArticleRetitled) => "article retitled".to_string(),
+            What::Change(Change::ContractImported) => "current language imported".to_string(),
+            What::Change(Change::SessionAdded | Change::TopicAdded) => "table changed".to_string(),
             What::Opened => "article opened".to_string(),
             What::Edited => "article.yaml edited by hand".to_string(),
             What::Current => "current language".to_string(),
@@ -348,7 +500,10 @@ impl What {
             What::Other(name) => name.clone(),
             What::Removed(FileKind::Article) => "article removed".to_string(),
             What::Removed(FileKind::Pass { side, .. }) => {
-                format!("{}'s text removed", table.side_name(side))
+                format!(
+                    "{} text removed",
+                    crate::text::possessive(table.side_name(side))
+                )
             }
             What::Removed(FileKind::Current) => "current language removed".to_string(),
             What::Removed(FileKind::Ta) => "tentative agreement removed".to_string(),

@@ -24,6 +24,54 @@ pub struct Table {
     pub people: Vec<Person>,
     #[serde(default)]
     pub sessions: Vec<Session>,
+    /// Who keeps this record: one side, whose recorders enter the other side's passes as
+    /// received, or both sides, each recording its own (`joint`, the default).
+    #[serde(default, skip_serializing_if = "KeptBy::is_joint")]
+    pub kept_by: KeptBy,
+    /// Every recording must be a signed commit, checked against the people's `keys`.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub require_signed: bool,
+}
+
+/// Who keeps the record of a table (`kept_by:` in `bargaining.yaml`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum KeptBy {
+    /// Both sides record in this repository, each its own passes and signatures.
+    #[default]
+    Joint,
+    /// One side keeps it: its recorders also enter the other side's passes as received across
+    /// the table, and attest the other side's signatures.
+    Side(String),
+}
+
+impl KeptBy {
+    pub fn is_joint(&self) -> bool {
+        *self == KeptBy::Joint
+    }
+
+    /// The keeping side, for a table kept by one side.
+    pub fn side(&self) -> Option<&str> {
+        match self {
+            KeptBy::Joint => None,
+            KeptBy::Side(s) => Some(s),
+        }
+    }
+}
+
+impl Serialize for KeptBy {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.side().unwrap_or("joint"))
+    }
+}
+
+impl<'de> Deserialize<'de> for KeptBy {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<KeptBy, D::Error> {
+        let text = String::deserialize(d)?;
+        Ok(match text.as_str() {
+            "joint" => KeptBy::Joint,
+            side => KeptBy::Side(side.to_string()),
+        })
+    }
 }
 
 /// A party at the table. Ids and names are configured, never hard-coded.
@@ -52,6 +100,9 @@ pub struct Person {
     pub side: String,
     #[serde(default)]
     pub roles: Vec<Role>,
+    /// Public keys this person signs commits with (`ssh-ed25519 AAAA…`), for `require_signed`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub keys: Vec<String>,
 }
 
 /// What a person is at the table. Topic leads are named under their topic, not here.
@@ -89,8 +140,27 @@ pub struct Article {
     pub ta: Option<TentativeAgreement>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ratified: Option<Date>,
+    /// A tentative agreement one side has signed, awaiting the other side's signatory (a table
+    /// kept jointly).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub proposal: Option<TaProposal>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+}
+
+/// A TA proposed by a signatory of one side on one side's latest text: the article becomes
+/// tentatively agreed when a signatory of every other side countersigns that same text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TaProposal {
+    /// When it was signed at the table.
+    pub date: Date,
+    /// The side whose latest text is proposed as agreed.
+    pub text: String,
+    /// SHA-256 of that text: a countersignature is refused once it has changed.
+    pub sha256: String,
+    /// side id → the signatory's email (those who have signed so far).
+    pub signatories: BTreeMap<String, String>,
 }
 
 /// Both sides accept one text: dated, initialled by a signatory of each side, and the hash of
@@ -101,8 +171,46 @@ pub struct TentativeAgreement {
     pub date: Date,
     /// side id → signatory email
     pub signatories: BTreeMap<String, String>,
+    /// side id → how that signature was given. Absent for TAs recorded before signatures had
+    /// kinds: both signatories named in one recording.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub signatures: BTreeMap<String, Signature>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sha256: Option<String>,
+}
+
+/// How one side's signature of a TA was given.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Signature {
+    pub kind: SignatureKind,
+    /// The day it was signed at the table.
+    pub date: Date,
+    /// Who attested it (an attested signature only): a recorder of the keeping side.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attested_by: Option<String>,
+    /// SHA-256 of the scanned signed page, when the recorder gave one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page_sha256: Option<String>,
+}
+
+/// The kind of a signature.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SignatureKind {
+    /// Made by the signatory in a commit of their own.
+    Countersigned,
+    /// Stated by a recorder of the other side: "signed at the table".
+    Attested,
+}
+
+impl SignatureKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SignatureKind::Countersigned => "countersigned",
+            SignatureKind::Attested => "attested",
+        }
+    }
 }
 
 impl TentativeAgreement {

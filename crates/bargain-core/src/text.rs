@@ -130,6 +130,15 @@ pub fn visible(c: char) -> String {
     }
 }
 
+/// The English possessive of a name: "Example Health's", "Coalition of Health Care Unions'".
+pub fn possessive(name: &str) -> String {
+    if name.ends_with(['s', 'S']) {
+        format!("{name}'")
+    } else {
+        format!("{name}'s")
+    }
+}
+
 /// Checks that a file's bytes are text: UTF-8 and no NUL byte. The error names the file and the
 /// line of the first bad byte.
 pub fn decode_text(bytes: &[u8], file: &str) -> Result<String, Problem> {

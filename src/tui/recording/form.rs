@@ -173,6 +173,8 @@ pub struct RecordForm {
     pub message: Option<String>,
     /// People who may sign or agree for the article's topic, per side: (email, `"Name <email>"`).
     signers: Vec<(String, Vec<(String, String)>)>,
+    /// The table is kept jointly: each side signs a TA for itself, the others countersign.
+    joint: bool,
 }
 
 /// The form's input.
@@ -253,7 +255,7 @@ impl RecordForm {
             .and_then(|c| c.actor.as_ref().ok())
             .and_then(|actor| table.person(&actor.email))
             .map(|p| (p.email.clone(), p.side.clone()));
-        let today = context.map_or_else(Date::today, |c| c.today);
+        let today = context.map_or_else(crate::clock::today, |c| c.today);
         let signers = signers(table, &subject.topic);
         let statuses = Verb::next(subject.status).to_vec();
         let mut note = TextArea::default();
@@ -277,6 +279,7 @@ impl RecordForm {
             note,
             message: None,
             signers,
+            joint: table.kept_by.is_joint(),
         };
         match kind {
             Some(Kind::Pass) => form.choose_action(0),
@@ -369,6 +372,11 @@ impl RecordForm {
                 let mut fields: Vec<Field> = self
                     .signers
                     .iter()
+                    // Jointly kept: the recorder signs for their own side only; the other side
+                    // countersigns in a commit of their own.
+                    .filter(|(side, _)| {
+                        !self.joint || self.me.as_ref().is_none_or(|(_, mine)| mine == side)
+                    })
                     .map(|(side, people)| {
                         let mine = self.me.as_ref().and_then(|(email, my_side)| {
                             (my_side == side)
@@ -456,6 +464,7 @@ impl RecordForm {
                 record::Action::Pass {
                     side,
                     text: text.text.clone(),
+                    received: false,
                 }
             }
             Kind::Status => record::Action::Set(self.status_change()?),
@@ -463,7 +472,12 @@ impl RecordForm {
         Ok(Request {
             article: self.subject.id.clone(),
             action,
-            session: None,
+            // The day of a TA or a ratification as the form asks it; otherwise today.
+            date: match self.field(&FieldKey::Date) {
+                Some(_) => Some(self.date()?),
+                None => None,
+            },
+            session: record::SessionChoice::Auto,
             note: (!note.is_empty()).then_some(note),
             force: self
                 .field(&FieldKey::Force)
@@ -490,7 +504,7 @@ impl RecordForm {
             Verb::Withdrawn => StatusChange::Withdrawn {
                 by: self.field(&FieldKey::WithdrawnBy).and_then(Field::value),
             },
-            Verb::Ratified => StatusChange::Ratified { date: self.date()? },
+            Verb::Ratified => StatusChange::Ratified,
             Verb::Reopen => StatusChange::Reopen {
                 agreed_by: self
                     .fields
@@ -524,7 +538,7 @@ impl RecordForm {
                 }
                 StatusChange::TentativelyAgreed {
                     signatories,
-                    date: self.date()?,
+                    page_sha256: None,
                     agreed: self
                         .field(&FieldKey::Agreed)
                         .and_then(Field::value)
@@ -568,6 +582,17 @@ impl RecordForm {
                 }
                 Remedy::NameAgreedText { .. } => "choose the “Agreed text”".to_string(),
                 Remedy::ChooseSession => "choose the session it belongs to".to_string(),
+                Remedy::BetweenSessions => "or say it happened between sessions".to_string(),
+                Remedy::AddSession => {
+                    "add a session that includes the day (bargain session add)".to_string()
+                }
+                Remedy::Countersign { .. } => {
+                    "the other side's signatory signs it in their own copy of the table"
+                        .to_string()
+                }
+                Remedy::EnterAsReceived => {
+                    "enter it as the other side's pass, received".to_string()
+                }
                 Remedy::SetIdentity => {
                     "tell git who you are, in a shell: git config user.email you@example.org"
                         .to_string()

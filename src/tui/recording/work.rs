@@ -23,7 +23,7 @@ pub fn on_open(repo: &Repo) -> Vec<Event> {
 pub fn context(repo: &Repo) -> Context {
     Context {
         actor: Actor::from_git(repo).map_err(|e| e.to_string()),
-        today: bargain_core::model::Date::today(),
+        today: crate::clock::today(),
     }
 }
 

@@ -177,6 +177,7 @@ pub fn plan(
             withdrawn_by: None,
             ta: None,
             ratified: None,
+            proposal: None,
             note: None,
         };
         let article_yaml = serde_yaml::to_string(&article).unwrap_or_default();

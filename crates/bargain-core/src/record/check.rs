@@ -1,43 +1,125 @@
 //! [`check`]: whether a request may be recorded on the table as read, and the commit it would
 //! make. A pure function of the snapshot, the history index, the actor and the day: it reads blobs
 //! from the object database and nothing else, so a front can show a refusal before anything is
-//! touched. The article-level work (a pass, a status change) is planned in [`super::plan`].
+//! touched. The article-level work (a pass, a status change, a signature) is planned in
+//! [`super::plan`]; who may is [`super::rights::judge`]'s.
 
 use super::plan;
-use super::refusal::{NotAllowed, Refusal};
-use super::rights::{Right, WhoMay, has_authority};
-use super::{Action, Actor, Plan, Request};
+use super::refusal::Refusal;
+use super::rights::{Deed, Denial, Right, WhoMay, judge};
+use super::{Action, Actor, Plan, Request, SessionChoice, StatusChange};
 use crate::events::{Trailers, compose_message, one_line};
-use crate::model::{Date, Role, Session, Table};
+use crate::model::{Date, Session, Table};
 use crate::store::writer::Author;
-use crate::store::{History, Repo, Snapshot};
+use crate::store::{ArticleEntry, History, Repo, Snapshot};
 
-/// The session a change belongs to. `chosen`: any day of it, or `None` for the default (today's
-/// session, else the latest that has started, else none).
-pub fn session_for(
-    table: &Table,
-    chosen: Option<Date>,
-    today: Date,
-) -> Result<Option<&Session>, Refusal> {
-    match chosen {
-        Some(date) => table
-            .session_on(date)
-            .map(Some)
-            .ok_or_else(|| Refusal::UnknownSession {
-                date,
-                sessions: table
-                    .sessions
-                    .iter()
-                    .map(|s| format!("{} {}..{}", s.name, s.start, s.end))
-                    .collect(),
-            }),
-        None => Ok(table.session_on(today).or_else(|| {
+fn sessions_list(table: &Table) -> Vec<String> {
+    table
+        .sessions
+        .iter()
+        .map(|s| format!("{} {}..{}", s.name, s.start, s.end))
+        .collect()
+}
+
+/// The session an event on `date` belongs to, as `choice` says: the session whose days include
+/// the date, one named (by name or by any day of it), or none (between sessions). A day in no
+/// session, with no choice made, is refused: never a silent guess.
+pub fn session_for<'t>(
+    table: &'t Table,
+    choice: &SessionChoice,
+    date: Date,
+) -> Result<Option<&'t Session>, Refusal> {
+    match choice {
+        SessionChoice::Between => Ok(None),
+        SessionChoice::Auto => {
+            table
+                .session_on(date)
+                .map(Some)
+                .ok_or_else(|| Refusal::NoSessionOn {
+                    date,
+                    sessions: sessions_list(table),
+                })
+        }
+        SessionChoice::Named(key) => {
+            let key = key.trim();
             table
                 .sessions
                 .iter()
-                .filter(|s| s.start <= today)
-                .max_by_key(|s| s.start)
-        })),
+                .find(|s| s.name.eq_ignore_ascii_case(key))
+                .or_else(|| Date::parse(key).and_then(|d| table.session_on(d)))
+                .map(Some)
+                .ok_or_else(|| Refusal::UnknownSession {
+                    name: key.to_string(),
+                    sessions: sessions_list(table),
+                })
+        }
+    }
+}
+
+/// The day an event happened, checked: not in the future, not before the first session.
+pub fn event_date(table: &Table, asked: Option<Date>, today: Date) -> Result<Date, Refusal> {
+    let date = asked.unwrap_or(today);
+    if date > today {
+        return Err(Refusal::FutureDate { date, today });
+    }
+    if let Some(first) = table.sessions.iter().min_by_key(|s| s.start)
+        && date < first.start
+    {
+        return Err(Refusal::BeforeFirstSession {
+            date,
+            first: first.start,
+            name: first.name.clone(),
+        });
+    }
+    Ok(date)
+}
+
+/// The article `key` names (a number or a folder id); several folders with that number are
+/// refused, naming them.
+pub fn find_article<'s>(snapshot: &'s Snapshot, key: &str) -> Result<&'s ArticleEntry, Refusal> {
+    let key = key.trim();
+    if let Some(entry) = snapshot.articles.iter().find(|a| a.id == key) {
+        return Ok(entry);
+    }
+    let same: Vec<&ArticleEntry> = match key.parse::<u32>() {
+        Ok(number) => snapshot
+            .articles
+            .iter()
+            .filter(|a| a.number() == Some(number))
+            .collect(),
+        Err(_) => Vec::new(),
+    };
+    match same.as_slice() {
+        [one] => Ok(one),
+        [] => Err(Refusal::UnknownArticle {
+            key: key.to_string(),
+            known: snapshot
+                .articles
+                .iter()
+                .map(|a| a.number().map_or_else(|| a.id.clone(), |n| n.to_string()))
+                .collect(),
+        }),
+        many => Err(Refusal::AmbiguousNumber {
+            number: key.parse().unwrap_or_default(),
+            folders: many.iter().map(|a| a.id.clone()).collect(),
+        }),
+    }
+}
+
+/// A denial as a refusal, naming who would have the right.
+pub(super) fn not_allowed(
+    table: &Table,
+    email: &str,
+    why: Denial,
+    topic: &str,
+    side: Option<&str>,
+    article: &str,
+    right: Right,
+) -> Refusal {
+    Refusal::NotAllowed {
+        email: email.to_string(),
+        why,
+        who: Box::new(WhoMay::of(table, topic, side, article, right)),
     }
 }
 
@@ -52,16 +134,7 @@ pub fn check(
     request: &Request,
 ) -> Result<Plan, Refusal> {
     let table = &snapshot.table;
-    let entry = snapshot
-        .find(&request.article)
-        .ok_or_else(|| Refusal::UnknownArticle {
-            key: request.article.clone(),
-            known: snapshot
-                .articles
-                .iter()
-                .map(|a| a.number().map_or_else(|| a.id.clone(), |n| n.to_string()))
-                .collect(),
-        })?;
+    let entry = find_article(snapshot, &request.article)?;
     let article = entry
         .article
         .as_ref()
@@ -70,39 +143,49 @@ pub fn check(
             problems: entry.problems.iter().map(ToString::to_string).collect(),
         })?;
     let number = article.number.to_string();
-    let person = table
-        .person(&actor.email)
-        .ok_or_else(|| Refusal::NotAllowed {
-            email: actor.email.clone(),
-            why: NotAllowed::NotListed,
-            who: Box::new(WhoMay::of(
-                table,
-                &article.topic,
-                None,
-                &number,
+    let topic = article.topic.as_str();
+    let known_side = |side: &str| {
+        table
+            .side(side)
+            .map(|_| ())
+            .ok_or_else(|| Refusal::UnknownSide {
+                side: side.to_string(),
+                sides: table.sides.iter().map(|s| s.id.clone()).collect(),
+            })
+    };
+    let (deed, right, side) = match &request.action {
+        Action::Pass { side, received, .. } => {
+            known_side(side)?;
+            (
+                Deed::Pass {
+                    side,
+                    received: *received,
+                },
+                Right::Pass,
+                Some(side.as_str()),
+            )
+        }
+        Action::Set(StatusChange::Withdrawn { by }) => {
+            if let Some(side) = by {
+                known_side(side)?;
+            }
+            (
+                Deed::Status {
+                    withdrawn_by: by.as_deref(),
+                },
                 Right::Record,
-            )),
-        })?;
-    if !has_authority(table, person, &article.topic) {
-        let topic = table.topic_title(&article.topic).to_string();
-        let why = if person.roles.contains(&Role::Secretary) {
-            NotAllowed::Secretary { topic }
-        } else {
-            NotAllowed::Member { topic }
-        };
-        return Err(Refusal::NotAllowed {
-            email: actor.email.clone(),
-            why,
-            who: Box::new(WhoMay::of(
-                table,
-                &article.topic,
-                None,
-                &number,
-                Right::Record,
-            )),
-        });
-    }
-    let session = session_for(table, request.session, today)?;
+                by.as_deref(),
+            )
+        }
+        Action::Set(StatusChange::TentativelyAgreed { .. }) | Action::Sign => {
+            (Deed::Sign, Right::Sign, None)
+        }
+        Action::Set(_) => (Deed::Status { withdrawn_by: None }, Right::Record, None),
+    };
+    let person = judge(table, &actor.email, topic, deed)
+        .map_err(|why| not_allowed(table, &actor.email, why, topic, side, &number, right))?;
+    let date = event_date(table, request.date, today)?;
+    let session = session_for(table, &request.session, date)?;
     let note = request
         .note
         .as_deref()
@@ -117,23 +200,30 @@ pub fn check(
         number: &number,
         person,
         request,
+        date,
         note,
         trailers: Trailers {
             article: Some(entry.id.clone()),
             session: session.map(|s| s.start),
+            date: Some(date),
             ..Trailers::default()
         },
     };
     let (sentence, files, trailers, mut body) = match &request.action {
-        Action::Pass { side, text } => planner.pass(side, text)?,
+        Action::Pass {
+            side,
+            text,
+            received,
+        } => planner.pass(side, text, *received)?,
         Action::Set(change) => planner.set(change)?,
+        Action::Sign => planner.sign()?,
     };
     if let Some(n) = note {
         body.insert(0, n.to_string());
     }
     let message = compose_message(&sentence, &body, &trailers);
     Ok(Plan {
-        article: entry.id.clone(),
+        article: Some(entry.id.clone()),
         sentence: one_line(&sentence),
         files,
         message,

@@ -37,9 +37,27 @@ pub fn entries<'h>(
         if article.is_some_and(|a| a != id) {
             continue;
         }
+        let whats: Vec<What> = events
+            .iter()
+            .enumerate()
+            .map(|(n, e)| What::of(events, n, &history.commits[e.commit]))
+            .collect();
         for (n, event) in events.iter().enumerate() {
             let commit = &history.commits[event.commit];
-            let what = What::of(events, n, commit).words(table);
+            // One line per thing done: the TA text a TA writes is part of the TA. A commit's
+            // events on one article are next to each other.
+            let start = events[..n]
+                .iter()
+                .rposition(|e| e.commit != event.commit)
+                .map_or(0, |p| p + 1);
+            let end = events[n..]
+                .iter()
+                .position(|e| e.commit != event.commit)
+                .map_or(events.len(), |p| n + p);
+            if (start..end).any(|m| m != n && whats[n].implied_by(&whats[m])) {
+                continue;
+            }
+            let what = whats[n].describe(table, commit);
             let slot = &mut by_commit[event.commit];
             match slot.iter_mut().find(|(a, _)| a == id) {
                 Some((_, list)) => list.push(what),

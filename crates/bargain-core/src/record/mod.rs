@@ -80,21 +80,57 @@ pub struct Request {
     /// Article number (`12`) or folder id (`12-ai-technology`).
     pub article: String,
     pub action: Action,
-    /// The session: any day of it. `None`: the session whose days include today, else the latest
-    /// session that has started, else no session (no `Bargain-Session` trailer).
-    pub session: Option<Date>,
+    /// The day it happened at the table (`Bargain-Date`); `None` is today. Never in the future,
+    /// nor before the first session.
+    pub date: Option<Date>,
+    /// The session it belongs to.
+    pub session: SessionChoice,
     /// A note for the commit message (and `article.yaml` for a status change).
     pub note: Option<String>,
     /// Override the TA guard and a reopen without every side; flagged in the history.
     pub force: bool,
 }
 
+impl Request {
+    /// A request of `action` on `article`, today, in the session that includes today.
+    pub fn new(article: impl Into<String>, action: Action) -> Request {
+        Request {
+            article: article.into(),
+            action,
+            date: None,
+            session: SessionChoice::Auto,
+            note: None,
+            force: false,
+        }
+    }
+}
+
+/// Which session a recording belongs to. Never a silent guess: a day in no session is refused
+/// unless the user names one or says it was between sessions.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum SessionChoice {
+    /// The session whose days include the event's date.
+    #[default]
+    Auto,
+    /// A session by its name, or by any day of it (`YYYY-MM-DD`).
+    Named(String),
+    /// Between sessions: no `Bargain-Session` trailer.
+    Between,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Action {
-    /// A side's new full text of the article.
-    Pass { side: String, text: String },
+    /// A side's new full text of the article. `received`: the other side's pass, entered as
+    /// handed across the table (a table kept by the recorder's side).
+    Pass {
+        side: String,
+        text: String,
+        received: bool,
+    },
     /// A change of recorded status.
     Set(StatusChange),
+    /// Sign the tentative agreement proposed on the article, for the recorder's side.
+    Sign,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -106,16 +142,20 @@ pub enum StatusChange {
     Withdrawn {
         by: Option<String>,
     },
+    /// In a table kept jointly: a TA signed for the recorder's side, proposed to the others, who
+    /// countersign ([`Action::Sign`]). In a table kept by one side: the TA, signed by the
+    /// recorder, with each other side's signature attested.
     TentativelyAgreed {
-        /// Emails of the signatories: one of each side.
+        /// Emails of the signatories: the recorder's own side's (the recorder, when left out)
+        /// and, in a table kept by one side, the other side's signatory who signed at the table.
         signatories: Vec<String>,
-        date: Date,
         /// The side whose latest text is agreed; `None` when every side's latest text is the same.
         agreed: Option<String>,
+        /// SHA-256 of the scanned signed page, for an attested signature.
+        page_sha256: Option<String>,
     },
-    Ratified {
-        date: Date,
-    },
+    /// Ratified by the members, on the request's date.
+    Ratified,
     /// Back to open after a TA (or current language): people who agree, besides the recorder.
     Reopen {
         agreed_by: Vec<String>,
@@ -215,8 +255,8 @@ impl std::fmt::Display for Verb {
 /// A checked change, ready to commit.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Plan {
-    /// The article's folder id.
-    pub article: String,
+    /// The article's folder id; `None` for a change of the table itself.
+    pub article: Option<String>,
     /// The readable sentence (the commit's first line).
     pub sentence: String,
     pub files: Vec<FileWrite>,

@@ -6,10 +6,14 @@
 use super::refusal::{BadAgreement, Hint, Refusal};
 use super::rights::{Right, WhoMay, has_authority};
 use super::{Request, StatusChange, Verb};
-use crate::events::Trailers;
-use crate::model::{Article, Person, Side, Status, Table, TentativeAgreement};
+use crate::events::{Change, Trailers};
+use crate::model::{
+    Article, Date, Person, Side, Signature, SignatureKind, Status, TaProposal, Table,
+    TentativeAgreement,
+};
 use crate::store::writer::FileWrite;
 use crate::store::{ArticleEntry, History, Repo, Snapshot};
+use crate::text::possessive;
 use git2::Oid;
 use std::collections::BTreeMap;
 
@@ -24,6 +28,8 @@ pub(super) struct Planner<'a> {
     pub(super) number: &'a str,
     pub(super) person: &'a Person,
     pub(super) request: &'a Request,
+    /// The day it happened at the table.
+    pub(super) date: Date,
     pub(super) note: Option<&'a str>,
     pub(super) trailers: Trailers,
 }
@@ -44,26 +50,6 @@ impl Planner<'_> {
         })
     }
 
-    /// A side's action (a pass, a withdrawal) is recorded by that side's people.
-    fn own_side(&self, side: &str) -> Result<(), Refusal> {
-        self.side(side)?;
-        if self.person.side != side {
-            return Err(Refusal::OtherSide {
-                email: self.person.email.clone(),
-                own: self.person.side.clone(),
-                side: side.to_string(),
-                who: Box::new(WhoMay::of(
-                    self.table(),
-                    &self.article.topic,
-                    Some(side),
-                    self.number,
-                    Right::Record,
-                )),
-            });
-        }
-        Ok(())
-    }
-
     fn blob(&self, id: Oid, path: &str) -> Result<Vec<u8>, Refusal> {
         self.repo
             .git
@@ -81,8 +67,12 @@ impl Planner<'_> {
         })
     }
 
-    pub(super) fn pass(mut self, side: &str, text: &str) -> Result<Planned, Refusal> {
-        self.own_side(side)?;
+    pub(super) fn pass(
+        mut self,
+        side: &str,
+        text: &str,
+        received: bool,
+    ) -> Result<Planned, Refusal> {
         if text.contains('\0') {
             return Err(Refusal::BadText(
                 "the text is binary (contains a NUL byte), not text".to_string(),
@@ -139,11 +129,17 @@ impl Planner<'_> {
         }
         let n = self.history.passes(&self.entry.id, side).count() + 1;
         let sentence = format!(
-            "{} pass #{n} on {}",
+            "{} pass #{n} on {}{}",
             self.table().side_name(side),
-            self.heading()
+            self.heading(),
+            if received {
+                format!(", as received on {}", self.date)
+            } else {
+                String::new()
+            }
         );
         self.trailers.side = Some(side.to_string());
+        self.trailers.received = received;
         let files = vec![FileWrite {
             path,
             content: Some(text.as_bytes().to_vec()),
@@ -180,6 +176,8 @@ impl Planner<'_> {
         }
         let mut article = self.article.clone();
         article.status = target;
+        // A TA proposed and not yet countersigned does not outlive another change of status.
+        article.proposal = None;
         if let Some(note) = self.note {
             article.note = Some(note.to_string());
         }
@@ -202,32 +200,66 @@ impl Planner<'_> {
             }
             StatusChange::Withdrawn { by } => {
                 let by = by.clone().unwrap_or_else(|| self.person.side.clone());
-                self.own_side(&by)?;
                 article.withdrawn_by = Some(by.clone());
                 format!("{} withdraws {heading}", self.table().side_name(&by))
             }
-            StatusChange::Ratified { date } => {
-                article.ratified = Some(*date);
+            StatusChange::Ratified => {
+                article.ratified = Some(self.date);
                 format!("Ratified: {heading}")
             }
             StatusChange::TentativelyAgreed {
                 signatories,
-                date,
                 agreed,
+                page_sha256,
             } => {
-                let signed = self.signatories(signatories)?;
-                let (text, whose) = self.agreed_text(agreed.as_deref())?;
+                let kept_by = self.table().kept_by.clone();
+                if kept_by.is_joint() {
+                    return self.propose(signatories, agreed.as_deref());
+                }
+                let signed = self.attested(signatories)?;
+                let (text, _, whose) = self.agreed_text(agreed.as_deref())?;
+                let own = self.person.side.clone();
                 article.withdrawn_by = None;
+                article.proposal = None;
+                let signatures = signed
+                    .keys()
+                    .map(|s| {
+                        let attested = *s != own;
+                        let signature = Signature {
+                            kind: if attested {
+                                SignatureKind::Attested
+                            } else {
+                                SignatureKind::Countersigned
+                            },
+                            date: self.date,
+                            attested_by: attested.then(|| self.person.email.clone()),
+                            page_sha256: if attested { page_sha256.clone() } else { None },
+                        };
+                        (s.clone(), signature)
+                    })
+                    .collect();
                 article.ta = Some(TentativeAgreement {
-                    date: *date,
+                    date: self.date,
                     signatories: signed,
+                    signatures,
                     sha256: Some(TentativeAgreement::hash_of(&text)),
                 });
                 files.push(FileWrite {
                     path: self.entry.path("ta.md"),
                     content: Some(text),
                 });
-                format!("Tentative agreement on {heading} ({whose})")
+                self.trailers.change = Some(Change::TaAttested);
+                let others: Vec<&str> = self
+                    .table()
+                    .sides
+                    .iter()
+                    .filter(|s| s.id != own)
+                    .map(|s| s.name.as_str())
+                    .collect();
+                format!(
+                    "Tentative agreement on {heading} ({whose}); {} signature attested",
+                    possessive(&others.join(" and "))
+                )
             }
             StatusChange::Reopen { agreed_by } => {
                 let (names, missing) = self.reopen_agreement(agreed_by)?;
@@ -264,11 +296,13 @@ impl Planner<'_> {
         Ok((sentence, files, self.trailers, body))
     }
 
-    /// One signatory of each side, each a chief or a lead of the topic of that side.
-    fn signatories(&self, emails: &[String]) -> Result<BTreeMap<String, String>, Refusal> {
+    /// The signatories named, each listed, a chief or a lead of the topic, one per side. The
+    /// recorder signs for their own side: naming someone else there is refused.
+    fn named_signatories(&self, emails: &[String]) -> Result<BTreeMap<String, String>, Refusal> {
         let table = self.table();
         let topic = &self.article.topic;
         let mut signed = BTreeMap::new();
+        signed.insert(self.person.side.clone(), self.person.email.clone());
         for email in emails {
             let person = table
                 .person(email)
@@ -288,6 +322,9 @@ impl Planner<'_> {
                     )),
                 });
             }
+            if person.email == self.person.email {
+                continue;
+            }
             if let Some(first) = signed.insert(person.side.clone(), person.email.clone()) {
                 return Err(Refusal::TwoSignatories {
                     side: person.side.clone(),
@@ -296,11 +333,27 @@ impl Planner<'_> {
                 });
             }
         }
+        Ok(signed)
+    }
+
+    /// A table kept by one side: the recorder signs for theirs, and each other side's signatory
+    /// who signed at the table is named, for an attested signature.
+    fn attested(&self, emails: &[String]) -> Result<BTreeMap<String, String>, Refusal> {
+        let signed = self.named_signatories(emails)?;
+        let table = self.table();
         let missing: Vec<WhoMay> = table
             .sides
             .iter()
             .filter(|s| !signed.contains_key(&s.id))
-            .map(|s| WhoMay::of(table, topic, Some(&s.id), self.number, Right::Sign))
+            .map(|s| {
+                WhoMay::of(
+                    table,
+                    &self.article.topic,
+                    Some(&s.id),
+                    self.number,
+                    Right::Sign,
+                )
+            })
             .collect();
         if !missing.is_empty() {
             return Err(Refusal::MissingSignatories { missing });
@@ -308,12 +361,174 @@ impl Planner<'_> {
         Ok(signed)
     }
 
-    /// The agreed text and a few words on whose it is.
-    fn agreed_text(&self, agreed: Option<&str>) -> Result<(Vec<u8>, String), Refusal> {
+    /// A table kept jointly: the recorder signs for their side and the TA is proposed to the
+    /// others, who countersign in commits of their own. A proposal already signed by another
+    /// side is countersigned instead.
+    fn propose(self, signatories: &[String], agreed: Option<&str>) -> Result<Planned, Refusal> {
+        let signed = self.named_signatories(signatories)?;
+        let others: Vec<String> = signed
+            .iter()
+            .filter(|(s, _)| **s != self.person.side)
+            .map(|(_, e)| e.clone())
+            .collect();
+        if !others.is_empty() {
+            return Err(Refusal::CountersignedByThemselves {
+                article: self.number.to_string(),
+                others,
+            });
+        }
+        if let Some(proposal) = &self.article.proposal {
+            let still = self.proposed_text_stands(proposal)?;
+            match (proposal.signatories.contains_key(&self.person.side), still) {
+                (true, true) => {
+                    return Err(Refusal::AlreadySigned {
+                        article: self.number.to_string(),
+                        side: self.person.side.clone(),
+                    });
+                }
+                // The text moved since: proposing again replaces the stale proposal.
+                (true, false) => {}
+                (false, _) if agreed.is_none_or(|a| a == proposal.text) => return self.sign(),
+                (false, _) => {}
+            }
+        }
+        let (text, side, whose) = self.agreed_text(agreed)?;
+        let mut article = self.article.clone();
+        article.proposal = Some(TaProposal {
+            date: self.date,
+            text: side,
+            sha256: TentativeAgreement::hash_of(&text),
+            signatories: signed,
+        });
+        if let Some(note) = self.note {
+            article.note = Some(note.to_string());
+        }
+        let awaiting = self.awaiting(article.proposal.as_ref());
+        let sentence = format!(
+            "Tentative agreement proposed on {} ({whose}), signed for {}; awaiting {}",
+            self.heading(),
+            self.table().side_name(&self.person.side),
+            awaiting.join(" and ")
+        );
+        let files = vec![self.article_yaml(&article)?];
+        let mut trailers = self.trailers;
+        trailers.change = Some(Change::TaProposed);
+        Ok((sentence, files, trailers, Vec::new()))
+    }
+
+    /// The names of the sides that have not signed `proposal` yet.
+    fn awaiting(&self, proposal: Option<&TaProposal>) -> Vec<String> {
+        self.table()
+            .sides
+            .iter()
+            .filter(|s| proposal.is_none_or(|p| !p.signatories.contains_key(&s.id)))
+            .map(|s| s.name.clone())
+            .collect()
+    }
+
+    /// Whether the proposed side's latest text is still the one proposed.
+    fn proposed_text_stands(&self, proposal: &TaProposal) -> Result<bool, Refusal> {
+        let Some(&blob) = self.entry.passes.get(&proposal.text) else {
+            return Ok(false);
+        };
+        let text = self.blob(blob, &self.entry.path(&format!("{}.md", proposal.text)))?;
+        Ok(TentativeAgreement::hash_of(&text) == proposal.sha256)
+    }
+
+    /// Countersigns the proposed TA for the recorder's side; the last side to sign makes the
+    /// article tentatively agreed.
+    pub(super) fn sign(self) -> Result<Planned, Refusal> {
+        let n = self.number.to_string();
+        let proposal = self
+            .article
+            .proposal
+            .as_ref()
+            .ok_or_else(|| Refusal::NoProposal { article: n.clone() })?;
+        if !matches!(self.article.status, Status::Open | Status::Impasse) {
+            return Err(Refusal::NoProposal { article: n });
+        }
+        if proposal.signatories.contains_key(&self.person.side) {
+            return Err(Refusal::AlreadySigned {
+                article: n,
+                side: self.person.side.clone(),
+            });
+        }
+        if !self.proposed_text_stands(proposal)? {
+            return Err(Refusal::ProposalTextChanged {
+                article: n,
+                side: proposal.text.clone(),
+                date: proposal.date,
+            });
+        }
+        let mut signed = proposal.signatories.clone();
+        signed.insert(self.person.side.clone(), self.person.email.clone());
+        let mut article = self.article.clone();
+        if let Some(note) = self.note {
+            article.note = Some(note.to_string());
+        }
+        let mut trailers = self.trailers.clone();
+        trailers.change = Some(Change::TaCountersigned);
+        let heading = self.heading();
+        let signer_side = self.table().side_name(&self.person.side).to_string();
+        let mut pending = proposal.clone();
+        pending.signatories = signed.clone();
+        let awaiting = self.awaiting(Some(&pending));
+        let mut files = Vec::new();
+        let sentence = if awaiting.is_empty() {
+            let blob = self.entry.passes[&proposal.text];
+            let text = self.blob(blob, &self.entry.path(&format!("{}.md", proposal.text)))?;
+            let signatures = signed
+                .keys()
+                .map(|side| {
+                    let date = if proposal.signatories.contains_key(side) {
+                        proposal.date
+                    } else {
+                        self.date
+                    };
+                    let signature = Signature {
+                        kind: SignatureKind::Countersigned,
+                        date,
+                        attested_by: None,
+                        page_sha256: None,
+                    };
+                    (side.clone(), signature)
+                })
+                .collect();
+            article.status = Status::TentativelyAgreed;
+            article.withdrawn_by = None;
+            article.proposal = None;
+            article.ta = Some(TentativeAgreement {
+                date: self.date,
+                signatories: signed,
+                signatures,
+                sha256: Some(proposal.sha256.clone()),
+            });
+            files.push(FileWrite {
+                path: self.entry.path("ta.md"),
+                content: Some(text),
+            });
+            trailers.status = Some(Status::TentativelyAgreed);
+            format!(
+                "Tentative agreement on {heading}: countersigned for {signer_side} on {} text",
+                possessive(self.table().side_name(&proposal.text))
+            )
+        } else {
+            article.proposal = Some(pending);
+            format!(
+                "Tentative agreement on {heading} signed for {signer_side}; awaiting {}",
+                awaiting.join(" and ")
+            )
+        };
+        files.insert(0, self.article_yaml(&article)?);
+        Ok((sentence, files, trailers, Vec::new()))
+    }
+
+    /// The agreed text, the side whose latest pass it is, and a few words on whose it is.
+    fn agreed_text(&self, agreed: Option<&str>) -> Result<(Vec<u8>, String, String), Refusal> {
         let n = self.number;
         let pass_label = |side: &str| {
             let count = self.history.passes(&self.entry.id, side).count();
-            format!("{side}#{count}'s text")
+            format!("{} pass {count}", possessive(self.table().side_name(side)))
         };
         if let Some(side) = agreed {
             self.side(side)?;
@@ -326,7 +541,7 @@ impl Planner<'_> {
                     side: side.to_string(),
                 })?;
             let text = self.blob(*blob, &self.entry.path(&format!("{side}.md")))?;
-            return Ok((text, pass_label(side)));
+            return Ok((text, side.to_string(), pass_label(side)));
         }
         let mut texts = Vec::new();
         for side in &self.table().sides {
@@ -342,8 +557,9 @@ impl Planner<'_> {
                 with_text: texts.into_iter().map(|(s, _)| s).collect(),
             });
         }
+        let side = texts[0].0.clone();
         let text = self.blob(texts[0].1, &self.entry.path("ta.md"))?;
-        Ok((text, "both sides' identical text".to_string()))
+        Ok((text, side, "both sides' identical text".to_string()))
     }
 
     /// The people who agree to a reopen (the recorder first) and the sides still missing.

@@ -4,7 +4,7 @@
 //! user could do next, and each front names that its own way (the CLI as flags, the TUI as the
 //! form's fields).
 
-use super::rights::WhoMay;
+use super::rights::{Denial, WhoMay};
 use crate::model::{Date, Status};
 use std::fmt;
 
@@ -18,28 +18,29 @@ pub enum Refusal {
     UnknownArticle { key: String, known: Vec<String> },
     #[error("article {id} cannot be recorded on until its files are fixed: {}", problems.join("; "))]
     UnreadableArticle { id: String, problems: Vec<String> },
-    /// The recorder has no right on this article.
+    /// The recorder has no right to this ([`Denial`] says why; `who` names who has).
     #[error("{email} {why}; {who}")]
     NotAllowed {
         email: String,
-        why: NotAllowed,
-        who: Box<WhoMay>,
-    },
-    /// A pass or withdrawal for a side other than the recorder's.
-    #[error(
-        "{email} records for {own}, not for {side}: a side's pass or withdrawal is recorded by its own people ({who})"
-    )]
-    OtherSide {
-        email: String,
-        own: String,
-        side: String,
+        why: Denial,
         who: Box<WhoMay>,
     },
     #[error("the table has no side `{side}` (sides: {})", list(sides))]
     UnknownSide { side: String, sides: Vec<String> },
-    /// No session includes the day given.
+    /// The session named is not the table's.
+    #[error("the table has no session `{name}` (sessions: {})", list(sessions))]
+    UnknownSession { name: String, sessions: Vec<String> },
+    /// The event's day is in no session, and none was chosen.
     #[error("no session includes {date} (sessions: {})", list(sessions))]
-    UnknownSession { date: Date, sessions: Vec<String> },
+    NoSessionOn { date: Date, sessions: Vec<String> },
+    #[error("{date} is in the future (today is {today}); give the day it happened at the table")]
+    FutureDate { date: Date, today: Date },
+    #[error("{date} is before the first session ({first}, {name})")]
+    BeforeFirstSession {
+        date: Date,
+        first: Date,
+        name: String,
+    },
     #[error("the text is empty; a pass is a side's full text")]
     EmptyText,
     #[error("{0}")]
@@ -101,6 +102,57 @@ pub enum Refusal {
         "article {article} has no current language (current.md): it is new, so it cannot stay as it is"
     )]
     NoCurrentLanguage { article: String },
+    /// In a table kept jointly, the other side's signatory signs in a commit of their own.
+    #[error("in a table kept jointly each side signs for itself: {} sign{} in a commit of their own", list(others), if others.len() == 1 { "s" } else { "" })]
+    CountersignedByThemselves {
+        article: String,
+        others: Vec<String>,
+    },
+    /// Nothing to countersign.
+    #[error("article {article} has no tentative agreement awaiting a signature")]
+    NoProposal { article: String },
+    /// This side has signed already.
+    #[error("{side} has already signed the tentative agreement of article {article}")]
+    AlreadySigned { article: String, side: String },
+    /// The proposed text changed after the proposal.
+    #[error(
+        "{side}'s text of article {article} changed after the tentative agreement was proposed on {date}; it must be proposed again"
+    )]
+    ProposalTextChanged {
+        article: String,
+        side: String,
+        date: Date,
+    },
+    /// The article number is taken.
+    #[error("article number {number} is already used by {}", list(folders))]
+    NumberTaken { number: u32, folders: Vec<String> },
+    /// Several folders carry the number asked for: which is meant cannot be known.
+    #[error(
+        "several articles are numbered {number}: {}; name one by its folder",
+        list(folders)
+    )]
+    AmbiguousNumber { number: u32, folders: Vec<String> },
+    #[error("session `{name}` overlaps `{other}` ({from}..{to})")]
+    SessionOverlaps {
+        name: String,
+        other: String,
+        from: Date,
+        to: Date,
+    },
+    #[error("the table already has a session named `{name}`")]
+    SessionExists { name: String },
+    #[error("a session cannot end ({to}) before it starts ({from})")]
+    SessionBackwards { from: Date, to: Date },
+    #[error("the table already has a topic `{id}`")]
+    TopicExists { id: String },
+    #[error("the table has no topic `{id}` (topics: {})", list(topics))]
+    UnknownTopic { id: String, topics: Vec<String> },
+    /// A lead named for a topic is not of the recorder's side (each side names its own leads).
+    #[error("{email} is not one of {side}'s people; each side names its own leads")]
+    LeadOfOtherSide { email: String, side: String },
+    /// An id or a title that cannot be used.
+    #[error("{0}")]
+    BadName(String),
     /// A reopen without the agreement of every side.
     #[error(
         "reopening article {article} needs the agreement of every side; missing: {}",
@@ -113,17 +165,6 @@ pub enum Refusal {
     /// Someone named as agreeing to a reopen cannot agree.
     #[error("{email} {why}")]
     BadAgreement { email: String, why: BadAgreement },
-}
-
-/// Why the recorder has no right.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum NotAllowed {
-    /// Not among the people of `bargaining.yaml`.
-    NotListed,
-    /// A secretary, neither a chief nor a lead of the topic (its title).
-    Secretary { topic: String },
-    /// A member, neither a chief nor a lead of the topic (its title).
-    Member { topic: String },
 }
 
 /// Why someone named as agreeing to a reopen cannot agree.
@@ -174,8 +215,16 @@ pub enum Remedy {
     NameSignatories { sides: Vec<String> },
     /// Name the side whose latest text is the agreed one (of these).
     NameAgreedText { sides: Vec<String> },
-    /// Add a session that includes the day, or choose one.
+    /// Choose the session the event belongs to.
     ChooseSession,
+    /// Say it happened between sessions.
+    BetweenSessions,
+    /// Add a session that includes the day.
+    AddSession,
+    /// The other side's signatory countersigns, in a commit of their own.
+    Countersign { article: String },
+    /// Enter it as received from the other side (a table kept by the recorder's side).
+    EnterAsReceived,
     /// Tell git who you are in this repository.
     SetIdentity,
 }
@@ -186,6 +235,17 @@ impl Refusal {
         match self {
             Refusal::NoIdentity => vec![Remedy::SetIdentity],
             Refusal::UnknownSession { .. } => vec![Remedy::ChooseSession],
+            Refusal::NoSessionOn { sessions, .. } if sessions.is_empty() => {
+                vec![Remedy::AddSession, Remedy::BetweenSessions]
+            }
+            Refusal::NoSessionOn { .. } => vec![
+                Remedy::ChooseSession,
+                Remedy::BetweenSessions,
+                Remedy::AddSession,
+            ],
+            Refusal::CountersignedByThemselves { article, .. } => vec![Remedy::Countersign {
+                article: article.clone(),
+            }],
             Refusal::TaGuard { article, .. } => vec![
                 Remedy::Reopen {
                     article: article.clone(),
@@ -241,22 +301,6 @@ fn each(missing: &[WhoMay]) -> String {
         .map(ToString::to_string)
         .collect::<Vec<_>>()
         .join("; ")
-}
-
-impl fmt::Display for NotAllowed {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            NotAllowed::NotListed => f.write_str("is not among the people in bargaining.yaml"),
-            NotAllowed::Secretary { topic } => write!(
-                f,
-                "is a secretary (who prints and syncs, and does not record), neither a chief negotiator nor a lead of {topic}"
-            ),
-            NotAllowed::Member { topic } => write!(
-                f,
-                "is a member, neither a chief negotiator nor a lead of {topic}"
-            ),
-        }
-    }
 }
 
 impl fmt::Display for BadAgreement {

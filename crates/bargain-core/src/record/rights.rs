@@ -1,40 +1,196 @@
-//! Who may record what: the one place the roles of `bargaining.yaml` become rights.
+//! Who may record what: the one place the roles of `bargaining.yaml` become rights. Both
+//! [`super::check`] (before a recording) and `verify` (judging history) ask [`judge`].
 //!
-//! - a chief negotiator may record on any article; a topic lead (listed under `topics[].leads`)
-//!   on the articles of that topic; members and secretaries record nothing (a secretary who also
-//!   leads a topic records as its lead);
-//! - a pass, and a withdrawal, are recorded only by people of the side that makes it;
-//! - signatories of a TA, and people agreeing to a reopen, are chiefs or leads of the topic.
+//! | role | may |
+//! | --- | --- |
+//! | chief negotiator | on any article: their side's passes, statuses, sign a TA for their side, agree to a reopen; sessions, topics, articles, import |
+//! | topic lead | on that topic's articles: their side's passes, statuses, sign a TA, agree to a reopen; add an article to the topic, retitle one |
+//! | secretary | their side's passes on any article; sessions, articles, import — never a status or a signature |
+//! | member | nothing (reads, prints, syncs) |
+//!
+//! How the table is kept changes who records (`kept_by` in `bargaining.yaml`):
+//! - **jointly** (the default): each side records only its own passes, withdrawals and signatures;
+//!   a TA is proposed by one side's signatory and countersigned by the other's in a commit of
+//!   their own;
+//! - **by one side**: only that side's people record. Its recorders (a chief, the topic's lead, a
+//!   secretary) also enter the other side's passes **as received** across the table, and its
+//!   chiefs and leads record the other side's withdrawals and **attest** the other side's
+//!   signature of a TA ("signed at the table").
 //!
 //! [`WhoMay`] names the people who would have the right, for a refusal: data, which
 //! [`crate::record::Refusal`]'s sentences and the fronts put into words.
 
-use crate::model::{Person, Role, Table};
+use crate::model::{KeptBy, Person, Role, Table};
 use std::fmt;
 
-/// Whether `email` may record status changes on an article of `topic`: a chief negotiator, or a
-/// lead of that topic. Passes also need the person to belong to the side.
-pub fn may_record(table: &Table, email: &str, topic: &str) -> bool {
-    table
-        .person(email)
-        .is_some_and(|p| has_authority(table, p, topic))
+/// What someone does to the record, as the rules see it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Deed<'a> {
+    /// A pass of `side`'s text. `received`: entered for the other side, as handed across.
+    Pass { side: &'a str, received: bool },
+    /// A change of an article's status; a withdrawal names the side that withdraws.
+    Status { withdrawn_by: Option<&'a str> },
+    /// Signing a TA for one's own side (proposing it, or countersigning), or agreeing to reopen.
+    Sign,
+    /// Stating that `side`'s signatory signed a TA at the table.
+    Attest { side: &'a str },
+    /// A change of the table itself.
+    Table(TableChange),
 }
 
-/// Whether `person` may speak for their side on `topic` (chief, or that topic's lead).
+/// Changes of the table itself, beyond one article's record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TableChange {
+    Session,
+    Topic,
+    /// Adding an article (to the topic judged), or retitling one.
+    Article,
+    /// Importing the current contract.
+    Import,
+}
+
+/// Why a person may not do a deed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Denial {
+    /// Not among the people of `bargaining.yaml`.
+    NotListed,
+    /// The table is kept by another side, whose people record.
+    NotKeeping { kept_by: String },
+    /// Their role gives no right to this (the role, and the topic's title where it matters).
+    NoRight { role: Role, topic: Option<String> },
+    /// A pass or withdrawal of a side other than their own, in a table where that is not theirs
+    /// to record.
+    OtherSide { own: String, side: String },
+    /// A pass entered as received in a table kept jointly, where each side records its own.
+    ReceivedInJoint,
+    /// A pass entered as received for their own side.
+    ReceivedOwnSide,
+    /// An attestation in a table not kept by their side, or of their own side.
+    CannotAttest,
+}
+
+/// Whether `person` speaks for their side on `topic`: a chief, or that topic's lead.
 pub(crate) fn has_authority(table: &Table, person: &Person, topic: &str) -> bool {
     person.roles.contains(&Role::ChiefNegotiator) || table.leads(&person.email, topic)
 }
 
-/// What a person with the right may do, for the sentence: record, sign, agree to a reopen.
+fn is(person: &Person, role: Role) -> bool {
+    person.roles.contains(&role)
+}
+
+/// The role to name in a denial: the highest the person holds.
+fn role_of(person: &Person) -> Role {
+    [Role::ChiefNegotiator, Role::Secretary]
+        .into_iter()
+        .find(|r| is(person, *r))
+        .unwrap_or(Role::Member)
+}
+
+/// Whether `email` may do `deed` on an article of `topic` (for table changes, `topic` is the
+/// article's topic where there is one). Returns the person when they may.
+pub fn judge<'t>(
+    table: &'t Table,
+    email: &str,
+    topic: &str,
+    deed: Deed<'_>,
+) -> Result<&'t Person, Denial> {
+    let person = table.person(email).ok_or(Denial::NotListed)?;
+    let keeping = table.kept_by.side();
+    if let Some(keeper) = keeping
+        && keeper != person.side
+    {
+        return Err(Denial::NotKeeping {
+            kept_by: keeper.to_string(),
+        });
+    }
+    let authority = has_authority(table, person, topic);
+    let no_right = || Denial::NoRight {
+        role: role_of(person),
+        topic: (!topic.is_empty()).then(|| table.topic_title(topic).to_string()),
+    };
+    match deed {
+        Deed::Pass { side, received } => {
+            match (received, &table.kept_by) {
+                (false, _) if side != person.side => {
+                    return Err(Denial::OtherSide {
+                        own: person.side.clone(),
+                        side: side.to_string(),
+                    });
+                }
+                (true, KeptBy::Joint) => return Err(Denial::ReceivedInJoint),
+                (true, _) if side == person.side => return Err(Denial::ReceivedOwnSide),
+                _ => {}
+            }
+            if !(authority || is(person, Role::Secretary)) {
+                return Err(no_right());
+            }
+        }
+        Deed::Status { withdrawn_by } => {
+            if let Some(side) = withdrawn_by
+                && side != person.side
+                && keeping.is_none()
+            {
+                return Err(Denial::OtherSide {
+                    own: person.side.clone(),
+                    side: side.to_string(),
+                });
+            }
+            if !authority {
+                return Err(no_right());
+            }
+        }
+        Deed::Sign => {
+            if !authority {
+                return Err(no_right());
+            }
+        }
+        Deed::Attest { side } => {
+            if keeping.is_none() || side == person.side {
+                return Err(Denial::CannotAttest);
+            }
+            if !authority {
+                return Err(no_right());
+            }
+        }
+        Deed::Table(change) => {
+            let chief = is(person, Role::ChiefNegotiator);
+            let secretary = is(person, Role::Secretary);
+            let allowed = match change {
+                TableChange::Session | TableChange::Import => chief || secretary,
+                TableChange::Topic => chief,
+                TableChange::Article => authority || secretary,
+            };
+            if !allowed {
+                return Err(no_right());
+            }
+        }
+    }
+    Ok(person)
+}
+
+/// Whether `email` may record status changes on an article of `topic`.
+pub fn may_record(table: &Table, email: &str, topic: &str) -> bool {
+    judge(table, email, topic, Deed::Status { withdrawn_by: None }).is_ok()
+}
+
+/// Whether `email` may sign a TA on an article of `topic` for their side.
+pub fn may_sign(table: &Table, email: &str, topic: &str) -> bool {
+    judge(table, email, topic, Deed::Sign).is_ok()
+}
+
+/// What a person with the right may do, for the sentence.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Right {
+    /// Record statuses (and passes) on an article.
     Record,
+    /// Enter passes (secretaries too).
+    Pass,
     Sign,
     Agree,
 }
 
-/// The people who have a right on one article: its topic's leads and the chief negotiators,
-/// of one side or of all.
+/// The people who have a right on one article: its topic's leads, the chief negotiators and,
+/// for passes, the secretaries — of one side or of all.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WhoMay {
     pub article: String,
@@ -42,11 +198,13 @@ pub struct WhoMay {
     pub side: Option<String>,
     pub leads: Vec<String>,
     pub chiefs: Vec<String>,
+    pub secretaries: Vec<String>,
     pub right: Right,
 }
 
 impl WhoMay {
-    /// Who has `right` on `article` (of `topic`), of `side` or of every side.
+    /// Who has `right` on `article` (of `topic`), of `side` or of every side (in a table kept by
+    /// one side, only its people record).
     pub fn of(
         table: &Table,
         topic: &str,
@@ -54,6 +212,10 @@ impl WhoMay {
         article: &str,
         right: Right,
     ) -> WhoMay {
+        let side = match (right, table.kept_by.side()) {
+            (Right::Record | Right::Pass, Some(keeper)) => Some(keeper),
+            _ => side,
+        };
         let in_side = |p: &&Person| side.is_none_or(|s| p.side == s);
         let emails = |keep: &dyn Fn(&Person) -> bool| -> Vec<String> {
             table
@@ -68,14 +230,19 @@ impl WhoMay {
             article: article.to_string(),
             side: side.map(str::to_string),
             leads: emails(&|p| table.leads(&p.email, topic)),
-            chiefs: emails(&|p| p.roles.contains(&Role::ChiefNegotiator)),
+            chiefs: emails(&|p| is(p, Role::ChiefNegotiator)),
+            secretaries: if right == Right::Pass {
+                emails(&|p| is(p, Role::Secretary))
+            } else {
+                Vec::new()
+            },
             right,
         }
     }
 
     /// Nobody at all has the right.
     pub fn is_nobody(&self) -> bool {
-        self.leads.is_empty() && self.chiefs.is_empty()
+        self.leads.is_empty() && self.chiefs.is_empty() && self.secretaries.is_empty()
     }
 }
 
@@ -83,19 +250,24 @@ impl WhoMay {
 /// article 12".
 impl fmt::Display for WhoMay {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let chiefs = (!self.chiefs.is_empty())
-            .then(|| format!("a chief negotiator ({})", self.chiefs.join(", ")));
-        let leads = (!self.leads.is_empty()).then(|| self.leads.join(" or "));
-        let who = match (leads, chiefs) {
-            (None, None) => {
-                "nobody (name topic leads or a chief negotiator in bargaining.yaml)".to_string()
-            }
-            (Some(l), None) => l,
-            (None, Some(c)) => c,
-            (Some(l), Some(c)) => format!("{l} or {c}"),
+        let mut who: Vec<String> = Vec::new();
+        if !self.leads.is_empty() {
+            who.push(self.leads.join(" or "));
+        }
+        if !self.chiefs.is_empty() {
+            who.push(format!("a chief negotiator ({})", self.chiefs.join(", ")));
+        }
+        if !self.secretaries.is_empty() {
+            who.push(format!("a secretary ({})", self.secretaries.join(", ")));
+        }
+        let who = if who.is_empty() {
+            "nobody (name topic leads or a chief negotiator in bargaining.yaml)".to_string()
+        } else {
+            who.join(" or ")
         };
         let verb = match self.right {
             Right::Record => "record on",
+            Right::Pass => "enter passes on",
             Right::Sign => "sign for",
             Right::Agree => "agree to reopen",
         };
@@ -103,5 +275,43 @@ impl fmt::Display for WhoMay {
             write!(f, "for {side}, ")?;
         }
         write!(f, "{who} may {verb} article {}", self.article)
+    }
+}
+
+impl fmt::Display for Denial {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Denial::NotListed => f.write_str("is not among the people in bargaining.yaml"),
+            Denial::NotKeeping { kept_by } => write!(
+                f,
+                "is not of {kept_by}, who keeps this table: its recorders enter the other side's passes as received"
+            ),
+            Denial::NoRight { role, topic } => {
+                let role = match role {
+                    Role::ChiefNegotiator => "a chief negotiator",
+                    Role::Secretary => "a secretary (who enters passes and sessions, never a status or a signature)",
+                    Role::Member => "a member",
+                };
+                match topic {
+                    Some(topic) => {
+                        write!(f, "is {role}, neither a chief negotiator nor a lead of {topic}")
+                    }
+                    None => write!(f, "is {role}, without the right to this"),
+                }
+            }
+            Denial::OtherSide { own, side } => write!(
+                f,
+                "records for {own}, not for {side}: a side's pass or withdrawal is recorded by its own people"
+            ),
+            Denial::ReceivedInJoint => f.write_str(
+                "cannot enter a pass as received: this table is kept jointly, so each side records its own passes",
+            ),
+            Denial::ReceivedOwnSide => {
+                f.write_str("cannot enter their own side's pass as received; record it as a pass")
+            }
+            Denial::CannotAttest => f.write_str(
+                "cannot attest a signature: only a table kept by one side attests the other side's signatory",
+            ),
+        }
     }
 }
