@@ -11,6 +11,7 @@ mod test_record;
 mod test_record_cli;
 mod test_redline;
 mod test_table;
+mod test_table_changes;
 mod test_tui;
 mod test_tui_compare;
 mod test_tui_pty;

@@ -11,6 +11,7 @@ pub mod meta;
 pub mod output;
 pub mod record;
 pub mod status;
+pub mod table;
 pub mod verify;
 
 use bargain_core::model::Date;
@@ -57,6 +58,12 @@ pub enum Command {
     /// Sign the tentative agreement proposed on an article, for your side (a table kept
     /// jointly: the other side's signatory countersigns in a commit of their own).
     Sign(record::SignArgs),
+    /// The table's sessions: list them (which one is today), or add one.
+    Session(table::SessionArgs),
+    /// The table's topics (bargaining subgroups) and their leads: list them, or add one.
+    Topic(table::TopicArgs),
+    /// Add an article to a topic, or retitle one (each one commit, never a hand edit).
+    Article(table::ArticleArgs),
     /// The negotiation record: who moved what, when, at which session.
     Log(log::Args),
     /// Audit the whole history against the recording rules; exits 1 on a violation.
@@ -81,6 +88,9 @@ pub fn main() -> ExitCode {
         Some(Command::Pass(args)) => record::pass(repo, args),
         Some(Command::Set(args)) => record::set(repo, args),
         Some(Command::Sign(args)) => record::sign(repo, args),
+        Some(Command::Session(args)) => table::session(repo, args),
+        Some(Command::Topic(args)) => table::topic(repo, args),
+        Some(Command::Article(args)) => table::article(repo, args),
         Some(Command::Log(args)) => log::run(repo, &args),
         Some(Command::Verify(args)) => verify::run(repo, &args),
         Some(Command::Completions(args)) => meta::completions(&args),

@@ -162,7 +162,13 @@ fn run(repo: Option<&Path>, article: String, action: Action, common: RecordFlags
         force: common.force,
     };
     let repo = open(repo)?;
-    match record::record(&repo, &request, crate::clock::today()) {
+    say(record::record(&repo, &request, crate::clock::today()))
+}
+
+/// What a recording verb prints: the commit it made, or why nothing was recorded (exit 1), or
+/// why it could not run (exit 2).
+pub fn say(result: Result<record::Recorded, RecordError>) -> Outcome {
+    match result {
         Ok(done) => {
             let mut said = format!(
                 "Recorded: {} ({})\n",
@@ -183,8 +189,8 @@ fn run(repo: Option<&Path>, article: String, action: Action, common: RecordFlags
     }
 }
 
-pub fn pass(repo: Option<&Path>, args: PassArgs) -> Outcome {
-    let file = &args.file;
+/// A text file named on the command line (`-` for standard input), as text.
+pub fn read_text(file: &Path) -> Result<String, CliError> {
     let bytes = if file == Path::new("-") {
         let mut buffer = Vec::new();
         std::io::Read::read_to_end(&mut std::io::stdin(), &mut buffer)
@@ -194,8 +200,12 @@ pub fn pass(repo: Option<&Path>, args: PassArgs) -> Outcome {
         std::fs::read(file).map_err(|e| CliError::unusable(format!("{}: {e}", file.display())))?
     };
     let name = file.display().to_string();
-    let text = bargain_core::text::decode_text_owned(bytes, &name)
-        .map_err(|p| CliError::unusable(p.to_string()))?;
+    bargain_core::text::decode_text_owned(bytes, &name)
+        .map_err(|p| CliError::unusable(p.to_string()))
+}
+
+pub fn pass(repo: Option<&Path>, args: PassArgs) -> Outcome {
+    let text = read_text(&args.file)?;
     run(
         repo,
         args.article,

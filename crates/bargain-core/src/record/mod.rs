@@ -35,11 +35,13 @@ pub mod log;
 mod plan;
 pub mod refusal;
 pub mod rights;
+pub mod table;
 pub mod verify;
 
 pub use check::{check, session_for};
 pub use refusal::{Refusal, Remedy};
 pub use rights::{WhoMay, may_record};
+pub use table::{TableRequest, check_table, record_table};
 
 use crate::model::{Date, Status};
 use crate::store::history::History;
@@ -176,7 +178,7 @@ impl StatusChange {
             StatusChange::CurrentLanguage => Verb::CurrentLanguage,
             StatusChange::Withdrawn { .. } => Verb::Withdrawn,
             StatusChange::TentativelyAgreed { .. } => Verb::TentativelyAgreed,
-            StatusChange::Ratified { .. } => Verb::Ratified,
+            StatusChange::Ratified => Verb::Ratified,
             StatusChange::Reopen { .. } => Verb::Reopen,
         }
     }
@@ -310,6 +312,16 @@ const ATTEMPTS: usize = 3;
 /// a view the user was shown. A front end that showed the user a view uses [`check`] and [`apply`]
 /// and reloads on [`WriteError::BranchMoved`] instead.
 pub fn record(repo: &Repo, request: &Request, today: Date) -> Result<Recorded, RecordError> {
+    record_with(repo, |snapshot, history, actor| {
+        check(repo, snapshot, history, actor, today, request)
+    })
+}
+
+/// The loop of [`record`]: read HEAD, plan with `plan`, commit; again when the branch moved.
+pub(crate) fn record_with(
+    repo: &Repo,
+    plan: impl Fn(&crate::store::Snapshot, &History, &Actor) -> Result<Plan, Refusal>,
+) -> Result<Recorded, RecordError> {
     let actor = Actor::from_git(repo)?;
     let mut attempt = 0;
     loop {
@@ -320,7 +332,7 @@ pub fn record(repo: &Repo, request: &Request, today: Date) -> Result<Recorded, R
         }
         let snapshot = repo.snapshot_at(head.commit)?;
         let history = History::build(repo)?;
-        let plan = check(repo, &snapshot, &history, &actor, today, request)?;
+        let plan = plan(&snapshot, &history, &actor)?;
         match apply(repo, &plan) {
             Ok(commit) => return Ok(Recorded { commit, plan }),
             Err(WriteError::BranchMoved { .. }) if attempt < ATTEMPTS => continue,

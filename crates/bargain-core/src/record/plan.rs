@@ -168,7 +168,7 @@ impl Planner<'_> {
                 (TentativelyAgreed, _) => Hint::RatifyOrReopen,
                 (Withdrawn, _) => Hint::PutBackFirst,
                 (_, StatusChange::Reopen { .. }) => Hint::NothingToReopen,
-                (_, StatusChange::Ratified { .. }) => Hint::NothingToRatify,
+                (_, StatusChange::Ratified) => Hint::NothingToRatify,
                 (s, _) if s == target => Hint::AlreadyIs,
                 _ => Hint::None,
             };

@@ -4,7 +4,7 @@
 //! user could do next, and each front names that its own way (the CLI as flags, the TUI as the
 //! form's fields).
 
-use super::rights::{Denial, WhoMay};
+use super::rights::{Denial, TableChange, WhoMay};
 use crate::model::{Date, Status};
 use std::fmt;
 
@@ -24,6 +24,13 @@ pub enum Refusal {
         email: String,
         why: Denial,
         who: Box<WhoMay>,
+    },
+    /// The recorder may not change the table this way.
+    #[error("{email} {why}; {}", who_changes(*change))]
+    TableNotAllowed {
+        email: String,
+        why: Denial,
+        change: TableChange,
     },
     #[error("the table has no side `{side}` (sides: {})", list(sides))]
     UnknownSide { side: String, sides: Vec<String> },
@@ -335,5 +342,17 @@ impl fmt::Display for Hint {
             Hint::AlreadyIs => " — it already is",
             Hint::None => "",
         })
+    }
+}
+
+/// Who may make a change of the table, in words (the rule itself is [`super::rights::judge`]).
+fn who_changes(change: TableChange) -> &'static str {
+    match change {
+        TableChange::Session => "a chief negotiator or a secretary may add sessions",
+        TableChange::Topic => "a chief negotiator may add topics",
+        TableChange::Article => {
+            "a chief negotiator, a lead of the topic or a secretary may add or retitle its articles"
+        }
+        TableChange::Import => "a chief negotiator or a secretary may import the contract",
     }
 }
