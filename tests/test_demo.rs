@@ -378,3 +378,35 @@ fn demo_without_no_tui_builds_then_prints_the_tracker() {
     );
     assert!(run.stdout.contains("TAs: "), "{}", run.stdout);
 }
+
+#[test]
+fn the_kept_demo_enters_the_employers_passes_as_received_and_attests_its_signatures() {
+    let f = Fixture::bare_dir();
+    f.run(&["demo", "kept", "--no-tui", "--kept-by", "union"])
+        .assert_exit(0);
+    let repo = Repo::open(&f.file("kept")).unwrap();
+    let snapshot = repo.snapshot().unwrap();
+    assert_eq!(snapshot.table.kept_by.side(), Some("union"));
+    // Every commit is by the union's people; the employer's words arrive as received.
+    for commit in commits(&repo) {
+        let email = commit.author().email().unwrap().to_string();
+        assert!(email.ends_with("@union.example"), "{email}");
+    }
+    let log = f.run_in("kept", &["log", "12"]);
+    log.assert_exit(0);
+    assert!(
+        log.stdout.contains(
+            "Example Health pass 1 · received 2025-06-05 · entered by Union AI & technology lead"
+        ),
+        "{}",
+        log.stdout
+    );
+    let status = f.run_in("kept", &["status", "--format", "csv"]);
+    let row = status
+        .stdout
+        .lines()
+        .find(|l| l.starts_with("14,"))
+        .unwrap();
+    assert!(row.contains(",countersigned,"), "{row}");
+    assert!(row.contains(",attested,"), "{row}");
+}

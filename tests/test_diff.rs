@@ -159,8 +159,13 @@ fn header_names_the_article_and_both_versions() {
     assert!(new.starts_with("new: Example Health pass 2"), "{new}");
     assert!(new.contains("August session"), "{new}");
     assert!(new.contains("Employer AI & technology lead"), "{new}");
-    // The employer's own changes are attributed to the employer.
-    assert!(run.stdout.contains("{+@employer|"), "{}", run.stdout);
+    // Every change is the new text's (the header says whose): no side tag on any of them.
+    assert!(run.stdout.contains("{+"), "{}", run.stdout);
+    assert!(!run.stdout.contains("@employer|"), "{}", run.stdout);
+    // Three-way mixes sides: there each change says whose it is.
+    let three = f.run_in("table", &["diff", "12", "three-way"]);
+    three.assert_exit(0);
+    assert!(three.stdout.contains("@union|"), "{}", three.stdout);
 }
 
 #[test]

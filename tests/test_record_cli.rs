@@ -242,3 +242,73 @@ fn bargain_set_rejects_flags_of_another_status_and_writer_refusals_exit_1() {
     );
     assert_eq!(code, 2, "{err}");
 }
+
+/// A clone of `url` in a new folder, with `email` as its git identity (one laptop each).
+fn laptop(url: &str, email: &str) -> Fixture {
+    let laptop = Fixture::bare_dir();
+    let target = laptop.path().display().to_string();
+    laptop.git(&["clone", "-q", url, &target]);
+    laptop.identity(email);
+    laptop
+}
+
+#[test]
+fn a_ta_is_proposed_on_one_laptop_and_countersigned_on_the_other_through_a_bare_remote() {
+    let origin = Fixture::new();
+    origin.two_articles();
+    origin
+        .record_pass("ai-lead@union.example", "12", "union", "Agreed words.\n")
+        .unwrap();
+    origin
+        .record_pass(
+            "ai-lead@employer.example",
+            "12",
+            "employer",
+            "Agreed words.\n",
+        )
+        .unwrap();
+    let remote = Fixture::bare_dir();
+    let bare = remote.path().join("table.git");
+    origin.git(&["clone", "-q", "--bare", ".", bare.to_str().unwrap()]);
+    let url = format!("file://{}", bare.display());
+    let union = laptop(&url, "chief@union.example");
+    let employer = laptop(&url, "chief@employer.example");
+
+    // The union's chief proposes and pushes.
+    union.on("2025-06-04");
+    let (code, out, err) = run(&union, &["set", "12", "tentatively-agreed"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("awaiting Test Employer"), "{out}");
+    union.git(&["push", "-q", "origin", "main"]);
+
+    // The employer's chief pulls, sees it awaiting them, countersigns and pushes.
+    employer.git(&["pull", "-q", "--ff-only"]);
+    let (_, status, _) = run(&employer, &["status"]);
+    let row = status.lines().find(|l| l.starts_with("12 ")).unwrap();
+    assert!(row.contains("open — TA awaiting Test Employer"), "{row}");
+    employer.on("2025-06-04");
+    let (code, _, err) = run(&employer, &["sign", "12"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        employer.git(&["log", "-1", "--format=%ae"]).trim(),
+        "chief@employer.example",
+        "the countersignature is the employer's own commit"
+    );
+    employer.git(&["push", "-q", "origin", "main"]);
+
+    // Back on the union's laptop: agreed, signed by each side in a commit of its own.
+    union.git(&["pull", "-q", "--ff-only"]);
+    let (_, status, _) = run(&union, &["status"]);
+    let row = status.lines().find(|l| l.starts_with("12 ")).unwrap();
+    assert!(row.contains("tentatively-agreed"), "{row}");
+    assert!(
+        row.contains("union chief@union.example (countersigned), employer chief@employer.example (countersigned)"),
+        "{row}"
+    );
+    let (code, log, _) = run(&union, &["log", "12"]);
+    assert_eq!(code, 0);
+    assert!(log.contains("tentative agreement proposed"), "{log}");
+    assert!(log.contains("chief@employer.example"), "{log}");
+    let (code, out, err) = run(&union, &["verify"]);
+    assert_eq!(code, 0, "{out}{err}");
+}

@@ -1330,3 +1330,76 @@ fn a_stopped_index_walk_leaves_the_index_as_it_was() {
     assert_eq!(stopped.articles, fresh.articles);
     assert_eq!(passes_of(&f, "12-ai"), (150, 150));
 }
+
+#[test]
+fn the_tracker_prints_the_ta_its_signatures_the_note_and_the_session_in_every_format() {
+    let f = Fixture::new();
+    f.two_articles();
+    f.record_pass("ai-lead@union.example", "12", "union", "Same.\n")
+        .unwrap();
+    f.record_pass("ai-lead@employer.example", "12", "employer", "Same.\n")
+        .unwrap();
+    f.record_pass("staffing-lead@union.example", "21", "union", "S.\n")
+        .unwrap();
+    f.record_pass("staffing-lead@employer.example", "21", "employer", "S.\n")
+        .unwrap();
+    // 21: proposed by the union, awaiting the employer.
+    f.record_set("chief@union.example", "21", crate::common::ta(&[], None))
+        .unwrap();
+    // 12: agreed in July, entered with its day at the table and a note.
+    f.on("2025-07-16");
+    f.record_set("chief@union.example", "12", crate::common::ta(&[], None))
+        .unwrap();
+    let mut sign = bargain_core::record::Request::new("12", bargain_core::record::Action::Sign);
+    sign.note = Some("Initialled at the table.".into());
+    f.record_as("chief@employer.example", &sign).unwrap();
+
+    let text = f.run(&["status"]);
+    text.assert_exit(0);
+    let line = text.stdout.lines().find(|l| l.starts_with("12 ")).unwrap();
+    assert!(
+        line.contains(
+            "2025-07-16 · union chief@union.example (countersigned), employer chief@employer.example (countersigned)"
+        ),
+        "{line}"
+    );
+    assert!(line.contains("2025-07-16 (July session)"), "{line}");
+    assert!(line.contains("Initialled at the table."), "{line}");
+    let line = text.stdout.lines().find(|l| l.starts_with("21 ")).unwrap();
+    assert!(line.contains("open — TA awaiting Test Employer"), "{line}");
+
+    let md = f.run(&["status", "--format", "md"]);
+    assert!(md.stdout.contains("| TA | Note |"), "{}", md.stdout);
+    assert!(
+        md.stdout.contains("Initialled at the table."),
+        "{}",
+        md.stdout
+    );
+
+    let csv = f.run(&["status", "--format", "csv"]);
+    let header = csv.stdout.lines().next().unwrap();
+    assert!(
+        header.contains("last_session,ta_date,union_signatory,union_signature,employer_signatory,employer_signature,awaiting,note"),
+        "{header}"
+    );
+    let row = csv.stdout.lines().find(|l| l.starts_with("12,")).unwrap();
+    assert!(
+        row.contains("July session,2025-07-16,chief@union.example,countersigned,chief@employer.example,countersigned,,Initialled at the table."),
+        "{row}"
+    );
+    let row = csv.stdout.lines().find(|l| l.starts_with("21,")).unwrap();
+    assert!(row.contains(",employer,"), "{row}");
+
+    let json: serde_json::Value =
+        serde_json::from_str(&f.run(&["status", "--format", "json"]).stdout).unwrap();
+    let a12 = &json["articles"][0];
+    assert_eq!(a12["ta"]["date"], "2025-07-16");
+    assert_eq!(
+        a12["ta"]["signatures"][1]["email"],
+        "chief@employer.example"
+    );
+    assert_eq!(a12["ta"]["signatures"][1]["kind"], "countersigned");
+    assert_eq!(a12["last_session"], "July session");
+    assert_eq!(a12["note"], "Initialled at the table.");
+    assert_eq!(json["articles"][1]["awaiting"][0], "employer");
+}

@@ -31,25 +31,43 @@ fn texts(f: &Fixture, article: &str, c: &Comparison) -> Result<(String, String),
 }
 
 #[test]
-fn sides_shows_the_first_sides_latest_against_the_others() {
+fn sides_reads_forwards_from_the_older_latest_pass_to_the_newer() {
     let f = table();
     let repo = f.repo();
     let snapshot = repo.snapshot().unwrap();
     let history = History::build(&repo).unwrap();
+    // The employer passed in June, the union answered in July: employer → union.
     let (old, new) = resolve(&repo, &snapshot, &history, "12", &Comparison::Sides).unwrap();
     assert_eq!(
         (old.text.as_str(), new.text.as_str()),
-        ("Union two.\n", "Employer one.\n")
+        ("Employer one.\n", "Union two.\n")
     );
-    assert_eq!(old.label.title, "Test Union pass 2");
-    assert_eq!(old.label.session.as_deref(), Some("July session"));
-    assert_eq!(old.label.author.as_deref(), Some("Union AI lead"));
-    assert_eq!(new.label.pass, Some(1));
-    assert_eq!(new.label.side.as_deref(), Some("employer"));
-    assert_eq!(new.label.date.unwrap().to_string(), "2025-06-04");
+    assert_eq!(old.label.pass, Some(1));
+    assert_eq!(old.label.side.as_deref(), Some("employer"));
+    assert_eq!(old.label.date.unwrap().to_string(), "2025-06-04");
+    assert_eq!(new.label.title, "Test Union pass 2");
+    assert_eq!(new.label.session.as_deref(), Some("July session"));
+    assert_eq!(new.label.author.as_deref(), Some("Union AI lead"));
+    // Only the union has passed on a new article: its words are new, not struck.
     let (old, new) = resolve(&repo, &snapshot, &history, "13", &Comparison::Sides).unwrap();
-    assert_eq!(new.label.title, "no pass from Test Employer yet");
-    assert_eq!((old.text.as_str(), new.text.as_str()), ("Brand new.\n", ""));
+    assert_eq!(old.label.title, "no pass from Test Employer yet");
+    assert_eq!((old.text.as_str(), new.text.as_str()), ("", "Brand new.\n"));
+}
+
+#[test]
+fn sides_with_one_pass_on_an_article_with_current_language_compares_against_it() {
+    let f = Fixture::new();
+    f.article("12-ai", 12, "AI", "ai", Some("Current text.\n"));
+    f.pass(
+        "12-ai",
+        "employer",
+        "Employer one.\n",
+        "ai-lead@employer.example",
+    );
+    assert_eq!(
+        texts(&f, "12", &Comparison::Sides).unwrap(),
+        ("Current text.\n".into(), "Employer one.\n".into())
+    );
 }
 
 #[test]

@@ -308,17 +308,13 @@ impl Resolved {
         Ok(Resolved::Two { old, new })
     }
 
-    /// The engine on these texts: a two-way redline whose changes are the new text's side's, or
-    /// each side's changes against the base.
+    /// The engine on these texts: a two-way redline (its changes are all the new text's, which
+    /// the `new` label names, so no change carries a side), or each side's changes against the
+    /// base, attributed — the one comparison that mixes sides.
     pub fn redline(&self) -> Marks<'_> {
         match self {
             Resolved::Two { old, new } => {
-                let options = new
-                    .label
-                    .side
-                    .as_deref()
-                    .map_or_else(Options::default, Options::by);
-                Marks::Two(redline::compare(&old.text, &new.text, &options))
+                Marks::Two(redline::compare(&old.text, &new.text, &Options::default()))
             }
             Resolved::Three { base, sides } => {
                 let inputs: Vec<(&str, &str)> = sides
@@ -441,18 +437,28 @@ impl<'a> Resolver<'a> {
         }
     }
 
+    /// Both sides' latest passes, read forwards: the older latest pass, then the newer (what the
+    /// last mover changed against the other side's position). When one side alone has passed,
+    /// its text against the current language, or for a new article against nothing, labelled
+    /// "no pass from … yet" (its words are new, not struck).
     fn sides(&self) -> Result<(Version, Version), CompareError> {
+        let sides: Vec<&str> = self
+            .table
+            .sides
+            .iter()
+            .take(2)
+            .map(|s| s.id.as_str())
+            .collect();
         let mut latest = Vec::new();
-        for side in self.table.sides.iter().take(2) {
-            latest.push(self.latest_pass(&side.id)?);
+        for side in &sides {
+            // Where it stands in history (an unindexed pass has no place yet: `None`).
+            let at = self.passes(side).last().copied();
+            latest.push(self.latest_pass(side)?.map(|v| (at, v)));
         }
-        let missing = |i: usize| Version {
+        let missing = |side: Option<&&str>| Version {
             label: Label::missing(format!(
                 "no pass from {} yet",
-                self.table
-                    .sides
-                    .get(i)
-                    .map_or("the other side", |s| s.name.as_str())
+                side.map_or("the other side", |s| self.table.side_name(s))
             )),
             text: String::new(),
         };
@@ -461,10 +467,18 @@ impl<'a> Resolver<'a> {
             (None, None) => Err(CompareError::NoSuchVersion(
                 "no side has passed on this article yet".to_string(),
             )),
-            (old, new) => Ok((
-                old.unwrap_or_else(|| missing(0)),
-                new.unwrap_or_else(|| missing(1)),
-            )),
+            (Some((a_at, a)), Some((b_at, b))) => Ok(if b_at < a_at { (b, a) } else { (a, b) }),
+            (Some((_, only)), None) | (None, Some((_, only))) => {
+                let other = sides
+                    .iter()
+                    .find(|s| only.label.side.as_deref() != Some(**s));
+                let base = if self.entry.current.is_some() {
+                    self.current()?
+                } else {
+                    missing(other)
+                };
+                Ok((base, only))
+            }
         }
     }
 

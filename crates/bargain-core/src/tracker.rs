@@ -2,7 +2,7 @@
 //! totals per topic. Computed once from a snapshot and the history index; the CLI's `status`,
 //! the exports and the TUI's article list all read these rows.
 
-use crate::model::{Date, Progress, Status, whose_move};
+use crate::model::{Article, Date, Progress, SignatureKind, Status, Table, whose_move};
 use crate::store::{History, Snapshot};
 
 /// One article as the tracker shows it.
@@ -21,8 +21,64 @@ pub struct TrackerRow {
     /// Side id whose move it is.
     pub whose_move: Option<String>,
     pub last_movement: Option<Date>,
+    /// The session the last movement's day falls in (`None` between sessions).
+    pub last_session: Option<String>,
+    /// The tentative agreement: its date and who signed for each side, and how.
+    pub agreement: Option<Agreement>,
+    /// A TA proposed and signed by some sides, awaiting these (a table kept jointly).
+    pub awaiting: Vec<String>,
+    /// The note recorded with the article's status.
+    pub note: Option<String>,
     /// How many problems the article has (0 for a clean one).
     pub problems: usize,
+}
+
+/// A TA as the tracker prints it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Agreement {
+    pub date: Date,
+    /// In the table's side order.
+    pub signatures: Vec<Signed>,
+}
+
+/// One side's signature of a TA.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Signed {
+    pub side: String,
+    pub email: String,
+    /// `None` for a TA recorded before signatures had kinds (both named in one recording).
+    pub kind: Option<SignatureKind>,
+}
+
+impl Agreement {
+    fn of(table: &Table, article: &Article) -> Option<Agreement> {
+        let ta = article.ta.as_ref()?;
+        let mut signatures: Vec<Signed> = table
+            .sides
+            .iter()
+            .filter_map(|side| {
+                ta.signatories.get(&side.id).map(|email| Signed {
+                    side: side.id.clone(),
+                    email: email.clone(),
+                    kind: ta.signatures.get(&side.id).map(|s| s.kind),
+                })
+            })
+            .collect();
+        // Sides no longer in the table still count: keep what was signed.
+        for (side, email) in &ta.signatories {
+            if !signatures.iter().any(|s| &s.side == side) {
+                signatures.push(Signed {
+                    side: side.clone(),
+                    email: email.clone(),
+                    kind: ta.signatures.get(side).map(|s| s.kind),
+                });
+            }
+        }
+        Some(Agreement {
+            date: ta.date,
+            signatures,
+        })
+    }
 }
 
 impl TrackerRow {
@@ -55,7 +111,24 @@ pub fn rows(snapshot: &Snapshot, history: &History, topic: Option<&str>) -> Vec<
             let whose = status
                 .and_then(|s| whose_move(s, sides, &progress))
                 .map(|s| s.id.clone());
+            let article = entry.article.as_ref();
             TrackerRow {
+                last_session: progress
+                    .last_movement
+                    .and_then(|d| snapshot.table.session_on(d))
+                    .map(|s| s.name.clone()),
+                agreement: article.and_then(|a| Agreement::of(&snapshot.table, a)),
+                awaiting: article
+                    .and_then(|a| a.proposal.as_ref())
+                    .map(|p| {
+                        sides
+                            .iter()
+                            .filter(|s| !p.signatories.contains_key(&s.id))
+                            .map(|s| s.id.clone())
+                            .collect()
+                    })
+                    .unwrap_or_default(),
+                note: article.and_then(|a| a.note.clone()),
                 index,
                 id: entry.id.clone(),
                 number: entry.number(),

@@ -6,7 +6,7 @@
 
 use crate::model::Table;
 use crate::text::escape_line;
-use crate::tracker::{TopicTotal, TrackerRow};
+use crate::tracker::{Agreement, TopicTotal, TrackerRow};
 use std::fmt::Write;
 
 /// Output formats of the tracker.
@@ -33,6 +33,49 @@ pub fn render(
     }
 }
 
+/// "2025-08-06 · union chief@union.example (countersigned), employer chief@employer.example
+/// (attested)".
+pub fn agreement_words(a: &Agreement) -> String {
+    let signed: Vec<String> = a
+        .signatures
+        .iter()
+        .map(|s| {
+            let kind = s
+                .kind
+                .map(|k| format!(" ({})", k.as_str()))
+                .unwrap_or_default();
+            format!("{} {}{kind}", escape_line(&s.side), escape_line(&s.email))
+        })
+        .collect();
+    format!("{} · {}", a.date, signed.join(", "))
+}
+
+/// The status as a chief reads it: "tentatively-agreed", "open — TA awaiting Example Health".
+pub fn status_words(table: &Table, row: &TrackerRow) -> String {
+    let status = match (row.status, row.problems) {
+        (Some(s), 0) => s.as_str().to_string(),
+        (Some(s), n) => format!("{s} ({n} problem{})", if n == 1 { "" } else { "s" }),
+        (None, _) => "unreadable".to_string(),
+    };
+    match awaiting_words(table, row) {
+        Some(awaiting) => format!("{status} — {awaiting}"),
+        None => status,
+    }
+}
+
+/// "TA awaiting Example Health", for a TA proposed and not yet countersigned.
+pub fn awaiting_words(table: &Table, row: &TrackerRow) -> Option<String> {
+    if row.awaiting.is_empty() {
+        return None;
+    }
+    let names: Vec<String> = row
+        .awaiting
+        .iter()
+        .map(|s| escape_line(table.side_name(s)).into_owned())
+        .collect();
+    Some(format!("TA awaiting {}", names.join(", ")))
+}
+
 /// The cells of one row, as text, in column order.
 fn cells(table: &Table, row: &TrackerRow) -> Vec<String> {
     let mut cells = vec![
@@ -40,11 +83,7 @@ fn cells(table: &Table, row: &TrackerRow) -> Vec<String> {
             .map_or_else(|| "?".to_string(), |n| n.to_string()),
         escape_line(&row.title).into_owned(),
         escape_line(table.topic_title(&row.topic)).into_owned(),
-        match (row.status, row.problems) {
-            (Some(s), 0) => s.as_str().to_string(),
-            (Some(s), n) => format!("{s} ({n} problem{})", if n == 1 { "" } else { "s" }),
-            (None, _) => "unreadable".to_string(),
-        },
+        status_words(table, row),
     ];
     for side in &table.sides {
         cells.push(row.passes_of(&side.id).to_string());
@@ -54,9 +93,20 @@ fn cells(table: &Table, row: &TrackerRow) -> Vec<String> {
             .as_deref()
             .map_or_else(|| "—".to_string(), |s| escape_line(s).into_owned()),
     );
+    cells.push(match (row.last_movement, &row.last_session) {
+        (Some(d), Some(session)) => format!("{d} ({})", escape_line(session)),
+        (Some(d), None) => d.to_string(),
+        (None, _) => "—".to_string(),
+    });
     cells.push(
-        row.last_movement
-            .map_or_else(|| "—".to_string(), |d| d.to_string()),
+        row.agreement
+            .as_ref()
+            .map_or_else(|| "—".to_string(), agreement_words),
+    );
+    cells.push(
+        row.note
+            .as_deref()
+            .map_or_else(String::new, |n| escape_line(n).into_owned()),
     );
     cells
 }
@@ -70,6 +120,8 @@ fn headers(table: &Table) -> Vec<String> {
     }
     h.push("Whose move".into());
     h.push("Last movement".into());
+    h.push("TA".into());
+    h.push("Note".into());
     h
 }
 
@@ -162,8 +214,14 @@ fn csv(table: &Table, rows: &[TrackerRow]) -> String {
     headers.extend([
         "whose_move".into(),
         "last_movement".into(),
-        "problems".into(),
+        "last_session".into(),
+        "ta_date".into(),
     ]);
+    for side in &table.sides {
+        headers.push(format!("{}_signatory", escape_line(&side.id)));
+        headers.push(format!("{}_signature", escape_line(&side.id)));
+    }
+    headers.extend(["awaiting".into(), "note".into(), "problems".into()]);
     // Writing to memory cannot fail; a record is skipped rather than the program stopped.
     let _ = out.write_record(headers.iter().map(|h| guarded(h)));
     for row in rows {
@@ -186,6 +244,42 @@ fn csv(table: &Table, rows: &[TrackerRow]) -> String {
                 .unwrap_or_default(),
         );
         cells.push(row.last_movement.map(|d| d.to_string()).unwrap_or_default());
+        cells.push(
+            row.last_session
+                .as_deref()
+                .map(|s| escape_line(s).into_owned())
+                .unwrap_or_default(),
+        );
+        cells.push(
+            row.agreement
+                .as_ref()
+                .map(|a| a.date.to_string())
+                .unwrap_or_default(),
+        );
+        for side in &table.sides {
+            let signed = row
+                .agreement
+                .as_ref()
+                .and_then(|a| a.signatures.iter().find(|s| s.side == side.id));
+            cells.push(
+                signed
+                    .map(|s| escape_line(&s.email).into_owned())
+                    .unwrap_or_default(),
+            );
+            cells.push(
+                signed
+                    .and_then(|s| s.kind)
+                    .map(|k| k.as_str().to_string())
+                    .unwrap_or_default(),
+            );
+        }
+        cells.push(escape_line(&row.awaiting.join(" ")).into_owned());
+        cells.push(
+            row.note
+                .as_deref()
+                .map(|n| escape_line(n).into_owned())
+                .unwrap_or_default(),
+        );
         cells.push(row.problems.to_string());
         let _ = out.write_record(cells.iter().map(|c| guarded(c)));
     }
@@ -207,6 +301,17 @@ fn json(table: &Table, rows: &[TrackerRow], totals: &[TopicTotal]) -> String {
                 "passes": r.progress.passes,
                 "whose_move": r.whose_move,
                 "last_movement": r.last_movement.map(|d| d.to_string()),
+                "last_session": r.last_session,
+                "ta": r.agreement.as_ref().map(|a| json!({
+                    "date": a.date.to_string(),
+                    "signatures": a.signatures.iter().map(|s| json!({
+                        "side": s.side,
+                        "email": s.email,
+                        "kind": s.kind.map(|k| k.as_str()),
+                    })).collect::<Vec<_>>(),
+                })),
+                "awaiting": r.awaiting,
+                "note": r.note,
                 "problems": r.problems,
             })
         })
