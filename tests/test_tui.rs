@@ -110,6 +110,12 @@ impl Harness {
                     outcome,
                 },
             )));
+        } else if let Effect::Refresh { commit } = effect {
+            // What `Jobs::refresh` does on its thread: extend the index shown to the new HEAD.
+            let history = self.state.table.as_ref().unwrap().history.clone().unwrap();
+            let reloaded =
+                bargain::tui::recording::work::extend(&self.repo, &history, commit).unwrap();
+            self.send(Message::Refreshed(Box::new(reloaded)));
         }
     }
 
@@ -621,4 +627,60 @@ fn every_terminal_size_draws_without_panicking() {
             assert_eq!(screen.lines().count(), usize::from(ht), "{w}x{ht}");
         }
     }
+}
+
+#[test]
+fn a_recording_made_outside_the_tui_shows_once_head_moves() {
+    let mut h = Harness::demo(120, 40);
+    let before = h.state.table.as_ref().unwrap().snapshot.commit;
+    let passes = |h: &Harness| {
+        let t = h.state.table.as_ref().unwrap();
+        t.rows
+            .iter()
+            .find(|r| r.id == "12-ai-technology")
+            .unwrap()
+            .passes_of("union")
+    };
+    let union_before = passes(&h);
+    // Another shell records a union pass on article 12, on a day of the demo's last session.
+    let request = bargain_core::record::Request {
+        date: bargain_core::model::Date::parse("2025-08-07"),
+        ..bargain_core::record::Request::new(
+            "12",
+            bargain_core::record::Action::Pass {
+                side: "union".into(),
+                text: "Written in another shell.\n".into(),
+                received: false,
+            },
+        )
+    };
+    let done = bargain_core::record::record(
+        &h.repo,
+        &request,
+        bargain_core::model::Date::parse("2025-08-07").unwrap(),
+    )
+    .expect("recorded from outside");
+    // Nothing changes until the watcher reports HEAD.
+    assert_eq!(h.state.table.as_ref().unwrap().snapshot.commit, before);
+    let effects = update(&mut h.state.clone(), Message::HeadMoved(done.commit));
+    assert_eq!(
+        effects,
+        vec![Effect::Refresh {
+            commit: done.commit
+        }]
+    );
+    h.send(Message::HeadMoved(done.commit));
+    let table = h.state.table.as_ref().unwrap();
+    assert_eq!(table.snapshot.commit, done.commit);
+    assert_eq!(passes(&h), union_before + 1, "the list counts the new pass");
+    assert!(
+        h.state
+            .flash
+            .as_deref()
+            .is_some_and(|f| f.contains("changed outside bargain")),
+        "{:?}",
+        h.state.flash
+    );
+    // The same HEAD again (our own write, or a second report) changes nothing.
+    assert!(update(&mut h.state, Message::HeadMoved(done.commit)).is_empty());
 }

@@ -789,3 +789,60 @@ fn screen_80x24_record_refusal() {
     d.key(KeyCode::Enter);
     insta::assert_snapshot!(d.h.styled());
 }
+
+#[test]
+fn text_written_in_the_editor_is_kept_as_a_draft_until_it_is_recorded() {
+    let d = Desk::as_person("ai-lead@union.example");
+    let repo = &d.h.repo;
+    let snapshot = repo.snapshot().unwrap();
+    let id = "12-ai-technology";
+    let latest = work::editor_start(repo, &snapshot, id, "union");
+    assert!(!latest.is_empty(), "starts from the side's latest text");
+    // Written, then refused (or the TUI closed): the words wait under .git/.
+    work::save_draft(repo, id, "union", "Words written at the table.\n").unwrap();
+    assert!(repo.git.path().join("bargain/drafts").is_dir());
+    assert_eq!(
+        work::editor_start(repo, &snapshot, id, "union"),
+        "Words written at the table.\n"
+    );
+    assert_eq!(
+        work::editor_start(repo, &snapshot, id, "employer"),
+        work::editor_start(repo, &snapshot, id, "employer"),
+        "another side's draft is its own"
+    );
+    assert_ne!(
+        work::editor_start(repo, &snapshot, id, "employer"),
+        "Words written at the table.\n"
+    );
+    // Recorded: the draft is gone and the next edit starts from the recorded pass.
+    let history = bargain_core::store::History::build(repo).unwrap();
+    let actor = Actor {
+        name: "Union AI lead".into(),
+        email: "ai-lead@union.example".into(),
+    };
+    let request = bargain_core::record::Request::new(
+        "12",
+        bargain_core::record::Action::Pass {
+            side: "union".into(),
+            text: "Words written at the table.\n".into(),
+            received: false,
+        },
+    );
+    let plan = bargain_core::record::check(
+        repo,
+        &snapshot,
+        &history,
+        &actor,
+        Date::parse("2025-08-07").unwrap(),
+        &request,
+    )
+    .unwrap();
+    let written = work::apply(repo, 1, &plan, &history);
+    assert!(matches!(written.outcome, WriteOutcome::Recorded { .. }));
+    assert_eq!(
+        std::fs::read_dir(repo.git.path().join("bargain/drafts"))
+            .unwrap()
+            .count(),
+        0
+    );
+}

@@ -52,7 +52,36 @@ impl Jobs {
             .name("bargain-redline".into())
             .spawn(move || redlines(&redline_path, &requests, &redline_tx))
             .expect("start the redline thread");
+        let (watch_path, watch_tx) = (path.clone(), tx.clone());
+        thread::Builder::new()
+            .name("bargain-watch".into())
+            .spawn(move || watch(&watch_path, &watch_tx))
+            .expect("start the watcher thread");
         Jobs { redline, path, tx }
+    }
+
+    /// The table at `commit` with `history` extended to it (no new walk of what is indexed), or
+    /// rebuilt when history was rewritten under us; arrives as [`Message::Refreshed`].
+    pub fn refresh(&self, history: Arc<History>, commit: git2::Oid) {
+        let (path, tx) = (self.path.clone(), self.tx.clone());
+        let _ = thread::Builder::new()
+            .name("bargain-refresh".into())
+            .spawn(move || {
+                let Ok(repo) = Repo::discover(&path) else {
+                    return;
+                };
+                let descends = history.head.is_none_or(|known| {
+                    known == commit || repo.git.graph_descendant_of(commit, known).unwrap_or(false)
+                });
+                let reloaded = if descends {
+                    crate::tui::recording::work::extend(&repo, &history, commit)
+                } else {
+                    crate::tui::recording::work::reload(&repo)
+                };
+                if let Ok(reloaded) = reloaded {
+                    let _ = tx.send(Message::Refreshed(Box::new(reloaded)));
+                }
+            });
     }
 
     /// A recording job (read a text, check, write) on a thread of its own: writes are rare, and
@@ -84,6 +113,30 @@ impl Jobs {
 
     pub fn redline(&self, job: RedlineJob) {
         let _ = self.redline.send(job);
+    }
+}
+
+/// How often the watcher looks at HEAD: a recording from another shell or a pull shows within
+/// about a second, for the price of reading one ref.
+const WATCH_EVERY: std::time::Duration = std::time::Duration::from_millis(700);
+
+/// Tells the UI whenever HEAD points at another commit than when it last looked.
+fn watch(path: &std::path::Path, tx: &Sender<Message>) {
+    let Ok(repo) = Repo::discover(path) else {
+        return;
+    };
+    let mut seen = repo.head().ok().map(|h| h.commit);
+    loop {
+        thread::sleep(WATCH_EVERY);
+        let now = repo.head().ok().map(|h| h.commit);
+        if now != seen {
+            seen = now;
+            if let Some(commit) = now
+                && tx.send(Message::HeadMoved(commit)).is_err()
+            {
+                return;
+            }
+        }
     }
 }
 

@@ -127,6 +127,12 @@ fn perform(state: &State, jobs: &jobs::Jobs, effect: Effect) {
             });
             jobs.record(job, table.snapshot.clone(), history.clone(), context);
         }
+        Effect::Refresh { commit } => {
+            let Some(history) = state.table.as_ref().and_then(|t| t.history.clone()) else {
+                return;
+            };
+            jobs.refresh(history, commit);
+        }
         // Needs the terminal: done in `run`.
         Effect::Edit(_) => {}
         Effect::Quit => {}
@@ -141,15 +147,26 @@ fn edit(
     state: &State,
     job: &recording::EditJob,
 ) -> recording::Event {
-    let start = state
-        .table
-        .as_ref()
-        .zip(bargain_core::store::Repo::discover(repo_path).ok())
-        .map(|(t, repo)| recording::work::editor_start(&repo, &t.snapshot, &job.article, &job.side))
+    let repo = bargain_core::store::Repo::discover(repo_path).ok();
+    let table = state.table.as_ref();
+    let start = table
+        .zip(repo.as_ref())
+        .map(|(t, repo)| recording::work::editor_start(repo, &t.snapshot, &job.article, &job.side))
         .unwrap_or_default();
     gate.pause();
     terminal::restore();
     let result = recording::work::run_editor(&start, &format!("{}-{}", job.article, job.side));
+    // Kept until recorded: nothing written here is lost to a refusal or a crash.
+    if let (Ok(text), Some(repo), Some(id)) = (
+        &result,
+        &repo,
+        table
+            .and_then(|t| t.snapshot.find(&job.article))
+            .map(|e| e.id.clone()),
+    ) && *text != start
+    {
+        let _ = recording::work::save_draft(repo, &id, &job.side, text);
+    }
     let back = terminal::resume(terminal);
     gate.resume();
     match back {

@@ -31,6 +31,10 @@ pub enum Message {
     Corpus(Arc<Corpus>),
     /// Recording: who records, a text read, a plan checked, a commit written (see `recording`).
     Record(Box<super::recording::Event>),
+    /// The branch moved under the TUI (another shell recorded, a pull): HEAD is now this.
+    HeadMoved(git2::Oid),
+    /// The table at the new HEAD, its index extended (see [`Effect::Refresh`]).
+    Refreshed(Box<super::recording::Reloaded>),
 }
 
 /// What the shell does for `update`.
@@ -46,6 +50,10 @@ pub enum Effect {
     Record(super::recording::Job),
     /// Suspend the terminal and write a pass in `$EDITOR`.
     Edit(super::recording::EditJob),
+    /// Read the table at `commit` and extend the index to it, off the UI thread.
+    Refresh {
+        commit: git2::Oid,
+    },
     Quit,
 }
 

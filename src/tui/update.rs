@@ -136,6 +136,30 @@ pub fn update(state: &mut State, message: Message) -> Vec<Effect> {
                 run_search(state, &q);
             }
         }
+        Message::HeadMoved(commit) => {
+            // Only a table that is indexed is refreshed (the first load is still running
+            // otherwise, and it reads HEAD itself); our own writes arrive as the same commit.
+            if let Some(table) = &state.table
+                && table.history.is_some()
+                && table.snapshot.commit != commit
+            {
+                effects.push(Effect::Refresh { commit });
+            }
+        }
+        Message::Refreshed(reloaded) => {
+            let moved = state
+                .table
+                .as_ref()
+                .is_some_and(|t| t.snapshot.commit != reloaded.snapshot.commit);
+            if moved {
+                let commit = reloaded.snapshot.commit;
+                super::recording::adopt(state, *reloaded, &mut effects);
+                state.flash = Some(format!(
+                    "the table changed outside bargain: now at {}",
+                    super::recording::short(commit)
+                ));
+            }
+        }
     }
     effects
 }

@@ -84,6 +84,8 @@ fn header(buf: &mut Buffer, areas: &Areas, state: &State) {
             None => "detached HEAD".to_string(),
         }),
         Span::styled(" │ ", t.dim()),
+        identity(state, &table.snapshot.table, false),
+        Span::styled(" │ ", t.dim()),
         Span::raw(format!("{} articles, {tas} TA", table.rows.len())),
         Span::styled(" │ ", t.dim()),
     ];
@@ -106,11 +108,76 @@ fn header(buf: &mut Buffer, areas: &Areas, state: &State) {
             Span::styled(format!("↑{ahead} to push ↓{behind} to pull"), t.warning())
         }
     });
-    let rest: usize = spans.iter().map(|s| s.width()).sum();
+    let mut rest: usize = spans.iter().map(|s| s.width()).sum();
+    // A narrow terminal: who you are in short ("union chief") before anything is cut.
+    if rest + 12 > usize::from(r.width) {
+        spans[3] = identity(state, &table.snapshot.table, true);
+        rest = spans.iter().map(|s| s.width()).sum();
+    }
     let room = usize::from(r.width).saturating_sub(rest).max(12);
     let name = layout::shorten(&escape_line(&table.snapshot.table.name), room);
     spans.insert(0, Span::styled(name, t.bold()));
     put(buf, r.x, r.y, r.width, spans);
+}
+
+/// Who records from this desk: "Union chief negotiator (Coalition…, chief)", from git's identity
+/// and the table's people; a warning when git has none or the table does not know it.
+fn identity(state: &State, table: &bargain_core::model::Table, short: bool) -> Span<'static> {
+    use bargain_core::model::Role;
+    let t = state.theme;
+    let Some(context) = &state.recording.context else {
+        return Span::styled("you: …", t.dim());
+    };
+    let actor = match &context.actor {
+        Ok(actor) => actor,
+        Err(_) if short => return Span::styled("read only", t.warning()),
+        Err(_) => return Span::styled("no git identity: read only", t.warning()),
+    };
+    let Some(person) = table.person(&actor.email) else {
+        if short {
+            return Span::styled("read only", t.warning());
+        }
+        return Span::styled(
+            format!(
+                "{} (not in the table): read only",
+                escape_line(&actor.email)
+            ),
+            t.warning(),
+        );
+    };
+    let mut roles: Vec<String> = person
+        .roles
+        .iter()
+        .filter(|r| **r != Role::Member)
+        .map(|r| match r {
+            Role::ChiefNegotiator => "chief".to_string(),
+            Role::Secretary => "secretary".to_string(),
+            Role::Member => "member".to_string(),
+        })
+        .collect();
+    roles.extend(
+        table
+            .topics
+            .iter()
+            .filter(|topic| table.leads(&person.email, &topic.id))
+            .map(|topic| format!("{} lead", topic.id)),
+    );
+    if roles.is_empty() {
+        roles.push("member".to_string());
+    }
+    if short {
+        return Span::raw(format!(
+            "{} {}",
+            escape_line(&person.side),
+            escape_line(&roles.join(", "))
+        ));
+    }
+    Span::raw(format!(
+        "{} ({}, {})",
+        escape_line(&person.name),
+        escape_line(&person.side),
+        escape_line(&roles.join(", "))
+    ))
 }
 
 fn tabs(buf: &mut Buffer, areas: &Areas, state: &State) {
@@ -431,8 +498,18 @@ fn redline(buf: &mut Buffer, r: Rect, state: &State) {
             )
         },
     );
+    // What a chief asks of an article first: is there a TA, who signed it and how, or whose
+    // signature it still waits for (the tracker's words).
+    let agreement = row.map_or_else(String::new, |row| {
+        use bargain_core::export::tracker::{agreement_words, awaiting_words};
+        match &row.agreement {
+            Some(a) => format!(" · TA {}", agreement_words(a)),
+            None => awaiting_words(&table.snapshot.table, row)
+                .map_or_else(String::new, |w| format!(" · {w}")),
+        }
+    });
     let title = vec![Span::raw(format!(
-        " {name} · {}",
+        " {name} · {}{agreement}",
         escape_line(&state.comparison.describe(&table.snapshot.table))
     ))];
     pane_title(buf, r, state, Pane::Redline, title);

@@ -240,20 +240,7 @@ pub fn on_event(state: &mut State, event: Event, effects: &mut Vec<Effect>) {
                 table,
             } = *written;
             if let Some(reloaded) = table {
-                if let Some(view) = &mut state.table {
-                    view.comparisons =
-                        bargain_core::comparison::Comparison::all(&reloaded.snapshot.table);
-                    view.snapshot = reloaded.snapshot;
-                }
-                // The same path as the first index: rows, filters, and the open article again.
-                effects.extend(super::update::update(
-                    state,
-                    Message::Indexed(reloaded.history),
-                ));
-                effects.extend(super::update::update(
-                    state,
-                    Message::Corpus(reloaded.corpus),
-                ));
+                adopt(state, reloaded, effects);
             }
             if current(state, ticket)
                 && let Some(form) = &mut state.recording.form
@@ -269,6 +256,23 @@ pub fn on_event(state: &mut State, event: Event, effects: &mut Vec<Effect>) {
             }
         }
     }
+}
+
+/// The table as it now stands (after a write, or after the branch moved under the TUI) becomes
+/// the one shown: rows, filters and the open article again, by the same path as the first index.
+pub fn adopt(state: &mut State, reloaded: Reloaded, effects: &mut Vec<Effect>) {
+    if let Some(view) = &mut state.table {
+        view.comparisons = bargain_core::comparison::Comparison::all(&reloaded.snapshot.table);
+        view.snapshot = reloaded.snapshot;
+    }
+    effects.extend(super::update::update(
+        state,
+        Message::Indexed(reloaded.history),
+    ));
+    effects.extend(super::update::update(
+        state,
+        Message::Corpus(reloaded.corpus),
+    ));
 }
 
 /// A commit id as shown: its first ten hex digits.

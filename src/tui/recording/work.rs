@@ -69,7 +69,10 @@ pub fn apply(repo: &Repo, ticket: u64, plan: &record::Plan, history: &History) -
         warning,
     };
     let (outcome, commit) = match record::apply(repo, plan) {
-        Ok(commit) => (recorded(commit, None), Some(commit)),
+        Ok(commit) => {
+            forget_drafts(repo, plan);
+            (recorded(commit, None), Some(commit))
+        }
         // Recorded: the branch points at it; only the work tree lags.
         Err(e @ WriteError::Unfinished { commit, .. }) => {
             (recorded(commit, Some(e.to_string())), Some(commit))
@@ -149,12 +152,75 @@ pub fn editor_start(repo: &Repo, snapshot: &Snapshot, article: &str, side: &str)
     let Some(entry) = snapshot.find(article) else {
         return String::new();
     };
+    // Text written before and not recorded (refused, the TUI closed, a crash) comes back.
+    if let Some(draft) = read_draft(repo, &entry.id, side) {
+        return draft;
+    }
     let (blob, file) = match (entry.passes.get(side), entry.current) {
         (Some(b), _) => (*b, format!("{side}.md")),
         (None, Some(b)) => (b, "current.md".to_string()),
         (None, None) => return String::new(),
     };
     repo.text(blob, &entry.path(&file)).unwrap_or_default()
+}
+
+/// Drafts: a pass written in `$EDITOR` is kept under `.git/bargain/drafts/` until it is
+/// recorded, so a refused recording, a closed TUI or a crash never throws the words away; the
+/// next edit of the same article and side starts from it.
+fn draft_path(repo: &Repo, article: &str, side: &str) -> std::path::PathBuf {
+    let safe = |s: &str| -> String {
+        s.chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || c == '-' {
+                    c
+                } else {
+                    '_'
+                }
+            })
+            .collect()
+    };
+    repo.git.path().join("bargain").join("drafts").join(format!(
+        "{}--{}.md",
+        safe(article),
+        safe(side)
+    ))
+}
+
+/// The largest draft read back (a pass is text; anything larger is not ours).
+const DRAFT_CAP: u64 = 8 << 20;
+
+fn read_draft(repo: &Repo, article: &str, side: &str) -> Option<String> {
+    let path = draft_path(repo, article, side);
+    let meta = std::fs::symlink_metadata(&path).ok()?;
+    if !meta.is_file() || meta.len() > DRAFT_CAP {
+        return None;
+    }
+    std::fs::read_to_string(path).ok()
+}
+
+/// Keeps what the editor gave back, for article `article` (its folder id) and `side`.
+pub fn save_draft(repo: &Repo, article: &str, side: &str, text: &str) -> Result<(), String> {
+    let path = draft_path(repo, article, side);
+    let dir = path.parent().unwrap_or(&path);
+    std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    let mut file = tempfile::NamedTempFile::new_in(dir).map_err(|e| e.to_string())?;
+    std::io::Write::write_all(&mut file, text.as_bytes()).map_err(|e| e.to_string())?;
+    file.persist(&path).map_err(|e| e.to_string())?;
+    Ok(())
+}
+
+/// Once a pass is recorded its draft is done with.
+fn forget_drafts(repo: &Repo, plan: &record::Plan) {
+    let Some(article) = &plan.article else { return };
+    for file in &plan.files {
+        if let Some(side) = file
+            .path
+            .strip_prefix(&format!("proposals/{article}/"))
+            .and_then(|f| f.strip_suffix(".md"))
+        {
+            let _ = std::fs::remove_file(draft_path(repo, article, side));
+        }
+    }
 }
 
 /// Runs `$EDITOR` (else `vi`) on a temporary file holding `start`; returns what was saved. The
