@@ -5,9 +5,12 @@ use super::error::{CliError, Outcome};
 use super::{open, output};
 use crate::color::{self, ColorChoice};
 use bargain_core::comparison::{Comparison, Label, Resolved, VersionRef};
+use bargain_core::document;
 use bargain_core::export::redline_doc::{Marked, RedlineFormat, write_document};
 use bargain_core::redline::{self, Options};
 use bargain_core::store::History;
+use bargain_core::text::escape_line;
+use std::borrow::Cow;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -25,7 +28,8 @@ pub struct Args {
     /// The new version (as --from).
     #[arg(long, value_name = "VERSION", requires = "from")]
     pub to: Option<String>,
-    /// Compare two files outside any repository (like `git diff --no-index`).
+    /// Compare two files outside any repository (like `git diff --no-index`): text, Markdown,
+    /// .docx or .pdf.
     #[arg(long, num_args = 2, value_names = ["OLD", "NEW"], conflicts_with_all = ["article", "from", "to"])]
     pub files: Option<Vec<PathBuf>>,
     /// Colour: auto (a terminal, and NO_COLOR unset), always, never.
@@ -88,13 +92,18 @@ fn files(old: &Path, new: &Path, format: RedlineFormat) -> Outcome {
         bargain_core::text::read_file(path)
             .map_err(|e| CliError::unusable(format!("{}: {e}", path.display())))
     };
-    fn text<'b>(bytes: &'b [u8], path: &Path) -> Result<&'b str, CliError> {
-        bargain_core::text::text_in(bytes, &path.display().to_string())
-            .map_err(|p| CliError::unusable(p.to_string()))
+    fn text<'b>(bytes: &'b [u8], path: &Path) -> Result<Cow<'b, str>, CliError> {
+        let name = path.display().to_string();
+        let read = document::read_text(bytes, &name, &document::Limits::default())
+            .map_err(|p| CliError::unusable(p.to_string()))?;
+        for note in &read.notes {
+            eprintln!("{}: {}", escape_line(&name), escape_line(&note.to_string()));
+        }
+        Ok(read.text)
     }
     let (old_bytes, new_bytes) = (read(old)?, read(new)?);
     let (old_text, new_text) = (text(&old_bytes, old)?, text(&new_bytes, new)?);
-    let redline = redline::compare(old_text, new_text, &Options::default());
+    let redline = redline::compare(&old_text, &new_text, &Options::default());
     let label = |path: &Path| Label {
         title: path.display().to_string(),
         ..Label::default()

@@ -6,6 +6,7 @@
 pub mod demo;
 pub mod diff;
 pub mod error;
+pub mod import;
 pub mod log;
 pub mod meta;
 pub mod output;
@@ -50,6 +51,8 @@ pub enum Command {
     /// A redline of one article: sides (default), since-last SIDE, vs-current SIDE, ta,
     /// three-way, or --from/--to any two versions. Exits 0 whether or not the texts differ.
     Diff(diff::Args),
+    /// Import the contract (.docx, .pdf, .md, .txt): a preview, then its articles in one commit.
+    Import(import::Args),
     /// Record a pass: a side's new full text of an article (one commit under your git identity).
     Pass(record::PassArgs),
     /// Set an article's status: open, tentatively-agreed, current-language, withdrawn, impasse,
@@ -85,6 +88,7 @@ pub fn main() -> ExitCode {
         Some(Command::Init(args)) => demo::init(args, cli.repo.clone()),
         Some(Command::Demo(args)) => demo::demo(args),
         Some(Command::Diff(args)) => diff::run(repo, args),
+        Some(Command::Import(args)) => import::run(repo, args),
         Some(Command::Pass(args)) => record::pass(repo, args),
         Some(Command::Set(args)) => record::set(repo, args),
         Some(Command::Sign(args)) => record::sign(repo, args),

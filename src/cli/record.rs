@@ -3,6 +3,7 @@
 
 use super::error::{CliError, Outcome};
 use super::{date, open, output};
+use bargain_core::document;
 use bargain_core::record::{
     self, Action, RecordError, Refusal, Remedy, Request, SessionChoice, StatusChange, Verb,
 };
@@ -38,7 +39,7 @@ pub struct PassArgs {
     /// The side that passes (yours).
     #[arg(long)]
     pub side: String,
-    /// The full text (`-` reads standard input).
+    /// The full text: .txt or .md as it is, .docx or .pdf read to text (`-` reads standard input).
     #[arg(long, value_name = "FILE")]
     pub file: PathBuf,
     /// The other side's pass, entered as received across the table (a table kept by your side).
@@ -200,8 +201,13 @@ pub fn read_text(file: &Path) -> Result<String, CliError> {
         std::fs::read(file).map_err(|e| CliError::unusable(format!("{}: {e}", file.display())))?
     };
     let name = file.display().to_string();
-    bargain_core::text::decode_text_owned(bytes, &name)
-        .map_err(|p| CliError::unusable(p.to_string()))
+    // Any document the table exchanges: .docx, .pdf (pdftotext), .md, .txt.
+    let read = document::read_text(&bytes, &name, &document::Limits::default())
+        .map_err(|p| CliError::unusable(p.to_string()))?;
+    for note in &read.notes {
+        eprintln!("{}: {}", escape_line(&name), escape_line(&note.to_string()));
+    }
+    Ok(read.text.into_owned())
 }
 
 pub fn pass(repo: Option<&Path>, args: PassArgs) -> Outcome {

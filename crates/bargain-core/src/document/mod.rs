@@ -25,11 +25,13 @@
 
 pub mod docx;
 pub mod heading;
+pub mod import;
 pub mod pdf;
 pub mod plan;
 pub mod split;
 pub mod text;
 
+use std::borrow::Cow;
 use std::fmt;
 use std::time::Duration;
 
@@ -401,6 +403,90 @@ pub fn read(bytes: &[u8], kind: Kind, limits: &Limits) -> Result<Document, Docum
         }
         Kind::Docx => docx::read(bytes, limits),
         Kind::Pdf => pdf::read(bytes, limits),
+    }
+}
+
+/// A file's text, as one article's text (a pass) or one side of a redline takes it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileText<'b> {
+    pub kind: Kind,
+    /// A `.txt` or `.md` exactly as the file has it (borrowed, not copied); a `.docx` or `.pdf`
+    /// as its reader gives it: its lines joined by newlines, without form feeds, trailing spaces
+    /// or blank lines at either end, ending in one newline.
+    pub text: Cow<'b, str>,
+    /// What reading did (tracked changes accepted, comments left out), for the fronts to say.
+    pub notes: Vec<Note>,
+}
+
+/// The one reader of any supported file to text: `.docx` and `.pdf` through their readers,
+/// anything else as UTF-8 text (which must be: no NUL byte). The kind comes from the name's
+/// extension, else from the bytes ([`Kind::sniff`]; standard input is named `-`). The error
+/// names the file and, for text, the line.
+pub fn read_text<'b>(
+    bytes: &'b [u8],
+    name: &str,
+    limits: &Limits,
+) -> Result<FileText<'b>, crate::text::Problem> {
+    let kind = Kind::from_name(name).unwrap_or_else(|| Kind::sniff(bytes));
+    match kind {
+        Kind::Text | Kind::Markdown => {
+            if bytes.len() as u64 > limits.max_file_bytes {
+                return Err(DocumentError::TooLarge {
+                    bytes: bytes.len() as u64,
+                    limit: limits.max_file_bytes,
+                }
+                .problem(name));
+            }
+            let text = match crate::text::text_in(bytes, name) {
+                Ok(text) => text,
+                // A Word file or a PDF under a text name: say what it is, not "binary".
+                Err(problem) => {
+                    return Err(match read(bytes, kind, limits) {
+                        Err(e @ DocumentError::WrongKind { .. }) => e.problem(name),
+                        _ => problem,
+                    });
+                }
+            };
+            Ok(FileText {
+                kind,
+                text: Cow::Borrowed(text),
+                notes: Vec::new(),
+            })
+        }
+        Kind::Docx | Kind::Pdf => {
+            let doc = read(bytes, kind, limits).map_err(|e| e.problem(name))?;
+            Ok(FileText {
+                kind,
+                text: Cow::Owned(doc.text()),
+                notes: doc.notes,
+            })
+        }
+    }
+}
+
+impl Document {
+    /// The document's lines as one text: joined by newlines, without form feeds, trailing
+    /// spaces or blank lines at either end, ending in one newline (empty for no text).
+    pub fn text(&self) -> String {
+        let lines: Vec<String> = self
+            .lines
+            .iter()
+            .map(|l| l.text.replace('\u{c}', "").trim_end().to_string())
+            .collect();
+        let start = lines
+            .iter()
+            .position(|l| !l.is_empty())
+            .unwrap_or(lines.len());
+        let end = lines
+            .iter()
+            .rposition(|l| !l.is_empty())
+            .map_or(start, |p| p + 1);
+        let mut out = String::new();
+        for line in &lines[start..end] {
+            out.push_str(line);
+            out.push('\n');
+        }
+        out
     }
 }
 
