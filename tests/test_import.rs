@@ -1096,3 +1096,379 @@ fn the_benchmark_helper_splits_with_the_importer() {
         .count();
     assert_eq!(articles, 97);
 }
+
+// ---------------------------------------------------------------------------------------------
+// `bargain import`, `bargain pass --file` and `bargain diff --files` with documents.
+
+/// A file outside the table's repository (so the repository's work tree stays clean).
+fn outside(dir: &tempfile::TempDir, name: &str, bytes: &[u8]) -> String {
+    let path = dir.path().join(name);
+    std::fs::write(&path, bytes).unwrap();
+    path.display().to_string()
+}
+
+#[test]
+fn import_previews_then_commits_once_and_never_replaces_without_asking() {
+    let f = Fixture::new();
+    let dir = tempfile::tempdir().unwrap();
+    let file = outside(&dir, "contract.txt", CONTRACT.as_bytes());
+    let before = f.head();
+
+    let dry = f.run(&["import", &file, "--topic", "staffing", "--dry-run"]);
+    assert_eq!(dry.code, Some(0), "{}{}", dry.stdout, dry.stderr);
+    assert!(
+        dry.stdout.contains("2 articles, 1 letter"),
+        "{}",
+        dry.stdout
+    );
+    let row = dry
+        .stdout
+        .lines()
+        .find(|l| l.contains("RECOGNITION"))
+        .unwrap_or_else(|| panic!("{}", dry.stdout));
+    assert!(
+        row.contains("new") && row.contains("The Employer recognizes the Coalition"),
+        "{row}"
+    );
+    assert!(
+        dry.stdout.contains("preamble (lines 1–4)"),
+        "{}",
+        dry.stdout
+    );
+    assert!(dry.stdout.contains("Dry run: nothing was written."));
+    assert_eq!(f.head(), before, "a dry run commits nothing");
+
+    let done = f.run(&["import", &file, "--topic", "staffing"]);
+    assert_eq!(done.code, Some(0), "{}{}", done.stdout, done.stderr);
+    assert!(done.stdout.contains("Imported: 3 articles created"));
+    assert_eq!(
+        f.git(&["rev-list", "--count", &format!("{before}..HEAD")])
+            .trim(),
+        "1"
+    );
+    let message = f.head_message();
+    assert!(
+        message.starts_with("Import the current contract language from contract.txt: 3 articles"),
+        "{message}"
+    );
+    assert!(
+        message.contains("Bargain-Change: contract-imported"),
+        "{message}"
+    );
+    assert!(
+        message.contains(&format!("Bargain-Date: {}", f.today())),
+        "{message}"
+    );
+    assert!(message.contains("Bargain-Session: 2025-06-03"), "{message}");
+    assert_eq!(
+        f.committed("proposals/1-recognition/current.md").as_deref(),
+        Some("# ARTICLE 1 – RECOGNITION\n\nThe Employer recognizes the Coalition.\n")
+    );
+    assert!(
+        f.committed("proposals/loa-staffing-pilot/article.yaml")
+            .unwrap()
+            .contains("topic: staffing")
+    );
+    assert_eq!(f.porcelain(), "", "the work tree follows the commit");
+    let snapshot = f.repo().snapshot().unwrap();
+    assert_eq!(snapshot.articles.len(), 3);
+    assert_eq!(snapshot.all_problems().count(), 0);
+
+    // The same document again: nothing to write, nothing committed.
+    let head = f.head();
+    let again = f.run(&["import", &file, "--topic", "staffing"]);
+    assert_eq!(again.code, Some(0), "{}{}", again.stdout, again.stderr);
+    assert!(
+        again.stdout.contains("Nothing to import"),
+        "{}",
+        again.stdout
+    );
+    assert_eq!(f.head(), head);
+
+    // A changed article 2: shown as changed, refused without --replace, written with it.
+    let changed = outside(
+        &dir,
+        "contract-2.txt",
+        CONTRACT
+            .replace("forty hours", "thirty-six hours")
+            .as_bytes(),
+    );
+    let refused = f.run(&["import", &changed, "--topic", "staffing"]);
+    assert_eq!(
+        refused.code,
+        Some(1),
+        "{}{}",
+        refused.stdout,
+        refused.stderr
+    );
+    let row = refused
+        .stdout
+        .lines()
+        .find(|l| l.contains("HOURS"))
+        .unwrap();
+    assert!(row.contains("changed"), "{row}");
+    assert!(
+        refused.stderr.contains("2-hours") && refused.stderr.contains("--replace"),
+        "{}",
+        refused.stderr
+    );
+    assert_eq!(f.head(), head, "nothing written without --replace");
+    let replaced = f.run(&["import", &changed, "--topic", "staffing", "--replace"]);
+    assert_eq!(
+        replaced.code,
+        Some(0),
+        "{}{}",
+        replaced.stdout,
+        replaced.stderr
+    );
+    assert!(
+        replaced.stdout.contains("1 replaced"),
+        "{}",
+        replaced.stdout
+    );
+    assert!(
+        f.committed("proposals/2-hours/current.md")
+            .unwrap()
+            .contains("thirty-six hours")
+    );
+    assert_eq!(
+        f.git(&["rev-list", "--count", &format!("{head}..HEAD")])
+            .trim(),
+        "1"
+    );
+}
+
+#[test]
+fn import_adds_the_unassigned_topic_and_only_a_chief_negotiator_imports() {
+    let f = Fixture::new();
+    let dir = tempfile::tempdir().unwrap();
+    let file = outside(&dir, "contract.md", CONTRACT.as_bytes());
+    let before = f.head();
+
+    f.identity("member@union.example");
+    let refused = f.run(&["import", &file]);
+    assert_eq!(
+        refused.code,
+        Some(1),
+        "{}{}",
+        refused.stdout,
+        refused.stderr
+    );
+    assert!(
+        refused
+            .stderr
+            .contains("member@union.example is not a chief negotiator"),
+        "{}",
+        refused.stderr
+    );
+    assert_eq!(f.head(), before);
+
+    f.identity("chief@union.example");
+    let done = f.run(&["import", &file]);
+    assert_eq!(done.code, Some(0), "{}{}", done.stdout, done.stderr);
+    assert!(
+        done.stdout.contains("topic `unassigned` added"),
+        "{}",
+        done.stdout
+    );
+    let yaml = f.committed("bargaining.yaml").unwrap();
+    assert!(
+        yaml.contains("- id: unassigned\n    title: Unassigned\n"),
+        "{yaml}"
+    );
+    assert!(yaml.starts_with(&TABLE_YAML[..TABLE_YAML.find("topics:").unwrap()]));
+    let snapshot = f.repo().snapshot().unwrap();
+    assert_eq!(snapshot.all_problems().count(), 0);
+    assert!(snapshot.table.topic("unassigned").is_some());
+    assert!(
+        snapshot
+            .articles
+            .iter()
+            .all(|a| a.article.as_ref().unwrap().topic == "unassigned")
+    );
+}
+
+#[test]
+fn bad_documents_are_refused_by_the_command_within_seconds_and_nothing_is_written() {
+    let f = Fixture::new();
+    let dir = tempfile::tempdir().unwrap();
+    let before = f.head();
+    let xml = body(&para(None, "ARTICLE 1 – RECOGNITION"));
+    let good = docx(&[("word/document.xml", xml.as_bytes())]);
+    let mut compound = vec![0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+    compound.resize(4096, 0);
+    let deep = body(&"<w:p>".repeat(10_000));
+    let cases: Vec<(&str, Vec<u8>, &str)> = vec![
+        (
+            "cut.docx",
+            good[..good.len() / 2].to_vec(),
+            "not a readable Word document",
+        ),
+        ("locked.docx", compound, "password"),
+        (
+            "empty.docx",
+            docx(&[("word/styles.xml", STYLES.as_bytes())]),
+            "has no word/document.xml",
+        ),
+        (
+            "deep.docx",
+            docx(&[("word/document.xml", deep.as_bytes())]),
+            "word/document.xml",
+        ),
+        (
+            "damaged.pdf",
+            b"%PDF-1.7\n1 0 obj\n<< /Type /Catalog".to_vec(),
+            ".pdf",
+        ),
+        ("binary.txt", b"ARTICLE 1\n\0\0\0".to_vec(), ":2: is binary"),
+    ];
+    for (name, bytes, says) in cases {
+        let file = outside(&dir, name, &bytes);
+        let started = Instant::now();
+        let run = f.run(&["import", &file]);
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "{name}: {:?}",
+            started.elapsed()
+        );
+        assert_eq!(run.code, Some(2), "{name}: {}{}", run.stdout, run.stderr);
+        assert!(
+            run.stderr.contains(name) && run.stderr.contains(says),
+            "{name}: {}",
+            run.stderr
+        );
+        assert!(
+            !run.raw.contains(&0x1b),
+            "{name}: no control sequence printed"
+        );
+        assert_eq!(f.head(), before, "{name}: nothing written");
+    }
+    assert!(!f.file("proposals").exists());
+}
+
+/// A .docx of paragraphs, the second with a tracked change (shall → will).
+fn proposal_docx() -> Vec<u8> {
+    let xml = body(&[
+        para(Some("Heading1"), "ARTICLE 1 – RECOGNITION"),
+        "<w:p><w:r><w:t xml:space=\"preserve\">The Employer </w:t></w:r><w:del w:id=\"1\" w:author=\"Employer\"><w:r><w:delText>shall</w:delText></w:r></w:del><w:ins w:id=\"2\" w:author=\"Union\"><w:r><w:t>will</w:t></w:r></w:ins><w:r><w:t xml:space=\"preserve\"> recognize the Coalition.</w:t></w:r></w:p>".to_string(),
+    ].concat());
+    docx(&[
+        ("word/document.xml", xml.as_bytes()),
+        ("word/styles.xml", STYLES.as_bytes()),
+    ])
+}
+
+#[test]
+fn a_pass_is_read_from_a_word_file_with_its_tracked_changes_accepted() {
+    let f = Fixture::new();
+    f.article(
+        "1-recognition",
+        1,
+        "Recognition",
+        "staffing",
+        Some("# ARTICLE 1 – RECOGNITION\n\nThe Employer shall recognize the Coalition.\n"),
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let file = outside(&dir, "union-proposal.docx", &proposal_docx());
+    let run = f.run(&["pass", "1", "--side", "union", "--file", &file]);
+    assert_eq!(run.code, Some(0), "{}{}", run.stdout, run.stderr);
+    assert!(
+        run.stderr
+            .contains("tracked changes accepted (1 insertion, 1 deletion)"),
+        "{}",
+        run.stderr
+    );
+    let text = f.committed("proposals/1-recognition/union.md").unwrap();
+    assert_eq!(
+        text,
+        "ARTICLE 1 – RECOGNITION\n\nThe Employer will recognize the Coalition.\n"
+    );
+
+    // The same reader under a name that hides the kind (standard input is read the same way).
+    let renamed = outside(&dir, "proposal", &proposal_docx());
+    let diff = f.run(&["diff", "--files", &file, &renamed, "--format", "plain"]);
+    assert_eq!(diff.code, Some(0), "{}{}", diff.stdout, diff.stderr);
+    assert!(
+        !diff.stdout.contains("[-") && !diff.stdout.contains("{+"),
+        "{}",
+        diff.stdout
+    );
+}
+
+#[test]
+fn diff_files_compares_word_files_and_pdfs_instead_of_calling_them_binary() {
+    let f = Fixture::new();
+    let dir = tempfile::tempdir().unwrap();
+    let old = outside(
+        &dir,
+        "old.txt",
+        b"ARTICLE 1 - RECOGNITION\n\nThe Employer shall recognize the Coalition.\n",
+    );
+    let new = outside(&dir, "new.docx", &proposal_docx());
+    let run = f.run(&["diff", "--files", &old, &new, "--format", "plain"]);
+    assert_eq!(run.code, Some(0), "{}{}", run.stdout, run.stderr);
+    assert!(!run.stderr.contains("binary"), "{}", run.stderr);
+    assert!(run.stdout.contains("will"), "{}", run.stdout);
+    assert!(run.stdout.contains("shall"), "{}", run.stdout);
+
+    if !have("soffice") || !have("pdftotext") {
+        return;
+    }
+    // A PDF LibreOffice writes from the same text.
+    let text = outside(
+        &dir,
+        "new.txt",
+        "ARTICLE 1 – RECOGNITION\n\nThe Employer will recognize the Coalition.\n".as_bytes(),
+    );
+    soffice(&[PathBuf::from(&text)], "pdf", dir.path());
+    let pdf = dir.path().join("new.pdf").display().to_string();
+    let run = f.run(&["diff", "--files", &new, &pdf, "--format", "plain"]);
+    assert_eq!(run.code, Some(0), "{}{}", run.stdout, run.stderr);
+    assert!(
+        run.stderr.contains("pdftotext"),
+        "the PDF note: {}",
+        run.stderr
+    );
+    assert!(
+        run.stdout
+            .contains("The Employer will recognize the Coalition."),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn a_contract_written_by_pandoc_imports_through_the_command_into_all_its_articles() {
+    if !have("pandoc") {
+        return;
+    }
+    let (folder, file, _) = AGREEMENTS[0];
+    let text = std::fs::read_to_string(data(folder, file)).unwrap();
+    let (_, text_split) = read_split(text.as_bytes(), Kind::Text);
+    let dir = tempfile::tempdir().unwrap();
+    let md = outside(&dir, "agreement.md", markdown_of(&text).as_bytes());
+    let out = dir.path().join("agreement.docx");
+    let status = Command::new("pandoc")
+        .args(["-f", "markdown", "-t", "docx", "-o"])
+        .arg(&out)
+        .arg(&md)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let f = Fixture::new();
+    let run = f.run(&["import", &out.display().to_string()]);
+    assert_eq!(run.code, Some(0), "{}{}", run.stdout, run.stderr);
+    let snapshot = f.repo().snapshot().unwrap();
+    assert_eq!(snapshot.articles.len(), text_split.units.len());
+    assert_eq!(snapshot.all_problems().count(), 0);
+    let imported: usize = snapshot
+        .articles
+        .iter()
+        .map(|a| count_words(&f.committed(&a.path("current.md")).unwrap()))
+        .sum();
+    assert!(
+        imported * 100 >= unit_words(&text_split) * 99,
+        "{imported} of {} words",
+        unit_words(&text_split)
+    );
+}
