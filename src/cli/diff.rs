@@ -2,10 +2,11 @@
 //! comparison's one dispatch, and write the document as it is rendered.
 
 use super::error::{CliError, Outcome};
-use super::{open, output};
+use super::{export, open, output};
 use crate::color::{self, ColorChoice};
 use bargain_core::comparison::{Comparison, Label, Resolved, VersionRef};
 use bargain_core::document;
+use bargain_core::export::docx::{self, Revisions};
 use bargain_core::export::redline_doc::{Marked, RedlineFormat, write_document};
 use bargain_core::redline::{self, Options};
 use bargain_core::store::History;
@@ -35,9 +36,18 @@ pub struct Args {
     /// Colour: auto (a terminal, and NO_COLOR unset), always, never.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
-    /// Output: ansi (colour), plain (markers), html, md. Default: ansi with colour, else plain.
+    /// Output: ansi (colour), plain (markers), html, md, docx (Word tracked changes; needs
+    /// --output). Default: ansi with colour, else plain.
     #[arg(long, value_enum)]
     pub format: Option<DiffFormat>,
+    /// Write the document to FILE instead of standard output (replaced whole, never half
+    /// written).
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// The author of every revision in a .docx (default: each change's side, as the table
+    /// names it; for --files, "bargain").
+    #[arg(long, value_name = "NAME")]
+    pub author: Option<String>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -46,22 +56,37 @@ pub enum DiffFormat {
     Plain,
     Html,
     Md,
+    Docx,
 }
 
-/// The format to write: as asked, else colour when it is wanted and possible.
-fn format(asked: Option<DiffFormat>, choice: ColorChoice) -> RedlineFormat {
-    match asked {
+/// Where a document goes and, for Word, who is named as its revisions' author.
+struct Target {
+    format: Option<RedlineFormat>,
+    output: Option<PathBuf>,
+    author: Option<String>,
+}
+
+/// The format to write: as asked, else colour when it is wanted and possible; `None` for
+/// Word.
+fn format(asked: Option<DiffFormat>, choice: ColorChoice) -> Option<RedlineFormat> {
+    Some(match asked {
+        Some(DiffFormat::Docx) => return None,
         Some(DiffFormat::Ansi) => RedlineFormat::Ansi,
         Some(DiffFormat::Plain) => RedlineFormat::Plain,
         Some(DiffFormat::Html) => RedlineFormat::Html,
         Some(DiffFormat::Md) => RedlineFormat::Markdown,
         None if color::wanted(choice, std::io::stdout().is_terminal()) => RedlineFormat::Ansi,
         None => RedlineFormat::Plain,
-    }
+    })
 }
 
 pub fn run(repo: Option<&Path>, args: Args) -> Outcome {
-    let format = format(args.format, args.color);
+    let target = Target {
+        format: format(args.format, args.color),
+        output: args.output,
+        author: args.author,
+    };
+    let format = target;
     match (args.files, args.article) {
         (Some(files), _) => self::files(&files[0], &files[1], format),
         (None, Some(article)) => self::article(
@@ -75,19 +100,42 @@ pub fn run(repo: Option<&Path>, args: Args) -> Outcome {
     }
 }
 
-/// Writes the document to standard output as it is rendered.
+/// Writes the document as it is rendered: to standard output, or whole to the output file.
 fn print(
-    format: RedlineFormat,
+    target: &Target,
     heading: &str,
     versions: &[(&str, &Label)],
     marked: &Marked<'_>,
+    revisions: impl FnOnce() -> Revisions,
 ) -> Outcome {
-    output::stdout(|out| write_document(&mut &mut *out, format, heading, versions, marked))?;
+    match (target.format, &target.output) {
+        (None, Some(path)) => {
+            let revisions = match &target.author {
+                Some(name) => Revisions::one(name, versions.last().and_then(|(_, l)| l.date)),
+                None => revisions(),
+            };
+            export::write_file(path, |file| {
+                docx::write_redline(file, heading, versions, marked, &revisions)
+                    .map_err(std::io::Error::other)
+            })?
+        }
+        (Some(format), Some(path)) => export::write_file(path, |file| {
+            write_document(file, format, heading, versions, marked)
+        })?,
+        (Some(format), None) => {
+            output::stdout(|out| write_document(&mut &mut *out, format, heading, versions, marked))?
+        }
+        (None, None) => {
+            return Err(CliError::unusable(
+                "--format docx writes a file: give --output FILE.docx",
+            ));
+        }
+    }
     Ok(ExitCode::SUCCESS)
 }
 
 /// Two files outside any repository.
-fn files(old: &Path, new: &Path, format: RedlineFormat) -> Outcome {
+fn files(old: &Path, new: &Path, format: Target) -> Outcome {
     let read = |path: &Path| {
         bargain_core::text::read_file(path)
             .map_err(|e| CliError::unusable(format!("{}: {e}", path.display())))
@@ -110,10 +158,11 @@ fn files(old: &Path, new: &Path, format: RedlineFormat) -> Outcome {
     };
     let heading = format!("{} → {}", old.display(), new.display());
     print(
-        format,
+        &format,
         &heading,
         &[("old", &label(old)), ("new", &label(new))],
         &Marked::from(&redline),
+        || Revisions::one("bargain", None),
     )
 }
 
@@ -147,7 +196,7 @@ fn article(
     article: &str,
     words: &[String],
     picked: Option<(String, String)>,
-    format: RedlineFormat,
+    format: Target,
 ) -> Outcome {
     let comparison = comparison(words, picked)?;
     let repo = open(repo)?;
@@ -165,5 +214,8 @@ fn article(
     let history = History::build(&repo)?;
     let resolved = Resolved::of(&repo, &snapshot, &history, &id, &comparison)?;
     let marks = resolved.redline();
-    print(format, &heading, &resolved.labels(), &Marked::from(&marks))
+    let labels = resolved.labels();
+    print(&format, &heading, &labels, &Marked::from(&marks), || {
+        Revisions::from_labels(&snapshot.table, &labels, "bargain")
+    })
 }

@@ -3,13 +3,16 @@
 //! a library call and prints what comes back; rules, words of the record and documents are the
 //! library's (`bargain-core`), the flags and exit codes are here.
 
+pub mod bulletin;
 pub mod demo;
 pub mod diff;
 pub mod error;
 pub mod import;
+pub mod export;
 pub mod log;
 pub mod meta;
 pub mod output;
+pub mod packet;
 pub mod record;
 pub mod status;
 pub mod table;
@@ -71,6 +74,11 @@ pub enum Command {
     Log(log::Args),
     /// Audit the whole history against the recording rules; exits 1 on a violation.
     Verify(verify::Args),
+    /// Documents to hand over or print: a TA with its signatures (docx, html), a packet of
+    /// redlines (html, pdf).
+    Export(export::Args),
+    /// What moved at a session, for members: passes, agreements, withdrawals, next dates.
+    Bulletin(bulletin::Args),
     /// Print a shell completion script: bash, zsh, fish, elvish or powershell.
     Completions(meta::CompletionsArgs),
     /// Write the manual pages (roff) into a folder, or print bargain(1).
@@ -97,6 +105,8 @@ pub fn main() -> ExitCode {
         Some(Command::Article(args)) => table::article(repo, args),
         Some(Command::Log(args)) => log::run(repo, &args),
         Some(Command::Verify(args)) => verify::run(repo, &args),
+        Some(Command::Export(args)) => export::run(repo, args),
+        Some(Command::Bulletin(args)) => bulletin::run(repo, &args),
         Some(Command::Completions(args)) => meta::completions(&args),
         Some(Command::Man(args)) => meta::man(&args),
     };

@@ -3,7 +3,10 @@
 //! Shared by `bargain diff` and anything that prints a redline packet.
 
 use crate::comparison::{Label, Marks};
-use crate::export::redline_text::{ansi_into, html_of, md_into, plain_into, renders_like};
+use crate::export::redline_text::{
+    HTML_STYLE, HtmlMarks, ansi_into, html_escape, html_legend, html_redline, md_into, plain_into,
+    renders_like,
+};
 use crate::redline::ThreeWay;
 use crate::redline::{Move, Redline, Segment, Summary};
 use crate::text::escape_line;
@@ -27,6 +30,16 @@ pub struct Marked<'a> {
     pub moves: &'a [Move],
     pub summary: Summary,
     pub coarse: bool,
+    /// Side names and three-way conflicts, for the formats that mark them (HTML).
+    pub marks: HtmlMarks,
+}
+
+impl Marked<'_> {
+    /// The same, with each side's id → display name, for attribution.
+    pub fn with_names(mut self, names: Vec<(String, String)>) -> Self {
+        self.marks.names = names;
+        self
+    }
 }
 
 impl<'a> From<&'a Redline<'_>> for Marked<'a> {
@@ -36,6 +49,7 @@ impl<'a> From<&'a Redline<'_>> for Marked<'a> {
             moves: &r.moves,
             summary: r.summary,
             coarse: r.coarse,
+            marks: HtmlMarks::default(),
         }
     }
 }
@@ -47,6 +61,10 @@ impl<'a> From<&'a ThreeWay<'_>> for Marked<'a> {
             moves: &r.moves,
             summary: r.summary,
             coarse: r.coarse,
+            marks: HtmlMarks {
+                names: Vec::new(),
+                conflicts: r.conflicts.iter().map(|c| c.segments.clone()).collect(),
+            },
         }
     }
 }
@@ -117,11 +135,16 @@ pub fn write_document(
         .collect();
     match format {
         RedlineFormat::Html => {
-            let mut subtitle = label_lines.join(" · ");
-            subtitle.push_str(" · ");
-            subtitle.push_str(&summary);
-            // html_of escapes both the title and the summary.
-            out.write_all(html_of(marked.segments, marked.moves, heading, &subtitle).as_bytes())
+            let mut page = String::from(
+                "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>",
+            );
+            html_escape(&mut page, heading);
+            page.push_str("</title>\n<style>");
+            page.push_str(HTML_STYLE);
+            page.push_str("</style>\n</head>\n<body>\n");
+            html_article(&mut page, heading, &label_lines, marked);
+            page.push_str("</body>\n</html>\n");
+            out.write_all(page.as_bytes())
         }
         RedlineFormat::Markdown => {
             let mut text = format!("# {}\n\n", md_escape_line(heading));
@@ -179,6 +202,24 @@ pub fn write_document(
             Ok(())
         }
     }
+}
+
+/// One article's redline as an HTML fragment: its heading, the versions compared, the
+/// summary, the legend and the marked text. A page of its own, or one article of a packet.
+pub fn html_article(out: &mut String, heading: &str, label_lines: &[String], marked: &Marked<'_>) {
+    out.push_str("<h1>");
+    html_escape(out, heading);
+    out.push_str("</h1>\n<ul class=\"versions\">");
+    for line in label_lines {
+        out.push_str("<li>");
+        html_escape(out, line);
+        out.push_str("</li>");
+    }
+    out.push_str("</ul>\n<p class=\"summary\">");
+    html_escape(out, &summary_line(marked));
+    out.push_str("</p>\n");
+    html_legend(out, marked.segments, &marked.marks);
+    html_redline(out, marked.segments, marked.moves, &marked.marks);
 }
 
 fn legend_ansi() -> String {

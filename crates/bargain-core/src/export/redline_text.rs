@@ -556,17 +556,26 @@ fn html_text(out: &mut String, text: &str) {
     }
 }
 
-const HTML_STYLE: &str = "body{font-family:Georgia,'Times New Roman',serif;max-width:50em;\
+/// The page style every HTML export shares: the redline, the tracker, a packet, a bulletin.
+pub const HTML_STYLE: &str = "body{font-family:Georgia,'Times New Roman',serif;max-width:50em;\
 margin:2em auto;padding:0 1em;line-height:1.45;color:#111}\
-h1{font-size:1.3em}.summary{color:#444;font-size:.9em}\
-.redline{white-space:pre-wrap;overflow-wrap:anywhere}\
+h1{font-size:1.3em}.summary,.versions{color:#444;font-size:.9em}.versions{margin:0;padding-left:1.2em}\
+.redline h1,.redline h2,.redline h3,.redline h4{font-size:1.1em;margin:1em 0 .4em}\
+.redline p{margin:.5em 0;white-space:pre-wrap;overflow-wrap:anywhere}\
+.redline p.li{margin:.2em 0 .2em 1.5em;text-indent:-1em}\
 del{color:#a0001c;text-decoration:line-through}\
 ins{color:#00632e;text-decoration:underline}\
 .moved{color:#005a8c;font-style:italic;text-decoration-style:dotted}\
 .note{color:#005a8c;font-size:.8em;font-style:normal}\
-.by{color:#555;font-size:.75em;vertical-align:super}\
+.side-0{background:#e8f0ff}.side-1{background:#fff1e0}.side-2{background:#eef8e8}.side-3{background:#f6e8f8}\
+.conflict{outline:2px solid #c06000;outline-offset:1px}\
+.conflict-note{color:#c06000;font-weight:bold;font-size:.8em}\
+.legend{font-size:.85em;color:#333;border:1px solid #ccc;padding:.3em .6em;display:inline-block}\
+.legend span{padding:0 .3em;margin-right:.6em}\
 .ctl{font-family:monospace;font-size:.85em;border:1px solid #888;padding:0 .1em}\
-@media print{body{margin:0;max-width:none}a{color:inherit;text-decoration:none}}";
+table{border-collapse:collapse;font-size:.9em}td,th{border:1px solid #bbb;padding:.2em .5em;text-align:left}\
+@media print{body{margin:0;max-width:none}a{color:inherit;text-decoration:none}\
+.article{break-before:page}}";
 
 /// A complete printable HTML document of the redline: `<del>` and `<ins>`, moves as
 /// `<del class="moved">`/`<ins class="moved">` with notes linking the two ends.
@@ -599,70 +608,159 @@ pub fn html_of(segments: &[Segment], moves: &[Move], title: &str, summary: &str)
     html_text(&mut out, title);
     out.push_str("</h1>\n<p class=\"summary\">");
     html_text(&mut out, summary);
-    out.push_str("</p>\n<div class=\"redline\">");
-    let mut notes = MoveNotes::default();
-    let mut struck = false;
-    for s in runs(segments) {
-        let first = notes.first(s.kind);
-        let by = |out: &mut String| {
-            if !s.by.is_empty() {
-                out.push_str("<span class=\"by\">");
-                html_text(out, &s.by.join(", "));
-                out.push_str("</span>");
-            }
-        };
-        match (s.kind, s.layout) {
-            (SegmentKind::Equal, _) | (SegmentKind::Inserted, true) => html_text(&mut out, &s.text),
-            (SegmentKind::Deleted, true) => html_text(&mut out, &kept_breaks(&s.text, struck)),
-            (SegmentKind::Deleted, false) => {
-                by(&mut out);
-                out.push_str("<del>");
-                html_text(&mut out, &s.text);
-                out.push_str("</del>");
-            }
-            (SegmentKind::Inserted, false) => {
-                by(&mut out);
-                out.push_str("<ins>");
-                html_text(&mut out, &s.text);
-                out.push_str("</ins>");
-            }
-            (SegmentKind::MovedFrom(id), _) if first => {
-                let to = move_paragraphs(moves, id).1 + 1;
-                by(&mut out);
-                let _ = write!(
-                    out,
-                    "<del class=\"moved\" id=\"move-{0}-from\"><a class=\"note\" href=\"#move-{0}-to\">[moved to ¶{to}]</a> ",
-                    id.0
-                );
-                html_text(&mut out, &s.text);
-                out.push_str("</del>");
-            }
-            (SegmentKind::MovedTo(id), _) if first => {
-                let from = move_paragraphs(moves, id).0 + 1;
-                by(&mut out);
-                let _ = write!(
-                    out,
-                    "<ins class=\"moved\" id=\"move-{0}-to\"><a class=\"note\" href=\"#move-{0}-from\">[moved from ¶{from}]</a> ",
-                    id.0
-                );
-                html_text(&mut out, &s.text);
-                out.push_str("</ins>");
-            }
-            (SegmentKind::MovedFrom(_), _) => {
-                out.push_str("<del class=\"moved\">");
-                html_text(&mut out, &s.text);
-                out.push_str("</del>");
-            }
-            (SegmentKind::MovedTo(_), _) => {
-                out.push_str("<ins class=\"moved\">");
-                html_text(&mut out, &s.text);
-                out.push_str("</ins>");
+    out.push_str("</p>\n");
+    html_redline(&mut out, segments, moves, &HtmlMarks::default());
+    out.push_str("</body>\n</html>\n");
+    out
+}
+
+/// What an HTML redline marks beyond the changes themselves.
+#[derive(Debug, Clone, Default)]
+pub struct HtmlMarks {
+    /// Side id → the name a reader knows it by (a side not listed is shown by its id).
+    pub names: Vec<(String, String)>,
+    /// Ranges of segments where sides changed the same text differently (three-way).
+    pub conflicts: Vec<std::ops::Range<usize>>,
+}
+
+impl HtmlMarks {
+    fn name<'a>(&'a self, id: &'a str) -> &'a str {
+        self.names
+            .iter()
+            .find(|(i, _)| i == id)
+            .map_or(id, |(_, n)| n.as_str())
+    }
+}
+
+/// The sides that made changes in these segments, each once, in order of appearance.
+pub fn sides_in(segments: &[Segment]) -> Vec<String> {
+    let mut sides: Vec<String> = Vec::new();
+    for s in segments {
+        for b in &s.by {
+            if !sides.contains(b) {
+                sides.push(b.clone());
             }
         }
-        struck = is_struck(s.kind, s.layout);
     }
-    out.push_str("</div>\n</body>\n</html>\n");
-    out
+    sides
+}
+
+/// The legend of an HTML redline: what each mark means, and each side's colour when the
+/// changes are more than one side's.
+pub fn html_legend(out: &mut String, segments: &[Segment], marks: &HtmlMarks) {
+    out.push_str("<p class=\"legend\">Legend: <span><del>deleted</del></span><span><ins>inserted</ins></span><span><del class=\"moved\">moved away</del> / <ins class=\"moved\">moved here</ins></span>");
+    let sides = sides_in(segments);
+    if sides.len() > 1 {
+        for (i, side) in sides.iter().enumerate() {
+            let _ = write!(out, "<span class=\"side-{}\">", i % 4);
+            html_text(out, marks.name(side));
+            out.push_str("</span>");
+        }
+    }
+    if !marks.conflicts.is_empty() {
+        out.push_str("<span class=\"conflict\">changed differently by both sides</span>");
+    }
+    out.push_str("</p>\n");
+}
+
+/// The redline's body: one HTML paragraph per line, Markdown headings and list items as
+/// such, every change inside its line (no element spans a line break). Side attribution is
+/// a tooltip and a background colour, and only when the changes are more than one side's.
+pub fn html_redline(out: &mut String, segments: &[Segment], moves: &[Move], marks: &HtmlMarks) {
+    use crate::export::blocks::{Block, lines};
+    let sides = sides_in(segments);
+    let mixed = sides.len() > 1;
+    out.push_str("<div class=\"redline\">\n");
+    let mut notes = MoveNotes::default();
+    let mut conflict_noted = std::collections::HashSet::new();
+    for line in lines(segments) {
+        let (open, close) = match line.block {
+            Block::Blank => continue,
+            Block::Heading(n) => (
+                format!("<h{0}>", n.clamp(1, 4)),
+                format!("</h{0}>", n.clamp(1, 4)),
+            ),
+            Block::Bullet => ("<p class=\"li\">".to_string(), "</p>".to_string()),
+            Block::Text => ("<p>".to_string(), "</p>".to_string()),
+        };
+        out.push_str(&open);
+        for piece in &line.pieces {
+            let conflict = marks
+                .conflicts
+                .iter()
+                .position(|r| r.contains(&piece.segment));
+            if let Some(c) = conflict {
+                if conflict_noted.insert(c) {
+                    out.push_str("<span class=\"conflict-note\">[conflict] </span>");
+                }
+                out.push_str("<span class=\"conflict\">");
+            }
+            let attribution = |out: &mut String| {
+                if mixed && !piece.by.is_empty() {
+                    let index = sides.iter().position(|s| *s == piece.by[0]).unwrap_or(0);
+                    let _ = write!(out, " class=\"side-{}\" title=\"", index % 4);
+                    let names: Vec<&str> = piece.by.iter().map(|b| marks.name(b)).collect();
+                    html_text(out, &names.join(", "));
+                    out.push('"');
+                }
+            };
+            let first = notes.first(piece.kind);
+            match (piece.kind, piece.layout) {
+                (SegmentKind::Equal, _) | (SegmentKind::Inserted, true) => {
+                    html_text(out, piece.text)
+                }
+                (SegmentKind::Deleted, true) => {}
+                (SegmentKind::Deleted, false) | (SegmentKind::Inserted, false) => {
+                    let tag = if piece.kind == SegmentKind::Deleted {
+                        "del"
+                    } else {
+                        "ins"
+                    };
+                    let _ = write!(out, "<{tag}");
+                    attribution(out);
+                    out.push('>');
+                    html_text(out, piece.text);
+                    let _ = write!(out, "</{tag}>");
+                }
+                (SegmentKind::MovedFrom(id), _) | (SegmentKind::MovedTo(id), _) => {
+                    let from = matches!(piece.kind, SegmentKind::MovedFrom(_));
+                    let (tag, end, other) = if from {
+                        ("del", "from", "to")
+                    } else {
+                        ("ins", "to", "from")
+                    };
+                    let _ = write!(out, "<{tag} class=\"moved\"");
+                    if first {
+                        let _ = write!(out, " id=\"move-{}-{end}\"", id.0);
+                    }
+                    attribution(out);
+                    out.push('>');
+                    if first {
+                        let (f, t) = move_paragraphs(moves, id);
+                        let n = if from { t } else { f } + 1;
+                        let _ = write!(
+                            out,
+                            "<a class=\"note\" href=\"#move-{}-{other}\">[moved {other} ¶{n}]</a> ",
+                            id.0
+                        );
+                    }
+                    html_text(out, piece.text);
+                    let _ = write!(out, "</{tag}>");
+                }
+            }
+            if conflict.is_some() {
+                out.push_str("</span>");
+            }
+        }
+        out.push_str(&close);
+        out.push('\n');
+    }
+    out.push_str("</div>\n");
+}
+
+/// HTML character data (and attribute values) from untrusted text, controls shown visibly.
+pub fn html_escape(out: &mut String, text: &str) {
+    html_text(out, text);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -673,9 +771,12 @@ pub fn html_of(segments: &[Segment], moves: &[Move], title: &str, summary: &str)
 /// block), control characters become code spans in caret notation.
 fn md_text(out: &mut String, text: &str, line_start: bool) {
     let mut at_line_start = line_start;
+    // Whether everything since the line began is digits (a list number so far).
+    let mut digits_open_line = false;
     let mut chars = text.chars().peekable();
     while let Some(c) = chars.next() {
         let next = chars.peek().copied();
+        let line_began = at_line_start;
         if at_line_start && (c == ' ' || c == '\t') {
             out.push_str(if c == ' ' {
                 "&nbsp;"
@@ -686,12 +787,21 @@ fn md_text(out: &mut String, text: &str, line_start: bool) {
         }
         at_line_start = false;
         match c {
-            '\\' | '`' | '*' | '_' | '{' | '}' | '[' | ']' | '<' | '>' | '#' | '|' | '~' | '!'
-            | '&' | '-' | '+' | '=' | '"' => {
+            '\\' | '`' | '*' | '_' | '{' | '}' | '[' | ']' | '<' | '>' | '|' | '~' | '&' => {
                 out.push('\\');
                 out.push(c);
             }
-            '.' | ')' if out.ends_with(|d: char| d.is_ascii_digit()) => {
+            // Block markers mean something only where a line begins; `!` only before `[`.
+            '#' | '-' | '+' | '=' if line_began => {
+                out.push('\\');
+                out.push(c);
+            }
+            '!' if next == Some('[') => {
+                out.push('\\');
+                out.push(c);
+            }
+            // `12. ` at the start of a line would be an ordered list; `12.1` is not.
+            '.' | ')' if digits_open_line && matches!(next, None | Some(' ' | '\t')) => {
                 out.push('\\');
                 out.push(c);
             }
@@ -702,6 +812,7 @@ fn md_text(out: &mut String, text: &str, line_start: bool) {
             }
             c => out.push(c),
         }
+        digits_open_line = c.is_ascii_digit() && (line_began || digits_open_line);
     }
 }
 
@@ -736,6 +847,14 @@ fn md_plain(out: &mut String, text: &str, line_start: &mut bool) {
             *line_start = true;
         }
         if line.is_empty() {
+            continue;
+        }
+        // A Markdown heading of the text stays a heading.
+        let hashes = line.bytes().take_while(|&b| b == b'#').count();
+        if *line_start && (1..=6).contains(&hashes) && line[hashes..].starts_with(' ') {
+            out.push_str(&line[..=hashes]);
+            md_text(out, &line[hashes + 1..], false);
+            *line_start = false;
             continue;
         }
         md_text(out, line, *line_start);

@@ -186,6 +186,32 @@ fn markdown(table: &Table, rows: &[TrackerRow], totals: &[TopicTotal]) -> String
     out
 }
 
+/// The tracker as an HTML fragment (a table and the totals line), for a packet. The cells are
+/// [`cells`]' (controls already shown visibly), HTML-escaped here.
+pub fn html_fragment(table: &Table, rows: &[TrackerRow], totals: &[TopicTotal]) -> String {
+    use crate::export::redline_text::html_escape;
+    let mut out = String::from("<table class=\"tracker\"><thead><tr>");
+    for h in headers(table) {
+        out.push_str("<th>");
+        html_escape(&mut out, &h);
+        out.push_str("</th>");
+    }
+    out.push_str("</tr></thead><tbody>\n");
+    for row in rows {
+        out.push_str("<tr>");
+        for c in cells(table, row) {
+            out.push_str("<td>");
+            html_escape(&mut out, &c);
+            out.push_str("</td>");
+        }
+        out.push_str("</tr>\n");
+    }
+    out.push_str("</tbody></table>\n<p class=\"summary\">");
+    html_escape(&mut out, &totals_line(totals));
+    out.push_str("</p>\n");
+    out
+}
+
 /// A cell made safe for a spreadsheet: a leading `=`, `+`, `-`, `@`, tab or carriage return
 /// would be read as a formula (OWASP's "CSV injection"), so such a cell starts with `'`. The
 /// `csv` crate does the quoting.
