@@ -6,6 +6,7 @@ mod test_cli;
 mod test_crash;
 mod test_demo;
 mod test_diff;
+mod test_export_docs;
 mod test_import;
 mod test_record;
 mod test_record_cli;

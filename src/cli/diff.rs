@@ -215,7 +215,14 @@ fn article(
     let resolved = Resolved::of(&repo, &snapshot, &history, &id, &comparison)?;
     let marks = resolved.redline();
     let labels = resolved.labels();
-    print(&format, &heading, &labels, &Marked::from(&marks), || {
+    let names = snapshot
+        .table
+        .sides
+        .iter()
+        .map(|s| (s.id.clone(), s.name.clone()))
+        .collect();
+    let marked = Marked::from(&marks).with_names(names);
+    print(&format, &heading, &labels, &marked, || {
         Revisions::from_labels(&snapshot.table, &labels, "bargain")
     })
 }

@@ -79,7 +79,7 @@ pub fn gather(snapshot: &Snapshot, history: &History, session: &Session) -> Bull
             continue;
         };
         let title = match entry.number() {
-            Some(n) => format!("Article {n}, {}", article.title),
+            Some(n) => format!("Article {n}: {}", article.title),
             None => article.title.clone(),
         };
         let Some(news) = topics.iter_mut().find(|t| t.topic == article.topic) else {
@@ -152,11 +152,23 @@ impl TopicNews {
     }
 }
 
-fn list(items: &[String]) -> String {
-    match items {
-        [] => String::new(),
-        [one] => one.clone(),
-        [init @ .., last] => format!("{} and {last}", init.join("; ")),
+/// A sentence, and the articles it is about (a list under it).
+struct Para {
+    text: String,
+    items: Vec<String>,
+}
+
+fn say(text: impl Into<String>) -> Para {
+    Para {
+        text: text.into(),
+        items: Vec::new(),
+    }
+}
+
+fn about(text: impl Into<String>, items: &[String]) -> Para {
+    Para {
+        text: text.into(),
+        items: items.to_vec(),
     }
 }
 
@@ -165,7 +177,7 @@ fn plural(n: usize, one: &str, many: &str) -> String {
 }
 
 /// The bulletin's paragraphs: (heading, sentences) per section, in reading order.
-fn sections(b: &Bulletin, table: &Table) -> (String, Vec<(String, Vec<String>)>) {
+fn sections(b: &Bulletin, table: &Table) -> (String, Vec<(String, Vec<Para>)>) {
     let s = &b.session;
     let when = if s.start == s.end {
         format!("{}", s.start)
@@ -174,13 +186,13 @@ fn sections(b: &Bulletin, table: &Table) -> (String, Vec<(String, Vec<String>)>)
     };
     let title = format!("{}: {} ({when})", b.table, s.name);
     let mut out = Vec::new();
-    let mut intro = vec![format!(
+    let mut intro = vec![say(format!(
         "Tentative agreements so far: {} of {}.",
         b.agreed_so_far,
         plural(b.articles, "article", "articles")
-    )];
+    ))];
     if b.topics.iter().all(TopicNews::is_quiet) {
-        intro.push("Nothing was recorded at this session.".to_string());
+        intro.push(say("Nothing was recorded at this session."));
     }
     out.push(("Where things stand".to_string(), intro));
     for t in b.topics.iter().filter(|t| !t.is_quiet()) {
@@ -191,45 +203,42 @@ fn sections(b: &Bulletin, table: &Table) -> (String, Vec<(String, Vec<String>)>)
             }
             let name = table.side_name(side);
             let verb = match table.kept_by.side() {
-                Some(keeper) if keeper == side => format!("{name} gave proposals on"),
-                Some(_) => format!("{name} gave us proposals on"),
-                None => format!("{name} put forward proposals on"),
+                Some(keeper) if keeper == side => format!("{name} gave proposals on:"),
+                Some(_) => format!("{name} gave us proposals on:"),
+                None => format!("{name} put forward proposals on:"),
             };
-            lines.push(format!("{verb} {}.", list(titles)));
+            lines.push(about(verb, titles));
         }
         if !t.agreed.is_empty() {
-            lines.push(format!(
-                "Both sides reached a tentative agreement on {}.",
-                list(&t.agreed)
+            lines.push(about(
+                "Both sides reached a tentative agreement on:",
+                &t.agreed,
             ));
         }
         for (title, by) in &t.withdrawn {
-            lines.push(match by {
+            lines.push(say(match by {
                 Some(side) => format!("{} withdrew {title}.", table.side_name(side)),
                 None => format!("{title} was withdrawn."),
-            });
+            }));
         }
         if !t.impasse.is_empty() {
-            lines.push(format!(
-                "The sides are at an impasse on {}.",
-                list(&t.impasse)
-            ));
+            lines.push(about("The sides are at an impasse on:", &t.impasse));
         }
-        lines.push(format!(
+        lines.push(say(format!(
             "Tentative agreements in {} so far: {} of {}.",
             t.title,
             t.agreed_so_far,
             plural(t.articles, "article", "articles")
-        ));
+        )));
         out.push((t.title.clone(), lines));
     }
     out.push((
         "Next session".to_string(),
-        vec![match &b.next {
+        vec![say(match &b.next {
             Some(n) if n.start == n.end => format!("{}: {}.", n.name, n.start),
             Some(n) => format!("{}: {} to {}.", n.name, n.start, n.end),
             None => "No further session is scheduled yet.".to_string(),
-        }],
+        })],
     ));
     (title, out)
 }
@@ -249,14 +258,17 @@ pub fn markdown(b: &Bulletin, table: &Table) -> String {
     };
     let (title, sections) = sections(b, table);
     let mut out = format!("# {}\n", md(&title));
-    for (heading, lines) in sections {
-        let _ = write!(out, "\n## {}\n\n", md(&heading));
-        for line in lines {
-            let _ = writeln!(out, "{}\n", md(&line));
+    for (heading, paras) in sections {
+        let _ = write!(out, "\n## {}\n", md(&heading));
+        for para in paras {
+            let _ = write!(out, "\n{}\n", md(&para.text));
+            if !para.items.is_empty() {
+                out.push('\n');
+            }
+            for item in &para.items {
+                let _ = writeln!(out, "- {}", md(item));
+            }
         }
-    }
-    while out.ends_with("\n\n") {
-        out.pop();
     }
     out
 }
@@ -277,10 +289,19 @@ pub fn html(b: &Bulletin, table: &Table) -> String {
         out.push_str("<h2>");
         html_escape(&mut out, &heading);
         out.push_str("</h2>\n");
-        for line in lines {
+        for para in lines {
             out.push_str("<p>");
-            html_escape(&mut out, &line);
+            html_escape(&mut out, &para.text);
             out.push_str("</p>\n");
+            if !para.items.is_empty() {
+                out.push_str("<ul>");
+                for item in &para.items {
+                    out.push_str("<li>");
+                    html_escape(&mut out, item);
+                    out.push_str("</li>");
+                }
+                out.push_str("</ul>\n");
+            }
         }
     }
     out.push_str("</body>\n</html>\n");

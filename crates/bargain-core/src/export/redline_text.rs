@@ -995,7 +995,8 @@ mod tests {
         let m = md(&r);
         assert!(m.contains("a unit.*~~\n\nArticle 2"), "{m:?}");
         let h = html(&r, "t");
-        assert!(h.contains("a unit.</del>\n\nArticle 2"), "{h:?}");
+        // HTML: the struck paragraph is a paragraph of its own.
+        assert!(h.contains("a unit.</del></p>\n<p>Article 2"), "{h:?}");
     }
 
     #[test]

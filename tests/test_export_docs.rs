@@ -1,0 +1,414 @@
+//! Documents out, checked by the programs the other side uses: a Word redline that pandoc
+//! accepts into the new text and rejects into the old, word for word, with each change's
+//! author; LibreOffice converting it to PDF; Chromium printing the packet; and the HTML,
+//! Markdown, TA and bulletin documents as a reader gets them. A test that needs a program that
+//! is not installed says so and skips (`.ci/run` installs them all).
+
+use crate::common::Fixture;
+use bargain_core::comparison::{Comparison, Resolved};
+use bargain_core::store::{History, Repo};
+use std::io::Read;
+use std::path::Path;
+use std::process::Command;
+
+/// The demo table, built in the fixture's folder `table`.
+fn demo() -> Fixture {
+    let f = Fixture::bare_dir();
+    bargain_core::demo::build(&f.file("table"), &Default::default(), None).expect("demo builds");
+    f
+}
+
+/// Whether `program` runs; prints why a test skips when it does not.
+fn have(program: &str, package: &str) -> bool {
+    let ok = Command::new(program)
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !ok {
+        eprintln!("skipped: {program} is not installed ({package})");
+    }
+    ok
+}
+
+fn run(program: &str, args: &[&str]) -> String {
+    let out = Command::new(program)
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("{program} runs: {e}"));
+    assert!(
+        out.status.success(),
+        "{program} {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// The words of a text as a reader compares them: Markdown heading marks left out (Word shows
+/// them as a heading style).
+fn words(text: &str) -> Vec<String> {
+    text.lines()
+        .map(|l| l.trim_start_matches('#'))
+        .flat_map(str::split_whitespace)
+        .map(str::to_string)
+        .collect()
+}
+
+/// What pandoc reads from a .docx with its revisions accepted, rejected, or all shown.
+fn pandoc(docx: &Path, changes: &str, to: &str) -> String {
+    run(
+        "pandoc",
+        &[
+            &format!("--track-changes={changes}"),
+            "-t",
+            to,
+            "--wrap=none",
+            &docx.display().to_string(),
+        ],
+    )
+}
+
+fn part(docx: &Path, name: &str) -> String {
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(docx).expect("docx")).expect("a zip");
+    let mut xml = String::new();
+    zip.by_name(name)
+        .expect("part present")
+        .read_to_string(&mut xml)
+        .expect("utf-8");
+    xml
+}
+
+/// Both sides' latest texts of `article` in the demo, old first.
+fn sides_texts(f: &Fixture, article: &str) -> (String, String) {
+    let repo = Repo::discover(&f.file("table")).expect("repo");
+    let snapshot = repo.snapshot().expect("snapshot");
+    let history = History::build(&repo).expect("history");
+    match Resolved::of(&repo, &snapshot, &history, article, &Comparison::Sides).expect("resolves") {
+        Resolved::Two { old, new } => (old.text, new.text),
+        Resolved::Three { .. } => unreachable!("sides is two-way"),
+    }
+}
+
+#[test]
+fn word_redline_is_tracked_changes_that_pandoc_accepts_into_the_new_text_and_rejects_into_the_old()
+{
+    let f = demo();
+    let pandoc_here = have("pandoc", "apt-get install pandoc");
+    for article in ["12", "13", "21", "22", "40"] {
+        let out = f.file(&format!("a{article}.docx"));
+        let out_arg = out.display().to_string();
+        f.run_in(
+            "table",
+            &["diff", article, "--format", "docx", "--output", &out_arg],
+        )
+        .assert_exit(0);
+        let xml = part(&out, "word/document.xml");
+        assert!(xml.contains("<w:ins ") && xml.contains("<w:del "), "{xml}");
+        assert!(xml.contains("<w:pgSz w:w=\"12240\" w:h=\"15840\"/>"));
+        assert!(xml.contains("<w:pStyle w:val=\"Heading1\"/>"));
+        assert!(
+            !xml.contains("<w:br"),
+            "no line break inside a run: {article}"
+        );
+        if !pandoc_here {
+            continue;
+        }
+        let (old, new) = sides_texts(&f, article);
+        assert_eq!(
+            words(&pandoc(&out, "accept", "plain")),
+            words(&new),
+            "article {article} accepted"
+        );
+        assert_eq!(
+            words(&pandoc(&out, "reject", "plain")),
+            words(&old),
+            "article {article} rejected"
+        );
+        // Every change is the new side's, as the table names it, dated by its pass.
+        let all = pandoc(&out, "all", "markdown");
+        assert!(all.contains("author=\"Example Health\""), "{all}");
+        assert!(!all.contains("author=\"employer\""));
+        assert!(all.contains("date=\"2025-"));
+    }
+}
+
+#[test]
+fn a_moved_paragraph_is_a_word_move_and_reads_back_both_ways() {
+    let f = Fixture::bare_dir();
+    let old = "# Article 9 — Leave\n\n9.1 Leave requests are answered within five working days of their receipt by the manager.\n\n9.2 Notice is given.\n\n9.3 Unused leave carries over to the next year.\n";
+    let new = "# Article 9 — Leave\n\n9.2 Notice is given in writing.\n\n9.3 Unused leave carries over to the next year.\n\n9.1 Leave requests are answered within five working days of their receipt by the manager.\n\n9.4 A new clause.\n";
+    f.write("old.md", old);
+    f.write("new.md", new);
+    f.run(&[
+        "diff",
+        "--files",
+        "old.md",
+        "new.md",
+        "--format",
+        "docx",
+        "-o",
+        "moved.docx",
+        "--author",
+        "Union AI lead",
+    ])
+    .assert_exit(0);
+    let docx = f.file("moved.docx");
+    let xml = part(&docx, "word/document.xml");
+    assert!(xml.contains("<w:moveFrom "), "{xml}");
+    assert!(xml.contains("<w:moveTo "));
+    assert!(xml.contains("w:name=\"move1\""));
+    assert_eq!(
+        xml.matches("<w:moveFromRangeStart ").count(),
+        xml.matches("<w:moveFromRangeEnd ").count()
+    );
+    // Revision ids are unique (a range's end repeats its start's id).
+    let mut ids: Vec<&str> = xml
+        .split(" w:id=\"")
+        .skip(1)
+        .map(|s| &s[..s.find('"').expect("closed")])
+        .collect();
+    let total = ids.len();
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len() + xml.matches("RangeEnd w:id=").count(), total);
+    if !have("pandoc", "apt-get install pandoc") {
+        return;
+    }
+    assert_eq!(words(&pandoc(&docx, "accept", "plain")), words(new));
+    assert_eq!(words(&pandoc(&docx, "reject", "plain")), words(old));
+    assert!(pandoc(&docx, "all", "markdown").contains("author=\"Union AI lead\""));
+}
+
+#[test]
+fn docx_without_output_is_refused_with_the_flag_to_give() {
+    let f = Fixture::bare_dir();
+    f.write("a.md", "a\n");
+    let run = f.run(&["diff", "--files", "a.md", "a.md", "--format", "docx"]);
+    run.assert_exit(2);
+    assert!(run.stderr.contains("--output"), "{}", run.stderr);
+}
+
+#[test]
+fn libreoffice_converts_the_word_redline_to_pdf() {
+    if !have("soffice", "apt-get install libreoffice-writer-nogui")
+        || !have("pdftotext", "apt-get install poppler-utils")
+    {
+        return;
+    }
+    let f = demo();
+    let out = f.file("a12.docx").display().to_string();
+    f.run_in("table", &["diff", "12", "--format", "docx", "-o", &out])
+        .assert_exit(0);
+    let profile = f.file("lo-profile");
+    run(
+        "soffice",
+        &[
+            &format!("-env:UserInstallation=file://{}", profile.display()),
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            &f.path().display().to_string(),
+            &out,
+        ],
+    );
+    let pdf = f.file("a12.pdf").display().to_string();
+    let info = run("pdfinfo", &[&pdf]);
+    assert!(info.contains("612 x 792 pts (letter)"), "{info}");
+    let text = run("pdftotext", &[&pdf, "-"]);
+    assert!(text.contains("Artificial Intelligence and Technology"));
+    // LibreOffice shows both texts of a redline: the deleted words are still there.
+    let (old, _) = sides_texts(&f, "12");
+    let deleted_phrase = "or other new technology";
+    assert!(old.contains(deleted_phrase));
+    assert!(text.contains(deleted_phrase), "{text}");
+}
+
+#[test]
+fn html_redline_renders_headings_and_names_sides_only_when_they_mix() {
+    let f = demo();
+    let two = f.run_in("table", &["diff", "12", "--format", "html"]);
+    two.assert_exit(0);
+    let html = &two.stdout;
+    assert!(
+        !html.contains("# Article 12"),
+        "no literal Markdown heading"
+    );
+    assert!(html.contains("<h1>Article 12 — Artificial Intelligence and Technology</h1>"));
+    assert!(!html.contains("vertical-align:super") && !html.contains("class=\"by\""));
+    // One side's changes: no attribution at all.
+    assert!(!html.contains(" title=\"Example Health\""), "{html}");
+    assert!(!html.contains("<script") && !html.contains("http://") && !html.contains("https://"));
+    // Three-way mixes both sides: each change carries its side as a tooltip, with a legend.
+    let three = f.run_in("table", &["diff", "13", "three-way", "--format", "html"]);
+    three.assert_exit(0);
+    assert!(
+        three
+            .stdout
+            .contains(" title=\"Coalition of Health Care Unions\""),
+        "{}",
+        three.stdout
+    );
+    assert!(three.stdout.contains("class=\"legend\""));
+}
+
+#[test]
+fn markdown_redline_keeps_section_numbers_and_headings_unescaped() {
+    let f = demo();
+    let md = f.run_in("table", &["diff", "12", "--format", "md"]);
+    md.assert_exit(0);
+    assert!(!md.stdout.contains("12\\.1"), "{}", md.stdout);
+    assert!(md.stdout.contains("12.1 Purpose"));
+    assert!(!md.stdout.contains("high\\-quality"));
+    assert!(md.stdout.contains("\n# Article 12"));
+}
+
+#[test]
+fn tentative_agreement_exports_carry_the_signature_block_and_hash() {
+    let f = demo();
+    let html = f.run_in("table", &["export", "ta", "14", "--format", "html"]);
+    html.assert_exit(0);
+    assert!(
+        html.stdout.contains("Tentatively agreed on 2025-08-06."),
+        "{}",
+        html.stdout
+    );
+    assert!(
+        html.stdout
+            .contains("For Example Health: Employer AI &amp; technology lead")
+    );
+    assert!(html.stdout.contains("(as recorded with the signatures)"));
+    let docx = f.file("ta14.docx").display().to_string();
+    f.run_in(
+        "table",
+        &["export", "ta", "14", "--format", "docx", "-o", &docx],
+    )
+    .assert_exit(0);
+    let xml = part(Path::new(&docx), "word/document.xml");
+    assert!(xml.contains("Text SHA-256: "));
+    assert!(!xml.contains("<w:ins ") && !xml.contains("<w:del "));
+    let open = f.run_in("table", &["export", "ta", "12"]);
+    open.assert_exit(1);
+    assert!(
+        open.stderr.contains("no tentative agreement"),
+        "{}",
+        open.stderr
+    );
+}
+
+#[test]
+fn packet_is_one_self_contained_page_per_article_and_chromium_prints_it() {
+    let f = demo();
+    let out = f.file("packet.html").display().to_string();
+    let run = f.run_in("table", &["export", "packet", "--topic", "ai", "-o", &out]);
+    run.assert_exit(0);
+    let html = std::fs::read_to_string(&out).expect("written");
+    assert!(!html.contains("<script") && !html.contains("src=") && !html.contains("http"));
+    assert_eq!(html.matches("<section class=\"article\">").count(), 3);
+    assert!(html.contains("break-before:page"));
+    assert!(html.contains("<table class=\"tracker\">"));
+    // A running header on every article's pages: table, article, versions, date.
+    assert!(html.contains("<div class=\"running\">National Agreement 2025"));
+    if !have("chromium", "apt-get install chromium")
+        || !have("pdftotext", "apt-get install poppler-utils")
+    {
+        return;
+    }
+    f.run_in(
+        "table",
+        &["export", "packet", "--topic", "ai", "-o", &out, "--pdf"],
+    )
+    .assert_exit(0);
+    let pdf = f.file("packet.pdf").display().to_string();
+    let pages: usize = run_pages(&pdf);
+    // The tracker's page, then at least a page per article.
+    assert!(pages > 3, "{pages} pages");
+    let text = super_text(&pdf);
+    for heading in [
+        "Article 12 — Artificial Intelligence and Technology",
+        "Article 13 — Mental Health Intake and Triage",
+        "Article 14 — AI Note Capture (Ambient Documentation)",
+    ] {
+        assert!(text.contains(heading), "{heading} in {text}");
+    }
+    // The page as a picture too.
+    let png = f.file("packet.png");
+    let profile = f.file("chromium-profile");
+    Command::new("chromium")
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            &format!("--user-data-dir={}", profile.display()),
+            &format!("--screenshot={}", png.display()),
+            "--window-size=1000,1400",
+            &format!("file://{out}"),
+        ])
+        .output()
+        .expect("chromium runs");
+    let bytes = std::fs::read(&png).expect("a screenshot");
+    assert!(bytes.starts_with(b"\x89PNG") && bytes.len() > 10_000);
+}
+
+fn run_pages(pdf: &str) -> usize {
+    run("pdfinfo", &[pdf])
+        .lines()
+        .find_map(|l| l.strip_prefix("Pages:"))
+        .and_then(|n| n.trim().parse().ok())
+        .expect("a page count")
+}
+
+fn super_text(pdf: &str) -> String {
+    run("pdftotext", &[pdf, "-"])
+}
+
+#[test]
+fn packet_pdf_without_chromium_says_what_to_install() {
+    let f = demo();
+    let empty = f.file("no-programs");
+    std::fs::create_dir_all(&empty).expect("mkdir");
+    let out = Command::new(env!("CARGO_BIN_EXE_bargain"))
+        .args(["export", "packet", "-o", "p.html", "--pdf"])
+        .current_dir(f.file("table"))
+        .env("PATH", &empty)
+        .output()
+        .expect("bargain runs");
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("Chromium") && stderr.contains("apt-get install chromium"),
+        "{stderr}"
+    );
+    // The HTML is still there to print from a browser.
+    assert!(f.file("table/p.html").is_file());
+}
+
+#[test]
+fn bulletin_tells_members_what_moved_in_plain_words() {
+    let f = demo();
+    let md = f.run_in("table", &["bulletin", "--session", "August session"]);
+    md.assert_exit(0);
+    let text = &md.stdout;
+    assert!(text.starts_with("# National Agreement 2025"), "{text}");
+    assert!(
+        text.contains("Tentative agreements so far: 4 of 13 articles."),
+        "{text}"
+    );
+    assert!(text.contains("Both sides reached a tentative agreement on"));
+    assert!(text.contains(
+        "Coalition of Health Care Unions withdrew Article 24: Mental Health Caseload Limits."
+    ));
+    assert!(text.contains("## Next session"));
+    for marker in ["{+", "[-", "~~", "**", "<ins>", "\\-"] {
+        assert!(!text.contains(marker), "no marker {marker} in {text}");
+    }
+    let html = f.run_in("table", &["bulletin", "--format", "html"]);
+    html.assert_exit(0);
+    assert!(html.stdout.contains("<h2>Next session</h2>"));
+    let unknown = f.run_in("table", &["bulletin", "--session", "December"]);
+    unknown.assert_exit(2);
+    assert!(
+        unknown.stderr.contains("August session"),
+        "{}",
+        unknown.stderr
+    );
+}
