@@ -8,6 +8,7 @@ mod test_demo;
 mod test_diff;
 mod test_export_docs;
 mod test_import;
+mod test_index;
 mod test_record;
 mod test_record_cli;
 mod test_redline;

@@ -211,7 +211,8 @@ fn article(
         None => entry.title().to_string(),
     };
     let id = entry.id.clone();
-    let history = History::build(&repo)?;
+    // One article: the index on disk, or a walk of this article's folder only.
+    let history = History::for_article(&repo, &id)?;
     let resolved = Resolved::of(&repo, &snapshot, &history, &id, &comparison)?;
     let marks = resolved.redline();
     let labels = resolved.labels();

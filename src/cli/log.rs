@@ -19,19 +19,21 @@ pub struct Args {
 pub fn run(repo: Option<&Path>, args: &Args) -> Outcome {
     let repo = open(repo)?;
     let snapshot = repo.snapshot()?;
-    let history = History::build(&repo)?;
     let table = &snapshot.table;
-    let article = match args.article.as_deref() {
-        None => None,
-        Some(key) => Some(match snapshot.find(key) {
-            Some(entry) => entry.id.clone(),
-            None if history.articles.contains_key(key) => key.to_string(),
-            None => {
+    // One article needs only its own timeline: the index on disk, or a walk of its folder.
+    let (history, article) = match args.article.as_deref() {
+        None => (History::load(&repo)?.0, None),
+        Some(key) => {
+            let id = snapshot.find(key).map_or(key, |entry| entry.id.as_str());
+            let history = History::for_article(&repo, id)?;
+            // An article removed from the table still has its record.
+            if snapshot.find(key).is_none() && !history.articles.contains_key(key) {
                 return Err(CliError::unusable(format!(
                     "there is no article `{key}` in the table"
                 )));
             }
-        }),
+            (history, Some(id.to_string()))
+        }
     };
     let session = match date(args.session.as_deref(), "--session")? {
         None => None,

@@ -55,9 +55,10 @@ pub fn run(repo: Option<&Path>, args: &Args) -> Outcome {
             topics.join(", ")
         )));
     }
-    // A damaged history still leaves a table to show: passes are then not counted.
-    let (history, history_problem) = match History::build(&repo) {
-        Ok(h) => (h, None),
+    // A damaged history still leaves a table to show: passes are then not counted. The index
+    // on disk is used and extended where it can be (see `History::load`).
+    let (history, history_problem) = match History::load(&repo) {
+        Ok((h, _)) => (h, None),
         Err(e) => (History::default(), Some(e)),
     };
     let rows = bargain_core::tracker::rows(&snapshot, &history, topic);

@@ -13,11 +13,12 @@ use super::terminal::panic_message;
 use super::update::fold;
 use bargain_core::comparison::{Comparison, Resolved};
 use bargain_core::store::{History, Repo, Snapshot};
+use std::collections::HashMap;
 use std::ops::ControlFlow;
 use std::panic::AssertUnwindSafe;
 use std::path::PathBuf;
-use std::sync::Arc;
 use std::sync::mpsc::{Receiver, Sender, channel};
+use std::sync::{Arc, Mutex};
 use std::thread;
 
 /// One redline to compute.
@@ -169,7 +170,10 @@ fn try_load(path: &std::path::Path, tx: &Sender<Message>) -> Result<(), String> 
     if tx.send(Message::Opened(Box::new(opened))).is_err() {
         return Ok(());
     }
-    let mut history = History::default();
+    // The index on disk, extended by the commits since (a walk of all history only when it
+    // cannot be used): the articles' timelines are there in the time it takes to read a file.
+    let mut history = History::cached(&repo).unwrap_or_default();
+    let covered = history.head;
     let mut gone = false;
     history
         .extend_to(&repo, head.commit, &mut |p| {
@@ -181,6 +185,9 @@ fn try_load(path: &std::path::Path, tx: &Sender<Message>) -> Result<(), String> 
             }
         })
         .map_err(|e| e.to_string())?;
+    if !gone && history.head != covered {
+        let _ = history.save(&repo);
+    }
     if gone || tx.send(Message::Indexed(Arc::new(history))).is_err() {
         return Ok(());
     }
@@ -188,28 +195,65 @@ fn try_load(path: &std::path::Path, tx: &Sender<Message>) -> Result<(), String> 
     Ok(())
 }
 
+/// What one article's search entry is made of: its title and the blob of each text.
+#[derive(PartialEq, Eq)]
+struct Source {
+    title: String,
+    blobs: Vec<git2::Oid>,
+}
+
+/// The entries of the last corpus built in this process for each repository, by article id:
+/// after a write only the articles whose title or texts changed are read and folded again. The
+/// texts are shared with the corpus handed out, not copied.
+type Built = HashMap<String, (Source, Arc<str>)>;
+static LAST_BUILT: Mutex<Option<HashMap<PathBuf, Built>>> = Mutex::new(None);
+
 /// Every article's title and latest texts (each side's, current, TA), folded for search.
+/// Entries whose title and blobs are those of the last corpus built for the same repository are
+/// reused as they are.
 pub fn corpus(repo: &Repo, snapshot: &Snapshot) -> Corpus {
+    let root = repo.git.path().to_path_buf();
+    let mut last = LAST_BUILT
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    let mut previous = last
+        .get_or_insert_with(HashMap::new)
+        .remove(&root)
+        .unwrap_or_default();
+    let mut built = Built::with_capacity(snapshot.articles.len());
     let articles = snapshot
         .articles
         .iter()
         .map(|a| {
-            let mut text = a.title().to_string();
-            let blobs = a
+            let texts: Vec<(git2::Oid, String)> = a
                 .passes
                 .iter()
                 .map(|(side, b)| (*b, a.path(&format!("{side}.md"))))
                 .chain(a.current.map(|b| (b, a.path("current.md"))))
-                .chain(a.ta.map(|b| (b, a.path("ta.md"))));
-            for (blob, path) in blobs {
-                if let Ok(t) = repo.text(blob, &path) {
-                    text.push('\n');
-                    text.push_str(&t);
+                .chain(a.ta.map(|b| (b, a.path("ta.md"))))
+                .collect();
+            let source = Source {
+                title: a.title().to_string(),
+                blobs: texts.iter().map(|(b, _)| *b).collect(),
+            };
+            let folded = match previous.remove(&a.id) {
+                Some((was, folded)) if was == source => folded,
+                _ => {
+                    let mut text = source.title.clone();
+                    for (blob, path) in &texts {
+                        if let Ok(t) = repo.text(*blob, path) {
+                            text.push('\n');
+                            text.push_str(&t);
+                        }
+                    }
+                    Arc::from(fold(&text))
                 }
-            }
-            (a.id.clone(), fold(&text))
+            };
+            built.insert(a.id.clone(), (source, Arc::clone(&folded)));
+            (a.id.clone(), folded)
         })
         .collect();
+    last.get_or_insert_with(HashMap::new).insert(root, built);
     Corpus { articles }
 }
 

@@ -96,8 +96,9 @@ pub struct RedlineReady {
 /// Each article's searchable text, folded for case-insensitive search.
 #[derive(Debug, Clone, Default)]
 pub struct Corpus {
-    /// Article id → folded text of its title and every latest version.
-    pub articles: Vec<(String, String)>,
+    /// Article id → folded text of its title and every latest version (shared with the next
+    /// corpus where the article did not change).
+    pub articles: Vec<(String, std::sync::Arc<str>)>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -8,6 +8,7 @@
 //! trailers of commits the tool makes are parsed once here ([`crate::events::Trailers::parse`])
 //! and kept for the record.
 
+use super::index_cache::{self, Stale};
 use super::{PROPOSALS, Repo, StoreError};
 pub use crate::events::{CommitInfo, Event, FileKind};
 use crate::model::{Progress, Side};
@@ -26,8 +27,22 @@ pub struct History {
     pub head: Option<Oid>,
     /// The history stops at a shallow clone's boundary: early passes may be missing.
     pub shallow: bool,
-    /// Commit → its `proposals/` tree (zero when absent), for extending without a new walk.
+    /// Commit → its `proposals/` tree (zero when absent), for extending without a new walk; in
+    /// an index of one article, commit → that article's folder.
     proposals_of: HashMap<Oid, Oid>,
+    /// `Some(article)`: only that article's folder was looked at ([`History::of_article`]).
+    scope: Option<String>,
+}
+
+/// How [`History::load`] came by the index.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Reuse {
+    /// The index on disk covered HEAD.
+    Loaded,
+    /// The index on disk was extended by this many commits (and written back).
+    Extended(usize),
+    /// Built by a walk of all history, since the index on disk could not be used.
+    Rebuilt(Stale),
 }
 
 /// Walk progress: commits looked at, of all to look at.
@@ -44,6 +59,99 @@ impl History {
         let head = repo.head()?;
         history.extend_to(repo, head.commit, &mut |_| ControlFlow::Continue(()))?;
         Ok(history)
+    }
+
+    /// The index of the history reachable from HEAD, from the index kept on disk where it can be
+    /// used (extended by the commits since), else by a walk of all history; either way the index
+    /// on disk then covers HEAD. Not being able to write it (a read-only repository) only costs
+    /// the next start a walk.
+    pub fn load(repo: &Repo) -> Result<(History, Reuse), StoreError> {
+        let head = repo.head()?.commit;
+        let (mut history, stale) = match index_cache::load(repo, head) {
+            Ok(history) => (history, None),
+            Err(stale) => (History::default(), Some(stale)),
+        };
+        let before = history.head;
+        let commits_before = history.proposals_of.len();
+        history.extend_to(repo, head, &mut |_| ControlFlow::Continue(()))?;
+        if history.head != before {
+            let _ = index_cache::save(repo, &history);
+        }
+        let reuse = match stale {
+            Some(stale) => Reuse::Rebuilt(stale),
+            None if history.head == before => Reuse::Loaded,
+            None => Reuse::Extended(history.proposals_of.len() - commits_before),
+        };
+        Ok((history, reuse))
+    }
+
+    /// The index on disk, when it can be used, not yet extended to HEAD; for a front that shows
+    /// progress while it extends ([`History::extend_to`]) and then keeps it ([`History::save`]).
+    pub fn cached(repo: &Repo) -> Result<History, Stale> {
+        let head = repo.head().map_err(|_| Stale::Missing)?.commit;
+        index_cache::load(repo, head)
+    }
+
+    /// Keeps this index on disk for the next start (atomically; an index of one article is not
+    /// kept).
+    pub fn save(&self, repo: &Repo) -> Result<(), StoreError> {
+        index_cache::save(repo, self)
+    }
+
+    /// One article's timeline without the walk of every article: each commit is read only as
+    /// far as that article's folder (as `git log -- proposals/ARTICLE/` does). The commits listed
+    /// are those that changed the article.
+    pub fn of_article(repo: &Repo, article: &str) -> Result<History, StoreError> {
+        let mut history = History {
+            scope: Some(article.to_string()),
+            ..History::default()
+        };
+        let head = repo.head()?;
+        history.extend_to(repo, head.commit, &mut |_| ControlFlow::Continue(()))?;
+        Ok(history)
+    }
+
+    /// What one article's commands need: the index on disk when it can be used (extended to
+    /// HEAD and kept), else [`History::of_article`] — never the walk of every article.
+    pub fn for_article(repo: &Repo, article: &str) -> Result<History, StoreError> {
+        let head = repo.head()?.commit;
+        match index_cache::load(repo, head) {
+            Ok(mut history) => {
+                let before = history.head;
+                history.extend_to(repo, head, &mut |_| ControlFlow::Continue(()))?;
+                if history.head != before {
+                    let _ = index_cache::save(repo, &history);
+                }
+                Ok(history)
+            }
+            Err(_) => History::of_article(repo, article),
+        }
+    }
+
+    /// The article this index is limited to, if any.
+    pub fn scope(&self) -> Option<&str> {
+        self.scope.as_deref()
+    }
+
+    pub(super) fn proposals_of(&self) -> &HashMap<Oid, Oid> {
+        &self.proposals_of
+    }
+
+    pub(super) fn from_parts(
+        commits: Vec<CommitInfo>,
+        articles: BTreeMap<String, Vec<Event>>,
+        head: Oid,
+        shallow: bool,
+        proposals_of: HashMap<Oid, Oid>,
+    ) -> History {
+        History {
+            commits,
+            articles,
+            head: Some(head),
+            shallow,
+            proposals_of,
+            scope: None,
+        }
     }
 
     /// Indexes the history reachable from `tip` that is not indexed yet: after a write, only the
@@ -63,11 +171,13 @@ impl History {
         let ids: Vec<Oid> = walk.collect::<Result<_, _>>()?;
         let total = ids.len();
         let commits_before = self.commits.len();
-        let mut walker = Walker::new(repo);
+        let mut walker = Walker::new(repo)?;
         for (done, &id) in ids.iter().enumerate() {
             let stopped = done % 256 == 0 && progress(WalkProgress { done, total }).is_break();
             let failed = if stopped {
                 None
+            } else if let Some(article) = self.scope.clone() {
+                walker.visit_article(self, id, &article).err()
             } else {
                 walker.visit(self, id).err()
             };
@@ -150,17 +260,19 @@ impl History {
 /// nearly always the commit just visited.
 struct Walker<'r> {
     repo: &'r Repo,
+    odb: git2::Odb<'r>,
     trees: Vec<Tree<'r>>,
 }
 
 const TREE_CACHE: usize = 8;
 
 impl<'r> Walker<'r> {
-    fn new(repo: &'r Repo) -> Walker<'r> {
-        Walker {
+    fn new(repo: &'r Repo) -> Result<Walker<'r>, git2::Error> {
+        Ok(Walker {
             repo,
+            odb: repo.git.odb()?,
             trees: Vec::with_capacity(TREE_CACHE),
-        }
+        })
     }
 
     fn tree(&mut self, id: Oid) -> Result<Tree<'r>, git2::Error> {
@@ -214,59 +326,98 @@ impl<'r> Walker<'r> {
                 .iter()
                 .filter_map(|o| folder_in(o.as_ref(), &name))
                 .collect();
-            let files = self.files(folder)?;
-            let old_files: Vec<Vec<(String, Oid)>> = before
-                .iter()
-                .map(|&f| self.files(f))
-                .collect::<Result<_, _>>()?;
-            for (file, blob) in &files {
-                if !old_files.iter().any(|o| lookup(o, file) == Some(*blob)) {
-                    changes.push((name.clone(), FileChange::Written(file.clone(), *blob)));
-                }
-            }
-            // A removal counts only where every parent had the file: a merge that keeps one
-            // branch's deletion is not a new removal.
-            if let Some(first) = old_files.first() {
-                for (file, _) in first {
-                    if lookup(&files, file).is_none()
-                        && old_files.iter().all(|o| lookup(o, file).is_some())
-                    {
-                        changes.push((name.clone(), FileChange::Removed(file.clone())));
-                    }
-                }
-            }
+            self.folder_changes(&name, folder, &before, &mut changes)?;
         }
         if commit.parent_count() <= 1 {
             for name in removed {
                 changes.push((name, FileChange::FolderRemoved));
             }
         }
-        if changes.is_empty() {
+        record(history, &commit, changes);
+        Ok(())
+    }
+
+    /// [`Walker::visit`] for an index of one article: the commit's trees are read raw only as
+    /// far as `proposals/<article>`, and the folder is opened only where it differs from every
+    /// parent's. What is recorded for the article is what the whole walk records for it.
+    fn visit_article(
+        &mut self,
+        history: &mut History,
+        id: Oid,
+        article: &str,
+    ) -> Result<(), StoreError> {
+        let commit = self.repo.git.find_commit(id)?;
+        let folder = match self.raw_folder(commit.tree_id(), PROPOSALS.as_bytes())? {
+            Some(proposals) => self.raw_folder(proposals, article.as_bytes())?,
+            None => None,
+        }
+        .unwrap_or(Oid::ZERO_SHA1);
+        history.proposals_of.insert(id, folder);
+        let parents: Vec<Oid> = commit
+            .parent_ids()
+            .map(|p| {
+                history
+                    .proposals_of
+                    .get(&p)
+                    .copied()
+                    .unwrap_or(Oid::ZERO_SHA1)
+            })
+            .collect();
+        if parents.contains(&folder) || (parents.is_empty() && folder.is_zero()) {
             return Ok(());
         }
-        let index = history.commits.len();
-        history.commits.push(commit_info(&commit));
-        for (article, change) in changes {
-            let events = history.articles.entry(article).or_default();
-            match change {
-                FileChange::Written(file, blob) => {
-                    let kind = classify(&file, events);
-                    events.push(Event {
-                        commit: index,
-                        kind,
-                        blob: Some(blob),
-                    });
+        let mut changes = Vec::new();
+        if folder.is_zero() {
+            if commit.parent_count() <= 1 {
+                changes.push((article.to_string(), FileChange::FolderRemoved));
+            }
+        } else {
+            let before: Vec<Oid> = parents.into_iter().filter(|p| !p.is_zero()).collect();
+            self.folder_changes(article, folder, &before, &mut changes)?;
+        }
+        record(history, &commit, changes);
+        Ok(())
+    }
+
+    /// The folder `name` in the tree `tree`, found in the tree's raw bytes without parsing
+    /// every entry (git's tree order lets the scan stop past the name). `None` when there is no
+    /// such folder (or something else by that name).
+    fn raw_folder(&self, tree: Oid, name: &[u8]) -> Result<Option<Oid>, git2::Error> {
+        let object = self.odb.read(tree)?;
+        if object.kind() != ObjectType::Tree {
+            return Ok(None);
+        }
+        Ok(raw_tree_folder(object.data(), name))
+    }
+
+    /// What changed in one article folder: each file whose blob no parent's folder (`before`)
+    /// had, and each file every parent had that is gone.
+    fn folder_changes(
+        &mut self,
+        name: &str,
+        folder: Oid,
+        before: &[Oid],
+        changes: &mut Vec<(String, FileChange)>,
+    ) -> Result<(), git2::Error> {
+        let files = self.files(folder)?;
+        let old_files: Vec<Vec<(String, Oid)>> = before
+            .iter()
+            .map(|&f| self.files(f))
+            .collect::<Result<_, _>>()?;
+        for (file, blob) in &files {
+            if !old_files.iter().any(|o| lookup(o, file) == Some(*blob)) {
+                changes.push((name.to_string(), FileChange::Written(file.clone(), *blob)));
+            }
+        }
+        // A removal counts only where every parent had the file: a merge that keeps one
+        // branch's deletion is not a new removal.
+        if let Some(first) = old_files.first() {
+            for (file, _) in first {
+                if lookup(&files, file).is_none()
+                    && old_files.iter().all(|o| lookup(o, file).is_some())
+                {
+                    changes.push((name.to_string(), FileChange::Removed(file.clone())));
                 }
-                FileChange::Removed(file) => events.push(Event {
-                    commit: index,
-                    kind: classify_removed(&file),
-                    blob: None,
-                }),
-                FileChange::FolderRemoved => events.push(Event {
-                    commit: index,
-                    kind: FileKind::Article,
-                    blob: None,
-                }),
             }
         }
         Ok(())
@@ -297,6 +448,51 @@ enum FileChange {
     Written(String, Oid),
     Removed(String),
     FolderRemoved,
+}
+
+/// Appends a commit's changes to the index (nothing when it changed nothing).
+fn record(history: &mut History, commit: &git2::Commit<'_>, changes: Vec<(String, FileChange)>) {
+    if changes.is_empty() {
+        return;
+    }
+    let index = history.commits.len();
+    history.commits.push(commit_info(commit));
+    for (article, change) in changes {
+        let events = history.articles.entry(article).or_default();
+        let (kind, blob) = match change {
+            FileChange::Written(file, blob) => (classify(&file, events), Some(blob)),
+            FileChange::Removed(file) => (classify_removed(&file), None),
+            FileChange::FolderRemoved => (FileKind::Article, None),
+        };
+        events.push(Event {
+            commit: index,
+            kind,
+            blob,
+        });
+    }
+}
+
+/// The id of the sub-folder `name` in a raw tree object (`<mode> <name>\0<20-byte id>`...),
+/// or `None`. Entries are in git's order (a folder sorts as `name/`), so the scan stops at the
+/// first entry past `name/`. Bytes that are not a well-formed tree end the scan: no folder.
+fn raw_tree_folder(mut data: &[u8], name: &[u8]) -> Option<Oid> {
+    while !data.is_empty() {
+        let space = memchr::memchr(b' ', data)?;
+        let nul = space + 1 + memchr::memchr(0, &data[space + 1..])?;
+        let id = data.get(nul + 1..nul + 21)?;
+        let mode = &data[..space];
+        let entry = &data[space + 1..nul];
+        let is_folder = mode == b"40000";
+        if is_folder && entry == name {
+            return Oid::from_bytes(id).ok();
+        }
+        // Folders are in order among themselves, whatever files sit between them.
+        if is_folder && folder_order(entry, name) == Ordering::Greater {
+            return None;
+        }
+        data = &data[nul + 21..];
+    }
+    None
 }
 
 /// Article folders of `new` whose tree differs from `old`'s (or that `old` lacks), and the names

@@ -1,18 +1,20 @@
 //! Everything git: finding the repository, reading the table at any commit, the history index
-//! ([`history`]), and the commit writer ([`writer`]).
+//! ([`history`]) and its copy on disk ([`index_cache`]), and the commit writer ([`writer`]).
 //!
 //! Every byte read from a repository is untrusted. Reads never panic: a malformed file becomes a
 //! [`Problem`] that names the file (and line and column where there is one) and the rest still loads.
 //! Nothing here prints or touches the terminal.
 
 pub mod history;
+pub mod index_cache;
 pub mod snapshot;
 pub mod writer;
 
 use crate::text::Problem;
 use std::path::{Path, PathBuf};
 
-pub use history::History;
+pub use history::{History, Reuse};
+pub use index_cache::Stale;
 pub use snapshot::{ArticleEntry, Snapshot};
 
 /// The folder that holds one sub-folder per article.
