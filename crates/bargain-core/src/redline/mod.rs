@@ -446,7 +446,7 @@ pub(crate) fn changes(segments: &[Segment<'_>]) -> Vec<Change> {
 }
 
 /// A piece of a word diff: byte ranges into the two paragraphs.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 /// A change carries whether it is layout only and its word count ([`split::word_count`]
 /// of its text), so the summary need not cut it into words again.
 enum Piece {
@@ -987,6 +987,68 @@ fn hunk_words(
         }
         return;
     }
+    if rewrapped(a, ra.clone(), b, rb.clone(), acc) {
+        return;
+    }
+    diffed_words(a, ra, b, rb, acc, deadline);
+}
+
+/// [`hunk_words`] of a hunk whose words are the same on both sides, with only the
+/// whitespace between them changed (a re-wrapped line or page): the words are walked in
+/// step instead of being cut into tokens and diffed. PDF text re-flowed by a new edition
+/// is mostly such hunks. The pieces and counts are the ones [`diffed_words`] gives (a
+/// test compares them): every word equal, each whitespace run between two words equal or
+/// a layout change, a run leading or ending only one side a layout deletion or insertion.
+/// Returns `false`, leaving `acc` as it was, when the words differ or either side is not
+/// text the fast tokenizer takes (where tokens could straddle whitespace).
+fn rewrapped(a: &str, ra: Range<usize>, b: &str, rb: Range<usize>, acc: &mut Tally) -> bool {
+    let (x, y) = (&a.as_bytes()[ra.clone()], &b.as_bytes()[rb.clone()]);
+    if !split::same_words(x, y) {
+        return false;
+    }
+    let Some(words) = split::simple_word_count(x) else {
+        return false;
+    };
+    let (oa, ob) = (ra.start, rb.start);
+    let (mut i, mut j) = (0, 0);
+    loop {
+        // The whitespace before the next word (or the end) on each side.
+        let (gi, gj) = (split::space_end(x, i), split::space_end(y, j));
+        let (sa, sb) = (oa + i..oa + gi, ob + j..ob + gj);
+        match (sa.is_empty(), sb.is_empty()) {
+            (true, true) => {}
+            (false, false) if x[i..gi] == y[j..gj] => acc.equal(sa, 0),
+            (da, db) => {
+                // Leading or ending one side only, or both sides but different.
+                if !da {
+                    acc.pieces.push(Piece::Deleted(sa, true, 0));
+                }
+                if !db {
+                    acc.pieces.push(Piece::Inserted(sb, true, 0));
+                }
+            }
+        }
+        if gi >= x.len() {
+            break;
+        }
+        let (wi, wj) = (split::word_end(x, gi), split::word_end(y, gj));
+        acc.equal(oa + gi..oa + wi, 0);
+        (i, j) = (wi, wj);
+    }
+    acc.equal_words += words;
+    acc.words += 2 * words;
+    true
+}
+
+/// [`hunk_words`] by cutting both sides into tokens and diffing them.
+fn diffed_words(
+    a: &str,
+    ra: Range<usize>,
+    b: &str,
+    rb: Range<usize>,
+    acc: &mut Tally,
+    deadline: Option<Instant>,
+) {
     let (oa, ob) = (ra.start, rb.start);
     let (ta, tb) = (split::tokens(&a[ra]), split::tokens(&b[rb]));
     let (ta, tb) = (&ta, &tb);
@@ -1147,8 +1209,9 @@ fn find_moves(
         for (x, (_, w)) in inserted.iter().enumerate().rev() {
             by_key.entry(w.key).or_default().push(x);
         }
-        let mut open = Vec::new();
-        for (d, w) in &deleted {
+        // Whether each deletion (by its place in `deleted`) is still without a verbatim move.
+        let mut open = vec![false; deleted.len()];
+        for (y, (d, w)) in deleted.iter().enumerate() {
             let text = segments[*d].text;
             let hit = by_key.get(&w.key).and_then(|c| {
                 c.iter().rev().copied().find(|&x| {
@@ -1163,7 +1226,7 @@ fn find_moves(
                     taken[x] = true;
                     pairs.push((*d, inserted[x].0));
                 }
-                None => open.push(*d),
+                None => open[y] = true,
             }
         }
         // Near-verbatim moves, by word-bag similarity, best match first. Dice can reach
@@ -1184,7 +1247,7 @@ fn find_moves(
         let mut count = 0;
         for y in 0..deleted.len() {
             let d = deleted[y].0;
-            if !open.contains(&d) {
+            if !open[y] {
                 continue;
             }
             if count % 16 == 0 && deadline.is_some_and(|t| Instant::now() > t) {
@@ -1527,6 +1590,99 @@ mod tests {
         assert_eq!(plainish(&r), "a [-b-]{+x+}  c\n");
         let r = compare("a b c\n", "a b\n  c\n", &Options::default());
         assert_eq!(plainish(&r), "a b[~ ~]{~\n  ~}c\n");
+    }
+
+    /// Random hunks of contract-like words (punctuation, dotted leaders, curly quotes,
+    /// numbers) whose whitespace is drawn anew for each side.
+    fn rewrapped_pair(seed: &mut u64) -> (String, String, bool) {
+        const WORDS: &[&str] = &[
+            "Employer",
+            "shall",
+            "employee's",
+            "(30)",
+            "5.5%",
+            "a.m.",
+            "Article",
+            "17",
+            "......",
+            "\u{2019}s",
+            "\u{201c}Agency\u{201d}",
+            "\u{2013}",
+            "--",
+            "U.S.",
+            "e-mail",
+            "_",
+            "x_y",
+            "2,000",
+            ";",
+            "\u{2022}",
+            "i.e.",
+        ];
+        const SPACES: &[&str] = &[
+            " ", "  ", "\n", "\n      ", "\t", "\x0c\n", " \r\n", "   \n\n ",
+        ];
+        let mut next = |n: usize| {
+            *seed ^= *seed << 13;
+            *seed ^= *seed >> 7;
+            *seed ^= *seed << 17;
+            (*seed % n as u64) as usize
+        };
+        let count = 1 + next(12);
+        let words: Vec<&str> = (0..count).map(|_| WORDS[next(WORDS.len())]).collect();
+        let side = |next: &mut dyn FnMut(usize) -> usize| {
+            let mut t = String::new();
+            if next(3) == 0 {
+                t.push_str(SPACES[next(SPACES.len())]);
+            }
+            for (k, w) in words.iter().enumerate() {
+                if k > 0 {
+                    t.push_str(SPACES[next(SPACES.len())]);
+                }
+                t.push_str(w);
+            }
+            if next(3) == 0 {
+                t.push_str(SPACES[next(SPACES.len())]);
+            }
+            t
+        };
+        let a = side(&mut next);
+        let mut b = side(&mut next);
+        // Now and then a changed word, which the fast path must leave to the diff.
+        let same = next(4) != 0;
+        if !same {
+            b = b.replacen(words[0], "Union", 1);
+        }
+        (a, b, same)
+    }
+
+    #[test]
+    fn rewrapped_hunks_walked_in_step_match_the_token_diff() {
+        let mut seed = 0x2545_f491_4f6c_dd1d_u64;
+        let mut walked = 0;
+        for _ in 0..20_000 {
+            let (a, b, same) = rewrapped_pair(&mut seed);
+            let (ra, rb) = (0..a.len(), 0..b.len());
+            let mut fast = Tally::default();
+            let took = rewrapped(&a, ra.clone(), &b, rb.clone(), &mut fast);
+            let mut slow = Tally::default();
+            diffed_words(&a, ra, &b, rb, &mut slow, None);
+            assert_eq!(
+                took, same,
+                "{a:?} {b:?}: walked only if the words are the same"
+            );
+            if !took {
+                assert_eq!(fast.pieces, [], "{a:?} {b:?}");
+                continue;
+            }
+            walked += 1;
+            assert_eq!(fast.pieces, slow.pieces, "{a:?} {b:?}");
+            assert_eq!(
+                (fast.equal_words, fast.words, fast.changed),
+                (slow.equal_words, slow.words, slow.changed),
+                "{a:?} {b:?}"
+            );
+        }
+        assert!(walked > 10_000, "only {walked} pairs walked");
     }
 
     #[test]

@@ -594,7 +594,7 @@ const WORDISH: [bool; 256] = {
 
 /// [`word_count`] of text that [`is_simple`]: the tokens of [`ascii_word_bounds`], merged
 /// as [`each_token`] merges them, counted without being built. `None` for any other text.
-fn simple_word_count(b: &[u8]) -> Option<usize> {
+pub(crate) fn simple_word_count(b: &[u8]) -> Option<usize> {
     const NO_MARK: u32 = u32::MAX;
     let wordish = |c: u8| WORDISH[usize::from(c)];
     // The mark the last token is a run of.
@@ -628,6 +628,44 @@ fn simple_word_count(b: &[u8]) -> Option<usize> {
         }
     }
     Some(n)
+}
+
+/// The end of the run of ASCII whitespace starting at `i` of `b` (`i` itself if none).
+pub(crate) fn space_end(b: &[u8], mut i: usize) -> usize {
+    while i < b.len() && ascii_space(b[i]) {
+        i += 1;
+    }
+    i
+}
+
+/// The end of the run of bytes other than ASCII whitespace starting at `i` of `b`.
+pub(crate) fn word_end(b: &[u8], mut i: usize) -> usize {
+    while i < b.len() && !ascii_space(b[i]) {
+        i += 1;
+    }
+    i
+}
+
+/// Whether `a` and `b` are both [`is_simple`] and hold the same whitespace-separated words
+/// in the same order (only the whitespace between them may differ). In such text a token
+/// never straddles whitespace and a word cuts into the same tokens wherever it stands, so
+/// the two token sequences are the same but for their whitespace runs.
+pub(crate) fn same_words(a: &[u8], b: &[u8]) -> bool {
+    let (mut i, mut j) = (0, 0);
+    loop {
+        (i, j) = (space_end(a, i), space_end(b, j));
+        match (i >= a.len(), j >= b.len()) {
+            (true, true) => break,
+            (false, false) => {}
+            _ => return false,
+        }
+        let (wi, wj) = (word_end(a, i), word_end(b, j));
+        if a[i..wi] != b[j..wj] {
+            return false;
+        }
+        (i, j) = (wi, wj);
+    }
+    is_simple(a) && is_simple(b)
 }
 
 /// A bag's words counted in 64 buckets by hash. Two bags share at most, bucket by bucket,
