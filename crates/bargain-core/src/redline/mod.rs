@@ -274,6 +274,7 @@ fn equal_pairs(a: &[u64], b: &[u64], deadline: Option<Instant>) -> Vec<(usize, u
     let ka: Vec<u64> = ia.iter().map(|&i| a[i]).collect();
     let kb: Vec<u64> = ib.iter().map(|&j| b[j]).collect();
     let mut pairs = Vec::new();
+    let deadline = diff_deadline(deadline, ka.len() + kb.len());
     for op in capture_diff_slices_deadline(Algorithm::Patience, &ka, &kb, deadline) {
         let (tag, o, n) = op.as_tag_tuple();
         if tag == DiffTag::Equal {

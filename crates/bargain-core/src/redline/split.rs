@@ -426,19 +426,24 @@ enum Known {
     Other,
 }
 
-/// The non-ASCII character at byte `i` of `b` if the fast paths know it: the few that
+/// The non-ASCII character at byte `i` of `b` if the fast paths know it: the ones that
 /// contracts are full of (apostrophes, dashes, curly quotes, bullets), none of which UAX #29
-/// lets anything attach to.
+/// lets anything attach to. Bullets come out of PDF text in many shapes: every block element
+/// and geometric shape (U+2580–U+25FF: `▪`, `■`, `●`, `◦`...) and every private-use glyph
+/// of the Symbol and Wingdings fonts (U+F000–U+F0FF) is known, as a word boundary on both
+/// sides (a test checks each one against the tables).
 fn known_at(b: &[u8], i: usize) -> Option<(char, Known)> {
+    // The three bytes of a character from U+2000 (lead 0xe2) or U+F000 (lead 0xef).
+    let decode = |base: u32, m: u8, x: u8| base + (u32::from(m & 0x3f) << 6) + u32::from(x & 0x3f);
     let code = match *b.get(i..i + 3)? {
-        [0xe2, 0x80, x] => 0x2000 + u32::from(x & 0x3f),
-        [0xe2, 0x97, 0x8f] => 0x25cf,
-        [0xef, 0x82, 0xb7] => 0xf0b7,
+        [0xe2, m @ (0x80 | 0x96 | 0x97), x] => decode(0x2000, m, x),
+        [0xef, m @ 0x80..=0x83, x] => decode(0xf000, m, x),
         _ => return None,
     };
     let class = match code {
         0x2018 | 0x2019 => Known::MidNumLet,
-        0x2013 | 0x2014 | 0x201c | 0x201d | 0x2022 | 0x2026 | 0x25cf | 0xf0b7 => Known::Other,
+        0x2013 | 0x2014 | 0x201c | 0x201d | 0x2022 | 0x2026 => Known::Other,
+        0x2580..=0x25ff | 0xf000..=0xf0ff => Known::Other,
         _ => return None,
     };
     Some((char::from_u32(code)?, class))
@@ -872,7 +877,7 @@ mod tests {
         // With the known non-ASCII characters mixed in.
         let chars = [
             'a', 'Z', '0', '9', ' ', '.', ',', ':', '\'', '’', '’', '‘', '_', '\n', '-', '–', '—',
-            '“', '”', '•', '…', '●', '\u{f0b7}',
+            '“', '”', '•', '…', '●', '\u{f0b7}', '▪', '\u{f0a7}', '■', '◦',
         ];
         for len in 0..2000 {
             let text = random_text(&mut seed, len % 40, |i| chars[i % chars.len()]);
@@ -880,7 +885,16 @@ mod tests {
             let fast: Vec<_> = ascii_word_bounds(text.as_bytes()).collect();
             assert_eq!(fast, general(&text), "{text:?}");
         }
+        // Every bullet shape known, one by one, beside letters, digits, spaces and itself.
+        for c in (0x2580..=0x25ff).chain(0xf000..=0xf0ff) {
+            let c = char::from_u32(c).expect("not a surrogate");
+            let text = format!("{c}a{c}b{c}{c} 1{c}2 {c}.{c}\n{c}");
+            assert!(is_simple(text.as_bytes()), "{c:?}");
+            let fast: Vec<_> = ascii_word_bounds(text.as_bytes()).collect();
+            assert_eq!(fast, general(&text), "{text:?}");
+        }
         assert!(!is_simple("é’".as_bytes()));
+        assert!(!is_simple("\u{257f}\u{2600}\u{f100}".as_bytes()));
         let text = "It's 3,000.50 e.g. 1st a:b x_y  \r\n\n";
         assert_eq!(
             ascii_word_bounds(text.as_bytes()).collect::<Vec<_>>(),
@@ -919,7 +933,7 @@ mod tests {
         // is the tables throughout.
         let chars = [
             'a', ' ', '.', '.', '\n', '\n', '’', '\u{a0}', 'é', '\u{301}', '-', '3', '‘', '–', '—',
-            '–', '“', '”', '•', '…', '●', '\u{f0b7}', '_',
+            '–', '“', '”', '•', '…', '●', '\u{f0b7}', '_', '▪', '\u{f0a7}',
         ];
         for len in 0..4000 {
             let text = random_text(&mut seed, len % 50, |i| chars[i % chars.len()]);
