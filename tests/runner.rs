@@ -12,6 +12,7 @@ mod test_index;
 mod test_record;
 mod test_record_cli;
 mod test_redline;
+mod test_sync;
 mod test_table;
 mod test_table_changes;
 mod test_tui;

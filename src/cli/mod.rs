@@ -16,6 +16,7 @@ pub mod packet;
 pub mod record;
 pub mod status;
 pub mod table;
+pub mod sync;
 pub mod verify;
 
 use bargain_core::model::Date;
@@ -72,6 +73,9 @@ pub enum Command {
     Article(table::ArticleArgs),
     /// The negotiation record: who moved what, when, at which session.
     Log(log::Args),
+    /// Fetch, integrate your recordings by replay, push; lists recordings kept unsent. Exits 1
+    /// when something is kept unsent, 2 when the remote cannot be reached.
+    Sync(sync::Args),
     /// Audit the whole history against the recording rules; exits 1 on a violation.
     Verify(verify::Args),
     /// Documents to hand over or print: a TA with its signatures (docx, html), a packet of
@@ -104,6 +108,7 @@ pub fn main() -> ExitCode {
         Some(Command::Topic(args)) => table::topic(repo, args),
         Some(Command::Article(args)) => table::article(repo, args),
         Some(Command::Log(args)) => log::run(repo, &args),
+        Some(Command::Sync(args)) => sync::run(repo, &args),
         Some(Command::Verify(args)) => verify::run(repo, &args),
         Some(Command::Export(args)) => export::run(repo, args),
         Some(Command::Bulletin(args)) => bulletin::run(repo, &args),

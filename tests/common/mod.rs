@@ -3,6 +3,8 @@
 
 #![allow(dead_code)]
 
+pub mod servers;
+
 use bargain_core::events;
 use bargain_core::model::Date;
 use bargain_core::record::{self, Action, Actor, RecordError, Request, StatusChange};

@@ -34,6 +34,7 @@ mod check;
 pub mod log;
 mod plan;
 pub mod refusal;
+pub mod replay;
 pub mod rights;
 pub mod table;
 pub mod verify;

@@ -7,6 +7,7 @@
 
 pub mod history;
 pub mod index_cache;
+pub mod remote;
 pub mod snapshot;
 pub mod writer;
 

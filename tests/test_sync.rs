@@ -1,0 +1,319 @@
+//! `bargain sync`: clones of one bare repository, over file:// and git://, integrating
+//! concurrent recordings by what they mean; kept recordings; the pre-receive hook.
+
+use crate::common::Fixture;
+use crate::common::servers::{self, Shared, clone};
+use bargain_core::record::StatusChange;
+
+fn sync(f: &Fixture) -> crate::common::Run {
+    f.run(&["sync"])
+}
+
+fn verify_clean(f: &Fixture) {
+    f.run(&["verify"]).assert_exit(0);
+    f.git(&["fsck", "--strict", "--no-progress"]);
+}
+
+/// Two laptops record on different articles; both land, each once, in either order.
+fn recordings_on_different_articles_both_land(url: &str, shared: &Shared) {
+    let a = clone(url, "ai-lead@union.example");
+    let b = clone(url, "staffing-lead@employer.example");
+    a.record_pass("ai-lead@union.example", "12", "union", "Union AI text.\n")
+        .expect("A records");
+    b.record_pass(
+        "staffing-lead@employer.example",
+        "21",
+        "employer",
+        "Employer staffing text.\n",
+    )
+    .expect("B records");
+    let sent = sync(&a);
+    sent.assert_exit(0);
+    assert!(
+        sent.stdout
+            .contains("Sent: 12-ai · Test Union pass 1 · by Union AI lead"),
+        "{}",
+        sent.stdout
+    );
+    let both = sync(&b);
+    both.assert_exit(0);
+    assert!(
+        both.stdout
+            .contains("Received: 12-ai · Test Union pass 1 · by Union AI lead"),
+        "{}",
+        both.stdout
+    );
+    assert!(
+        both.stdout
+            .contains("Sent: 21-staffing · Test Employer pass 1 · by Employer staffing lead"),
+        "{}",
+        both.stdout
+    );
+    let back = sync(&a);
+    back.assert_exit(0);
+    assert!(
+        back.stdout.contains("Received: 21-staffing"),
+        "{}",
+        back.stdout
+    );
+    assert_eq!(a.head().to_string(), shared.head());
+    assert_eq!(b.head().to_string(), shared.head());
+    assert_eq!(
+        a.committed("proposals/21-staffing/employer.md").as_deref(),
+        Some("Employer staffing text.\n")
+    );
+    assert_eq!(a.porcelain(), "");
+    assert_eq!(b.porcelain(), "");
+    // B's recording was replayed: same author, date and message, on top of A's.
+    let log = a.git(&["log", "--format=%an|%ad|%s", "--date=raw", "-2"]);
+    let lines: Vec<&str> = log.lines().collect();
+    assert!(
+        lines[0].starts_with("staffing-lead|1748941200 +0000|Test Employer pass #1"),
+        "{log}"
+    );
+    assert!(
+        lines[1].starts_with("ai-lead|1748941200 +0000|Test Union pass #1"),
+        "{log}"
+    );
+    verify_clean(&a);
+}
+
+#[test]
+fn recordings_on_different_articles_both_land_over_file_url() {
+    let shared = Shared::new();
+    recordings_on_different_articles_both_land(&shared.file_url(), &shared);
+}
+
+#[test]
+fn recordings_on_different_articles_both_land_over_git_daemon() {
+    let shared = Shared::new();
+    let Some(daemon) = servers::git_daemon(shared.dir.path()) else {
+        eprintln!("skipped: git daemon could not be started on 127.0.0.1");
+        return;
+    };
+    let url = format!("git://127.0.0.1:{}/table.git", daemon.port);
+    recordings_on_different_articles_both_land(&url, &shared);
+}
+
+#[test]
+fn same_pass_number_taken_is_kept_unsent_then_redone_as_the_next_pass() {
+    let shared = Shared::new();
+    let a = clone(&shared.file_url(), "ai-lead@union.example");
+    let b = clone(&shared.file_url(), "chief@union.example");
+    a.record_pass("ai-lead@union.example", "12", "union", "A's words.\n")
+        .expect("A");
+    b.record_pass("chief@union.example", "12", "union", "B's words.\n")
+        .expect("B");
+    sync(&a).assert_exit(0);
+    let kept = sync(&b);
+    kept.assert_exit(1);
+    assert!(
+        kept.stdout
+            .contains("Received: 12-ai · Test Union pass 1 · by Union AI lead"),
+        "{}",
+        kept.stdout
+    );
+    assert!(
+        kept.stdout
+            .contains("Kept unsent 1: \"Test Union pass #1 on Article 12 — AI\" by chief"),
+        "{}",
+        kept.stdout
+    );
+    assert!(
+        kept.stdout
+            .contains("it would now be recorded as \"Test Union pass #2 on Article 12 — AI\""),
+        "{}",
+        kept.stdout
+    );
+    // Visible with plain git, the branch is the remote's, nothing in the work tree is lost.
+    let unsent = b.git(&["log", "-1", "--format=%s", "refs/bargain/unsent/1"]);
+    assert_eq!(unsent.trim(), "Test Union pass #1 on Article 12 — AI");
+    assert_eq!(b.head().to_string(), shared.head());
+    assert_eq!(
+        b.committed("proposals/12-ai/union.md").as_deref(),
+        Some("A's words.\n")
+    );
+    assert_eq!(b.porcelain(), "");
+    // `status` lists it too, and the list alone says the same.
+    b.run(&["sync", "--list"]).assert_exit(1);
+    let redone = b.run(&["sync", "--redo", "1"]);
+    redone.assert_exit(0);
+    assert!(
+        redone
+            .stdout
+            .contains("Recorded again: Test Union pass #2 on Article 12 — AI"),
+        "{}",
+        redone.stdout
+    );
+    assert!(
+        redone
+            .stdout
+            .contains("Sent: 12-ai · Test Union pass 2 · by Union chief negotiator"),
+        "{}",
+        redone.stdout
+    );
+    assert!(b.git(&["for-each-ref", "refs/bargain/unsent/"]).is_empty());
+    assert_eq!(b.head().to_string(), shared.head());
+    verify_clean(&b);
+}
+
+#[test]
+fn pass_after_the_other_sides_ta_is_kept_with_the_ta_guard_as_reason_and_can_be_discarded() {
+    let shared = Shared::new();
+    let a = clone(&shared.file_url(), "chief@union.example");
+    let b = clone(&shared.file_url(), "ai-lead@employer.example");
+    for f in [&a, &b] {
+        f.git(&["pull", "-q"]);
+    }
+    a.record_pass("ai-lead@union.example", "12", "union", "Same words.\n")
+        .expect("pass");
+    a.record_pass(
+        "ai-lead@employer.example",
+        "12",
+        "employer",
+        "Same words.\n",
+    )
+    .expect("pass");
+    sync(&a).assert_exit(0);
+    sync(&b).assert_exit(0);
+    a.agree("12", "chief@union.example", "chief@employer.example", None)
+        .expect("TA");
+    b.record_pass(
+        "ai-lead@employer.example",
+        "12",
+        "employer",
+        "Second thoughts.\n",
+    )
+    .expect("pass");
+    sync(&a).assert_exit(0);
+    let kept = sync(&b);
+    kept.assert_exit(1);
+    assert!(
+        kept.stdout
+            .contains("Kept unsent 1: \"Test Employer pass #2"),
+        "{}",
+        kept.stdout
+    );
+    assert!(
+        kept.stdout.contains("tentatively agreed"),
+        "{}",
+        kept.stdout
+    );
+    assert_eq!(
+        b.committed("proposals/12-ai/employer.md").as_deref(),
+        Some("Same words.\n")
+    );
+    let discarded = b.run(&["sync", "--discard", "1"]);
+    discarded.assert_exit(0);
+    assert!(
+        discarded.stdout.contains("Discarded unsent recording 1"),
+        "{}",
+        discarded.stdout
+    );
+    sync(&b).assert_exit(0);
+    verify_clean(&b);
+}
+
+#[test]
+fn status_changes_replay_on_the_new_head() {
+    let shared = Shared::new();
+    let a = clone(&shared.file_url(), "chief@union.example");
+    let b = clone(&shared.file_url(), "chief@employer.example");
+    a.record_pass("ai-lead@union.example", "12", "union", "Words.\n")
+        .expect("pass");
+    b.record_set("chief@employer.example", "21", StatusChange::Impasse)
+        .expect("impasse");
+    b.record_set("chief@employer.example", "21", StatusChange::Open)
+        .expect("open");
+    b.record_set(
+        "chief@employer.example",
+        "21",
+        StatusChange::Withdrawn { by: None },
+    )
+    .expect("withdrawn");
+    sync(&a).assert_exit(0);
+    let replayed = sync(&b);
+    replayed.assert_exit(0);
+    assert_eq!(
+        replayed.stdout.matches("Sent: 21-staffing").count(),
+        3,
+        "{}",
+        replayed.stdout
+    );
+    let yaml = b
+        .committed("proposals/21-staffing/article.yaml")
+        .expect("yaml");
+    assert!(
+        yaml.contains("status: withdrawn") && yaml.contains("withdrawn_by: employer"),
+        "{yaml}"
+    );
+    verify_clean(&b);
+}
+
+#[test]
+fn hand_commit_that_conflicts_stops_the_sync_and_changes_nothing() {
+    let shared = Shared::new();
+    let a = clone(&shared.file_url(), "chief@union.example");
+    let b = clone(&shared.file_url(), "chief@union.example");
+    a.write("NOTES.md", "from A\n");
+    a.commit_by_hand("Notes from A");
+    b.write("NOTES.md", "from B\n");
+    b.commit_by_hand("Notes from B");
+    sync(&a).assert_exit(0);
+    let before = b.head();
+    let stopped = sync(&b);
+    stopped.assert_exit(1);
+    assert!(
+        stopped
+            .stderr
+            .contains("was made by hand with git and does not apply cleanly"),
+        "{}",
+        stopped.stderr
+    );
+    assert!(stopped.stderr.contains("NOTES.md"), "{}", stopped.stderr);
+    assert_eq!(b.head(), before);
+    assert_eq!(b.porcelain(), "");
+}
+
+#[test]
+fn hand_commit_that_applies_cleanly_is_carried_over() {
+    let shared = Shared::new();
+    let a = clone(&shared.file_url(), "chief@union.example");
+    let b = clone(&shared.file_url(), "chief@union.example");
+    a.record_pass("ai-lead@union.example", "12", "union", "Words.\n")
+        .expect("pass");
+    b.write("NOTES.md", "from B\n");
+    b.commit_by_hand("Notes from B");
+    sync(&a).assert_exit(0);
+    sync(&b).assert_exit(0);
+    assert_eq!(b.committed("NOTES.md").as_deref(), Some("from B\n"));
+    assert_eq!(
+        b.committed("proposals/12-ai/union.md").as_deref(),
+        Some("Words.\n")
+    );
+    assert_eq!(b.head().to_string(), shared.head());
+}
+
+#[test]
+fn unreachable_remote_exits_2_and_changes_nothing() {
+    let shared = Shared::new();
+    let a = clone(&shared.file_url(), "chief@union.example");
+    a.record_pass("ai-lead@union.example", "12", "union", "Words.\n")
+        .expect("pass");
+    let before = a.head();
+    let port = servers::free_port();
+    a.git(&[
+        "remote",
+        "set-url",
+        "origin",
+        &format!("git://127.0.0.1:{port}/table.git"),
+    ]);
+    let failed = sync(&a);
+    failed.assert_exit(2);
+    assert!(
+        failed.stderr.contains("could not reach origin"),
+        "{}",
+        failed.stderr
+    );
+    assert_eq!(a.head(), before);
+}
