@@ -135,7 +135,21 @@ fn same_pass_number_taken_is_kept_unsent_then_redone_as_the_next_pass() {
     );
     assert_eq!(b.porcelain(), "");
     // `status` lists it too, and the list alone says the same.
-    b.run(&["sync", "--list"]).assert_exit(1);
+    let status = b.run(&["status"]);
+    assert!(
+        status
+            .stderr
+            .contains("note: Kept unsent 1: \"Test Union pass #1"),
+        "{}",
+        status.stderr
+    );
+    let list = b.run(&["sync", "--list"]);
+    list.assert_exit(1);
+    assert!(
+        list.stdout.contains("refs/bargain/unsent/1"),
+        "{}",
+        list.stdout
+    );
     let redone = b.run(&["sync", "--redo", "1"]);
     redone.assert_exit(0);
     assert!(
@@ -316,4 +330,73 @@ fn unreachable_remote_exits_2_and_changes_nothing() {
         failed.stderr
     );
     assert_eq!(a.head(), before);
+}
+
+/// The pre-receive hook the README shows: `bargain verify --range OLD..NEW` per pushed branch.
+fn install_hook(shared: &Shared) {
+    use std::os::unix::fs::PermissionsExt;
+    let hook = shared.path().join("hooks/pre-receive");
+    let script = format!(
+        "#!/bin/sh\nwhile read old new ref; do\n  case \"$new\" in 0000000000000000000000000000000000000000) continue;; esac\n  \"{}\" verify --range \"$old..$new\" || exit 1\ndone\n",
+        env!("CARGO_BIN_EXE_bargain")
+    );
+    std::fs::write(&hook, script).expect("hook");
+    std::fs::set_permissions(&hook, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+}
+
+#[test]
+fn pre_receive_hook_rejects_a_ta_recorded_by_someone_outside_the_table_and_accepts_a_valid_one() {
+    let shared = Shared::new();
+    install_hook(&shared);
+    let a = clone(&shared.file_url(), "chief@union.example");
+    a.record_pass("ai-lead@union.example", "12", "union", "Same words.\n")
+        .expect("pass");
+    a.record_pass(
+        "ai-lead@employer.example",
+        "12",
+        "employer",
+        "Same words.\n",
+    )
+    .expect("pass");
+    sync(&a).assert_exit(0);
+    let before = shared.head();
+    // A TA recorded with the tool's trailers by someone who is not among the people.
+    let trailers = bargain_core::events::Trailers {
+        article: Some("12-ai".to_string()),
+        status: Some(bargain_core::model::Status::TentativelyAgreed),
+        change: Some(bargain_core::events::Change::TaAttested),
+        ..Default::default()
+    };
+    let message = bargain_core::events::compose_message(
+        "Tentative agreement on Article 12 — AI",
+        &[],
+        &trailers,
+    );
+    let yaml = "number: 12\ntitle: AI\ntopic: ai\nstatus: tentatively-agreed\nta:\n  date: 2025-06-03\n  signatories:\n    union: outsider@elsewhere.example\n    employer: chief@employer.example\n";
+    a.commit_as(
+        "outsider@elsewhere.example",
+        &[
+            ("proposals/12-ai/article.yaml", Some(yaml)),
+            ("proposals/12-ai/ta.md", Some("Same words.\n")),
+        ],
+        &message,
+    );
+    let push = std::process::Command::new("git")
+        .args(["push", "origin", "main"])
+        .current_dir(a.path())
+        .output()
+        .expect("git push");
+    let said = String::from_utf8_lossy(&push.stderr).into_owned();
+    assert!(!push.status.success(), "push accepted: {said}");
+    assert!(said.contains("pre-receive hook declined"), "{said}");
+    assert!(said.contains("outsider@elsewhere.example"), "{said}");
+    assert_eq!(shared.head(), before, "the bare repository did not move");
+
+    // The same table, a valid TA: proposed and countersigned by the chiefs.
+    let b = clone(&shared.file_url(), "chief@union.example");
+    b.agree("12", "chief@union.example", "chief@employer.example", None)
+        .expect("TA");
+    let accepted = sync(&b);
+    accepted.assert_exit(0);
+    assert_eq!(shared.head(), b.head().to_string());
 }

@@ -3,6 +3,7 @@
 use super::error::{CliError, Outcome};
 use super::{open, output};
 use bargain_core::export::tracker::{self, TrackerFormat};
+use bargain_core::record::replay;
 use bargain_core::store::History;
 use bargain_core::text::escape_line;
 use std::path::Path;
@@ -71,6 +72,12 @@ pub fn run(repo: Option<&Path>, args: &Args) -> Outcome {
     ))?;
     for note in repo.notes(&head) {
         eprintln!("note: {}", escape_line(&note));
+    }
+    // Recordings `bargain sync` kept unsent, each with why (its words are `sync`'s).
+    if let Ok(unsent) = replay::unsent(&repo, &history, crate::clock::today()) {
+        for line in super::sync::unsent_words(&snapshot.table, &unsent).lines() {
+            eprintln!("note: {line}");
+        }
     }
     let problems: Vec<_> = snapshot.all_problems().collect();
     for problem in &problems {

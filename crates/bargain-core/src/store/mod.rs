@@ -116,6 +116,19 @@ impl Repo {
         }
     }
 
+    /// The repository git's environment names (`GIT_DIR`, and in a server hook the quarantine's
+    /// `GIT_OBJECT_DIRECTORY` and `GIT_ALTERNATE_OBJECT_DIRECTORIES`, so objects being pushed are
+    /// readable before they are accepted); without it, the one containing the current folder.
+    pub fn from_env() -> Result<Repo, StoreError> {
+        match git2::Repository::open_from_env() {
+            Ok(git) => Ok(Repo { git }),
+            Err(e) if e.code() == git2::ErrorCode::NotFound => Err(StoreError::NotARepository(
+                std::env::current_dir().unwrap_or_default(),
+            )),
+            Err(e) => Err(e.into()),
+        }
+    }
+
     /// The work tree (or the git dir of a bare repository).
     pub fn root(&self) -> &Path {
         self.git.workdir().unwrap_or_else(|| self.git.path())
