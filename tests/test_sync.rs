@@ -400,3 +400,66 @@ fn pre_receive_hook_rejects_a_ta_recorded_by_someone_outside_the_table_and_accep
     accepted.assert_exit(0);
     assert_eq!(shared.head(), b.head().to_string());
 }
+
+#[test]
+fn tui_sync_key_receives_a_recording_extending_the_index_and_the_header_says_so() {
+    use crate::test_tui::Harness;
+    use bargain::tui::state::{Message, SyncProblem, SyncState};
+    use bargain::tui::{Effect, update};
+    use bargain_core::store::History;
+    let shared = Shared::new();
+    let a = clone(&shared.file_url(), "ai-lead@union.example");
+    let b = clone(&shared.file_url(), "chief@union.example");
+    a.record_pass("ai-lead@union.example", "12", "union", "Union AI text.\n")
+        .expect("A records");
+    sync(&a).assert_exit(0);
+
+    let mut h = Harness::open(b.path(), 120, 30, false);
+    h.index();
+    // `y` asks the shell for a sync; nothing is done by `update` itself.
+    let effects = update(
+        &mut h.state,
+        Message::Key(crossterm::event::KeyEvent::from(
+            crossterm::event::KeyCode::Char('y'),
+        )),
+    );
+    assert_eq!(effects, vec![Effect::Sync]);
+    // The shell's job: a real sync, and the index extended by the one incoming commit.
+    let history = h.state.table.as_ref().unwrap().history.clone().unwrap();
+    let before = history.commits.len();
+    let synced = bargain::tui::jobs::sync(&b.repo(), &history);
+    assert_eq!(synced.said, "synced: 0 sent, 1 received");
+    let table = synced.table.as_ref().expect("the table moved");
+    assert_eq!(table.history.commits.len(), before + 1);
+    assert_eq!(
+        table
+            .history
+            .commits
+            .iter()
+            .map(|c| c.id)
+            .collect::<Vec<_>>(),
+        History::build(&b.repo())
+            .unwrap()
+            .commits
+            .iter()
+            .map(|c| c.id)
+            .collect::<Vec<_>>()
+    );
+    h.send(Message::Synced(Box::new(synced)));
+    let screen = h.screen();
+    assert!(screen.contains("synced (fetched"), "{screen}");
+    assert!(screen.contains("synced: 0 sent, 1 received"), "{screen}");
+    // A failed sign-in and kept recordings are states of the header, not a hang.
+    h.send(Message::Fetched(SyncState::Upstream {
+        ahead: 1,
+        behind: 2,
+        unsent: 1,
+        fetched_at: None,
+        problem: Some(SyncProblem::Auth),
+    }));
+    let screen = h.screen();
+    assert!(
+        screen.contains("↑1 to send ↓2 to receive, 1 unsent, sign-in failed"),
+        "{screen}"
+    );
+}

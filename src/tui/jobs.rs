@@ -8,18 +8,24 @@
 //!   result whose generation is not the latest it asked for.
 
 use super::redline_view::RedlineDoc;
-use super::state::{Corpus, Message, Opened, RedlineReady, RedlineResult, SyncState};
+use super::state::{
+    Corpus, Message, Opened, RedlineReady, RedlineResult, SyncProblem, SyncState, Synced,
+};
 use super::terminal::panic_message;
 use super::update::fold;
 use bargain_core::comparison::{Comparison, Resolved};
+use bargain_core::record::replay::{self, SyncError};
+use bargain_core::store::remote::{self, Mode, NetError, Upstream};
 use bargain_core::store::{History, Repo, Snapshot};
 use std::collections::HashMap;
+use bargain_core::text::escape_line;
 use std::ops::ControlFlow;
 use std::panic::AssertUnwindSafe;
 use std::path::PathBuf;
 use std::sync::mpsc::{Receiver, Sender, channel};
 use std::sync::{Arc, Mutex};
 use std::thread;
+use std::time::Duration;
 
 /// One redline to compute.
 pub struct RedlineJob {
@@ -58,6 +64,11 @@ impl Jobs {
             .name("bargain-watch".into())
             .spawn(move || watch(&watch_path, &watch_tx))
             .expect("start the watcher thread");
+        let (fetch_path, fetch_tx) = (path.clone(), tx.clone());
+        thread::Builder::new()
+            .name("bargain-fetch".into())
+            .spawn(move || fetch_forever(&fetch_path, &fetch_tx))
+            .expect("start the fetch thread");
         Jobs { redline, path, tx }
     }
 
@@ -83,6 +94,23 @@ impl Jobs {
                     let _ = tx.send(Message::Refreshed(Box::new(reloaded)));
                 }
             });
+    }
+
+    /// A sync on a thread of its own; its outcome arrives as [`Message::Synced`].
+    pub fn sync(&self, history: Arc<History>) {
+        let (path, tx) = (self.path.clone(), self.tx.clone());
+        let _ = thread::Builder::new()
+            .name("bargain-sync".into())
+            .spawn(move || {
+                let synced = match Repo::discover(&path) {
+                    Ok(repo) => sync(&repo, &history),
+                    Err(e) => Synced {
+                        sync: SyncState::NoUpstream,
+                        said: format!("not synced: {}", escape_line(&e.to_string())),
+                        table: None,
+                    },
+                };
+                let _ = tx.send(Message::Synced(Box::new(synced)));            });
     }
 
     /// A recording job (read a text, check, write) on a thread of its own: writes are rare, and
@@ -165,7 +193,7 @@ fn try_load(path: &std::path::Path, tx: &Sender<Message>) -> Result<(), String> 
         snapshot: snapshot.clone(),
         branch: head.branch.clone(),
         uncommitted: repo.uncommitted().len(),
-        sync: sync_state(&repo, head.branch.as_deref()),
+        sync: sync_state(&repo, None),
     };
     if tx.send(Message::Opened(Box::new(opened))).is_err() {
         return Ok(());
@@ -257,19 +285,120 @@ pub fn corpus(repo: &Repo, snapshot: &Snapshot) -> Corpus {
     Corpus { articles }
 }
 
-fn sync_state(repo: &Repo, branch: Option<&str>) -> SyncState {
-    let upstream = || -> Result<SyncState, git2::Error> {
-        let local = repo
-            .git
-            .find_branch(branch.unwrap_or_default(), git2::BranchType::Local)?;
-        let upstream = local.upstream()?;
-        let (Some(a), Some(b)) = (local.get().target(), upstream.get().target()) else {
-            return Ok(SyncState::NoUpstream);
-        };
-        let (ahead, behind) = repo.git.graph_ahead_behind(a, b)?;
-        Ok(SyncState::Upstream { ahead, behind })
+/// How the branch stands beside its remote as of the last fetch (no network), with `problem`
+/// from the last network operation.
+pub fn sync_state(repo: &Repo, problem: Option<SyncProblem>) -> SyncState {
+    let Ok(upstream) = Upstream::of_head(repo) else {
+        return SyncState::NoUpstream;
     };
-    upstream().unwrap_or(SyncState::NoUpstream)
+    let Ok(standing) = remote::standing(repo, &upstream) else {
+        return SyncState::NoUpstream;
+    };
+    let unsent = repo
+        .git
+        .references_glob(&format!("{}*", replay::UNSENT))
+        .map(|r| r.count())
+        .unwrap_or(0);
+    SyncState::Upstream {
+        ahead: standing.ahead,
+        behind: standing.behind,
+        unsent,
+        fetched_at: standing.fetched_at,
+        problem,
+    }
+}
+
+fn problem_of(e: &NetError) -> Option<SyncProblem> {
+    match e {
+        NetError::Auth { .. } => Some(SyncProblem::Auth),
+        NetError::NoRemote => None,
+        _ => Some(SyncProblem::Offline),
+    }
+}
+
+/// How often the background fetch runs: `git config bargain.fetchMinutes` (0: never), else
+/// every 5 minutes.
+pub fn fetch_interval(repo: &Repo) -> Option<Duration> {
+    let minutes = repo
+        .git
+        .config()
+        .and_then(|c| c.get_i64("bargain.fetchMinutes"))
+        .unwrap_or(5);
+    (minutes > 0).then(|| Duration::from_secs(minutes as u64 * 60))
+}
+
+/// Fetches every `fetch_interval` in the background (never prompts) and reports how the branch
+/// stands; stops when the UI is gone.
+fn fetch_forever(path: &std::path::Path, tx: &Sender<Message>) {
+    let Ok(repo) = Repo::discover(path) else {
+        return;
+    };
+    let Some(every) = fetch_interval(&repo) else {
+        return;
+    };
+    loop {
+        thread::sleep(every);
+        let problem = match Upstream::of_head(&repo) {
+            Ok(upstream) => remote::fetch(&repo, &upstream, Mode::Background)
+                .err()
+                .and_then(|e| problem_of(&e)),
+            Err(_) => None,
+        };
+        if tx
+            .send(Message::Fetched(sync_state(&repo, problem)))
+            .is_err()
+        {
+            return;
+        }
+    }
+}
+
+/// One sync (never prompts), and the table afterwards: the index extended when the branch only
+/// grew from `history`'s head, rebuilt when the sync replaced local commits.
+pub fn sync(repo: &Repo, history: &History) -> Synced {
+    let before = history.head;
+    match replay::sync(repo, Mode::Background, crate::clock::today()) {
+        Ok(report) => {
+            let table = if before == Some(report.head) {
+                None
+            } else if before.is_some_and(|b| {
+                repo.git
+                    .graph_descendant_of(report.head, b)
+                    .unwrap_or(false)
+            }) {
+                crate::tui::recording::work::extend(repo, history, report.head).ok()
+            } else {
+                crate::tui::recording::work::reload(repo).ok()
+            };
+            let mut said = format!(
+                "synced: {} sent, {} received",
+                report.sent.len(),
+                report.received.len()
+            );
+            if !report.unsent.is_empty() {
+                said.push_str(&format!(
+                    ", {} kept unsent (bargain sync --list says why)",
+                    report.unsent.len()
+                ));
+            }
+            Synced {
+                sync: sync_state(repo, None),
+                said,
+                table,
+            }
+        }
+        Err(e) => {
+            let problem = match &e {
+                SyncError::Net(n) => problem_of(n),
+                _ => None,
+            };
+            Synced {
+                sync: sync_state(repo, problem),
+                said: format!("not synced: {}", escape_line(&e.to_string())),
+                table: None,
+            }
+        }
+    }
 }
 
 fn redlines(path: &std::path::Path, requests: &Receiver<RedlineJob>, tx: &Sender<Message>) {

@@ -50,6 +50,8 @@ pub enum Action {
     PickNext,
     /// In the form: write the pass in `$EDITOR`.
     Editor,
+    /// Sync with the shared remote: fetch, send the local recordings, receive the others'.
+    Sync,
 }
 
 /// Where a binding applies.
@@ -156,6 +158,7 @@ pub static BINDINGS: &[Binding] = &[
     b(G, &[Char('r')], "r", A::Record, "record", "record on the article: a pass, or a status change (TA, withdraw, reopen, …)", true),
     b(G, &[Char('p')], "p", A::RecordPass, "", "record a pass on the article (from a file or $EDITOR)", false),
     b(G, &[Char('S')], "S", A::RecordStatus, "", "set the article's status", false),
+    b(G, &[Char('y')], "y", A::Sync, "sync", "sync with the remote: receive others' recordings, send yours", false),
     b(G, &[Char('c')], "c", A::NextComparison, "compare", "next comparison: sides, since last, vs current, TA, three-way", true),
     b(G, &[Char('C')], "C", A::PrevComparison, "", "previous comparison", false),
     b(G, &[Char('/')], "/", A::Search, "search", "search every article's text", true),

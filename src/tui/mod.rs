@@ -133,6 +133,14 @@ fn perform(state: &State, jobs: &jobs::Jobs, effect: Effect) {
             };
             jobs.refresh(history, commit);
         }
+        Effect::Sync => {
+            let history = state
+                .table
+                .as_ref()
+                .and_then(|t| t.history.clone())
+                .unwrap_or_default();
+            jobs.sync(history);
+        }
         // Needs the terminal: done in `run`.
         Effect::Edit(_) => {}
         Effect::Quit => {}

@@ -35,6 +35,20 @@ pub enum Message {
     HeadMoved(git2::Oid),
     /// The table at the new HEAD, its index extended (see [`Effect::Refresh`]).
     Refreshed(Box<super::recording::Reloaded>),
+    /// A background fetch ended: how the branch stands beside the remote now.
+    Fetched(SyncState),
+    /// A sync ended: what it said, how the branch stands, and the table when it moved.
+    Synced(Box<Synced>),
+}
+
+/// What a sync from the TUI came back with.
+#[derive(Debug, Clone)]
+pub struct Synced {
+    pub sync: SyncState,
+    /// One line: what was sent, received and kept, or why nothing happened.
+    pub said: String,
+    /// The table at the new head, the index extended (not rebuilt) when it only grew.
+    pub table: Option<super::recording::Reloaded>,
 }
 
 /// What the shell does for `update`.
@@ -54,6 +68,8 @@ pub enum Effect {
     Refresh {
         commit: git2::Oid,
     },
+    /// Sync with the remote off the UI thread (never prompts).
+    Sync,
     Quit,
 }
 
@@ -71,11 +87,24 @@ pub struct Opened {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SyncState {
     NoUpstream,
-    /// Commits to push, commits to pull.
+    /// Commits to push, commits to pull (as of the last fetch), recordings kept unsent, when
+    /// the last fetch succeeded (seconds since the epoch), and the last fetch's problem.
     Upstream {
         ahead: usize,
         behind: usize,
+        unsent: usize,
+        fetched_at: Option<i64>,
+        problem: Option<SyncProblem>,
     },
+}
+
+/// Why the last fetch or sync could not reach the remote.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SyncProblem {
+    /// The remote refused the credentials, or would have had to ask for them.
+    Auth,
+    /// The remote could not be reached.
+    Offline,
 }
 
 /// A computed redline for one request.

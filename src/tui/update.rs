@@ -77,6 +77,27 @@ pub fn update(state: &mut State, message: Message) -> Vec<Effect> {
             }
         }
         Message::Failed(why) => state.loading = Loading::Failed(why),
+        Message::Fetched(sync) => {
+            if let Some(table) = &mut state.table {
+                table.sync = sync;
+            }
+        }
+        Message::Synced(synced) => {
+            let super::state::Synced { sync, said, table } = *synced;
+            if let Some(view) = &mut state.table {
+                view.sync = sync;
+            }
+            if let Some(reloaded) = table {
+                if let Some(view) = &mut state.table {
+                    view.comparisons = Comparison::all(&reloaded.snapshot.table);
+                    view.snapshot = reloaded.snapshot;
+                }
+                // Incoming recordings: the same path as the first index.
+                effects.extend(update(state, Message::Indexed(reloaded.history)));
+                effects.extend(update(state, Message::Corpus(reloaded.corpus)));
+            }
+            state.flash = Some(said);
+        }
         Message::Redline(result) => {
             let Some(article) = &mut state.article else {
                 return effects;
@@ -235,6 +256,10 @@ pub fn act(state: &mut State, action: Action, effects: &mut Vec<Effect>) {
             effects.push(Effect::Quit);
         }
         Action::Help => state.help = Some(0),
+        Action::Sync => {
+            state.flash = Some("syncing with the remote…".into());
+            effects.push(Effect::Sync);
+        }
         Action::Record | Action::RecordPass | Action::RecordStatus => {
             super::recording::open(state, action)
         }

@@ -4,7 +4,7 @@
 
 use super::keys::{self, BINDINGS, Scope};
 use super::layout::{self, Areas};
-use super::state::{Loading, MoveFilter, Pane, RedlineStatus, State, SyncState};
+use super::state::{Loading, MoveFilter, Pane, RedlineStatus, State, SyncProblem, SyncState};
 use super::update::fold;
 use bargain_core::text::escape_line;
 use ratatui::Frame;
@@ -98,16 +98,43 @@ fn header(buf: &mut Buffer, areas: &Areas, state: &State) {
         spans.push(Span::raw("committed"));
     }
     spans.push(Span::raw(", "));
-    spans.push(match table.sync {
-        SyncState::NoUpstream => Span::styled("no remote", t.dim()),
+    match table.sync {
+        SyncState::NoUpstream => spans.push(Span::styled("no remote", t.dim())),
         SyncState::Upstream {
-            ahead: 0,
-            behind: 0,
-        } => Span::raw("synced"),
-        SyncState::Upstream { ahead, behind } => {
-            Span::styled(format!("↑{ahead} to push ↓{behind} to pull"), t.warning())
+            ahead,
+            behind,
+            unsent,
+            fetched_at,
+            problem,
+        } => {
+            spans.push(if ahead == 0 && behind == 0 {
+                Span::raw("synced")
+            } else {
+                Span::styled(
+                    format!("↑{ahead} to send ↓{behind} to receive"),
+                    t.warning(),
+                )
+            });
+            if let Some(at) = fetched_at {
+                spans.push(Span::styled(
+                    format!(" (fetched {})", clock_time(at)),
+                    t.dim(),
+                ));
+            }
+            if unsent > 0 {
+                spans.push(Span::styled(format!(", {unsent} unsent"), t.warning()));
+            }
+            match problem {
+                Some(SyncProblem::Auth) => {
+                    spans.push(Span::styled(", sign-in failed", t.warning()))
+                }
+                Some(SyncProblem::Offline) => {
+                    spans.push(Span::styled(", remote unreachable", t.warning()))
+                }
+                None => {}
+            }
         }
-    });
+    }
     let mut rest: usize = spans.iter().map(|s| s.width()).sum();
     // A narrow terminal: who you are in short ("union chief") before anything is cut.
     if rest + 12 > usize::from(r.width) {
@@ -870,4 +897,10 @@ fn help(buf: &mut Buffer, screen: Rect, scroll: usize, state: &State) {
     {
         buf.set_line(body.x, body.y + k as u16, line, body.width);
     }
+}
+
+/// "14:05" (UTC) for a time in seconds since the epoch: when the last fetch succeeded.
+fn clock_time(seconds: i64) -> String {
+    let of_day = seconds.rem_euclid(86_400);
+    format!("{:02}:{:02} UTC", of_day / 3600, of_day % 3600 / 60)
 }
