@@ -463,3 +463,209 @@ fn tui_sync_key_receives_a_recording_extending_the_index_and_the_header_says_so(
         "{screen}"
     );
 }
+
+/// Runs `bargain sync` in `f` with extra environment (as a user's shell would have it).
+fn sync_with_env(f: &Fixture, env: &[(&str, &str)]) -> crate::common::Run {
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_bargain"));
+    command
+        .arg("sync")
+        .current_dir(f.path())
+        .env("NO_COLOR", "1")
+        .env("BARGAIN_TEST_TODAY", f.today().to_string());
+    for (k, v) in env {
+        command.env(k, v);
+    }
+    crate::common::Run::from(command.output().expect("bargain runs"))
+}
+
+/// A clone made with `config` set first (credentials, ssh command), as a user's git would be.
+fn clone_configured(
+    url: &str,
+    email: &str,
+    config: &[(&str, &str)],
+    env: &[(&str, &str)],
+) -> Fixture {
+    let f = Fixture::bare_dir();
+    f.git(&["init", "-q", "-b", "main"]);
+    for (k, v) in config {
+        f.git(&["config", k, v]);
+    }
+    f.identity(email);
+    let mut fetch = std::process::Command::new("git");
+    fetch
+        .args(["fetch", "-q", url, "main:refs/remotes/origin/main"])
+        .current_dir(f.path());
+    for (k, v) in env {
+        fetch.env(k, v);
+    }
+    let out = fetch.output().expect("git fetch");
+    assert!(
+        out.status.success(),
+        "fetch: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    f.git(&["remote", "add", "origin", url]);
+    f.git(&["reset", "-q", "--hard", "origin/main"]);
+    f.git(&["branch", "-q", "--set-upstream-to=origin/main"]);
+    f
+}
+
+const HELPER: &str =
+    "!f() { test \"$1\" = get && echo username=ai-lead && echo password=s3cret-Pa55; }; f";
+
+#[test]
+fn smart_http_with_basic_auth_through_the_users_credential_helper() {
+    let shared = Shared::new();
+    let Some(http) = servers::smart_http(shared.dir.path(), "ai-lead", "s3cret-Pa55") else {
+        eprintln!(
+            "skipped: smart HTTP test needs lighttpd and git-http-backend (apt-get install lighttpd)"
+        );
+        return;
+    };
+    let url = format!("http://127.0.0.1:{}/git/table.git", http.port);
+    let a = clone_configured(
+        &url,
+        "ai-lead@union.example",
+        &[("credential.helper", HELPER)],
+        &[],
+    );
+    let b = clone_configured(
+        &url,
+        "staffing-lead@employer.example",
+        &[("credential.helper", HELPER)],
+        &[],
+    );
+    a.record_pass("ai-lead@union.example", "12", "union", "Over HTTP.\n")
+        .expect("A");
+    b.record_pass(
+        "staffing-lead@employer.example",
+        "21",
+        "employer",
+        "Also over HTTP.\n",
+    )
+    .expect("B");
+    let sent = sync(&a);
+    sent.assert_exit(0);
+    let both = sync(&b);
+    both.assert_exit(0);
+    assert!(
+        both.stdout.contains("Received: 12-ai · Test Union pass 1"),
+        "{}",
+        both.stdout
+    );
+    sync(&a).assert_exit(0);
+    assert_eq!(a.head().to_string(), shared.head());
+    assert_eq!(b.head().to_string(), shared.head());
+    for run in [&sent, &both] {
+        assert!(
+            !String::from_utf8_lossy(&run.raw).contains("s3cret"),
+            "a password was printed"
+        );
+    }
+}
+
+#[test]
+fn authentication_failure_is_reported_without_prompting_or_hanging() {
+    let shared = Shared::new();
+    let Some(http) = servers::smart_http(shared.dir.path(), "ai-lead", "s3cret-Pa55") else {
+        eprintln!(
+            "skipped: the authentication test needs lighttpd and git-http-backend (apt-get install lighttpd)"
+        );
+        return;
+    };
+    let url = format!("http://127.0.0.1:{}/git/table.git", http.port);
+    let a = clone_configured(
+        &url,
+        "ai-lead@union.example",
+        &[("credential.helper", HELPER)],
+        &[],
+    );
+    // The helper is gone: git would have to ask, and in batch mode it must not.
+    a.git(&["config", "--unset", "credential.helper"]);
+    let started = std::time::Instant::now();
+    let failed = sync_with_env(
+        &a,
+        &[
+            ("GIT_CONFIG_NOSYSTEM", "1"),
+            ("HOME", a.path().to_str().unwrap()),
+        ],
+    );
+    failed.assert_exit(2);
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(30),
+        "took {:?}",
+        started.elapsed()
+    );
+    assert!(
+        failed.stderr.contains("authentication failed for origin"),
+        "{}",
+        failed.stderr
+    );
+    // The library's own background fetch says the same, as a state.
+    let repo = a.repo();
+    let upstream = bargain_core::store::remote::Upstream::of_head(&repo).expect("upstream");
+    let got = bargain_core::store::remote::fetch(
+        &repo,
+        &upstream,
+        bargain_core::store::remote::Mode::Background,
+    );
+    assert!(
+        matches!(got, Err(bargain_core::store::remote::NetError::Auth { .. })),
+        "{got:?}"
+    );
+}
+
+#[test]
+fn ssh_with_a_key_made_in_the_test_through_git_ssh_command() {
+    let shared = Shared::new();
+    let keys = tempfile::tempdir().expect("temp");
+    let Some((_sshd, ssh)) = servers::sshd(keys.path()) else {
+        eprintln!(
+            "skipped: the ssh test needs sshd and ssh-keygen (apt-get install openssh-server)"
+        );
+        return;
+    };
+    let url = format!(
+        "ssh://{}@127.0.0.1{}",
+        servers::user(),
+        shared.path().display()
+    );
+    let env = [("GIT_SSH_COMMAND", ssh.as_str())];
+    let url = url.replacen("127.0.0.1", &format!("127.0.0.1:{}", _sshd.port), 1);
+    let a = clone_configured(&url, "ai-lead@union.example", &[], &env);
+    let b = clone_configured(&url, "chief@union.example", &[], &env);
+    a.record_pass("ai-lead@union.example", "12", "union", "Over ssh.\n")
+        .expect("A");
+    b.record_set(
+        "chief@union.example",
+        "21",
+        bargain_core::record::StatusChange::Impasse,
+    )
+    .expect("B");
+    sync_with_env(&a, &env).assert_exit(0);
+    let both = sync_with_env(&b, &env);
+    both.assert_exit(0);
+    assert!(
+        both.stdout.contains("Received: 12-ai · Test Union pass 1"),
+        "{}",
+        both.stdout
+    );
+    assert!(
+        both.stdout.contains("Sent: 21-staffing · status: impasse"),
+        "{}",
+        both.stdout
+    );
+    assert_eq!(b.head().to_string(), shared.head());
+    // Without the key, batch mode fails at once instead of asking for a password.
+    let failed = sync_with_env(
+        &a,
+        &[(
+            "GIT_SSH_COMMAND",
+            &format!(
+                "ssh -p {} -o IdentitiesOnly=yes -o IdentityFile=/dev/null -o UserKnownHostsFile=/dev/null -o StrictHostKeyChecking=no",
+                _sshd.port
+            ),
+        )],
+    );
+    failed.assert_exit(2);
+}

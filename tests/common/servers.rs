@@ -133,3 +133,109 @@ pub fn have(program: &str) -> Option<PathBuf> {
         .map(|d| Path::new(d).join(program))
         .find(|p| p.is_file())
 }
+
+/// `git http-backend` behind lighttpd on 127.0.0.1, serving `base` under `/git/` with basic
+/// authentication: one user, `user`, with `password`. `None` when lighttpd is not installed.
+pub fn smart_http(base: &Path, user: &str, password: &str) -> Option<Server> {
+    let lighttpd = have("lighttpd")?;
+    let backend = have("git-http-backend")?;
+    let dir = base.join(".lighttpd");
+    std::fs::create_dir_all(&dir).ok()?;
+    std::fs::write(dir.join("users"), format!("{user}:{password}\n")).ok()?;
+    let port = free_port();
+    let conf = format!(
+        r#"server.document-root = "{dir}"
+server.bind = "127.0.0.1"
+server.port = {port}
+server.errorlog = "{dir}/error.log"
+server.modules = ("mod_alias", "mod_setenv", "mod_cgi", "mod_auth", "mod_authn_file")
+alias.url = ("/git/" => "{backend}/")
+$HTTP["url"] =~ "^/git/" {{
+  cgi.assign = ("" => "")
+  setenv.add-environment = ("GIT_PROJECT_ROOT" => "{base}", "GIT_HTTP_EXPORT_ALL" => "1")
+}}
+auth.backend = "plain"
+auth.backend.plain.userfile = "{dir}/users"
+auth.require = ("/git/" => ("method" => "basic", "realm" => "table", "require" => "valid-user"))
+"#,
+        dir = dir.display(),
+        backend = backend.display(),
+        base = base.display(),
+    );
+    let conf_path = dir.join("lighttpd.conf");
+    std::fs::write(&conf_path, conf).ok()?;
+    let child = Command::new(lighttpd)
+        .arg("-D")
+        .arg("-f")
+        .arg(&conf_path)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .ok()?;
+    let server = Server { child, port };
+    wait_for_port(port).then_some(server)
+}
+
+/// sshd on 127.0.0.1 and a free port, accepting only a key made here for the current user.
+/// Returns the server and the `GIT_SSH_COMMAND` that reaches it. `None` without sshd.
+pub fn sshd(dir: &Path) -> Option<(Server, String)> {
+    let sshd = have("sshd")?;
+    have("ssh-keygen")?;
+    std::fs::create_dir_all(dir).ok()?;
+    // Privilege separation wants this folder to exist.
+    let _ = std::fs::create_dir_all("/run/sshd");
+    let keygen = |file: &Path| {
+        Command::new("ssh-keygen")
+            .args(["-q", "-t", "ed25519", "-N", "", "-f"])
+            .arg(file)
+            .status()
+            .is_ok_and(|s| s.success())
+    };
+    let host_key = dir.join("host_key");
+    let user_key = dir.join("user_key");
+    if !keygen(&host_key) || !keygen(&user_key) {
+        return None;
+    }
+    let public = std::fs::read_to_string(dir.join("user_key.pub")).ok()?;
+    std::fs::write(dir.join("authorized_keys"), public).ok()?;
+    let port = free_port();
+    let conf = format!(
+        "Port {port}\nListenAddress 127.0.0.1\nHostKey {host}\nAuthorizedKeysFile {dir}/authorized_keys\nPasswordAuthentication no\nKbdInteractiveAuthentication no\nPubkeyAuthentication yes\nPermitRootLogin prohibit-password\nStrictModes no\nUsePAM no\nPidFile {dir}/sshd.pid\n",
+        host = host_key.display(),
+        dir = dir.display(),
+    );
+    let conf_path = dir.join("sshd_config");
+    std::fs::write(&conf_path, conf).ok()?;
+    let child = Command::new(sshd)
+        .arg("-D")
+        .arg("-e")
+        .arg("-f")
+        .arg(&conf_path)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .ok()?;
+    let server = Server { child, port };
+    if !wait_for_port(port) {
+        return None;
+    }
+    let command = format!(
+        "ssh -i {} -p {port} -o IdentitiesOnly=yes -o UserKnownHostsFile=/dev/null -o StrictHostKeyChecking=no -o LogLevel=ERROR",
+        user_key.display()
+    );
+    Some((server, command))
+}
+
+/// The current user's name, for an ssh URL.
+pub fn user() -> String {
+    std::env::var("USER")
+        .ok()
+        .or_else(|| {
+            Command::new("id")
+                .arg("-un")
+                .output()
+                .ok()
+                .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+        })
+        .unwrap_or_else(|| "root".to_string())
+}

@@ -233,17 +233,18 @@ fn git(repo: &Repo, mode: Mode, remote: &str, args: &[&str]) -> Result<String, N
             .env("GIT_TERMINAL_PROMPT", "0")
             .env("GIT_ASKPASS", "")
             .env("SSH_ASKPASS", "")
-            .env_remove("DISPLAY")
-            // ssh never asks: a missing key or an unknown host fails at once.
-            .env(
-                "GIT_SSH_COMMAND",
-                match std::env::var("GIT_SSH_COMMAND") {
-                    Ok(own) if !own.trim().is_empty() => {
-                        format!("{own} -o BatchMode=yes")
-                    }
-                    _ => "ssh -o BatchMode=yes".to_string(),
-                },
-            );
+            .env_remove("DISPLAY");
+        // ssh never asks: a missing key or an unknown host fails at once. The user's own ssh
+        // command (GIT_SSH_COMMAND, else core.sshCommand) is kept, with batch mode added;
+        // GIT_SSH (a program, not a command line) is left alone.
+        if std::env::var_os("GIT_SSH").is_none() {
+            let own = std::env::var("GIT_SSH_COMMAND")
+                .ok()
+                .or_else(|| repo.git.config().ok()?.get_string("core.sshCommand").ok())
+                .filter(|c| !c.trim().is_empty())
+                .unwrap_or_else(|| "ssh".to_string());
+            command.env("GIT_SSH_COMMAND", format!("{own} -o BatchMode=yes"));
+        }
     }
     let mut child = command
         .spawn()
