@@ -2,7 +2,7 @@
 //! concurrent recordings by what they mean; kept recordings; the pre-receive hook.
 
 use crate::common::Fixture;
-use crate::common::servers::{self, Shared, clone};
+use crate::common::servers::{self, Shared, clone, git_in};
 use bargain_core::record::StatusChange;
 
 fn sync(f: &Fixture) -> crate::common::Run {
@@ -668,4 +668,186 @@ fn ssh_with_a_key_made_in_the_test_through_git_ssh_command() {
         )],
     );
     failed.assert_exit(2);
+}
+
+/// xorshift64*: a seeded sequence, so a failing run can be replayed with its seed.
+struct Dice(u64);
+
+impl Dice {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+}
+
+#[test]
+fn three_clones_hundred_random_recordings_with_killed_syncs_converge() {
+    use bargain_core::record::{Action, Request, StatusChange};
+    use std::time::{Duration, Instant};
+    let seed = std::env::var("BARGAIN_SYNC_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(1, |d| d.as_nanos() as u64 | 1)
+        });
+    eprintln!("seed {seed} (BARGAIN_SYNC_SEED={seed} replays this run)");
+    let mut dice = Dice(seed);
+    let shared = Shared::new();
+    let people = [
+        ("ai-lead@union.example", "union", "12"),
+        ("ai-lead@employer.example", "employer", "12"),
+        ("staffing-lead@union.example", "union", "21"),
+        ("staffing-lead@employer.example", "employer", "21"),
+    ];
+    let chiefs = ["chief@union.example", "chief@employer.example"];
+    let clones: Vec<Fixture> = (0..3)
+        .map(|i| clone(&shared.file_url(), chiefs[i % 2]))
+        .collect();
+    let deadline = Instant::now() + Duration::from_secs(150);
+    let mut succeeded: Vec<String> = Vec::new();
+    let mut killed = 0;
+    for k in 0..300 {
+        if Instant::now() > deadline {
+            eprintln!("seed {seed}: stopped after {k} recordings (time bound)");
+            break;
+        }
+        let f = &clones[k % 3];
+        let note = format!("op-{seed}-{k}");
+        let article = ["12", "21"][dice.below(2) as usize];
+        let (email, request) = match dice.below(6) {
+            0..=2 => {
+                let candidates: Vec<_> = people.iter().filter(|p| p.2 == article).collect();
+                let (email, side, _) = candidates[dice.below(2) as usize];
+                let text = format!("Words {} of {side}.\n", dice.below(1000));
+                (*email, crate::common::pass_request(article, side, &text))
+            }
+            3 => (
+                chiefs[dice.below(2) as usize],
+                Request::new(
+                    article,
+                    Action::Set(
+                        [StatusChange::Impasse, StatusChange::Open][dice.below(2) as usize].clone(),
+                    ),
+                ),
+            ),
+            4 => (
+                chiefs[dice.below(2) as usize],
+                if dice.below(2) == 0 {
+                    Request::new(article, Action::Set(crate::common::ta(&[], None)))
+                } else {
+                    Request::new(article, Action::Sign)
+                },
+            ),
+            _ => {
+                let who = dice.below(2) as usize;
+                (
+                    chiefs[who],
+                    Request::new(
+                        article,
+                        Action::Set(StatusChange::Reopen {
+                            agreed_by: vec![chiefs[1 - who].to_string()],
+                        }),
+                    ),
+                )
+            }
+        };
+        let mut request = request;
+        request.note = Some(note.clone());
+        if f.record_as(email, &request).is_ok() {
+            succeeded.push(note);
+        }
+        match dice.below(4) {
+            0 => {
+                let _ = sync(f);
+            }
+            1 => {
+                // A sync killed part-way.
+                let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_bargain"))
+                    .arg("sync")
+                    .current_dir(f.path())
+                    .env("BARGAIN_TEST_TODAY", f.today().to_string())
+                    .stdout(std::process::Stdio::null())
+                    .stderr(std::process::Stdio::null())
+                    .spawn()
+                    .expect("bargain runs");
+                std::thread::sleep(Duration::from_millis(dice.below(60)));
+                let _ = child.kill();
+                let _ = child.wait();
+                killed += 1;
+            }
+            _ => {}
+        }
+    }
+    // A final sync in each clone, then once more so every clone has everyone's.
+    for _ in 0..2 {
+        for f in &clones {
+            let run = sync(f);
+            assert!(
+                run.code == Some(0) || run.code == Some(1),
+                "seed {seed}: final sync failed: {}{}",
+                run.stdout,
+                run.stderr
+            );
+        }
+    }
+    let head = shared.head();
+    for f in &clones {
+        assert_eq!(f.head().to_string(), head, "seed {seed}: clones differ");
+        assert_eq!(
+            f.porcelain(),
+            "",
+            "seed {seed}: work tree differs from HEAD"
+        );
+        f.git(&["fsck", "--strict", "--no-progress"]);
+    }
+    git_in(&shared.path(), &["fsck", "--strict", "--no-progress"]);
+    clones[0].run(&["verify"]).assert_exit(0);
+    let history = clones[0].git(&["log", "--format=%B%x00"]);
+    let mut unsent = String::new();
+    for f in &clones {
+        for r in f
+            .git(&[
+                "for-each-ref",
+                "--format=%(refname)",
+                "refs/bargain/unsent/",
+            ])
+            .lines()
+        {
+            unsent.push_str(&f.git(&["log", "-1", "--format=%B%x00", r]));
+        }
+    }
+    for note in &succeeded {
+        let marker = format!("    {note}\n");
+        let landed = history.matches(&marker).count();
+        let kept = unsent.matches(&marker).count();
+        assert!(
+            (landed == 1 && kept == 0) || (landed == 0 && kept == 1),
+            "seed {seed}: {note} is {landed} times in the history and {kept} times unsent"
+        );
+    }
+    // Every pass's sentence carries the number the history gives it.
+    let repo = clones[0].repo();
+    let index = bargain_core::store::History::build(&repo).expect("history");
+    for (article, events) in &index.articles {
+        for event in events {
+            if let bargain_core::events::FileKind::Pass { number, .. } = &event.kind {
+                let summary = &index.commit(event).summary;
+                assert!(
+                    summary.contains(&format!("pass #{number} ")),
+                    "seed {seed}: {article}: \"{summary}\" is pass {number}"
+                );
+            }
+        }
+    }
+    eprintln!(
+        "seed {seed}: {} recordings succeeded, {killed} syncs killed, all clones at {head}",
+        succeeded.len()
+    );
 }
