@@ -786,9 +786,11 @@ fn three_clones_hundred_random_recordings_with_killed_syncs_converge() {
         }
     }
     // A final sync in each clone, then once more so every clone has everyone's.
+    let mut said = String::new();
     for _ in 0..2 {
         for f in &clones {
             let run = sync(f);
+            said.push_str(&format!("{:?}\n{}{}\n", run.code, run.stdout, run.stderr));
             assert!(
                 run.code == Some(0) || run.code == Some(1),
                 "seed {seed}: final sync failed: {}{}",
@@ -799,7 +801,11 @@ fn three_clones_hundred_random_recordings_with_killed_syncs_converge() {
     }
     let head = shared.head();
     for f in &clones {
-        assert_eq!(f.head().to_string(), head, "seed {seed}: clones differ");
+        assert_eq!(
+            f.head().to_string(),
+            head,
+            "seed {seed}: clones differ; the final syncs said:\n{said}"
+        );
         assert_eq!(
             f.porcelain(),
             "",

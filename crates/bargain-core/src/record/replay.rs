@@ -503,13 +503,30 @@ fn cherry_pick(repo: &Repo, commit: &git2::Commit<'_>, onto: Oid) -> Result<Oid,
 
 /// Moves the checked-out branch from `from` to `to`, bringing the work tree and index along
 /// with git's safe checkout (an edited file that would change is refused, nothing moves).
+/// Takes the writers' turn (`.git/bargain.lock`), so no recording interleaves; a checkout
+/// killed part-way leaves `index.lock`, which the next sync removes once it is certainly that
+/// sync's (its pid in `.git/bargain/checkout` is gone, the lock is from then).
 fn move_branch(repo: &Repo, branch: &str, from: Oid, to: Oid) -> Result<(), SyncError> {
     let git = &repo.git;
     if git.state() != git2::RepositoryState::Clean {
         return Err(WriteError::InProgress(git.state()).into());
     }
+    writer::recover(repo)?;
+    let _turn = writer::WriterLock::acquire(git.path())?;
+    let marker = remote::state_dir(repo).join("checkout");
+    if let Ok(text) = std::fs::read_to_string(&marker) {
+        writer::remove_our_stale_index_lock(git.path(), &marker, text.trim().parse().ok());
+    }
+    if git.refname_to_id(branch).ok() != Some(from) {
+        return Err(WriteError::BranchMoved {
+            expected: Some(from),
+            found: git.refname_to_id(branch).ok(),
+        }
+        .into());
+    }
     if git.workdir().is_some() {
-        writer::recover(repo)?;
+        std::fs::create_dir_all(remote::state_dir(repo)).map_err(StoreError::Io)?;
+        std::fs::write(&marker, format!("{}\n", std::process::id())).map_err(StoreError::Io)?;
         let target = git.find_commit(to)?;
         let mut options = git2::build::CheckoutBuilder::new();
         options.safe();
@@ -533,6 +550,7 @@ fn move_branch(repo: &Repo, branch: &str, from: Oid, to: Oid) -> Result<(), Sync
         }
         return Err(e.into());
     }
+    let _ = std::fs::remove_file(&marker);
     Ok(())
 }
 

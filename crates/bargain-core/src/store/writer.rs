@@ -435,7 +435,7 @@ impl<'a> Journal<'a> {
 /// removed only when it is certainly that writer's: the journal says the index was being
 /// written, that process is gone (Linux: no `/proc/<pid>`; elsewhere nothing is assumed), and the
 /// lock was made within seconds of that journal entry — not later by a git command.
-fn remove_our_stale_index_lock(git_dir: &Path, journal: &Path, pid: Option<u32>) {
+pub(crate) fn remove_our_stale_index_lock(git_dir: &Path, journal: &Path, pid: Option<u32>) {
     let lock = git_dir.join("index.lock");
     let (Some(pid), Ok(lock_meta), Ok(journal_meta)) =
         (pid, std::fs::metadata(&lock), std::fs::metadata(journal))
@@ -468,12 +468,12 @@ fn remove_file(path: &Path) -> Result<(), WriteError> {
 
 /// This program's writers take turns: an OS lock on `.git/bargain.lock`, held while the value
 /// lives and released by the OS if the process dies.
-struct WriterLock {
+pub(crate) struct WriterLock {
     _file: std::fs::File,
 }
 
 impl WriterLock {
-    fn acquire(git_dir: &Path) -> Result<WriterLock, WriteError> {
+    pub(crate) fn acquire(git_dir: &Path) -> Result<WriterLock, WriteError> {
         let file = std::fs::OpenOptions::new()
             .create(true)
             .truncate(false)
