@@ -32,6 +32,7 @@ use crate::store::writer::{self, WriteError};
 use crate::store::{History, PROPOSALS, Repo, StoreError};
 use git2::{Oid, Signature, Time};
 use std::ops::ControlFlow;
+use std::path::Path;
 
 /// Where kept recordings live: `refs/bargain/unsent/<n>`.
 pub const UNSENT: &str = "refs/bargain/unsent/";
@@ -514,9 +515,7 @@ fn move_branch(repo: &Repo, branch: &str, from: Oid, to: Oid) -> Result<(), Sync
     writer::recover(repo)?;
     let _turn = writer::WriterLock::acquire(git.path())?;
     let marker = remote::state_dir(repo).join("checkout");
-    if let Ok(text) = std::fs::read_to_string(&marker) {
-        writer::remove_our_stale_index_lock(git.path(), &marker, text.trim().parse().ok());
-    }
+    finish_interrupted_move(repo, branch, &marker)?;
     if git.refname_to_id(branch).ok() != Some(from) {
         return Err(WriteError::BranchMoved {
             expected: Some(from),
@@ -526,7 +525,8 @@ fn move_branch(repo: &Repo, branch: &str, from: Oid, to: Oid) -> Result<(), Sync
     }
     if git.workdir().is_some() {
         std::fs::create_dir_all(remote::state_dir(repo)).map_err(StoreError::Io)?;
-        std::fs::write(&marker, format!("{}\n", std::process::id())).map_err(StoreError::Io)?;
+        std::fs::write(&marker, format!("{}\n{from}\n{to}\n", std::process::id()))
+            .map_err(StoreError::Io)?;
         let target = git.find_commit(to)?;
         let mut options = git2::build::CheckoutBuilder::new();
         options.safe();
@@ -552,6 +552,112 @@ fn move_branch(repo: &Repo, branch: &str, from: Oid, to: Oid) -> Result<(), Sync
     }
     let _ = std::fs::remove_file(&marker);
     Ok(())
+}
+
+/// A sync killed while it moved the branch (`marker` names its pid, from and to): its
+/// `index.lock` is removed when certainly its own, and the move is finished — the branch goes
+/// to `to` (every local recording is in it or kept unsent) and each path the move changes is
+/// brought to `to`'s version where the work tree still holds `from`'s or `to`'s. A path edited
+/// since is never touched: the move then stays undone and the edit is named.
+fn finish_interrupted_move(repo: &Repo, branch: &str, marker: &Path) -> Result<(), SyncError> {
+    let Ok(text) = std::fs::read_to_string(marker) else {
+        return Ok(());
+    };
+    let git = &repo.git;
+    let mut lines = text.lines();
+    let pid = lines.next().and_then(|p| p.trim().parse().ok());
+    writer::remove_our_stale_index_lock(git.path(), marker, pid);
+    let ids: Vec<Oid> = lines.filter_map(|l| Oid::from_str(l.trim()).ok()).collect();
+    let [from, to] = ids[..] else {
+        let _ = std::fs::remove_file(marker);
+        return Ok(());
+    };
+    let now = git.refname_to_id(branch).ok();
+    let (old, new) = (git.find_commit(from)?.tree()?, git.find_commit(to)?.tree()?);
+    if now != Some(from) && now != Some(to) {
+        // A recording landed on `from` since: the move is void; undo its checkout where the
+        // work tree still holds `to`'s version of a file the branch still has as `from` had it.
+        if let (Some(now), Some(dir)) = (now, git.workdir()) {
+            let head = git.find_commit(now)?;
+            let head_tree = head.tree()?;
+            let diff = git.diff_tree_to_tree(Some(&old), Some(&new), None)?;
+            let entry_id =
+                |tree: &git2::Tree<'_>, path: &Path| tree.get_path(path).ok().map(|e| e.id());
+            let mut undo = Vec::new();
+            for delta in diff.deltas() {
+                let Some(path) = delta.new_file().path().or(delta.old_file().path()) else {
+                    continue;
+                };
+                let ours = (!delta.new_file().id().is_zero())
+                    .then(|| {
+                        git.find_blob(delta.new_file().id())
+                            .ok()
+                            .map(|b| b.content().to_vec())
+                    })
+                    .flatten();
+                if entry_id(&head_tree, path) == entry_id(&old, path)
+                    && std::fs::read(dir.join(path)).ok() == ours
+                {
+                    undo.push(path.to_path_buf());
+                }
+            }
+            if !undo.is_empty() {
+                let mut options = git2::build::CheckoutBuilder::new();
+                options.force().remove_untracked(false);
+                for p in &undo {
+                    options.path(p);
+                }
+                git.checkout_tree(head.as_object(), Some(&mut options))?;
+            }
+        }
+        let _ = std::fs::remove_file(marker);
+        return Ok(());
+    }
+    let diff = git.diff_tree_to_tree(Some(&old), Some(&new), None)?;
+    let workdir = git.workdir().map(Path::to_path_buf);
+    let mut paths = Vec::new();
+    for delta in diff.deltas() {
+        let Some(path) = delta.new_file().path().or(delta.old_file().path()) else {
+            continue;
+        };
+        if let Some(dir) = &workdir {
+            let on_disk = std::fs::read(dir.join(path)).ok();
+            let blob_of = |id: Oid| -> Option<Vec<u8>> {
+                (!id.is_zero()).then(|| git.find_blob(id).ok().map(|b| b.content().to_vec()))?
+            };
+            let ours = [
+                blob_of(delta.old_file().id()),
+                blob_of(delta.new_file().id()),
+            ];
+            if !ours.contains(&on_disk) {
+                return Err(WriteError::Uncommitted(vec![path.display().to_string()]).into());
+            }
+        }
+        paths.push(path.to_path_buf());
+    }
+    if workdir.is_some() && !paths.is_empty() {
+        let mut options = git2::build::CheckoutBuilder::new();
+        options.force();
+        for p in &paths {
+            options.path(p);
+        }
+        git.checkout_tree(git.find_commit(to)?.as_object(), Some(&mut options))?;
+    }
+    if now == Some(from) {
+        git.reference_matching(
+            branch,
+            to,
+            true,
+            from,
+            "bargain sync: finished an interrupted move",
+        )?;
+    }
+    let _ = std::fs::remove_file(marker);
+    Ok(())
+}
+
+fn git_state_clean(repo: &Repo) -> bool {
+    repo.git.state() == git2::RepositoryState::Clean
 }
 
 fn dirty_paths(repo: &Repo) -> Vec<String> {
@@ -599,6 +705,16 @@ fn entries(history: &History, commits: &[Oid]) -> Vec<Entry> {
 /// rejected push fetches and replays again, up to [`ATTEMPTS`] times.
 pub fn sync(repo: &Repo, mode: Mode, today: Date) -> Result<Report, SyncError> {
     let upstream = Upstream::of_head(repo)?;
+    // A sync killed while it moved the branch is finished first (see `move_branch`).
+    if git_state_clean(repo) {
+        writer::recover(repo)?;
+        let _turn = writer::WriterLock::acquire(repo.git.path())?;
+        finish_interrupted_move(
+            repo,
+            &upstream.local,
+            &remote::state_dir(repo).join("checkout"),
+        )?;
+    }
     let start = repo.git.refname_to_id(&upstream.local)?;
     let mut kept = Vec::new();
     let mut rounds = 0;
