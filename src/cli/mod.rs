@@ -7,16 +7,16 @@ pub mod bulletin;
 pub mod demo;
 pub mod diff;
 pub mod error;
-pub mod import;
 pub mod export;
+pub mod import;
 pub mod log;
 pub mod meta;
 pub mod output;
 pub mod packet;
 pub mod record;
 pub mod status;
-pub mod table;
 pub mod sync;
+pub mod table;
 pub mod verify;
 
 use bargain_core::model::Date;

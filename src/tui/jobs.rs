@@ -17,8 +17,8 @@ use bargain_core::comparison::{Comparison, Resolved};
 use bargain_core::record::replay::{self, SyncError};
 use bargain_core::store::remote::{self, Mode, NetError, Upstream};
 use bargain_core::store::{History, Repo, Snapshot};
-use std::collections::HashMap;
 use bargain_core::text::escape_line;
+use std::collections::HashMap;
 use std::ops::ControlFlow;
 use std::panic::AssertUnwindSafe;
 use std::path::PathBuf;
@@ -110,7 +110,8 @@ impl Jobs {
                         table: None,
                     },
                 };
-                let _ = tx.send(Message::Synced(Box::new(synced)));            });
+                let _ = tx.send(Message::Synced(Box::new(synced)));
+            });
     }
 
     /// A recording job (read a text, check, write) on a thread of its own: writes are rare, and
