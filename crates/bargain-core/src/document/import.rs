@@ -108,7 +108,7 @@ pub fn commit(
     let mut files: Vec<FileWrite> = Vec::with_capacity(contents.len() + 1);
     let topic_added = match &plan.add_topic {
         Some(topic) => {
-            let yaml = table_text(repo, snapshot)?;
+            let yaml = table_text(repo, snapshot, &topic.id)?;
             let text = with_topic(&yaml, topic).map_err(|why| ImportError::TopicNotAdded {
                 topic: topic.id.clone(),
                 why,
@@ -178,7 +178,7 @@ pub fn commit(
 }
 
 /// `bargaining.yaml` as committed in the snapshot.
-fn table_text(repo: &Repo, snapshot: &Snapshot) -> Result<String, ImportError> {
+fn table_text(repo: &Repo, snapshot: &Snapshot, topic: &str) -> Result<String, ImportError> {
     let commit = repo
         .git
         .find_commit(snapshot.commit)
@@ -189,12 +189,12 @@ fn table_text(repo: &Repo, snapshot: &Snapshot) -> Result<String, ImportError> {
     let entry = tree
         .get_name(TABLE_FILE)
         .ok_or_else(|| ImportError::TopicNotAdded {
-            topic: String::new(),
+            topic: topic.to_string(),
             why: "the file is not committed".to_string(),
         })?;
     repo.text(entry.id(), TABLE_FILE)
         .map_err(|p| ImportError::TopicNotAdded {
-            topic: String::new(),
+            topic: topic.to_string(),
             why: p.to_string(),
         })
 }
