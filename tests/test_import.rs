@@ -1472,3 +1472,88 @@ fn a_contract_written_by_pandoc_imports_through_the_command_into_all_its_article
         unit_words(&text_split)
     );
 }
+
+/// The agreement as a flat OpenDocument text for LibreOffice: `### ` headings as outline-level
+/// headings, every other line a paragraph, and a table of contents field listing the headings
+/// before them (LibreOffice writes it into the `.docx` as a `TOC` field).
+fn fodt_of(text: &str) -> String {
+    let escape = |s: &str| {
+        s.replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+    };
+    let headings: Vec<&str> = text
+        .lines()
+        .filter_map(|l| l.trim_start_matches('\u{c}').strip_prefix("### "))
+        .map(str::trim)
+        .collect();
+    let mut out = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<office:document xmlns:office=\"urn:oasis:names:tc:opendocument:xmlns:office:1.0\" xmlns:text=\"urn:oasis:names:tc:opendocument:xmlns:text:1.0\" office:version=\"1.3\" office:mimetype=\"application/vnd.oasis.opendocument.text\"><office:body><office:text>\n<text:table-of-content text:name=\"Contents\"><text:table-of-content-source text:outline-level=\"1\"><text:index-title-template>Contents</text:index-title-template></text:table-of-content-source><text:index-body><text:index-title text:name=\"Contents_Head\"><text:p>Contents</text:p></text:index-title>\n",
+    );
+    for (page, heading) in headings.iter().enumerate() {
+        out.push_str(&format!(
+            "<text:p>{}<text:tab/>{}</text:p>\n",
+            escape(heading),
+            page + 1
+        ));
+    }
+    out.push_str("</text:index-body></text:table-of-content>\n");
+    for line in text.lines() {
+        let line = line.trim_start_matches('\u{c}');
+        if let Some(rest) = line.strip_prefix("### ") {
+            out.push_str(&format!(
+                "<text:h text:outline-level=\"1\">{}</text:h>\n",
+                escape(rest.trim())
+            ));
+        } else if !line.trim().is_empty() {
+            out.push_str(&format!("<text:p>{}</text:p>\n", escape(line.trim())));
+        }
+    }
+    out.push_str("</office:text></office:body></office:document>\n");
+    out
+}
+
+#[test]
+fn libreoffice_word_files_with_a_contents_field_import_like_the_text() {
+    if !have("soffice") {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let all = agreements();
+    let inputs: Vec<PathBuf> = all
+        .iter()
+        .map(|(name, text, _)| {
+            let path = dir.path().join(format!("{name}.fodt"));
+            std::fs::write(&path, fodt_of(text)).unwrap();
+            path
+        })
+        .collect();
+    let out = dir.path().join("docx");
+    soffice(&inputs, "docx:MS Word 2007 XML", &out);
+    for (name, text, text_split) in &all {
+        let path = out.join(format!("{name}.docx"));
+        let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let (doc, split) = read_split(&bytes, Kind::Docx);
+        let headings = text
+            .lines()
+            .filter(|l| l.trim_start_matches('\u{c}').starts_with("### "))
+            .count();
+        assert!(
+            doc.lines.iter().filter(|l| l.toc).count() >= headings,
+            "{name}: the contents field is marked as contents"
+        );
+        assert_eq!(ids(&split), ids(text_split), "{name}");
+        assert!(
+            unit_words(&split) * 100 >= unit_words(text_split) * 99,
+            "{name}: {} of {} words in units",
+            unit_words(&split),
+            unit_words(text_split)
+        );
+        let left: usize = split.unassigned.iter().map(|l| l.words).sum();
+        assert_eq!(
+            unit_words(&split) + left,
+            split.words,
+            "{name}: words add up"
+        );
+    }
+}
