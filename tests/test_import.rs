@@ -1557,3 +1557,32 @@ fn libreoffice_word_files_with_a_contents_field_import_like_the_text() {
         );
     }
 }
+
+#[test]
+fn the_preview_shows_control_characters_of_the_document_escaped() {
+    let f = Fixture::new();
+    let dir = tempfile::tempdir().unwrap();
+    let hostile = CONTRACT
+        .replace("RECOGNITION", "RECOGNITION\u{1b}[2J")
+        .replace(
+            "The Employer recognizes",
+            "The \u{1b}]0;owned\u{7} Employer recognizes",
+        );
+    let file = outside(&dir, "contract\u{1b}[31m.txt", hostile.as_bytes());
+    let run = f.run(&["import", &file, "--topic", "staffing", "--dry-run"]);
+    assert_eq!(run.code, Some(0), "{}{}", run.stdout, run.stderr);
+    assert!(
+        !run.raw.contains(&0x1b) && !run.raw.contains(&0x07),
+        "{:?}",
+        run.stdout
+    );
+    // Titles lose control characters (they go into article.yaml); the text keeps them, shown
+    // escaped.
+    assert!(run.stdout.contains("RECOGNITION [2J"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("The ^[]0;owned^G Employer"),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stdout.contains("contract^[[31m.txt"), "{}", run.stdout);
+}
