@@ -136,7 +136,10 @@ fn word_redline_is_tracked_changes_that_pandoc_accepts_into_the_new_text_and_rej
         // Every change is the new text's side's (the later mover), as the table names it,
         // dated by its pass.
         let all = pandoc(&out, "all", "markdown");
-        assert!(all.contains(&format!("author=\"{newer}\"")), "{article}: {all}");
+        assert!(
+            all.contains(&format!("author=\"{newer}\"")),
+            "{article}: {all}"
+        );
         assert!(!all.contains("author=\"employer\"") && !all.contains("author=\"union\""));
         assert!(all.contains("date=\"2025-"));
     }

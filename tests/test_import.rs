@@ -1239,7 +1239,7 @@ fn import_previews_then_commits_once_and_never_replaces_without_asking() {
 }
 
 #[test]
-fn import_adds_the_unassigned_topic_and_only_a_chief_negotiator_imports() {
+fn import_adds_the_unassigned_topic_and_only_a_chief_or_a_secretary_imports() {
     let f = Fixture::new();
     let dir = tempfile::tempdir().unwrap();
     let file = outside(&dir, "contract.md", CONTRACT.as_bytes());
@@ -1257,7 +1257,7 @@ fn import_adds_the_unassigned_topic_and_only_a_chief_negotiator_imports() {
     assert!(
         refused
             .stderr
-            .contains("member@union.example is not a chief negotiator"),
+            .contains("member@union.example may not import the contract"),
         "{}",
         refused.stderr
     );

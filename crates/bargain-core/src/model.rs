@@ -148,6 +148,23 @@ pub struct Article {
     pub note: Option<String>,
 }
 
+impl Article {
+    /// A new article on the table: open, nothing agreed, no note.
+    pub fn open(number: u32, title: String, topic: String) -> Article {
+        Article {
+            number,
+            title,
+            topic,
+            status: Status::Open,
+            withdrawn_by: None,
+            ta: None,
+            ratified: None,
+            proposal: None,
+            note: None,
+        }
+    }
+}
+
 /// A TA proposed by a signatory of one side on one side's latest text: the article becomes
 /// tentatively agreed when a signatory of every other side countersigns that same text.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

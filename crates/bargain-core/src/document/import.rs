@@ -10,7 +10,7 @@
 
 use super::plan::{Action, ImportPlan};
 use crate::events::{Change, Trailers, compose_message};
-use crate::model::{Date, Role, Table, Topic};
+use crate::model::{Date, Table, Topic};
 use crate::record::Actor;
 use crate::store::writer::{self, Author, CommitRequest, FileWrite, WriteError};
 use crate::store::{Repo, Snapshot, StoreError, TABLE_FILE};
@@ -47,7 +47,7 @@ pub enum ImportError {
     )]
     NoIdentity,
     #[error(
-        "{email} is not a chief negotiator of this table (bargaining.yaml, people); only a chief negotiator imports the contract"
+        "{email} may not import the contract: a chief negotiator or a secretary of this table (bargaining.yaml, people) imports it"
     )]
     NotAllowed { email: String },
     #[error(
@@ -94,11 +94,14 @@ pub fn commit(
         ));
     }
     let actor = Actor::from_git(repo).map_err(|_| ImportError::NoIdentity)?;
-    let allowed = snapshot
-        .table
-        .person(&actor.email)
-        .is_some_and(|p| p.roles.contains(&Role::ChiefNegotiator));
-    if !allowed {
+    // Who may import is the rights table's (a chief negotiator or a secretary).
+    let allowed = crate::record::rights::judge(
+        &snapshot.table,
+        &actor.email,
+        "",
+        crate::record::rights::Deed::Table(crate::record::rights::TableChange::Import),
+    );
+    if allowed.is_err() {
         return Err(ImportError::NotAllowed { email: actor.email });
     }
     let contents = plan.files(replace);
@@ -199,56 +202,13 @@ fn table_text(repo: &Repo, snapshot: &Snapshot, topic: &str) -> Result<String, I
         })
 }
 
-/// `yaml` (a table file) with `topic` added as the first of its `topics:`, its comments and
-/// layout kept; checked by reading the result back.
+/// `yaml` (a table file) with `topic` added at the end of its `topics:`, its comments and layout
+/// kept (the same insertion as `bargain topic add`, [`crate::record::table`]); checked by reading
+/// the result back.
 pub fn with_topic(yaml: &str, topic: &Topic) -> Result<String, String> {
-    let lines: Vec<&str> = yaml.split_inclusive('\n').collect();
-    let at = lines
-        .iter()
-        .position(|l| l.starts_with("topics:"))
-        .ok_or("it has no `topics:` line")?;
-    let after = lines[at]["topics:".len()..].trim_start();
-    let empty_list = after.starts_with("[]");
-    if !(empty_list || after.is_empty() || after.starts_with('#')) {
-        return Err("its topics are not written one per line".to_string());
-    }
-    let indent = if empty_list {
-        "  ".to_string()
-    } else {
-        lines[at + 1..]
-            .iter()
-            .map(|l| l.trim_end())
-            .find(|l| !l.trim_start().is_empty() && !l.trim_start().starts_with('#'))
-            .filter(|l| l.trim_start().starts_with("- "))
-            .map_or("  ".to_string(), |l| {
-                l[..l.len() - l.trim_start().len()].to_string()
-            })
-    };
-    let quote = |s: &str| {
-        serde_yaml::to_string(s)
-            .unwrap_or_default()
-            .trim()
-            .to_string()
-    };
-    let entry = format!(
-        "{indent}- id: {}\n{indent}  title: {}\n",
-        quote(&topic.id),
-        quote(&topic.title)
-    );
-    let mut out = String::with_capacity(yaml.len() + entry.len());
-    for (i, line) in lines.iter().enumerate() {
-        if i == at && empty_list {
-            out.push_str("topics:\n");
-        } else {
-            out.push_str(line);
-            if i == at && !line.ends_with('\n') {
-                out.push('\n');
-            }
-        }
-        if i == at {
-            out.push_str(&entry);
-        }
-    }
+    let item = serde_yaml::to_string(topic).map_err(|e| e.to_string())?;
+    let out = crate::record::table::insert_list_item(yaml, "topics", &item)
+        .ok_or("its topics are not written one per line")?;
     let table: Table =
         crate::store::snapshot::parse_yaml_str(&out, TABLE_FILE).map_err(|p| p.to_string())?;
     if table.topic(&topic.id).is_none() {
@@ -270,16 +230,21 @@ mod tests {
     }
 
     #[test]
-    fn the_topic_goes_first_with_comments_kept() {
+    fn the_topic_goes_last_with_comments_kept() {
         let yaml = crate::init::TABLE_TEMPLATE;
         let out = with_topic(yaml, &unassigned()).unwrap();
-        assert!(out.contains(
-            "topics:                     # the bargaining subgroups; each article belongs to one\n  - id: unassigned\n    title: Unassigned\n  - id: economics\n"
-        ), "{out}");
-        assert_eq!(
-            out.len(),
-            yaml.len() + "  - id: unassigned\n    title: Unassigned\n".len()
+        assert!(
+            out.contains("  - id: unassigned\n    title: Unassigned\n"),
+            "{out}"
         );
+        assert!(
+            out.find("id: economics") < out.find("id: unassigned"),
+            "{out}"
+        );
+        // Every line of the template is still there, comments included.
+        for line in yaml.lines() {
+            assert!(out.contains(line), "{line}");
+        }
     }
 
     #[test]

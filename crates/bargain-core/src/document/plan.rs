@@ -12,7 +12,7 @@
 
 use super::UnitKind;
 use super::split::{Split, Unit, slug};
-use crate::model::{Article, Status, Table, Topic, is_id};
+use crate::model::{Article, Table, Topic, is_id};
 use crate::store::{ArticleEntry, PROPOSALS, Snapshot};
 use std::collections::{BTreeSet, HashSet};
 
@@ -169,17 +169,7 @@ pub fn plan(
         let number = numbers[i];
         let title = title_for(unit, whole);
         let current_md = current_md(unit);
-        let article = Article {
-            number,
-            title: title.clone(),
-            topic: options.topic.clone(),
-            status: Status::Open,
-            withdrawn_by: None,
-            ta: None,
-            ratified: None,
-            proposal: None,
-            note: None,
-        };
+        let article = Article::open(number, title.clone(), options.topic.clone());
         let article_yaml = serde_yaml::to_string(&article).unwrap_or_default();
         let by_number = snapshot
             .articles

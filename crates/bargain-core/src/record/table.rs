@@ -12,7 +12,7 @@ use super::refusal::Refusal;
 use super::rights::{Deed, TableChange, judge};
 use super::{Actor, Plan, RecordError, Recorded};
 use crate::events::{Change, Trailers, compose_message, one_line};
-use crate::model::{Article, Date, Session, Status, Table, Topic};
+use crate::model::{Article, Date, Session, Table, Topic};
 use crate::store::writer::{Author, FileWrite};
 use crate::store::{History, Repo, Snapshot};
 use std::collections::BTreeMap;
@@ -227,17 +227,7 @@ pub fn check_table(
                     folders: vec![id],
                 });
             }
-            let article = Article {
-                number: *number,
-                title: title.clone(),
-                topic: topic.clone(),
-                status: Status::Open,
-                withdrawn_by: None,
-                ta: None,
-                ratified: None,
-                proposal: None,
-                note: None,
-            };
+            let article = Article::open(*number, title.clone(), topic.clone());
             let mut files = vec![article_file(&id, &article)?];
             if let Some(text) = current {
                 if text.contains('\0') {
@@ -369,7 +359,7 @@ fn extend_list<T: serde::Serialize>(
 /// Inserts `item_yaml` (a block mapping, as serde writes it) as the last entry of the top-level
 /// block list `key` in `text`, leaving every other line as it was. `None` when the list is not a
 /// plain block list (a flow list with entries, say).
-fn insert_list_item(text: &str, key: &str, item_yaml: &str) -> Option<String> {
+pub(crate) fn insert_list_item(text: &str, key: &str, item_yaml: &str) -> Option<String> {
     let lines: Vec<&str> = text.split_inclusive('\n').collect();
     let is_key = |line: &str| {
         let rest = line.strip_prefix(key)?.strip_prefix(':')?;
