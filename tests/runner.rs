@@ -2,6 +2,7 @@
 
 mod common;
 
+mod test_audit;
 mod test_cli;
 mod test_crash;
 mod test_demo;

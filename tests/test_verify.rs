@@ -56,7 +56,10 @@ fn hand_made_status_change_by_a_member_is_a_violation() {
         v[0].contains("status changed from open to impasse by someone without the right"),
         "{v:?}"
     );
-    assert!(v[0].contains("member@union.example is neither"), "{v:?}");
+    assert!(
+        v[0].contains("member@union.example is a member, neither"),
+        "{v:?}"
+    );
     assert!(
         a.findings
             .iter()
@@ -182,9 +185,12 @@ fn rights_are_judged_by_the_table_in_force_when_the_change_was_made() {
         "email: member@union.example, side: union, roles: [member]",
         "email: member@union.example, side: union, roles: [chief-negotiator]",
     );
+    // The union's chief promotes them (nobody grants themselves a role).
+    f.identity("chief@union.example");
     f.write("bargaining.yaml", &promoted);
     f.commit_by_hand("promote the member");
     // Now a chief: this pass is fine.
+    f.identity("member@union.example");
     f.write("proposals/12-ai/union.md", "Chief's text.\n");
     f.commit_by_hand("chief pass");
     let v = violations(&audit(&f));
@@ -196,11 +202,24 @@ fn rights_are_judged_by_the_table_in_force_when_the_change_was_made() {
     f.write("bargaining.yaml", &promoted);
     f.write("proposals/12-ai/union.md", "Self-promoted.\n");
     f.commit_by_hand("promote and pass");
-    assert_eq!(violations(&audit(&f)).len(), 1);
+    let v = violations(&audit(&f));
+    assert_eq!(v.len(), 3, "{v:?}");
+    assert!(
+        v[0].contains("union's people or topic leads changed"),
+        "{v:?}"
+    );
+    assert!(
+        v[1].contains("to give its own author (member@union.example) the role chief-negotiator"),
+        "{v:?}"
+    );
+    assert!(
+        v[2].contains("a pass of union was recorded by someone without the right"),
+        "{v:?}"
+    );
 }
 
 #[test]
-fn a_commit_made_while_the_table_was_unreadable_is_listed_as_unchecked() {
+fn an_unreadable_table_is_a_violation_and_later_commits_are_judged_by_the_last_readable_one() {
     let f = Fixture::new();
     f.two_articles();
     f.identity("chief@union.example");
@@ -208,11 +227,15 @@ fn a_commit_made_while_the_table_was_unreadable_is_listed_as_unchecked() {
     f.commit_by_hand("break the table");
     f.write("proposals/12-ai/union.md", "Text.\n");
     f.commit_by_hand("pass while broken");
-    let a = audit(&f);
-    assert!(a.is_clean());
+    f.identity("member@union.example");
+    f.write("proposals/12-ai/union.md", "A member's text.\n");
+    f.commit_by_hand("member pass while broken");
+    let v = violations(&audit(&f));
+    assert_eq!(v.len(), 2, "{v:?}");
     assert!(
-        a.findings
-            .iter()
-            .any(|x| x.severity == Severity::Unchecked && x.article.as_deref() == Some("12-ai"))
+        v[0].contains("bargaining.yaml cannot be read after this commit"),
+        "{v:?}"
     );
+    // The chief's pass is judged by the last readable table and holds; the member's does not.
+    assert!(v[1].contains("member@union.example is a member"), "{v:?}");
 }

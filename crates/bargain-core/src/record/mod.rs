@@ -286,6 +286,9 @@ pub enum RecordError {
 
 /// Commits a checked plan. Returns the new commit; the caller extends its history index to it.
 pub fn apply(repo: &Repo, plan: &Plan) -> Result<Oid, WriteError> {
+    if repo.git.is_shallow() {
+        return Err(WriteError::Store(StoreError::Shallow));
+    }
     writer::commit(
         repo,
         &CommitRequest {

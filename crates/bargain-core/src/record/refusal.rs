@@ -354,5 +354,6 @@ fn who_changes(change: TableChange) -> &'static str {
             "a chief negotiator, a lead of the topic or a secretary may add or retitle its articles"
         }
         TableChange::Import => "a chief negotiator or a secretary may import the contract",
+        TableChange::Settings => "a chief negotiator may change the table's settings",
     }
 }

@@ -8,6 +8,19 @@
 //! | secretary | their side's passes on any article; sessions, articles, import — never a status or a signature |
 //! | member | nothing (reads, prints, syncs) |
 //!
+//! Changes of `bargaining.yaml` itself (judged by `verify` on whoever commits them, with the
+//! table as it stood before):
+//!
+//! | change | who may |
+//! | --- | --- |
+//! | a side's people (added, removed, names, roles, keys) and that side's topic leads | that side's chief negotiator |
+//! | sessions | a chief negotiator or a secretary |
+//! | topics (added, removed, retitled) | a chief negotiator |
+//! | the table's settings: name, format, sides, `kept_by`, `require_signed` | a chief negotiator |
+//!
+//! A change that gives its own author a role, a lead or a place among the people is never
+//! allowed ([`grants_itself`]): someone else with the right makes it.
+//!
 //! How the table is kept changes who records (`kept_by` in `bargaining.yaml`):
 //! - **jointly** (the default): each side records only its own passes, withdrawals and signatures;
 //!   a TA is proposed by one side's signatory and countersigned by the other's in a commit of
@@ -36,6 +49,9 @@ pub enum Deed<'a> {
     Attest { side: &'a str },
     /// A change of the table itself.
     Table(TableChange),
+    /// A change of `side`'s people in `bargaining.yaml` (who they are, their roles and keys) or
+    /// of that side's leads of a topic.
+    People { side: &'a str },
 }
 
 /// Changes of the table itself, beyond one article's record.
@@ -45,8 +61,10 @@ pub enum TableChange {
     Topic,
     /// Adding an article (to the topic judged), or retitling one.
     Article,
-    /// Importing the current contract.
+    /// Importing the current contract (or changing an article's current language).
     Import,
+    /// The table's settings: its name, format, sides, `kept_by`, `require_signed`.
+    Settings,
 }
 
 /// Why a person may not do a deed.
@@ -152,6 +170,17 @@ pub fn judge<'t>(
                 return Err(no_right());
             }
         }
+        Deed::People { side } => {
+            if !is(person, Role::ChiefNegotiator) {
+                return Err(no_right());
+            }
+            if side != person.side {
+                return Err(Denial::OtherSide {
+                    own: person.side.clone(),
+                    side: side.to_string(),
+                });
+            }
+        }
         Deed::Table(change) => {
             let chief = is(person, Role::ChiefNegotiator);
             let secretary = is(person, Role::Secretary);
@@ -159,6 +188,7 @@ pub fn judge<'t>(
                 TableChange::Session | TableChange::Import => chief || secretary,
                 TableChange::Topic => chief,
                 TableChange::Article => authority || secretary,
+                TableChange::Settings => chief,
             };
             if !allowed {
                 return Err(no_right());
@@ -166,6 +196,48 @@ pub fn judge<'t>(
         }
     }
     Ok(person)
+}
+
+/// What a change of the roster gives `email` that `before` did not: a place among the people,
+/// a role, or a topic's lead. Empty when it gives nothing. A change that grants its own author
+/// anything is a violation whoever the author is.
+pub fn grants_itself(before: &Table, after: &Table, email: &str) -> Vec<String> {
+    let mut granted = Vec::new();
+    let Some(now) = after.person(email) else {
+        return granted;
+    };
+    match before.person(email) {
+        None => granted.push(format!("a place among {}'s people", now.side)),
+        Some(was) => {
+            if was.side != now.side {
+                granted.push(format!("a place among {}'s people", now.side));
+            }
+            for role in &now.roles {
+                if !was.roles.contains(role) && *role != Role::Member {
+                    granted.push(format!("the role {}", role_word(*role)));
+                }
+            }
+            for key in &now.keys {
+                if !was.keys.contains(key) {
+                    granted.push("a signing key".to_string());
+                }
+            }
+        }
+    }
+    for topic in &after.topics {
+        if after.leads(email, &topic.id) && !before.leads(email, &topic.id) {
+            granted.push(format!("the lead of {}", topic.id));
+        }
+    }
+    granted
+}
+
+fn role_word(role: Role) -> &'static str {
+    match role {
+        Role::ChiefNegotiator => "chief-negotiator",
+        Role::Secretary => "secretary",
+        Role::Member => "member",
+    }
 }
 
 /// Whether `email` may record status changes on an article of `topic`.

@@ -73,6 +73,12 @@ pub enum StoreError {
     /// `bargaining.yaml` cannot be read; without it nothing else means anything.
     #[error("{0}")]
     BadTable(Problem),
+    /// A shallow clone: history before its boundary is missing, so it can be neither audited nor
+    /// recorded in (a pass would be numbered from the boundary).
+    #[error(
+        "this is a shallow clone: its history is incomplete, so it cannot be audited or recorded in; run git fetch --unshallow first"
+    )]
+    Shallow,
     #[error("git: {}", .0.message())]
     Git(#[from] git2::Error),
     #[error("{0}")]

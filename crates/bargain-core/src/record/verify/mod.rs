@@ -1,0 +1,395 @@
+//! `bargain verify`: an audit of the whole history against the recording rules, for a person or
+//! for CI / a server-side hook on the shared repository.
+//!
+//! Every commit is judged by its **effect** on the table — what changed between its first
+//! parent's state and its own — by the rules and roster as they stood before it (the first
+//! parent's `bargaining.yaml`), whatever its message or trailers claim. The rules are asked of
+//! [`super::rights::judge`] and [`super::Verb::next`]; nothing here is a second copy of them.
+//!
+//! - `bargaining.yaml` ([`roster`]): each change of a side's people, topic leads, sessions,
+//!   topics and settings is judged; a change granting its own author anything is a violation.
+//! - each article ([`article`]): its status transition, TA record and signatures, TA proposal,
+//!   `ta.md` and its hash, passes (UTF-8 text, of a side, by someone with the right), current
+//!   language, deletions;
+//! - anything under `proposals/` that is not a regular file (a link, a submodule);
+//! - with `require_signed: true`, that the commit carries a good signature by one of the
+//!   author's keys ([`signing`]).
+//!
+//! A state the audit cannot read (an unparseable `article.yaml` or `bargaining.yaml`) is itself a
+//! violation, and the next commits are judged against the last state that could be read, so an
+//! unreadable step cannot launder a change. Forced changes (`Bargain-Forced: yes`) of the guards
+//! that may be forced (a reopen without every side, a pass over agreed language) are listed as
+//! flagged; commits made by hand (no `Bargain-*` trailer) as hand-made — a label, never a pass.
+//!
+//! A shallow clone is refused: its first commit would be judged against nothing.
+
+mod article;
+mod roster;
+pub mod signing;
+
+use crate::model::{Date, Table};
+use crate::store::history::{CommitInfo, Event, History};
+use crate::store::snapshot::parse_yaml;
+use crate::store::{PROPOSALS, Repo, StoreError, TABLE_FILE};
+use crate::text::escape_line;
+use git2::{ObjectType, Oid, Sort};
+use std::collections::{HashMap, HashSet};
+use std::fmt;
+use std::fmt::Write as _;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    /// Against the rules: `verify` fails.
+    Violation,
+    /// Recorded as forced (`Bargain-Forced: yes`): allowed, and shown.
+    Flagged,
+    /// Made with plain git: judged by its effect like any other, listed for the record.
+    HandMade,
+    /// No `bargaining.yaml` could be read before this commit, so it could not be judged.
+    Unchecked,
+}
+
+impl Severity {
+    /// A change against a guard that may be forced: shown when it was forced, a violation
+    /// otherwise.
+    fn breaking_rules(forced: bool) -> Severity {
+        if forced {
+            Severity::Flagged
+        } else {
+            Severity::Violation
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Severity::Violation => "violation",
+            Severity::Flagged => "forced",
+            Severity::HandMade => "hand-made",
+            Severity::Unchecked => "unchecked",
+        })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    pub severity: Severity,
+    pub commit: Oid,
+    pub date: Date,
+    pub email: String,
+    /// The article folder, where the finding is about one.
+    pub article: Option<String>,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Audit {
+    /// In history order.
+    pub findings: Vec<Finding>,
+    /// How many commits were judged.
+    pub commits: usize,
+}
+
+impl Audit {
+    pub fn violations(&self) -> impl Iterator<Item = &Finding> {
+        self.findings
+            .iter()
+            .filter(|f| f.severity == Severity::Violation)
+    }
+
+    /// No violation (flagged and hand-made commits do not count).
+    pub fn is_clean(&self) -> bool {
+        self.violations().next().is_none()
+    }
+}
+
+/// The commit being judged, as findings name it.
+struct Judged<'a> {
+    id: Oid,
+    date: Date,
+    email: &'a str,
+    forced: bool,
+    /// People the commit's trailers name as agreeing to a reopen.
+    reopened_by: Vec<String>,
+}
+
+/// Collects findings for one commit.
+struct Findings<'a, 'j> {
+    commit: &'j Judged<'j>,
+    out: &'a mut Vec<Finding>,
+}
+
+impl Findings<'_, '_> {
+    fn push(&mut self, severity: Severity, article: Option<&str>, message: String) {
+        self.out.push(Finding {
+            severity,
+            commit: self.commit.id,
+            date: self.commit.date,
+            email: self.commit.email.to_string(),
+            article: article.map(str::to_string),
+            message,
+        });
+    }
+}
+
+/// A commit that changed `proposals/`, and its events by article folder.
+type Touched<'h> = (&'h CommitInfo, Vec<(&'h str, &'h Event)>);
+
+/// `bargaining.yaml` as read at one blob: the table, or why it cannot be read.
+type Read = Result<Table, String>;
+
+/// Audits every commit reachable from HEAD (`history` is built from the same repository and
+/// gives each commit's changes under `proposals/`).
+pub fn audit(repo: &Repo, history: &History) -> Result<Audit, StoreError> {
+    if repo.git.is_shallow() {
+        return Err(StoreError::Shallow);
+    }
+    let mut by_commit: HashMap<Oid, Touched<'_>> = history
+        .commits
+        .iter()
+        .map(|c| (c.id, (c, Vec::new())))
+        .collect();
+    for (id, events) in &history.articles {
+        for event in events {
+            let commit = history.commits[event.commit].id;
+            if let Some((_, list)) = by_commit.get_mut(&commit) {
+                list.push((id.as_str(), event));
+            }
+        }
+    }
+    let mut walk = repo.git.revwalk()?;
+    walk.set_sorting(Sort::TOPOLOGICAL | Sort::REVERSE)?;
+    match repo.git.head().ok().and_then(|h| h.target()) {
+        Some(head) => walk.push(head)?,
+        None => return Ok(Audit::default()),
+    }
+    let mut tables: HashMap<Oid, Read> = HashMap::new();
+    // The last table that could be read and came from a change that held, and the blobs of
+    // `bargaining.yaml` that came from changes against the rules (never the rules in force).
+    let mut last_held: Option<Table> = None;
+    let mut rejected: HashSet<Oid> = HashSet::new();
+    let mut articles = article::States::default();
+    let mut audit = Audit::default();
+    for id in walk {
+        let id = id?;
+        let commit = repo.git.find_commit(id)?;
+        audit.commits += 1;
+        let author = commit.author();
+        let email = String::from_utf8_lossy(author.email_bytes()).into_owned();
+        let recorded = by_commit.get(&id);
+        let info = recorded.map(|(info, _)| *info);
+        let judged = Judged {
+            id,
+            date: Date::from_git_time(author.when().seconds(), author.when().offset_minutes()),
+            email: &email,
+            forced: info.is_some_and(CommitInfo::forced),
+            reopened_by: info
+                .and_then(|i| i.trailers.as_ref())
+                .map(|t| t.reopened_by.clone())
+                .unwrap_or_default(),
+        };
+        let mut found = Findings {
+            commit: &judged,
+            out: &mut audit.findings,
+        };
+        let parent = commit.parent(0).ok();
+        let before_blob = match &parent {
+            Some(p) => table_blob(&p.tree()?),
+            None => None,
+        };
+        let after_blob = table_blob(&commit.tree()?);
+        // The rules in force: the parent's table, unless it could not be read or came from a
+        // change against the rules; then the last table that held.
+        let in_force: Option<Table> = match before_blob {
+            Some(blob) if !rejected.contains(&blob) => match read_table(repo, blob, &mut tables) {
+                Ok(table) => Some(table.clone()),
+                Err(_) => last_held.clone(),
+            },
+            // The first commit founds the table: judged by what it founds.
+            None if parent.is_none() => {
+                after_blob.and_then(|b| read_table(repo, b, &mut tables).as_ref().ok().cloned())
+            }
+            _ => last_held.clone(),
+        };
+        if after_blob != before_blob {
+            match after_blob.map(|b| (b, read_table(repo, b, &mut tables).clone())) {
+                Some((blob, Ok(after))) => {
+                    // What changed is read against the parent's table where it can be read.
+                    let parent_table = before_blob
+                        .and_then(|b| read_table(repo, b, &mut tables).as_ref().ok().cloned());
+                    let holds = match (&in_force, parent_table.as_ref().or(in_force.as_ref())) {
+                        (Some(rules), Some(before)) => {
+                            roster::judge_commit(rules, before, &after, &mut found)
+                        }
+                        _ => true,
+                    };
+                    if holds {
+                        last_held = Some(after);
+                    } else {
+                        rejected.insert(blob);
+                    }
+                }
+                Some((_, Err(problem))) => found.push(
+                    Severity::Violation,
+                    None,
+                    format!(
+                        "{TABLE_FILE} cannot be read after this commit ({problem}); later commits are judged by the last table that could be read"
+                    ),
+                ),
+                None if in_force.is_some() => found.push(
+                    Severity::Violation,
+                    None,
+                    format!("{TABLE_FILE} was removed: no rule removes the table"),
+                ),
+                None => {}
+            }
+        } else if last_held.is_none()
+            && let Some(table) = &in_force
+        {
+            last_held = Some(table.clone());
+        }
+        non_regular_files(repo, &commit, parent.as_ref(), &mut found)?;
+        if parent.is_some()
+            && let Some(table) = &in_force
+            && table.require_signed
+        {
+            signing::judge(repo, table, &commit, &mut found)?;
+        }
+        if let Some((info, events)) = recorded {
+            if !info.is_recorded() {
+                let mut touched: Vec<&str> = events.iter().map(|(a, _)| *a).collect();
+                touched.dedup();
+                found.push(
+                    Severity::HandMade,
+                    None,
+                    format!(
+                        "made by hand (no bargain trailers): \"{}\" touches {}",
+                        info.summary,
+                        touched.join(", ")
+                    ),
+                );
+            }
+            articles.judge(repo, in_force.as_ref(), events, &mut found);
+        }
+    }
+    Ok(audit)
+}
+
+fn table_blob(tree: &git2::Tree<'_>) -> Option<Oid> {
+    tree.get_name(TABLE_FILE)
+        .filter(|e| e.kind() == Some(ObjectType::Blob))
+        .map(|e| e.id())
+}
+
+/// `bargaining.yaml` at `blob`, parsed once per blob id.
+fn read_table<'c>(repo: &Repo, blob: Oid, cache: &'c mut HashMap<Oid, Read>) -> &'c Read {
+    cache
+        .entry(blob)
+        .or_insert_with(|| parse_yaml::<Table>(repo, blob, TABLE_FILE).map_err(|p| p.to_string()))
+}
+
+/// Entries under `proposals/` that this commit added or changed and that are not regular files:
+/// symbolic links and submodules are no part of the table and are never read as one.
+fn non_regular_files(
+    repo: &Repo,
+    commit: &git2::Commit<'_>,
+    parent: Option<&git2::Commit<'_>>,
+    found: &mut Findings<'_, '_>,
+) -> Result<(), StoreError> {
+    let proposals = |c: &git2::Commit<'_>| -> Result<Option<Oid>, StoreError> {
+        Ok(c.tree()?.get_name(PROPOSALS).map(|e| e.id()))
+    };
+    let now = proposals(commit)?;
+    let was = match parent {
+        Some(p) => proposals(p)?,
+        None => None,
+    };
+    if now.is_none() || now == was {
+        return Ok(());
+    }
+    let old_tree = match parent {
+        Some(p) => Some(p.tree()?),
+        None => None,
+    };
+    let mut options = git2::DiffOptions::new();
+    options
+        .pathspec(format!("{PROPOSALS}/"))
+        .include_typechange(true);
+    let diff =
+        repo.git
+            .diff_tree_to_tree(old_tree.as_ref(), Some(&commit.tree()?), Some(&mut options))?;
+    let mut odd: Vec<String> = Vec::new();
+    let mut count = 0usize;
+    for delta in diff.deltas() {
+        let file = delta.new_file();
+        if matches!(file.mode(), git2::FileMode::Link | git2::FileMode::Commit)
+            && delta.status() != git2::Delta::Deleted
+        {
+            count += 1;
+            if odd.len() < 3 {
+                let path = file
+                    .path()
+                    .map(|p| p.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                let what = if file.mode() == git2::FileMode::Link {
+                    "a symbolic link"
+                } else {
+                    "a submodule"
+                };
+                odd.push(format!("{path} ({what})"));
+            }
+        }
+    }
+    if count > 0 {
+        found.push(
+            Severity::Violation,
+            None,
+            format!(
+                "{count} entr{} under {PROPOSALS}/ {} not a regular file, so no part of the table: {}{}",
+                if count == 1 { "y" } else { "ies" },
+                if count == 1 { "is" } else { "are" },
+                odd.join(", "),
+                if count > odd.len() { ", …" } else { "" }
+            ),
+        );
+    }
+    Ok(())
+}
+
+/// The audit as `bargain verify` prints it: one line per finding, then a summary line. Every
+/// field from the repository is escaped.
+pub fn render(audit: &Audit) -> String {
+    let mut out = String::new();
+    for f in &audit.findings {
+        let _ = writeln!(
+            out,
+            "{}: {} {} {}{}: {}",
+            f.severity,
+            f.date,
+            &f.commit.to_string()[..10],
+            escape_line(&f.email),
+            f.article
+                .as_deref()
+                .map(|a| format!(" on {}", escape_line(a)))
+                .unwrap_or_default(),
+            escape_line(&f.message)
+        );
+    }
+    let violations = audit.violations().count();
+    let _ = writeln!(
+        out,
+        "verify: {} commits checked, {}",
+        audit.commits,
+        match violations {
+            0 => "no violations".to_string(),
+            1 => "1 violation".to_string(),
+            n => format!("{n} violations"),
+        }
+    );
+    out
+}
+
+fn short(hash: &str) -> &str {
+    hash.get(..12).unwrap_or(hash)
+}

@@ -1,0 +1,423 @@
+//! The audit against forged changes (issue 14, items 1–7): each forgery is a commit made with the
+//! plain git CLI, judged by `verify` by what it changed, never by what its message claims.
+
+use crate::common::{Fixture, TABLE_YAML, set_request};
+use bargain_core::record::StatusChange;
+use bargain_core::record::verify::{self, Audit, Severity};
+use bargain_core::store::History;
+use std::path::Path;
+use std::process::Command;
+
+fn audit(f: &Fixture) -> Audit {
+    let repo = f.repo();
+    let history = History::build(&repo).unwrap();
+    verify::audit(&repo, &history).unwrap()
+}
+
+fn violations(audit: &Audit) -> Vec<String> {
+    audit.violations().map(|v| v.message.clone()).collect()
+}
+
+fn has(v: &[String], needle: &str) -> bool {
+    v.iter().any(|m| m.contains(needle))
+}
+
+const ARTICLE_12: &str = "proposals/12-ai/article.yaml";
+
+/// Article 12 of `two_articles`, with `status` and nothing else.
+fn article_12(status: &str) -> String {
+    format!("number: 12\ntitle: AI\ntopic: ai\nstatus: {status}\n")
+}
+
+#[test]
+fn an_outsider_who_makes_themselves_chief_is_a_violation_and_stays_an_outsider() {
+    let f = Fixture::new();
+    f.two_articles();
+    f.identity("outsider@elsewhere.example");
+    let employer_member = "  - { name: Employer member, email: member@employer.example, side: employer, roles: [member] }\n";
+    let forged = TABLE_YAML.replace(
+        employer_member,
+        &format!(
+            "{employer_member}  - {{ name: Outsider, email: outsider@elsewhere.example, side: union, roles: [chief-negotiator] }}\n"
+        ),
+    );
+    f.write("bargaining.yaml", &forged);
+    f.commit_by_hand("typo fixes");
+    // Then, as the "chief", moves the article.
+    f.write(ARTICLE_12, article_12("impasse"));
+    f.commit_by_hand("impasse");
+    let v = violations(&audit(&f));
+    assert!(
+        has(
+            &v,
+            "union's people or topic leads changed in bargaining.yaml by someone without the right: outsider@elsewhere.example is not among the people"
+        ),
+        "{v:?}"
+    );
+    assert!(
+        has(
+            &v,
+            "to give its own author (outsider@elsewhere.example) a place among union's people"
+        ),
+        "{v:?}"
+    );
+    // The forged roster never became the rules: the later change is judged without the outsider.
+    assert!(
+        has(
+            &v,
+            "status changed from open to impasse by someone without the right: outsider@elsewhere.example is not among the people"
+        ),
+        "{v:?}"
+    );
+    let run = f.run(&["verify"]);
+    run.assert_exit(1);
+    assert!(run.stdout.contains("3 violations"), "{}", run.stdout);
+}
+
+#[test]
+fn a_side_chief_changes_their_own_sides_people_and_no_one_elses() {
+    let f = Fixture::new();
+    f.two_articles();
+    // The union's chief makes the union member a secretary: allowed.
+    f.identity("chief@union.example");
+    let promoted = TABLE_YAML.replace(
+        "email: member@union.example, side: union, roles: [member]",
+        "email: member@union.example, side: union, roles: [secretary]",
+    );
+    f.write("bargaining.yaml", &promoted);
+    f.commit_by_hand("member becomes secretary");
+    let v = violations(&audit(&f));
+    assert!(v.is_empty(), "{v:?}");
+    // The union's chief demotes the employer's chief: not theirs to change.
+    let demoted = promoted.replace(
+        "email: chief@employer.example, side: employer, roles: [chief-negotiator]",
+        "email: chief@employer.example, side: employer, roles: [member]",
+    );
+    f.write("bargaining.yaml", &demoted);
+    f.commit_by_hand("tidy roles");
+    let v = violations(&audit(&f));
+    assert_eq!(v.len(), 1, "{v:?}");
+    assert!(
+        v[0].contains("employer's people or topic leads changed in bargaining.yaml by someone without the right: chief@union.example records for union, not for employer"),
+        "{v:?}"
+    );
+    // A secretary adds a session: allowed; a member retitles a topic: not.
+    f.identity("secretary@union.example");
+    let sessions = demoted.replace(
+        "  - { name: July session, start: 2025-07-15, end: 2025-07-17 }\n",
+        "  - { name: July session, start: 2025-07-15, end: 2025-07-17 }\n  - { name: August session, start: 2025-08-05, end: 2025-08-06 }\n",
+    );
+    f.write("bargaining.yaml", &sessions);
+    f.commit_by_hand("August session");
+    assert_eq!(violations(&audit(&f)).len(), 1);
+    f.identity("member@employer.example");
+    f.write(
+        "bargaining.yaml",
+        sessions.replace("title: AI & technology", "title: Robots"),
+    );
+    f.commit_by_hand("retitle");
+    let v = violations(&audit(&f));
+    assert_eq!(v.len(), 2, "{v:?}");
+    assert!(
+        v[1].contains("the topics changed in bargaining.yaml"),
+        "{v:?}"
+    );
+}
+
+#[test]
+fn a_chief_ratifying_an_open_article_by_hand_is_a_violation_whatever_its_trailers_say() {
+    let f = Fixture::new();
+    f.two_articles();
+    f.identity("chief@union.example");
+    f.write(ARTICLE_12, article_12("ratified"));
+    // A forged trailer of the tool's own kind: a label, which changes nothing in the judgment.
+    f.commit_by_hand("Ratified: article 12\n\nBargain-Article: 12-ai\nBargain-Status: ratified");
+    let a = audit(&f);
+    let v = violations(&a);
+    assert_eq!(v.len(), 1, "{v:?}");
+    assert!(
+        v[0].contains("status changed from open to ratified: no rule goes from open to ratified"),
+        "{v:?}"
+    );
+}
+
+#[test]
+fn withdrawn_to_impasse_by_hand_is_a_violation() {
+    let f = Fixture::new();
+    f.two_articles();
+    f.record_set(
+        "chief@union.example",
+        "12",
+        StatusChange::Withdrawn { by: None },
+    )
+    .unwrap();
+    assert!(audit(&f).is_clean());
+    f.identity("chief@union.example");
+    f.write(ARTICLE_12, article_12("impasse"));
+    f.commit_by_hand("impasse");
+    let v = violations(&audit(&f));
+    assert_eq!(v.len(), 1, "{v:?}");
+    assert!(
+        v[0].contains("no rule goes from withdrawn to impasse"),
+        "{v:?}"
+    );
+}
+
+#[test]
+fn deleting_an_agreed_article_rewriting_current_language_or_emptying_its_record_are_violations() {
+    let f = Fixture::new();
+    f.agreed_article();
+    assert!(audit(&f).is_clean(), "{:?}", violations(&audit(&f)));
+    f.identity("member@employer.example");
+    f.write(
+        "proposals/12-ai/current.md",
+        "Rewritten current language.\n",
+    );
+    f.commit_by_hand("fix current");
+    let v = violations(&audit(&f));
+    assert_eq!(v.len(), 1, "{v:?}");
+    assert!(
+        v[0].contains("the current language was changed by someone without the right: member@employer.example is a member"),
+        "{v:?}"
+    );
+    f.write(ARTICLE_12, "");
+    f.commit_by_hand("empty");
+    let v = violations(&audit(&f));
+    assert_eq!(v.len(), 2, "{v:?}");
+    assert!(v[1].contains("proposals/12-ai/article.yaml"), "{v:?}");
+    assert!(v[1].contains("judged by its last readable record"), "{v:?}");
+    f.git(&["rm", "-rq", "proposals/12-ai"]);
+    f.git(&["commit", "-qm", "remove article 12"]);
+    let v = violations(&audit(&f));
+    assert!(
+        has(
+            &v,
+            "article.yaml was removed: no rule takes an article off the table"
+        ),
+        "{v:?}"
+    );
+}
+
+#[test]
+fn an_unreadable_record_cannot_launder_an_edited_ta() {
+    let f = Fixture::new();
+    f.agreed_article();
+    let yaml = f.committed(ARTICLE_12).unwrap();
+    f.identity("chief@union.example");
+    // Commit 1: article.yaml unparseable, and ta.md edited.
+    f.write(ARTICLE_12, "number: [broken\n");
+    f.write("proposals/12-ai/ta.md", "Words nobody signed.\n");
+    f.commit_by_hand("wip");
+    // Commit 2: article.yaml restored, with the new text's hash.
+    let hash = bargain_core::model::TentativeAgreement::hash_of(b"Words nobody signed.\n");
+    let old = bargain_core::model::TentativeAgreement::hash_of(b"Agreed text.\n");
+    assert!(yaml.contains(&old), "{yaml}");
+    f.write(ARTICLE_12, yaml.replace(&old, &hash));
+    f.commit_by_hand("restore");
+    let v = violations(&audit(&f));
+    assert!(has(&v, "proposals/12-ai/article.yaml"), "{v:?}");
+    assert!(
+        has(
+            &v,
+            "ta.md changed after the tentative agreement of 2025-06-04 without a reopen"
+        ),
+        "{v:?}"
+    );
+    assert!(
+        has(
+            &v,
+            "the TA record (date, signatories, hash) changed without a reopen"
+        ),
+        "{v:?}"
+    );
+    f.run(&["verify"]).assert_exit(1);
+}
+
+#[test]
+fn a_ta_whose_other_signature_was_never_made_is_a_violation() {
+    let f = Fixture::new();
+    f.two_articles();
+    f.record_pass("ai-lead@union.example", "12", "union", "Union text.\n")
+        .unwrap();
+    // In a table kept jointly, the union's chief writes a TA "countersigned" by the employer.
+    f.identity("chief@union.example");
+    let hash = bargain_core::model::TentativeAgreement::hash_of(b"Union text.\n");
+    f.write(
+        ARTICLE_12,
+        format!(
+            "{}ta:\n  date: 2025-06-03\n  signatories: {{ union: chief@union.example, employer: chief@employer.example }}\n  signatures:\n    union: {{ kind: countersigned, date: 2025-06-03 }}\n    employer: {{ kind: countersigned, date: 2025-06-03 }}\n  sha256: {hash}\n",
+            article_12("tentatively-agreed")
+        ),
+    );
+    f.write("proposals/12-ai/ta.md", "Union text.\n");
+    f.commit_by_hand("TA");
+    let v = violations(&audit(&f));
+    assert_eq!(v.len(), 1, "{v:?}");
+    assert!(
+        v[0].contains("employer's signature is recorded as countersigned, but chief@employer.example signed in no commit of their own"),
+        "{v:?}"
+    );
+}
+
+#[test]
+fn a_symbolic_link_under_proposals_is_a_violation() {
+    let f = Fixture::new();
+    f.two_articles();
+    f.identity("chief@union.example");
+    f.symlink("/etc/passwd", "proposals/12-ai/.union.md.bargain-1");
+    f.commit_by_hand("links");
+    let v = violations(&audit(&f));
+    assert_eq!(v.len(), 1, "{v:?}");
+    assert!(
+        v[0].contains("1 entry under proposals/ is not a regular file, so no part of the table: proposals/12-ai/.union.md.bargain-1 (a symbolic link)"),
+        "{v:?}"
+    );
+}
+
+#[test]
+fn a_pass_that_is_not_utf8_is_a_violation() {
+    let f = Fixture::new();
+    f.two_articles();
+    f.identity("ai-lead@union.example");
+    f.write("proposals/12-ai/union.md", b"caf\xe9 \xff\n");
+    f.commit_by_hand("pass");
+    let v = violations(&audit(&f));
+    assert_eq!(v.len(), 1, "{v:?}");
+    assert!(
+        v[0].contains("the pass of union is not UTF-8 text"),
+        "{v:?}"
+    );
+}
+
+#[test]
+fn a_note_with_fake_trailers_cannot_hide_a_forced_reopen() {
+    let f = Fixture::new();
+    f.agreed_article();
+    let mut request = set_request("12", StatusChange::Reopen { agreed_by: vec![] });
+    request.force = true;
+    request.note =
+        Some("Agreed at the table.\n\nBargain-Forced: no\nBargain-Status: ratified\n---\nBargain-Reopened-By: chief@employer.example\n".to_string());
+    f.record_as("chief@union.example", &request).unwrap();
+    let a = audit(&f);
+    assert!(a.is_clean(), "{:?}", violations(&a));
+    let flagged: Vec<&str> = a
+        .findings
+        .iter()
+        .filter(|x| x.severity == Severity::Flagged)
+        .map(|x| x.message.as_str())
+        .collect();
+    assert_eq!(flagged.len(), 1, "{flagged:?}");
+    assert!(
+        flagged[0].contains("without the recorded agreement of employer, recorded as forced"),
+        "{flagged:?}"
+    );
+    // git's own trailer parser reads the same trailers: the real ones, none from the note.
+    let trailers = f.git(&["log", "-1", "--format=%(trailers:only,unfold)"]);
+    assert!(trailers.contains("Bargain-Forced: yes"), "{trailers}");
+    assert!(!trailers.contains("Bargain-Forced: no"), "{trailers}");
+    assert!(!trailers.contains("chief@employer.example"), "{trailers}");
+    assert!(!trailers.contains("ratified"), "{trailers}");
+}
+
+#[test]
+fn a_shallow_clone_is_neither_audited_nor_recorded_in() {
+    let f = Fixture::new();
+    f.two_articles();
+    f.record_pass("ai-lead@union.example", "12", "union", "One.\n")
+        .unwrap();
+    let clone = f.clone_shallow();
+    let run = clone.run(&["verify"]);
+    assert_ne!(run.code, Some(0), "{run:?}");
+    assert!(run.stderr.contains("shallow clone"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("git fetch --unshallow"),
+        "{}",
+        run.stderr
+    );
+    clone.identity("ai-lead@union.example");
+    clone.write("new.md", "Two.\n");
+    let run = clone.run(&["pass", "12", "--side", "union", "--file", "new.md"]);
+    assert_ne!(run.code, Some(0), "{run:?}");
+    assert!(
+        run.stderr.contains("git fetch --unshallow"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(
+        clone.git(&["rev-list", "--count", "HEAD"]).trim(),
+        "1",
+        "nothing was recorded"
+    );
+}
+
+// --- require_signed: true ---------------------------------------------------------------------
+
+/// An ed25519 key made for the test: (private key path, public key line).
+fn ssh_key(dir: &Path, name: &str) -> Option<(String, String)> {
+    let path = dir.join(name);
+    let made = Command::new("ssh-keygen")
+        .args(["-q", "-t", "ed25519", "-N", "", "-C", name, "-f"])
+        .arg(&path)
+        .output()
+        .ok()?;
+    if !made.status.success() {
+        return None;
+    }
+    let public = std::fs::read_to_string(path.with_extension("pub")).ok()?;
+    Some((path.display().to_string(), public.trim().to_string()))
+}
+
+/// A table requiring signed commits, where the union's AI lead signs with `key`.
+fn signed_table(key: &str) -> String {
+    TABLE_YAML
+        .replace(
+            "  - { name: Union AI lead, email: ai-lead@union.example, side: union, roles: [member] }",
+            &format!("  - {{ name: Union AI lead, email: ai-lead@union.example, side: union, roles: [member], keys: [\"{key}\"] }}"),
+        )
+        .replace("sessions:\n", "require_signed: true\nsessions:\n")
+}
+
+#[test]
+fn with_require_signed_a_commit_signed_by_the_authors_key_holds_and_others_do_not() {
+    let keys = tempfile::tempdir().unwrap();
+    let Some((private, public)) = ssh_key(keys.path(), "lead") else {
+        eprintln!("skipped: ssh-keygen not installed");
+        return;
+    };
+    let (other, _) = ssh_key(keys.path(), "other").unwrap();
+    let f = Fixture::with_table(&signed_table(&public));
+    f.identity("ai-lead@union.example");
+    f.git(&["config", "gpg.format", "ssh"]);
+    f.git(&["config", "user.signingkey", &private]);
+    f.write(ARTICLE_12, article_12("open"));
+    f.git(&["add", "-A"]);
+    // The article is added by the lead (their topic), signed with their key.
+    f.git(&["commit", "-q", "-S", "-m", "Open article 12"]);
+    f.write("proposals/12-ai/union.md", "Signed text.\n");
+    f.git(&["add", "-A"]);
+    f.git(&["commit", "-q", "-S", "-m", "pass"]);
+    let a = audit(&f);
+    let v = violations(&a);
+    // The first commit founds the table (nothing to check it against).
+    assert!(v.is_empty(), "{v:?}");
+    // Unsigned: refused.
+    f.write("proposals/12-ai/union.md", "Unsigned text.\n");
+    f.git(&["add", "-A"]);
+    f.git(&["commit", "-q", "--no-gpg-sign", "-m", "pass"]);
+    let v = violations(&audit(&f));
+    assert_eq!(v.len(), 1, "{v:?}");
+    assert!(v[0].contains("this one is not signed"), "{v:?}");
+    // Signed by a key the table does not list for the author: refused.
+    f.git(&["config", "user.signingkey", &other]);
+    f.write("proposals/12-ai/union.md", "Wrongly signed text.\n");
+    f.git(&["add", "-A"]);
+    f.git(&["commit", "-q", "-S", "-m", "pass"]);
+    let v = violations(&audit(&f));
+    assert_eq!(v.len(), 2, "{v:?}");
+    assert!(
+        v[1].contains(
+            "the commit's signature is not by a key bargaining.yaml lists for ai-lead@union.example"
+        ),
+        "{v:?}"
+    );
+}
