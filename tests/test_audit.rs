@@ -421,3 +421,75 @@ fn with_require_signed_a_commit_signed_by_the_authors_key_holds_and_others_do_no
         "{v:?}"
     );
 }
+
+#[test]
+fn recordings_are_signed_as_git_commit_dash_s_would_and_verify_accepts_them() {
+    let keys = tempfile::tempdir().unwrap();
+    let Some((private, public)) = ssh_key(keys.path(), "lead") else {
+        eprintln!("skipped: ssh-keygen not installed");
+        return;
+    };
+    let f = Fixture::with_table(&signed_table(&public));
+    f.identity("ai-lead@union.example");
+    f.write(ARTICLE_12, article_12("open"));
+    f.write("new.md", "Signed by the tool.\n");
+    // Required by the table, but no key configured: refused, nothing written.
+    f.git(&["add", ARTICLE_12]);
+    f.git(&["commit", "-q", "-m", "Open article 12"]);
+    let before = f.head();
+    let run = f.run(&["pass", "12", "--side", "union", "--file", "new.md"]);
+    assert_ne!(run.code, Some(0), "{run:?}");
+    assert!(run.stderr.contains("require_signed"), "{}", run.stderr);
+    assert_eq!(f.head(), before);
+    // With git's own settings, the tool signs as `git commit -S` does.
+    f.git(&["config", "gpg.format", "ssh"]);
+    f.git(&["config", "user.signingkey", &private]);
+    f.run(&["pass", "12", "--side", "union", "--file", "new.md"])
+        .assert_exit(0);
+    let raw = f.git(&["cat-file", "commit", "HEAD"]);
+    assert!(raw.contains("-----BEGIN SSH SIGNATURE-----"), "{raw}");
+    // git itself accepts the signature against the same key.
+    let allowed = keys.path().join("allowed");
+    std::fs::write(&allowed, format!("ai-lead@union.example {public}\n")).unwrap();
+    f.git(&[
+        "config",
+        "gpg.ssh.allowedSignersFile",
+        &allowed.display().to_string(),
+    ]);
+    assert_eq!(f.git(&["log", "-1", "--format=%G?"]).trim(), "G");
+    // Only the hand commit that opened the article is unsigned.
+    let v = violations(&audit(&f));
+    assert_eq!(v.len(), 1, "{v:?}");
+    assert!(v[0].contains("not signed"), "{v:?}");
+    let run = f.run(&["verify"]);
+    assert!(run.stdout.contains("1 violation"), "{}", run.stdout);
+}
+
+#[test]
+fn commit_gpgsign_is_honoured_where_the_table_does_not_require_it() {
+    let keys = tempfile::tempdir().unwrap();
+    let Some((private, _)) = ssh_key(keys.path(), "chief") else {
+        eprintln!("skipped: ssh-keygen not installed");
+        return;
+    };
+    let f = Fixture::new();
+    f.two_articles();
+    f.git(&["config", "commit.gpgsign", "true"]);
+    f.git(&["config", "gpg.format", "ssh"]);
+    f.git(&["config", "user.signingkey", &private]);
+    f.record_pass("ai-lead@union.example", "12", "union", "Signed.\n")
+        .unwrap();
+    let raw = f.git(&["cat-file", "commit", "HEAD"]);
+    assert!(raw.contains("-----BEGIN SSH SIGNATURE-----"), "{raw}");
+    // A broken key refuses the recording instead of writing it unsigned.
+    f.git(&["config", "user.signingkey", "/nonexistent/key"]);
+    let before = f.head();
+    let err = f
+        .record_pass("ai-lead@union.example", "12", "union", "Unsigned?\n")
+        .unwrap_err();
+    assert!(
+        err.to_string().contains("could not sign the commit"),
+        "{err}"
+    );
+    assert_eq!(f.head(), before);
+}

@@ -8,6 +8,7 @@
 pub mod history;
 pub mod index_cache;
 pub mod remote;
+pub mod signing;
 pub mod snapshot;
 pub mod writer;
 

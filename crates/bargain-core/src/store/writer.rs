@@ -95,6 +95,10 @@ pub enum WriteError {
         short(Some(*.commit))
     )]
     Unfinished { commit: Oid, error: Box<WriteError> },
+    /// The commit had to be signed (`commit.gpgsign`, or the table's `require_signed`) and
+    /// could not be; nothing was written.
+    #[error("nothing was written: {0}")]
+    Signing(#[from] super::signing::SigningError),
     #[error(transparent)]
     Store(StoreError),
 }
@@ -199,14 +203,7 @@ pub fn commit(repo: &Repo, request: &CommitRequest) -> Result<Oid, WriteError> {
     let tree = git.find_tree(builder.create_updated(git, &base)?)?;
     let signature = signature(&request.author)?;
     let parents: Vec<&git2::Commit<'_>> = parent.iter().collect();
-    let id = git.commit(
-        None,
-        &signature,
-        &signature,
-        &request.message,
-        &tree,
-        &parents,
-    )?;
+    let id = super::signing::commit_object(git, &signature, &request.message, &tree, &parents)?;
     test_pause("commit-written");
     let journal = git.path().join(JOURNAL);
     let paths: Vec<&str> = request.files.iter().map(|f| f.path.as_str()).collect();
