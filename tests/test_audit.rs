@@ -493,3 +493,66 @@ fn commit_gpgsign_is_honoured_where_the_table_does_not_require_it() {
     );
     assert_eq!(f.head(), before);
 }
+
+// --- status shows what verify would flag on the current state ---------------------------------
+
+#[test]
+fn status_shows_a_tampered_ta_as_a_problem() {
+    let f = Fixture::new();
+    f.agreed_article();
+    f.run(&["status"]).assert_exit(0);
+    f.identity("chief@union.example");
+    f.write("proposals/12-ai/ta.md", "Words nobody signed.\n");
+    f.commit_by_hand("typo");
+    let run = f.run(&["status"]);
+    run.assert_exit(1);
+    assert!(
+        run.stderr.contains(
+            "problem: proposals/12-ai/ta.md: ta.md does not match the hash recorded in article.yaml"
+        ),
+        "{}",
+        run.stderr
+    );
+    // Without the text at all.
+    f.git(&["rm", "-q", "proposals/12-ai/ta.md"]);
+    f.git(&["commit", "-qm", "drop ta"]);
+    let run = f.run(&["status"]);
+    run.assert_exit(1);
+    assert!(
+        run.stderr
+            .contains("the article stands agreed but has no ta.md"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn status_shows_a_pass_that_is_not_text_and_a_status_no_rule_reached() {
+    let f = Fixture::new();
+    f.two_articles();
+    f.identity("ai-lead@union.example");
+    f.write("proposals/12-ai/union.md", b"caf\xe9 \xff\n");
+    f.commit_by_hand("pass");
+    let run = f.run(&["status"]);
+    run.assert_exit(1);
+    assert!(
+        run.stderr.contains("problem: proposals/12-ai/union.md"),
+        "{}",
+        run.stderr
+    );
+    f.identity("chief@union.example");
+    f.write(
+        "proposals/21-staffing/article.yaml",
+        "number: 21\ntitle: Staffing\ntopic: staffing\nstatus: ratified\n",
+    );
+    f.commit_by_hand("ratify");
+    let run = f.run(&["status"]);
+    run.assert_exit(1);
+    assert!(
+        run.stderr.contains(
+            "proposals/21-staffing/article.yaml: status ratified was reached from open by no rule"
+        ),
+        "{}",
+        run.stderr
+    );
+}

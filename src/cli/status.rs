@@ -79,7 +79,9 @@ pub fn run(repo: Option<&Path>, args: &Args) -> Outcome {
             eprintln!("note: {line}");
         }
     }
-    let problems: Vec<_> = snapshot.all_problems().collect();
+    // What `verify` would flag on this state, besides the snapshot's own problems.
+    let standing = bargain_core::record::verify::standing(&repo, &snapshot, &history);
+    let problems: Vec<_> = snapshot.all_problems().chain(&standing).collect();
     for problem in &problems {
         eprintln!("problem: {problem}");
     }

@@ -257,6 +257,7 @@ fn read_article(repo: &Repo, table: &Table, id: String, folder: &Tree<'_>) -> Ar
     match parse_yaml::<Article>(repo, blob, &path) {
         Ok(article) => {
             entry.problems.extend(check_article(table, &article, &path));
+            entry.problems.extend(check_texts(repo, &entry, &article));
             entry.article = Some(article);
         }
         Err(problem) => {
@@ -352,6 +353,48 @@ fn check_article(table: &Table, article: &Article, path: &str) -> Vec<Problem> {
         }
     }
     problems
+}
+
+/// What the texts of an article get wrong, as `verify` would flag it on this state: a pass that
+/// is not text (never counted as one), a standing TA whose `ta.md` is missing or no longer the
+/// text whose hash was recorded.
+fn check_texts(repo: &Repo, entry: &ArticleEntry, article: &Article) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    for (side, &blob) in &entry.passes {
+        let path = entry.path(&format!("{side}.md"));
+        if let Ok(b) = repo.git.find_blob(blob)
+            && let Err(problem) = crate::text::text_in(b.content(), &path)
+        {
+            problems.push(problem);
+        }
+    }
+    let ta = entry.ta.and_then(|id| repo.git.find_blob(id).ok());
+    if let Some(message) = ta_text_problem(article, ta.as_ref().map(|b| b.content())) {
+        problems.push(Problem::new(
+            entry.path("ta.md"),
+            format!("{message}; `bargain verify` names the commit"),
+        ));
+    }
+    problems
+}
+
+/// Whether a standing TA's text is the one agreed: `ta.md` present, and its SHA-256 the one
+/// recorded in `article.yaml`. The one place this rule lives (the snapshot's problems, `verify`).
+pub fn ta_text_problem(article: &Article, ta: Option<&[u8]>) -> Option<String> {
+    let agreement = article.ta.as_ref().filter(|_| article.status.is_agreed())?;
+    let Some(text) = ta else {
+        return Some("the article stands agreed but has no ta.md".to_string());
+    };
+    let recorded = agreement.sha256.as_ref()?;
+    let actual = crate::model::TentativeAgreement::hash_of(text);
+    (!actual.eq_ignore_ascii_case(recorded)).then(|| {
+        let short = |h: &str| h.get(..12).unwrap_or(h).to_string();
+        format!(
+            "ta.md does not match the hash recorded in article.yaml (recorded {}, ta.md has {})",
+            short(recorded),
+            short(&actual)
+        )
+    })
 }
 
 fn side_list(table: &Table) -> String {

@@ -3,13 +3,13 @@
 //! signatures and `ta.md`'s hash, a TA proposal's signatories, passes, the current language and
 //! deletions. The state carried from commit to commit is the last one that could be read.
 
-use super::{Findings, Severity, short};
-use crate::model::{Article, SignatureKind, Status, Table, TentativeAgreement};
+use super::{Findings, Severity};
+use crate::model::{Article, SignatureKind, Status, Table};
 use crate::record::Verb;
 use crate::record::rights::{Deed, TableChange, has_authority, judge};
 use crate::store::Repo;
 use crate::store::history::{Event, FileKind};
-use crate::store::snapshot::parse_yaml;
+use crate::store::snapshot::{parse_yaml, ta_text_problem};
 use git2::Oid;
 use std::collections::HashMap;
 
@@ -330,32 +330,11 @@ fn judge_article(
         );
     }
     if (c.ta || c.yaml)
-        && now_agreed
-        && let Some(ta) = after.article.as_ref().and_then(|a| a.ta.as_ref())
+        && let Some(article) = &after.article
     {
-        match (after.ta, &ta.sha256) {
-            (None, _) => v(
-                Severity::Violation,
-                "the article stands agreed but has no ta.md".to_string(),
-            ),
-            (Some(_), None) => {}
-            (Some(blob), Some(recorded)) => {
-                let actual = repo
-                    .git
-                    .find_blob(blob)
-                    .map(|b| TentativeAgreement::hash_of(b.content()))
-                    .unwrap_or_default();
-                if !actual.eq_ignore_ascii_case(recorded) {
-                    v(
-                        Severity::Violation,
-                        format!(
-                            "ta.md does not match the hash recorded in article.yaml (recorded {}, ta.md has {})",
-                            short(recorded),
-                            short(&actual)
-                        ),
-                    );
-                }
-            }
+        let text = after.ta.and_then(|id| repo.git.find_blob(id).ok());
+        if let Some(message) = ta_text_problem(article, text.as_ref().map(|b| b.content())) {
+            v(Severity::Violation, message);
         }
     }
     after

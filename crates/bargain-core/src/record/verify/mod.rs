@@ -27,11 +27,12 @@ mod article;
 mod roster;
 pub mod signing;
 
-use crate::model::{Date, Table};
-use crate::store::history::{CommitInfo, Event, History};
+use super::Verb;
+use crate::model::{Article, Date, Status, Table};
+use crate::store::history::{CommitInfo, Event, FileKind, History};
 use crate::store::snapshot::parse_yaml;
 use crate::store::{PROPOSALS, Repo, StoreError, TABLE_FILE};
-use crate::text::escape_line;
+use crate::text::{Problem, escape_line};
 use git2::{ObjectType, Oid, Sort};
 use std::collections::{HashMap, HashSet};
 use std::fmt;
@@ -390,6 +391,62 @@ pub fn render(audit: &Audit) -> String {
     out
 }
 
-fn short(hash: &str) -> &str {
-    hash.get(..12).unwrap_or(hash)
+/// What the audit would flag on the state `snapshot` shows, found without a walk of the whole
+/// history: an article whose last change of status is a transition no rule makes
+/// ([`super::Verb::next`]), or that was created in a status other than open. (Hash and text
+/// problems of the current state are the snapshot's own.) For `status` and the TUI.
+pub fn standing(repo: &Repo, snapshot: &crate::store::Snapshot, history: &History) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    for entry in &snapshot.articles {
+        let Some(now) = &entry.article else {
+            continue;
+        };
+        let path = entry.path("article.yaml");
+        // The last readable version before the current one with another status.
+        let mut earlier = history
+            .events(&entry.id)
+            .iter()
+            .rev()
+            .filter(|e| matches!(e.kind, FileKind::Article))
+            .filter_map(|e| e.blob.map(|b| (e.commit, b)))
+            .filter_map(|(c, b)| parse_yaml::<Article>(repo, b, &path).ok().map(|a| (c, a)));
+        let Some((latest_commit, latest)) = earlier.next() else {
+            continue;
+        };
+        if latest.status != now.status {
+            continue;
+        }
+        let mut changed_at = Some(latest_commit);
+        let mut from = None;
+        for (commit, version) in earlier {
+            if version.status != now.status {
+                from = Some(version.status);
+                break;
+            }
+            changed_at = Some(commit);
+        }
+        let reached = match from {
+            Some(from) => Verb::next(from).iter().any(|v| v.target() == now.status),
+            None => now.status == Status::Open,
+        };
+        if !reached {
+            let commit = changed_at
+                .map(|i| history.commits[i].id.to_string()[..10].to_string())
+                .unwrap_or_default();
+            problems.push(Problem::new(
+                path,
+                match from {
+                    Some(from) => format!(
+                        "status {} was reached from {from} by no rule (commit {commit}); `bargain verify` names it",
+                        now.status
+                    ),
+                    None => format!(
+                        "created as {} (commit {commit}): an article starts open; `bargain verify` names it",
+                        now.status
+                    ),
+                },
+            ));
+        }
+    }
+    problems
 }
