@@ -284,7 +284,9 @@ fn a_pass_that_is_not_utf8_is_a_violation() {
     let v = violations(&audit(&f));
     assert_eq!(v.len(), 1, "{v:?}");
     assert!(
-        v[0].contains("the pass of union is not UTF-8 text"),
+        v[0].contains(
+            "the pass of union is not text, so it is no pass: proposals/12-ai/union.md:1:4: is not UTF-8 text"
+        ),
         "{v:?}"
     );
 }

@@ -471,10 +471,23 @@ fn text_that_is_not_utf8_is_named_with_file_and_line_and_status_still_works() {
     assert_eq!(binary.line, Some(3));
     assert!(binary.message.contains("binary"));
 
+    // Status still shows the table, and names both files as problems (exit 1).
     let run = f.run(&["status"]);
-    run.assert_exit(0);
+    run.assert_exit(1);
     assert!(run.stdout.contains("Joint Staffing"), "{}", run.stdout);
     assert_eq!(row_cells(&run.stdout, 12)[3], "open");
+    assert!(
+        run.stderr
+            .contains("problem: proposals/12-ai/union.md:2:8: is not UTF-8 text"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("problem: proposals/12-ai/employer.md:3: is binary"),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]

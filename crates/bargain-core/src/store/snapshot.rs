@@ -1,7 +1,7 @@
 //! The table as committed at one commit: `bargaining.yaml` and every article folder.
 //!
 //! Texts are not read here, only located (blob ids), so a 10 MB article costs nothing until it is
-//! shown. A broken article is listed with its problems; it never stops the others from loading.
+//! shown; the one exception is a standing TA's `ta.md`, read to check its recorded hash. A broken article is listed with its problems; it never stops the others from loading.
 
 use super::{PROPOSALS, Repo, StoreError, TABLE_FILE};
 use crate::model::{Article, Table, is_id};
@@ -355,19 +355,11 @@ fn check_article(table: &Table, article: &Article, path: &str) -> Vec<Problem> {
     problems
 }
 
-/// What the texts of an article get wrong, as `verify` would flag it on this state: a pass that
-/// is not text (never counted as one), a standing TA whose `ta.md` is missing or no longer the
-/// text whose hash was recorded.
+/// A standing TA whose `ta.md` is missing or no longer the text whose hash was recorded, as
+/// `verify` would flag it on this state. The only text the snapshot reads: one agreed text per
+/// agreed article (passes are never read here).
 fn check_texts(repo: &Repo, entry: &ArticleEntry, article: &Article) -> Vec<Problem> {
     let mut problems = Vec::new();
-    for (side, &blob) in &entry.passes {
-        let path = entry.path(&format!("{side}.md"));
-        if let Ok(b) = repo.git.find_blob(blob)
-            && let Err(problem) = crate::text::text_in(b.content(), &path)
-        {
-            problems.push(problem);
-        }
-    }
     let ta = entry.ta.and_then(|id| repo.git.find_blob(id).ok());
     if let Some(message) = ta_text_problem(article, ta.as_ref().map(|b| b.content())) {
         problems.push(Problem::new(

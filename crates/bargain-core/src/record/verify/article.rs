@@ -178,14 +178,13 @@ fn judge_article(
                 ),
             );
         }
-        let utf8 = repo
-            .git
-            .find_blob(blob)
-            .is_ok_and(|b| std::str::from_utf8(b.content()).is_ok());
-        if !utf8 {
+        let path = format!("proposals/{id}/{side}.md");
+        if let Ok(b) = repo.git.find_blob(blob)
+            && let Err(problem) = crate::text::text_in(b.content(), &path)
+        {
             v(
                 Severity::Violation,
-                format!("the pass of {side} is not UTF-8 text, so it is no pass"),
+                format!("the pass of {side} is not text, so it is no pass: {problem}"),
             );
         }
         if was_agreed && now_agreed {

@@ -392,12 +392,24 @@ pub fn render(audit: &Audit) -> String {
 }
 
 /// What the audit would flag on the state `snapshot` shows, found without a walk of the whole
-/// history: an article whose last change of status is a transition no rule makes
-/// ([`super::Verb::next`]), or that was created in a status other than open. (Hash and text
-/// problems of the current state are the snapshot's own.) For `status` and the TUI.
+/// history: a latest pass that is not text (the rule `diff` uses, [`crate::text::text_in`]), an
+/// article whose last change of status is a transition no rule makes ([`super::Verb::next`]),
+/// or one created in a status other than open. (A standing TA's hash is the snapshot's own
+/// problem.) For `status`: it reads each latest pass once.
 pub fn standing(repo: &Repo, snapshot: &crate::store::Snapshot, history: &History) -> Vec<Problem> {
     let mut problems = Vec::new();
     for entry in &snapshot.articles {
+        for (side, &blob) in &entry.passes {
+            let path = entry.path(&format!("{side}.md"));
+            if let Ok(b) = repo.git.find_blob(blob)
+                && let Err(mut problem) = crate::text::text_in(b.content(), &path)
+            {
+                problem
+                    .message
+                    .push_str(" — it cannot be read as a pass (`bargain verify` flags it)");
+                problems.push(problem);
+            }
+        }
         let Some(now) = &entry.article else {
             continue;
         };
