@@ -7,7 +7,9 @@
 //! [`super::rights::judge`] and [`super::Verb::next`]; nothing here is a second copy of them.
 //!
 //! - `bargaining.yaml` ([`roster`]): each change of a side's people, topic leads, sessions,
-//!   topics and settings is judged; a change granting its own author anything is a violation.
+//!   topics and settings is judged; a change granting its own author anything is a violation,
+//!   and a change against the rules never becomes the rules in force (the commits after it are
+//!   judged by the last table that held).
 //! - each article ([`article`]): its status transition, TA record and signatures, TA proposal,
 //!   `ta.md` and its hash, passes (UTF-8 text, of a side, by someone with the right), current
 //!   language, deletions;
