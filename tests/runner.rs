@@ -8,6 +8,7 @@ mod test_crash;
 mod test_demo;
 mod test_diff;
 mod test_export_docs;
+mod test_harden;
 mod test_import;
 mod test_index;
 mod test_record;

@@ -27,6 +27,9 @@ pub struct Args {
 pub fn run(repo_dir: Option<&Path>, args: &Args) -> Outcome {
     let Some(range) = &args.range else {
         let repo = open(repo_dir)?;
+        // Nothing can be judged without the table's rules: no or a broken bargaining.yaml at
+        // HEAD is an error (exit 2), never "no violations".
+        repo.snapshot()?;
         let history = History::build(&repo)?;
         return report(verify::audit(&repo, &history)?);
     };

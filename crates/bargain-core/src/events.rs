@@ -211,7 +211,13 @@ impl Trailers {
 /// control characters.
 pub fn one_line(text: &str) -> String {
     text.chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
+        .map(|c| {
+            if c.is_control() || crate::text::needs_escape(c) {
+                ' '
+            } else {
+                c
+            }
+        })
         .collect::<String>()
         .trim()
         .to_string()
@@ -219,12 +225,15 @@ pub fn one_line(text: &str) -> String {
 
 /// A note as it goes into a commit body: every line indented by four spaces, so nothing a user
 /// types can be read as a trailer, a trailer block, or git's `---` divider. Control characters
-/// other than the line breaks are dropped.
+/// other than the line breaks, and bidirectional controls, are dropped.
 pub fn indent_note(note: &str) -> String {
     note.trim()
         .lines()
         .map(|line| {
-            let clean: String = line.chars().filter(|c| !c.is_control()).collect();
+            let clean: String = line
+                .chars()
+                .filter(|&c| !c.is_control() && !crate::text::needs_escape(c))
+                .collect();
             let clean = clean.trim_end();
             if clean.is_empty() {
                 String::new()

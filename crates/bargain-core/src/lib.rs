@@ -12,6 +12,7 @@ pub mod demo;
 pub mod document;
 pub mod events;
 pub mod export;
+pub mod fuzz;
 pub mod init;
 pub mod model;
 pub mod record;

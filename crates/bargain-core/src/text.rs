@@ -130,6 +130,43 @@ pub fn visible(c: char) -> String {
     }
 }
 
+/// The most a YAML file of the table (`bargaining.yaml`, `article.yaml`) may hold. The largest
+/// real one is a few KB; a parser given megabytes of list items costs a hundred times their size
+/// in memory before it can say what is wrong, so anything bigger is refused unread.
+pub const MAX_YAML_BYTES: u64 = 512 << 10;
+/// The most one text of an article (a pass, `current.md`, `ta.md`) may hold. A whole
+/// agreement is under 1 MB (tests/data); an article is a part of one.
+pub const MAX_TEXT_BYTES: u64 = 4 << 20;
+
+/// Checks a size against a cap before anything is read: the problem names the file, its size and
+/// the cap.
+pub fn check_size(bytes: u64, cap: u64, file: &str) -> Result<(), Problem> {
+    if bytes <= cap {
+        return Ok(());
+    }
+    Err(Problem::new(
+        file,
+        format!(
+            "is {}, over the cap of {} for this kind of file; it was not read",
+            human_bytes(bytes),
+            human_bytes(cap)
+        ),
+    ))
+}
+
+/// A size as people read it: `812 bytes`, `512 KB`, `4 MB` (binary units, as `du -h`).
+pub fn human_bytes(bytes: u64) -> String {
+    const KB: u64 = 1 << 10;
+    const MB: u64 = 1 << 20;
+    match bytes {
+        b if b >= MB && b % MB == 0 => format!("{} MB", b / MB),
+        b if b >= MB => format!("{:.1} MB", b as f64 / MB as f64),
+        b if b >= KB && b % KB == 0 => format!("{} KB", b / KB),
+        b if b >= KB => format!("{:.1} KB", b as f64 / KB as f64),
+        b => format!("{b} bytes"),
+    }
+}
+
 /// The English possessive of a name: "Example Health's", "Coalition of Health Care Unions'".
 pub fn possessive(name: &str) -> String {
     if name.ends_with(['s', 'S']) {
@@ -255,6 +292,18 @@ mod tests {
         let safe = escape_json(&json);
         assert!(!safe.chars().any(needs_escape), "{safe}");
         assert_eq!(serde_json::from_str::<String>(&safe).unwrap(), text);
+    }
+
+    #[test]
+    fn a_size_over_its_cap_names_the_file_the_size_and_the_cap() {
+        assert!(check_size(MAX_YAML_BYTES, MAX_YAML_BYTES, "a.yaml").is_ok());
+        let p = check_size(20 << 20, MAX_YAML_BYTES, "proposals/12/article.yaml").unwrap_err();
+        assert_eq!(
+            p.to_string(),
+            "proposals/12/article.yaml: is 20 MB, over the cap of 512 KB for this kind of file; it was not read"
+        );
+        assert_eq!(human_bytes(1536), "1.5 KB");
+        assert_eq!(human_bytes(12), "12 bytes");
     }
 
     #[test]

@@ -327,6 +327,8 @@ pub(crate) fn record_with(
     plan: impl Fn(&crate::store::Snapshot, &History, &Actor) -> Result<Plan, Refusal>,
 ) -> Result<Recorded, RecordError> {
     let actor = Actor::from_git(repo)?;
+    // Read, check and commit in one turn: a burst of writers land one after the other.
+    let _turn = crate::store::writer::turn(repo)?;
     let mut attempt = 0;
     loop {
         attempt += 1;

@@ -183,7 +183,19 @@ impl Repo {
     }
 
     /// The text of a blob, checked: UTF-8, no NUL bytes. `file` names it in the error.
+    /// Texts over [`crate::text::MAX_TEXT_BYTES`] are refused before they are read.
     pub fn text(&self, blob: git2::Oid, file: &str) -> Result<String, Problem> {
+        self.text_capped(blob, file, crate::text::MAX_TEXT_BYTES)
+    }
+
+    /// [`Repo::text`] with another cap (YAML files have a smaller one). The size comes from the
+    /// object's header, so an oversized blob costs no memory.
+    pub fn text_capped(&self, blob: git2::Oid, file: &str, cap: u64) -> Result<String, Problem> {
+        if let Ok(odb) = self.git.odb()
+            && let Ok((size, _)) = odb.read_header(blob)
+        {
+            crate::text::check_size(size as u64, cap, file)?;
+        }
         let blob = self
             .git
             .find_blob(blob)

@@ -5,7 +5,7 @@
 
 use super::{PROPOSALS, Repo, StoreError, TABLE_FILE};
 use crate::model::{Article, Table, is_id};
-use crate::text::Problem;
+use crate::text::{MAX_YAML_BYTES, Problem, check_size};
 use git2::{ObjectType, Oid, Tree};
 use serde::de::DeserializeOwned;
 use std::collections::{BTreeMap, HashMap};
@@ -113,6 +113,13 @@ fn is_link(entry: &git2::TreeEntry<'_>) -> bool {
     entry.filemode() == i32::from(git2::FileMode::Link)
 }
 
+/// A gitlink: a commit of another repository mounted here.
+fn is_submodule(entry: &git2::TreeEntry<'_>) -> bool {
+    entry.filemode() == i32::from(git2::FileMode::Commit)
+}
+
+const SUBMODULE: &str = "is a submodule (a commit of another repository); the table keeps only its own files, never a link to another repository";
+
 fn read_table(repo: &Repo, tree: &Tree<'_>, table_blob: Oid) -> Result<Snapshot, StoreError> {
     let table: Table = match parse_yaml(repo, table_blob, TABLE_FILE) {
         Ok(t) => t,
@@ -160,15 +167,21 @@ fn read_folders(
 ) {
     for entry in proposals.iter() {
         let name = String::from_utf8_lossy(entry.name_bytes()).into_owned();
-        if name.starts_with('.') || name.eq_ignore_ascii_case("README.md") {
-            continue;
-        }
         let path = format!("{PROPOSALS}/{name}");
+        // Links and submodules are findings whatever their name: a hidden one is still a way
+        // out of the repository for a program that follows it.
         if is_link(&entry) {
             problems.push(Problem::new(
                 path,
                 "is a symbolic link; an article must be a real folder inside the repository",
             ));
+            continue;
+        }
+        if is_submodule(&entry) {
+            problems.push(Problem::new(path, SUBMODULE));
+            continue;
+        }
+        if name.starts_with('.') || name.eq_ignore_ascii_case("README.md") {
             continue;
         }
         if entry.kind() != Some(ObjectType::Tree) {
@@ -215,6 +228,10 @@ fn read_article(repo: &Repo, table: &Table, id: String, folder: &Tree<'_>) -> Ar
                 path,
                 "is a symbolic link; it is not read (files must live inside the repository)",
             ));
+            continue;
+        }
+        if is_submodule(&file) {
+            entry.problems.push(Problem::new(path, SUBMODULE));
             continue;
         }
         if file.kind() != Some(ObjectType::Blob) {
@@ -271,7 +288,7 @@ fn read_article(repo: &Repo, table: &Table, id: String, folder: &Tree<'_>) -> Ar
 /// The title of an `article.yaml` that does not parse as an article, when its YAML is readable
 /// at all: a list of articles is easier to scan with the broken one's title in it.
 fn title_hint(repo: &Repo, blob: Oid) -> Option<String> {
-    let text = repo.text(blob, "").ok()?;
+    let text = repo.text_capped(blob, "", MAX_YAML_BYTES).ok()?;
     let value: serde_yaml::Value = parse_yaml_str(&text, "").ok()?;
     value.get("title")?.as_str().map(str::to_string)
 }
@@ -426,8 +443,9 @@ fn flag_duplicate_numbers(articles: &mut [ArticleEntry]) {
 }
 
 /// Parses one YAML blob; the problem names the file, line and column.
+/// Files over [`MAX_YAML_BYTES`] are refused unread.
 pub fn parse_yaml<T: DeserializeOwned>(repo: &Repo, blob: Oid, path: &str) -> Result<T, Problem> {
-    let text = repo.text(blob, path)?;
+    let text = repo.text_capped(blob, path, MAX_YAML_BYTES)?;
     parse_yaml_str(&text, path)
 }
 
@@ -438,6 +456,7 @@ pub const MAX_NESTING: usize = 64;
 
 /// Parses YAML text; the problem names `path`, line and column, and what was expected.
 pub fn parse_yaml_str<T: DeserializeOwned>(text: &str, path: &str) -> Result<T, Problem> {
+    check_size(text.len() as u64, MAX_YAML_BYTES, path)?;
     if let Some((line, column)) = too_deeply_nested(text) {
         return Err(Problem::new(
             path,

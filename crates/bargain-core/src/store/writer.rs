@@ -1,8 +1,14 @@
 //! The commit writer: one set of file changes becomes exactly one commit on the current branch.
 //!
 //! Nothing is lost. Before anything is written it refuses, changing nothing, when a merge or
-//! rebase is in progress, when `index.lock` is held, when HEAD is detached, when a file it would
-//! write has uncommitted changes, or when the branch is no longer where the caller read it.
+//! rebase is in progress, when `index.lock` or the branch's `refs/heads/<branch>.lock` is held
+//! (each named), when HEAD is detached, when a file it would write has uncommitted changes or is
+//! there untracked or ignored, when a path it would write is a symbolic link or lies in a linked
+//! folder, when a file is over its size cap, when a `pre-commit` or `commit-msg` hook fails
+//! ([`hooks`]), or when the branch is no longer where the caller read it.
+//!
+//! It writes what `git add` would store: where git converts line endings (`core.autocrlf`, the
+//! `text` and `eol` attributes) CRLF becomes LF, so the commit, the index and the work tree agree.
 //!
 //! Writers of this program take turns: each holds an OS file lock on `.git/bargain.lock` for the
 //! whole write (released by the OS if the process dies), so two of them never interleave their
@@ -85,6 +91,38 @@ pub enum WriteError {
     },
     #[error("refusing to write outside the table: {0}")]
     BadPath(String),
+    /// A path the recording would write is a symbolic link, or lies in a linked folder.
+    #[error(
+        "{} is a symbolic link or lies inside one; the recording never writes through a link (replace it with a real file or folder), nothing was written",
+        crate::text::escape_line(.0)
+    )]
+    Link(String),
+    /// A file the recording would write exists but is not committed (untracked or ignored).
+    #[error(
+        "{} not committed (untracked or ignored) and the recording would overwrite it; move it away first, nothing was written",
+        untracked(.0)
+    )]
+    Untracked(Vec<String>),
+    /// Another git process holds the branch's lock file (`refs/heads/<branch>.lock`).
+    #[error(
+        "another git process holds {}; wait for it, or remove the lock if no git is running, nothing was written",
+        .0.display()
+    )]
+    RefLocked(std::path::PathBuf),
+    /// A file over its cap ([`crate::text::MAX_TEXT_BYTES`], [`crate::text::MAX_YAML_BYTES`]):
+    /// written, it could not be read back.
+    #[error("{0}")]
+    TooLarge(crate::text::Problem),
+    /// A `pre-commit` or `commit-msg` hook refused the recording; its output is shown.
+    #[error(
+        "the {hook} hook refused the recording ({status}), nothing was written{}",
+        hook_output(output)
+    )]
+    Hook {
+        hook: &'static str,
+        status: String,
+        output: String,
+    },
     /// Another bargain writer kept `.git/bargain.lock` for too long.
     #[error("another bargain is recording in this repository; try again in a moment")]
     Busy,
@@ -111,6 +149,25 @@ fn uncommitted(paths: &[String]) -> String {
     }
 }
 
+fn untracked(paths: &[String]) -> String {
+    let paths: Vec<_> = paths.iter().map(|p| crate::text::escape_line(p)).collect();
+    if paths.len() == 1 {
+        format!("{} exists but is", paths[0])
+    } else {
+        format!("{} exist but are", paths.join(", "))
+    }
+}
+
+/// A hook's output after the refusal, escaped: a hook's text reaches the terminal as text only.
+fn hook_output(output: &str) -> String {
+    let output = output.trim_end();
+    if output.is_empty() {
+        String::new()
+    } else {
+        format!(":\n{}", crate::text::escape_controls(output))
+    }
+}
+
 fn short(id: Option<Oid>) -> String {
     id.map_or_else(
         || "no commit".to_string(),
@@ -120,11 +177,11 @@ fn short(id: Option<Oid>) -> String {
 
 impl From<git2::Error> for WriteError {
     fn from(e: git2::Error) -> Self {
-        if e.code() == git2::ErrorCode::Locked {
-            WriteError::Locked
-        } else {
-            WriteError::Store(StoreError::Git(e))
+        // The index lock is the one libgit2 takes behind the writer's back (`index.write`).
+        if e.code() == git2::ErrorCode::Locked && e.message().contains("index.lock") {
+            return WriteError::Locked;
         }
+        WriteError::Store(StoreError::Git(e))
     }
 }
 
@@ -144,8 +201,10 @@ pub fn interrupted(repo: &Repo) -> bool {
 
 /// The file whose OS lock makes this program's writers take turns (inside the git dir).
 const WRITER_LOCK: &str = "bargain.lock";
-/// How long a writer waits for another to finish.
-const LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
+/// How long a writer waits for the others to finish. A turn is a read of the table, its checks and
+/// one commit (tens of milliseconds on a real table), so a burst of twenty recordings lands well
+/// within it; a writer that holds its turn longer than this is stuck, and the others say so.
+const LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(30);
 
 /// Makes one commit of `request` on the current branch and brings the work tree and index along.
 pub fn commit(repo: &Repo, request: &CommitRequest) -> Result<Oid, WriteError> {
@@ -153,8 +212,22 @@ pub fn commit(repo: &Repo, request: &CommitRequest) -> Result<Oid, WriteError> {
     let workdir = git.workdir().ok_or(WriteError::Bare)?.to_path_buf();
     for file in &request.files {
         check_path(&file.path)?;
+        if let Some(bytes) = &file.content {
+            let cap = if file.path.ends_with(".yaml") {
+                crate::text::MAX_YAML_BYTES
+            } else {
+                crate::text::MAX_TEXT_BYTES
+            };
+            crate::text::check_size(bytes.len() as u64, cap, &file.path)
+                .map_err(WriteError::TooLarge)?;
+        }
     }
-    let _turn = WriterLock::acquire(git.path())?;
+    // A caller that read the table inside its own turn (see [`turn`]) already holds the lock.
+    let _turn = if Turn::held(git.path()) {
+        None
+    } else {
+        Some(WriterLock::acquire(git.path())?)
+    };
     if git.state() != RepositoryState::Clean {
         return Err(WriteError::InProgress(git.state()));
     }
@@ -162,6 +235,10 @@ pub fn commit(repo: &Repo, request: &CommitRequest) -> Result<Oid, WriteError> {
     finish_interrupted(repo, &branch)?;
     if git.path().join("index.lock").exists() {
         return Err(WriteError::Locked);
+    }
+    let ref_lock = ref_lock_of(git, &branch);
+    if ref_lock.exists() {
+        return Err(WriteError::RefLocked(ref_lock));
     }
     let current = git.refname_to_id(&branch).ok();
     if current != request.expected_head {
@@ -173,22 +250,47 @@ pub fn commit(repo: &Repo, request: &CommitRequest) -> Result<Oid, WriteError> {
     // The index is re-read from disk: another process may have changed it since we opened it.
     let mut index = git.index()?;
     index.read(true)?;
-    let dirty: Vec<String> = request
-        .files
-        .iter()
-        .filter(|f| is_dirty(repo, &f.path, f.content.as_deref()))
-        .map(|f| f.path.clone())
-        .collect();
+    let parent = current.map(|id| git.find_commit(id)).transpose()?;
+    let head_tree = parent.as_ref().map(|p| p.tree()).transpose()?;
+    let (mut dirty, mut untracked) = (Vec::new(), Vec::new());
+    for file in &request.files {
+        match in_the_way(
+            repo,
+            head_tree.as_ref(),
+            &file.path,
+            file.content.as_deref(),
+        ) {
+            None => {}
+            Some(Obstacle::Link) => return Err(WriteError::Link(file.path.clone())),
+            Some(Obstacle::Untracked) => untracked.push(file.path.clone()),
+            Some(Obstacle::Uncommitted) => dirty.push(file.path.clone()),
+        }
+    }
+    if !untracked.is_empty() {
+        return Err(WriteError::Untracked(untracked));
+    }
     if !dirty.is_empty() {
         return Err(WriteError::Uncommitted(dirty));
     }
+    // What git itself would store for each file (line endings by `core.autocrlf` and the
+    // `text`/`eol` attributes), so the index and work tree agree with the commit.
+    let contents: Vec<Option<Vec<u8>>> = request
+        .files
+        .iter()
+        .map(|f| {
+            f.content
+                .as_deref()
+                .map(|bytes| as_git_stores(git, &f.path, bytes))
+        })
+        .collect();
 
-    let parent = current.map(|id| git.find_commit(id)).transpose()?;
     let mut builder = git2::build::TreeUpdateBuilder::new();
-    for file in &request.files {
-        match &file.content {
+    for (file, content) in request.files.iter().zip(&contents) {
+        match content {
             Some(bytes) => {
-                let blob = git.blob(bytes)?;
+                let blob = git
+                    .blob(bytes)
+                    .map_err(|e| why_not_written(git, e, bytes.len()))?;
                 builder.upsert(file.path.as_str(), blob, FileMode::Blob);
             }
             None => {
@@ -201,6 +303,7 @@ pub fn commit(repo: &Repo, request: &CommitRequest) -> Result<Oid, WriteError> {
         None => git.find_tree(git.treebuilder(None)?.write()?)?,
     };
     let tree = git.find_tree(builder.create_updated(git, &base)?)?;
+    hooks::before_commit(git, &workdir, &tree, &request.message)?;
     let signature = signature(&request.author)?;
     let parents: Vec<&git2::Commit<'_>> = parent.iter().collect();
     let id = super::signing::commit_object(git, &signature, &request.message, &tree, &parents)?;
@@ -236,9 +339,9 @@ pub fn commit(repo: &Repo, request: &CommitRequest) -> Result<Oid, WriteError> {
     test_pause("branch-moved");
 
     let mut checkout = || -> Result<(), WriteError> {
-        for file in &request.files {
+        for (file, content) in request.files.iter().zip(&contents) {
             let on_disk = workdir.join(&file.path);
-            match &file.content {
+            match content {
                 Some(bytes) => {
                     write_atomically(&on_disk, bytes)?;
                     index.add_path(Path::new(&file.path))?;
@@ -262,7 +365,84 @@ pub fn commit(repo: &Repo, request: &CommitRequest) -> Result<Oid, WriteError> {
         error: Box::new(error),
     })?;
     let _ = std::fs::remove_file(&journal);
+    hooks::after_commit(git, &workdir);
     Ok(id)
+}
+
+/// libgit2 can report a failed object write as "no error" (the system's reason is lost on the
+/// way): the same number of bytes is written beside the objects, and the system's own reason for
+/// refusing them (a full disk, a read-only file system, a quota) is the error.
+fn why_not_written(git: &git2::Repository, error: git2::Error, len: usize) -> WriteError {
+    let probe = || -> std::io::Result<()> {
+        let mut file = tempfile::Builder::new()
+            .prefix("bargain-probe-")
+            .tempfile_in(git.path().join("objects"))?;
+        file.write_all(&vec![0u8; len.max(1)])?;
+        file.as_file().sync_all()
+    };
+    match probe() {
+        Err(io) => WriteError::Store(StoreError::Io(io)),
+        Ok(()) => error.into(),
+    }
+}
+
+/// A turn at writing: while the value lives, no other writer of this program records in the
+/// repository, and [`commit`] from this thread takes no second lock. A recording that reads the
+/// table, checks it and commits takes its turn before the read, so a burst of writers land one
+/// after the other instead of finding the branch moved under them. Waits at most 30 seconds.
+pub fn turn(repo: &Repo) -> Result<Turn, WriteError> {
+    let git_dir = repo.git.path().to_path_buf();
+    if Turn::held(&git_dir) {
+        return Ok(Turn {
+            lock: None,
+            git_dir,
+        });
+    }
+    let lock = WriterLock::acquire(&git_dir)?;
+    HELD.lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .push((git_dir.clone(), std::thread::current().id()));
+    Ok(Turn {
+        lock: Some(lock),
+        git_dir,
+    })
+}
+
+/// See [`turn`].
+pub struct Turn {
+    lock: Option<WriterLock>,
+    git_dir: std::path::PathBuf,
+}
+
+/// The turns this process holds, by git dir and thread (a lock file's OS lock does not nest).
+static HELD: std::sync::Mutex<Vec<(std::path::PathBuf, std::thread::ThreadId)>> =
+    std::sync::Mutex::new(Vec::new());
+
+impl Turn {
+    fn held(git_dir: &Path) -> bool {
+        let me = std::thread::current().id();
+        HELD.lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .iter()
+            .any(|(dir, thread)| dir == git_dir && *thread == me)
+    }
+}
+
+impl Drop for Turn {
+    fn drop(&mut self) {
+        if self.lock.take().is_some() {
+            let me = std::thread::current().id();
+            HELD.lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .retain(|(dir, thread)| !(dir == &self.git_dir && *thread == me));
+        }
+    }
+}
+
+/// The lock file git takes to move `branch` (`refs/heads/main` → `.git/refs/heads/main.lock`).
+fn ref_lock_of(git: &git2::Repository, branch: &str) -> std::path::PathBuf {
+    // Refs live in the common dir (shared by linked work trees).
+    git.commondir().join(format!("{branch}.lock"))
 }
 
 /// Finishes a write that was interrupted after its commit was recorded (see the module notes).
@@ -273,7 +453,11 @@ pub fn recover(repo: &Repo) -> Result<Vec<String>, WriteError> {
     if git.workdir().is_none() || !git.path().join(JOURNAL).exists() {
         return Ok(Vec::new());
     }
-    let _turn = WriterLock::acquire(git.path())?;
+    let _turn = if Turn::held(git.path()) {
+        None
+    } else {
+        Some(WriterLock::acquire(git.path())?)
+    };
     let branch = branch_of_head(repo)?;
     finish_interrupted(repo, &branch)
 }
@@ -298,8 +482,11 @@ fn finish_interrupted(repo: &Repo, branch: &str) -> Result<Vec<String>, WriteErr
     let parsed = Journal::parse(&text);
     let paths: Vec<&str> = parsed.paths.clone();
     let commit = parsed.commit;
-    if parsed.stage == Stage::Index {
-        remove_our_stale_index_lock(git.path(), &journal, parsed.pid);
+    match parsed.stage {
+        Stage::Index => remove_our_stale_lock(&git.path().join("index.lock"), &journal, parsed.pid),
+        // The journal is written just before the branch moves: a kill during git's ref update
+        // leaves `refs/heads/<branch>.lock`, made within moments of the journal.
+        Stage::Files => remove_our_stale_lock(&ref_lock_of(git, branch), &journal, parsed.pid),
     }
     if git.path().join("index.lock").exists() {
         return Err(WriteError::Locked);
@@ -428,14 +615,19 @@ impl<'a> Journal<'a> {
     }
 }
 
-/// A writer killed while libgit2 wrote the index leaves `index.lock` behind, as git does. It is
-/// removed only when it is certainly that writer's: the journal says the index was being
-/// written, that process is gone (Linux: no `/proc/<pid>`; elsewhere nothing is assumed), and the
-/// lock was made within seconds of that journal entry — not later by a git command.
+/// [`remove_our_stale_lock`] for `index.lock` (a sync moves the work tree and index too).
 pub(crate) fn remove_our_stale_index_lock(git_dir: &Path, journal: &Path, pid: Option<u32>) {
-    let lock = git_dir.join("index.lock");
+    remove_our_stale_lock(&git_dir.join("index.lock"), journal, pid);
+}
+
+/// A writer killed while libgit2 moved the branch or wrote the index leaves `refs/heads/<branch>.lock`
+/// or `index.lock` behind, as git does. It is removed only when it is certainly that writer's:
+/// the journal says that step was under way, that process is gone (Linux: no `/proc/<pid>`;
+/// elsewhere nothing is assumed), and the lock was made within seconds of that journal entry —
+/// not later by a git command.
+fn remove_our_stale_lock(lock: &Path, journal: &Path, pid: Option<u32>) {
     let (Some(pid), Ok(lock_meta), Ok(journal_meta)) =
-        (pid, std::fs::metadata(&lock), std::fs::metadata(journal))
+        (pid, std::fs::metadata(lock), std::fs::metadata(journal))
     else {
         return;
     };
@@ -532,9 +724,26 @@ fn check_path(path: &str) -> Result<(), WriteError> {
     }
 }
 
-/// The work tree or index holds something for `path` that HEAD does not: writing it would lose
-/// it. A file that already holds exactly the new content is not in the way.
-fn is_dirty(repo: &Repo, path: &str, new: Option<&[u8]>) -> bool {
+/// Why a file cannot be written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Obstacle {
+    /// The path or a folder on the way is a symbolic link.
+    Link,
+    /// A file HEAD does not have (untracked or ignored) is there.
+    Untracked,
+    /// The work tree or index holds changes to a committed file.
+    Uncommitted,
+}
+
+/// What stands in the way of writing `path`, if anything: writing would follow a link or lose
+/// something HEAD does not hold. A file that already holds exactly the new content is not in the
+/// way.
+fn in_the_way(
+    repo: &Repo,
+    head: Option<&git2::Tree<'_>>,
+    path: &str,
+    new: Option<&[u8]>,
+) -> Option<Obstacle> {
     let on_disk = repo.root().join(path);
     // A symlink anywhere on the way would send the write outside the repository.
     let mut walk = repo.root().to_path_buf();
@@ -544,8 +753,23 @@ fn is_dirty(repo: &Repo, path: &str, new: Option<&[u8]>) -> bool {
             .symlink_metadata()
             .is_ok_and(|m| m.file_type().is_symlink())
         {
-            return true;
+            return Some(Obstacle::Link);
         }
+    }
+    let differs = || new.is_none_or(|n| std::fs::read(&on_disk).ok().as_deref() != Some(n));
+    let committed = head.is_some_and(|t| t.get_path(Path::new(path)).is_ok());
+    if !committed {
+        // Untracked or ignored (git's status does not report ignored files as changes).
+        let there = on_disk.symlink_metadata().is_ok();
+        let staged = repo
+            .git
+            .status_file(Path::new(path))
+            .is_ok_and(|s| s.intersects(git2::Status::INDEX_NEW | git2::Status::INDEX_MODIFIED));
+        return match (there && differs(), staged) {
+            (true, false) => Some(Obstacle::Untracked),
+            (true, true) => Some(Obstacle::Uncommitted),
+            (false, _) => None,
+        };
     }
     match repo.git.status_file(Path::new(path)) {
         Ok(status) => {
@@ -559,14 +783,54 @@ fn is_dirty(repo: &Repo, path: &str, new: Option<&[u8]>) -> bool {
                     | git2::Status::INDEX_DELETED
                     | git2::Status::CONFLICTED,
             );
-            changed && new.is_none_or(|n| std::fs::read(&on_disk).ok().as_deref() != Some(n))
+            (changed && differs()).then_some(Obstacle::Uncommitted)
         }
-        // Not known to git at all and absent: nothing to lose.
-        Err(_) => {
-            on_disk.exists()
-                && new.is_none_or(|n| std::fs::read(&on_disk).ok().as_deref() != Some(n))
-        }
+        Err(_) => (on_disk.exists() && differs()).then_some(Obstacle::Uncommitted),
     }
+}
+
+/// The bytes git would store for `path` from a work-tree file holding `bytes`: CRLF line endings
+/// become LF where git's clean filter would convert them (`core.autocrlf` true or input, or a
+/// `text` or `eol` attribute). The pass is normalised at the door, so the commit, the index and
+/// the work tree agree, and `git status` shows nothing left over; other files are kept exact.
+fn as_git_stores(git: &git2::Repository, path: &str, bytes: &[u8]) -> Vec<u8> {
+    if memchr::memmem::find(bytes, b"\r\n").is_none() || !converts_line_endings(git, path) {
+        return bytes.to_vec();
+    }
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut rest = bytes;
+    while let Some(at) = memchr::memmem::find(rest, b"\r\n") {
+        out.extend_from_slice(&rest[..at]);
+        out.push(b'\n');
+        rest = &rest[at + 2..];
+    }
+    out.extend_from_slice(rest);
+    out
+}
+
+/// Whether git's clean filter converts CRLF to LF for `path` (see `gitattributes(5)`, "text").
+fn converts_line_endings(git: &git2::Repository, path: &str) -> bool {
+    let attr = |name: &str| {
+        git2::AttrValue::from_string(
+            git.get_attr(Path::new(path), name, git2::AttrCheckFlags::FILE_THEN_INDEX)
+                .ok()
+                .flatten(),
+        )
+    };
+    match attr("text") {
+        git2::AttrValue::False => return false,
+        git2::AttrValue::True | git2::AttrValue::String(_) => return true,
+        _ => {}
+    }
+    if matches!(attr("eol"), git2::AttrValue::String(_)) {
+        return true;
+    }
+    let autocrlf = git
+        .config()
+        .and_then(|c| c.get_string("core.autocrlf"))
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    matches!(autocrlf.as_str(), "true" | "input" | "yes" | "on" | "1")
 }
 
 /// Writes `bytes` to `path` through a temporary file in the same folder and a rename, so the
@@ -587,6 +851,125 @@ fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     file.as_file().sync_all()?;
     file.persist(path).map_err(|e| e.error)?;
     Ok(())
+}
+
+/// Git's commit hooks, run as `git commit` runs them: `pre-commit` (with `GIT_INDEX_FILE` naming
+/// an index of the commit's tree, so `git diff --cached` shows the recording) and `commit-msg`
+/// (with the message in `COMMIT_EDITMSG`) before anything is recorded — a hook that fails refuses
+/// the recording and its output is shown — and `post-commit` after it (its outcome changes
+/// nothing, as with git). They are found in `core.hooksPath` (relative to the work tree), else in
+/// `.git/hooks`, and run when executable, from the top of the work tree. A `commit-msg` hook may
+/// refuse a message but not rewrite it: the message is the recording's record (its trailers are
+/// read by `log` and `verify`).
+mod hooks {
+    use super::WriteError;
+    use std::path::{Path, PathBuf};
+    use std::process::{Command, Stdio};
+
+    fn find(git: &git2::Repository, workdir: &Path, name: &str) -> Option<PathBuf> {
+        let folder = match git.config().and_then(|c| c.get_path("core.hooksPath")) {
+            Ok(dir) if dir.is_absolute() => dir,
+            Ok(dir) => workdir.join(dir),
+            Err(_) => git.path().join("hooks"),
+        };
+        let hook = folder.join(name);
+        executable(&hook).then_some(hook)
+    }
+
+    #[cfg(unix)]
+    fn executable(path: &Path) -> bool {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::metadata(path).is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+    }
+
+    #[cfg(not(unix))]
+    fn executable(path: &Path) -> bool {
+        path.is_file()
+    }
+
+    /// Runs `hook`; its output (stdout and stderr together, as git shows them) when it fails.
+    fn run(
+        hook: &Path,
+        workdir: &Path,
+        args: &[&Path],
+        env: &[(&str, &Path)],
+    ) -> Result<Option<(String, String)>, WriteError> {
+        let mut command = Command::new(hook);
+        command
+            .args(args)
+            .current_dir(workdir)
+            .stdin(Stdio::null())
+            .env("GIT_EDITOR", ":");
+        for (key, value) in env {
+            command.env(key, value);
+        }
+        // A hook written a moment ago can be briefly busy (another thread's fork still holds it
+        // open for writing): tried again shortly, as a shell would have to be.
+        let mut tries = 0;
+        let output = loop {
+            match command.output() {
+                Err(e) if e.kind() == std::io::ErrorKind::ExecutableFileBusy && tries < 20 => {
+                    tries += 1;
+                    std::thread::sleep(std::time::Duration::from_millis(25));
+                }
+                result => break result?,
+            }
+        };
+        if output.status.success() {
+            return Ok(None);
+        }
+        let mut text = String::from_utf8_lossy(&output.stdout).into_owned();
+        text.push_str(&String::from_utf8_lossy(&output.stderr));
+        let status = match output.status.code() {
+            Some(code) => format!("exit status {code}"),
+            None => "killed by a signal".to_string(),
+        };
+        Ok(Some((status, text)))
+    }
+
+    pub(super) fn before_commit(
+        git: &git2::Repository,
+        workdir: &Path,
+        tree: &git2::Tree<'_>,
+        message: &str,
+    ) -> Result<(), WriteError> {
+        if let Some(hook) = find(git, workdir, "pre-commit") {
+            // An index of exactly the commit's tree, beside git's own and removed after.
+            let folder = tempfile::Builder::new()
+                .prefix("bargain-hook-")
+                .tempdir_in(git.path())?;
+            let file = folder.path().join("index");
+            let mut index = git2::Index::open(&file)?;
+            index.read_tree(tree)?;
+            index.write()?;
+            let refused = run(&hook, workdir, &[], &[("GIT_INDEX_FILE", &file)])?;
+            if let Some((status, output)) = refused {
+                return Err(WriteError::Hook {
+                    hook: "pre-commit",
+                    status,
+                    output,
+                });
+            }
+        }
+        if let Some(hook) = find(git, workdir, "commit-msg") {
+            let file = git.path().join("COMMIT_EDITMSG");
+            std::fs::write(&file, message)?;
+            if let Some((status, output)) = run(&hook, workdir, &[file.as_path()], &[])? {
+                return Err(WriteError::Hook {
+                    hook: "commit-msg",
+                    status,
+                    output,
+                });
+            }
+        }
+        Ok(())
+    }
+
+    pub(super) fn after_commit(git: &git2::Repository, workdir: &Path) {
+        if let Some(hook) = find(git, workdir, "post-commit") {
+            let _ = run(&hook, workdir, &[], &[]);
+        }
+    }
 }
 
 #[cfg(test)]
