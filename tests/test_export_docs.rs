@@ -116,7 +116,7 @@ fn word_redline_is_tracked_changes_that_pandoc_accepts_into_the_new_text_and_rej
         assert!(xml.contains("<w:pgSz w:w=\"12240\" w:h=\"15840\"/>"));
         assert!(xml.contains("<w:pStyle w:val=\"Heading1\"/>"));
         assert!(
-            !xml.contains("<w:br"),
+            !xml.contains("<w:br/>") && !xml.contains("<w:cr/>"),
             "no line break inside a run: {article}"
         );
         if !pandoc_here {
@@ -166,6 +166,16 @@ fn a_moved_paragraph_is_a_word_move_and_reads_back_both_ways() {
     ])
     .assert_exit(0);
     let docx = f.file("moved.docx");
+    // An ordinary file for its reader, not the private mode of a temporary file.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&docx)
+            .expect("written")
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o644);
+    }
     let xml = part(&docx, "word/document.xml");
     assert!(xml.contains("<w:moveFrom "), "{xml}");
     assert!(xml.contains("<w:moveTo "));

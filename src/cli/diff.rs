@@ -62,6 +62,8 @@ pub enum DiffFormat {
 /// Where a document goes and, for Word, who is named as its revisions' author.
 struct Target {
     format: Option<RedlineFormat>,
+    /// An article of the table (not two loose files): its heading heads the document.
+    article: bool,
     output: Option<PathBuf>,
     author: Option<String>,
 }
@@ -83,6 +85,7 @@ fn format(asked: Option<DiffFormat>, choice: ColorChoice) -> Option<RedlineForma
 pub fn run(repo: Option<&Path>, args: Args) -> Outcome {
     let target = Target {
         format: format(args.format, args.color),
+        article: args.files.is_none(),
         output: args.output,
         author: args.author,
     };
@@ -115,7 +118,7 @@ fn print(
                 None => revisions(),
             };
             export::write_file(path, |file| {
-                docx::write_redline(file, heading, versions, marked, &revisions)
+                docx::write_redline(file, heading, target.article, versions, marked, &revisions)
                     .map_err(std::io::Error::other)
             })?
         }

@@ -66,6 +66,21 @@ pub fn write_file(
     write(tmp.as_file_mut())
         .and_then(|()| tmp.as_file_mut().flush())
         .map_err(|e| fail(&e))?;
+    publish(tmp, path)
+}
+
+/// Renames a finished temporary file over `path`. A temporary file is private to its owner;
+/// the document is an ordinary file: it keeps the permissions of the file it replaces, or gets
+/// the usual rw-r--r--.
+pub fn publish(tmp: tempfile::NamedTempFile, path: &Path) -> Result<(), CliError> {
+    let fail = |e: &dyn std::fmt::Display| CliError::unusable(format!("{}: {e}", path.display()));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(path).map_or(0o644, |m| m.permissions().mode() & 0o777);
+        std::fs::set_permissions(tmp.path(), std::fs::Permissions::from_mode(mode))
+            .map_err(|e| fail(&e))?;
+    }
     tmp.persist(path).map_err(|e| fail(&e.error))?;
     Ok(())
 }

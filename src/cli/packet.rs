@@ -223,7 +223,5 @@ pub fn print_pdf(html: &Path, pdf: &Path) -> Result<(), CliError> {
             bargain_core::text::escape_line(&last)
         )));
     }
-    tmp.persist(pdf)
-        .map_err(|e| CliError::unusable(format!("{}: {}", pdf.display(), e.error)))?;
-    Ok(())
+    super::export::publish(tmp, pdf)
 }

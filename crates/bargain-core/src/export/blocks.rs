@@ -3,7 +3,8 @@
 //! every format and no renderer re-reads Markdown on its own.
 //!
 //! Owns: cutting the segments at every line break (a line break belongs to the segment that
-//! holds it: a deleted one ends an old line, an inserted one a new line), and recognising a
+//! holds it: a deleted one ends an old line, an inserted one a new line; one deleted by a
+//! layout-only change ends no line unless struck-out text precedes it), and recognising a
 //! line's block from its first words (`# `…`###### ` headings, `- `/`* `/`+ ` list items).
 //! Never does: escaping or any output format; the text of every piece is the redline's own,
 //! except that a heading's `#` marker is left out.
@@ -78,6 +79,25 @@ pub fn lines<'a>(segments: &'a [Segment<'_>]) -> Vec<Line<'a>> {
     let mut lines = Vec::new();
     let mut pieces: Vec<Piece<'a>> = Vec::new();
     for (index, s) in segments.iter().enumerate() {
+        let after_struck = index.checked_sub(1).map(|i| &segments[i]).is_some_and(|p| {
+            matches!(
+                (p.kind, p.layout),
+                (SegmentKind::Deleted, false) | (SegmentKind::MovedFrom(_), _)
+            )
+        });
+        if s.layout && s.kind == SegmentKind::Deleted && !after_struck {
+            // The old line breaks of a re-wrapped text end no line: the words around them are
+            // the same, and the new text runs on (a renderer shows the piece as a space). After
+            // struck-out text they do end it, or that text would run into the next paragraph.
+            pieces.push(Piece {
+                segment: index,
+                kind: s.kind,
+                by: &s.by,
+                layout: true,
+                text: s.text,
+            });
+            continue;
+        }
         let mut rest: &'a str = s.text;
         while !rest.is_empty() {
             let (part, broke) = match rest.find('\n') {

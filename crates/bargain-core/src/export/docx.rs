@@ -98,10 +98,14 @@ pub struct Heading<'a> {
     pub lines: Vec<String>,
 }
 
-/// The redline as a `.docx` with tracked changes, written to `out`.
+/// The redline as a `.docx` with tracked changes, written to `out`. `title` heads every page;
+/// when `article` is set and the text does not open with a heading of its own, the title is
+/// the body's first heading too (two loose files are headed by their names, which are not the
+/// document's words).
 pub fn write_redline(
     out: impl Write + Seek,
     title: &str,
+    article: bool,
     versions: &[(&str, &Label)],
     marked: &Marked<'_>,
     revisions: &Revisions,
@@ -115,7 +119,7 @@ pub fn write_redline(
         title,
         lines: header_lines,
     };
-    let body = redline_body(title, marked, revisions);
+    let body = redline_body(article.then_some(title), marked, revisions);
     write_package(out, &heading, &body)
 }
 
@@ -168,11 +172,13 @@ fn heading_paragraph(body: &mut String, title: &str) {
 }
 
 /// The body of a redline: every line a paragraph, every changed piece a revision.
-fn redline_body(title: &str, marked: &Marked<'_>, revisions: &Revisions) -> String {
+fn redline_body(title: Option<&str>, marked: &Marked<'_>, revisions: &Revisions) -> String {
     let lines = lines(marked.segments);
     let size: usize = marked.segments.iter().map(|s| s.text.len()).sum();
     let mut body = String::with_capacity(size * 2 + 4096);
-    if !starts_with_heading(&lines) {
+    if let Some(title) = title
+        && !starts_with_heading(&lines)
+    {
         heading_paragraph(&mut body, title);
     }
     let mut ranges = MoveRanges::of(&lines);
@@ -316,18 +322,24 @@ fn paragraph(
     out.push_str("</w:p>");
 }
 
-/// One run of text: tabs as `w:tab`, the rest in `w:t` (or `w:delText`).
+/// One run of text: tabs as `w:tab`, a form feed (a page boundary of a text taken from a
+/// PDF) as a page break, the rest in `w:t` (or `w:delText`).
 fn run(out: &mut String, text: &str, deleted: bool) {
     let t = if deleted { "w:delText" } else { "w:t" };
     out.push_str("<w:r>");
-    for (i, part) in text.split('\t').enumerate() {
-        if i > 0 {
-            out.push_str("<w:tab/>");
+    for (p, page) in text.split('\x0c').enumerate() {
+        if p > 0 {
+            out.push_str("<w:br w:type=\"page\"/>");
         }
-        if !part.is_empty() {
-            let _ = write!(out, "<{t} xml:space=\"preserve\">");
-            xml_text(out, part);
-            let _ = write!(out, "</{t}>");
+        for (i, part) in page.split('\t').enumerate() {
+            if i > 0 {
+                out.push_str("<w:tab/>");
+            }
+            if !part.is_empty() {
+                let _ = write!(out, "<{t} xml:space=\"preserve\">");
+                xml_text(out, part);
+                let _ = write!(out, "</{t}>");
+            }
         }
     }
     out.push_str("</w:r>");
@@ -447,7 +459,15 @@ mod tests {
         let r = compare(old, new, &Options::by("union"));
         let mut out = std::io::Cursor::new(Vec::new());
         let revisions = Revisions::one("Union", Date::parse("2025-06-04"));
-        write_redline(&mut out, "Article 9", &[], &Marked::from(&r), &revisions).unwrap();
+        write_redline(
+            &mut out,
+            "Article 9",
+            true,
+            &[],
+            &Marked::from(&r),
+            &revisions,
+        )
+        .unwrap();
         let xml = document_xml(out.into_inner());
         assert!(xml.contains("<w:ins w:id="), "{xml}");
         assert!(xml.contains("w:author=\"Union\" w:date=\"2025-06-04T00:00:00Z\""));

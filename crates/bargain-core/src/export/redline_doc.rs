@@ -231,11 +231,12 @@ fn legend_ansi() -> String {
     )
 }
 
-/// Markdown inline text from one untrusted line: controls shown, markup characters escaped.
+/// Markdown inline text from one untrusted line (written after `# ` or `- `, never at a line's
+/// start): controls shown, the characters that make inline markup escaped.
 fn md_escape_line(s: &str) -> String {
     let mut out = String::new();
     for c in escape_line(s).chars() {
-        if "\\`*_{}[]<>()#+-!|~".contains(c) {
+        if "\\`*_{}[]<>|~".contains(c) {
             out.push('\\');
         }
         out.push(c);
