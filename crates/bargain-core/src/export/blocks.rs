@@ -74,8 +74,24 @@ impl Line<'_> {
     }
 }
 
-/// The segments as lines, in reading order.
+/// The segments as lines, in reading order, in the new text's layout.
 pub fn lines<'a>(segments: &'a [Segment<'_>]) -> Vec<Line<'a>> {
+    lines_with(segments, Layout::New)
+}
+
+/// Where the line breaks of a layout-only change (a re-wrapped text) end lines.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Layout {
+    /// As the new text breaks them (a page showing the new text).
+    New,
+    /// Nowhere (a Word file, where a re-wrapped line is no new paragraph: accepting or
+    /// rejecting a revision of spacing must not split or join paragraphs).
+    Neither,
+}
+
+/// [`lines`], with the line breaks of layout-only changes placed as `layout` says; after
+/// struck-out text they always end the line, or that text runs into the next paragraph.
+pub fn lines_with<'a>(segments: &'a [Segment<'_>], layout: Layout) -> Vec<Line<'a>> {
     let mut lines = Vec::new();
     let mut pieces: Vec<Piece<'a>> = Vec::new();
     for (index, s) in segments.iter().enumerate() {
@@ -85,7 +101,11 @@ pub fn lines<'a>(segments: &'a [Segment<'_>]) -> Vec<Line<'a>> {
                 (SegmentKind::Deleted, false) | (SegmentKind::MovedFrom(_), _)
             )
         });
-        if s.layout && s.kind == SegmentKind::Deleted && !after_struck {
+        let keep_in_line = match layout {
+            Layout::New => s.kind == SegmentKind::Deleted,
+            Layout::Neither => true,
+        };
+        if s.layout && keep_in_line && !after_struck {
             // The old line breaks of a re-wrapped text end no line: the words around them are
             // the same, and the new text runs on (a renderer shows the piece as a space). After
             // struck-out text they do end it, or that text would run into the next paragraph.

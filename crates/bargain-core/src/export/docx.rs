@@ -25,7 +25,7 @@ use std::fmt::Write as _;
 use std::io::{Seek, Write};
 
 use crate::comparison::Label;
-use crate::export::blocks::{Block, Line, lines};
+use crate::export::blocks::{Block, Layout, Line, lines, lines_with};
 use crate::export::redline_doc::{Marked, summary_line};
 use crate::model::{Date, Table};
 use crate::redline::SegmentKind;
@@ -173,7 +173,7 @@ fn heading_paragraph(body: &mut String, title: &str) {
 
 /// The body of a redline: every line a paragraph, every changed piece a revision.
 fn redline_body(title: Option<&str>, marked: &Marked<'_>, revisions: &Revisions) -> String {
-    let lines = lines(marked.segments);
+    let lines = lines_with(marked.segments, Layout::Neither);
     let size: usize = marked.segments.iter().map(|s| s.text.len()).sum();
     let mut body = String::with_capacity(size * 2 + 4096);
     if let Some(title) = title
