@@ -373,6 +373,36 @@ fn packet_is_one_self_contained_page_per_article_and_chromium_prints_it() {
     assert!(bytes.starts_with(b"\x89PNG") && bytes.len() > 10_000);
 }
 
+#[test]
+fn packet_for_a_session_holds_the_articles_that_moved_there() {
+    let f = demo();
+    let out = f.file("july.html").display().to_string();
+    f.run_in(
+        "table",
+        &["export", "packet", "--session", "July session", "-o", &out],
+    )
+    .assert_exit(0);
+    let html = std::fs::read_to_string(&out).expect("written");
+    let articles = html.matches("<section class=\"article\">").count();
+    // Article 24 had no pass in July; Article 12 did.
+    assert!(articles > 0 && articles < 13, "{articles}");
+    assert!(html.contains("Example Health — July session · Article 12"));
+    assert!(!html.contains("· Article 24 "));
+    assert!(
+        html.contains("old: Coalition of Health Care Unions pass 2; new: Example Health pass 2")
+    );
+    let unknown = f.run_in(
+        "table",
+        &["export", "packet", "--session", "May", "-o", &out],
+    );
+    unknown.assert_exit(2);
+    assert!(
+        unknown.stderr.contains("July session"),
+        "{}",
+        unknown.stderr
+    );
+}
+
 fn run_pages(pdf: &str) -> usize {
     run("pdfinfo", &[pdf])
         .lines()

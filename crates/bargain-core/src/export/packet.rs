@@ -69,7 +69,14 @@ pub fn html(title: &str, date: &str, tracker: &str, pages: &[Page<'_>]) -> Strin
     });
     for page in pages {
         out.push_str("<section class=\"article\">\n");
-        let versions = page.versions.join(" · ");
+        // The header names each version by what it is ("old: Example Health pass 2"); the
+        // page itself gives session, date and author.
+        let versions: Vec<&str> = page
+            .versions
+            .iter()
+            .map(|v| v.split(" · ").next().unwrap_or(v))
+            .collect();
+        let versions = versions.join("; ");
         running_page(&mut out, &[title, &page.heading, &versions, date], |out| {
             html_article(out, &page.heading, &page.versions, &page.marked)
         });
