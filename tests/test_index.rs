@@ -347,6 +347,21 @@ fn one_article_walk_finds_what_the_whole_walk_finds_through_merges_and_removals(
 }
 
 #[test]
+fn one_article_walk_of_a_line_of_commits_finds_what_the_whole_walk_finds() {
+    let f = negotiated();
+    f.git(&["rm", "-q", "proposals/12-ai/ta.md"]);
+    f.commit_by_hand("Drop the TA text by hand");
+    f.pass("12-ai", "union", "Union text, reopened.\n", "ai-lead@union.example");
+    let whole = cold(&f);
+    for article in ["12-ai", "21-staffing", "99-none"] {
+        let one = History::of_article(&f.repo(), article).expect("one article");
+        assert_eq!(timeline(&one, article), timeline(&whole, article), "{article}");
+        assert_eq!(one.head, whole.head);
+    }
+    assert!(!timeline(&whole, "12-ai").is_empty());
+}
+
+#[test]
 fn one_article_index_is_never_written_to_disk() {
     let f = negotiated();
     let one = History::of_article(&f.repo(), "12-ai").expect("one article");

@@ -162,24 +162,47 @@ impl History {
         tip: Oid,
         progress: &mut dyn FnMut(WalkProgress) -> ControlFlow<()>,
     ) -> Result<(), StoreError> {
-        let mut walk = repo.git.revwalk()?;
-        walk.set_sorting(Sort::TOPOLOGICAL | Sort::REVERSE)?;
-        walk.push(tip)?;
-        if let Some(old) = self.head {
-            walk.hide(old)?;
-        }
-        let ids: Vec<Oid> = walk.collect::<Result<_, _>>()?;
-        let total = ids.len();
         let commits_before = self.commits.len();
         let mut walker = Walker::new(repo)?;
-        // One article: first each commit's folder (independent of every other commit's).
+        // One article: first each commit's folder (independent of every other commit's). Where
+        // history is one line, the commits are found by that same read (there is one order);
+        // else, and in a shallow clone, libgit2's topological order is the one to follow.
         let mut heads = Vec::new();
-        if let Some(article) = self.scope.clone() {
-            for (&id, (folder, parents)) in ids.iter().zip(article_folders(repo, &ids, &article)?) {
-                self.proposals_of.insert(id, folder);
-                heads.push(parents);
+        let linear = match &self.scope {
+            Some(article) if !repo.git.is_shallow() => {
+                linear_article_walk(&walker, tip, &self.proposals_of, article)?
             }
-        }
+            _ => None,
+        };
+        let ids: Vec<Oid> = match linear {
+            Some(found) => {
+                let mut ids = Vec::with_capacity(found.len());
+                for (id, folder, parents) in found {
+                    self.proposals_of.insert(id, folder);
+                    heads.push(parents);
+                    ids.push(id);
+                }
+                ids
+            }
+            None => {
+                let mut walk = repo.git.revwalk()?;
+                walk.set_sorting(Sort::TOPOLOGICAL | Sort::REVERSE)?;
+                walk.push(tip)?;
+                if let Some(old) = self.head {
+                    walk.hide(old)?;
+                }
+                let ids: Vec<Oid> = walk.collect::<Result<_, _>>()?;
+                if let Some(article) = self.scope.clone() {
+                    let found = article_folders(repo, &ids, &article)?;
+                    for (&id, (folder, parents)) in ids.iter().zip(found) {
+                        self.proposals_of.insert(id, folder);
+                        heads.push(parents);
+                    }
+                }
+                ids
+            }
+        };
+        let total = ids.len();
         for (done, &id) in ids.iter().enumerate() {
             let stopped = done % 256 == 0 && progress(WalkProgress { done, total }).is_break();
             let failed = if stopped {
@@ -286,6 +309,29 @@ fn article_folders(
         .collect::<Result<_, _>>()?;
     found.reverse();
     Ok(found)
+}
+
+/// The commits from `tip` back to the first commit or to one already indexed (`known`), oldest
+/// first, each with its folder of `article` and its parents, when they form one line; `None` as
+/// soon as a merge is met.
+fn linear_article_walk(
+    walker: &Walker<'_>,
+    tip: Oid,
+    known: &HashMap<Oid, Oid>,
+    article: &str,
+) -> Result<Option<Vec<(Oid, Oid, Vec<Oid>)>>, StoreError> {
+    let mut found = Vec::new();
+    let mut next = Some(tip);
+    while let Some(id) = next.filter(|id| !known.contains_key(id)) {
+        let (folder, parents) = walker.article_folder(id, article)?;
+        if parents.len() > 1 {
+            return Ok(None);
+        }
+        next = parents.first().copied();
+        found.push((id, folder, parents));
+    }
+    found.reverse();
+    Ok(Some(found))
 }
 
 /// The state of one walk: a few parsed `proposals/` trees are kept, since a commit's parent is
