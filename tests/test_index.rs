@@ -351,11 +351,20 @@ fn one_article_walk_of_a_line_of_commits_finds_what_the_whole_walk_finds() {
     let f = negotiated();
     f.git(&["rm", "-q", "proposals/12-ai/ta.md"]);
     f.commit_by_hand("Drop the TA text by hand");
-    f.pass("12-ai", "union", "Union text, reopened.\n", "ai-lead@union.example");
+    f.pass(
+        "12-ai",
+        "union",
+        "Union text, reopened.\n",
+        "ai-lead@union.example",
+    );
     let whole = cold(&f);
     for article in ["12-ai", "21-staffing", "99-none"] {
         let one = History::of_article(&f.repo(), article).expect("one article");
-        assert_eq!(timeline(&one, article), timeline(&whole, article), "{article}");
+        assert_eq!(
+            timeline(&one, article),
+            timeline(&whole, article),
+            "{article}"
+        );
         assert_eq!(one.head, whole.head);
     }
     assert!(!timeline(&whole, "12-ai").is_empty());

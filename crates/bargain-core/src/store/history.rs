@@ -311,6 +311,9 @@ fn article_folders(
     Ok(found)
 }
 
+/// A commit, its folder of one article, and its parents.
+type Linked = (Oid, Oid, Vec<Oid>);
+
 /// The commits from `tip` back to the first commit or to one already indexed (`known`), oldest
 /// first, each with its folder of `article` and its parents, when they form one line; `None` as
 /// soon as a merge is met.
@@ -319,7 +322,7 @@ fn linear_article_walk(
     tip: Oid,
     known: &HashMap<Oid, Oid>,
     article: &str,
-) -> Result<Option<Vec<(Oid, Oid, Vec<Oid>)>>, StoreError> {
+) -> Result<Option<Vec<Linked>>, StoreError> {
     let mut found = Vec::new();
     let mut next = Some(tip);
     while let Some(id) = next.filter(|id| !known.contains_key(id)) {
