@@ -32,6 +32,9 @@ Bargain-Side: $s"
         done
     fi
     article=$(cd "$table" && ls -d proposals/1-*)/
+    # Git refreshes its index's file times (a copied table has stale ones, and then every status
+    # check re-reads every file, which git log never does).
+    git -C "$table" status --short >/dev/null
     # One timed run: "wall user+sys maxrss_kb", output thrown away.
     timed() { /usr/bin/time -f "%e %U %S %M" "$@" 2>&1 >/dev/null | tail -1 | awk '{print $1, $2 + $3, $4}'; }
     median() { sort -n | awk '{a[NR] = $1} END {print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
