@@ -1,7 +1,9 @@
 //! The redline engine and its renderers, on real contract language and on arbitrary text.
 //!
-//! The real text is the pair of Oregon State Hospital RN agreements the project carries in
-//! `tests/data/` (public domain; provenance in its README); articles are paired by number.
+//! The real text is the pairs of Oregon agreements the project carries in `tests/data/`
+//! (public domain; provenance in its README). Most tests use the State Hospital RN pair,
+//! articles paired by number; every pair is rebuilt from the plain output, whole and
+//! article by article as the importer splits it.
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -203,6 +205,107 @@ fn whole_agreements_rebuild_exactly_within_the_deadline() {
     assert_exact(&r, &old, &new);
     assert_no_raw_controls(&r);
     assert!(r.summary.changed_paragraphs > 0 && !r.changes().is_empty());
+}
+
+/// The real pairs the project carries, one folder each under `tests/data/`.
+const REAL_PAIRS: [&str; 4] = [
+    "oregon-aee-engineers",
+    "oregon-afscme-doc-security",
+    "oregon-afscme-doj-attorneys",
+    "oregon-afscme-osh-rn",
+];
+
+/// The older and newer agreement of a folder of `tests/data/` (its two `.txt` files, the
+/// older one first by name).
+fn real_pair(folder: &str) -> (String, String) {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data")
+        .join(folder);
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("cannot list {}: {e}", dir.display()))
+        .map(|e| e.expect("a readable folder").path())
+        .filter(|p| p.extension().is_some_and(|x| x == "txt"))
+        .collect();
+    files.sort();
+    assert_eq!(files.len(), 2, "{} holds one pair", dir.display());
+    let read = |p: &PathBuf| {
+        String::from_utf8(std::fs::read(p).unwrap_or_else(|e| panic!("{}: {e}", p.display())))
+            .expect("the agreements are UTF-8")
+    };
+    (read(&files[0]), read(&files[1]))
+}
+
+/// Both texts of a real pair rebuilt from the plain output of its redline: the whole
+/// agreements, then every unit (article, letter, appendix) the two share, as the importer
+/// splits them.
+fn pair_rebuilds_from_the_plain_output(folder: &str) {
+    let (old, new) = real_pair(folder);
+    // Generous: tests run unoptimised on a busy machine; speed is the benchmark's job.
+    let opts = Options {
+        deadline: Duration::from_secs(60),
+        ..Options::default()
+    };
+    let r = compare(&old, &new, &opts);
+    assert!(!r.coarse, "{folder}: the whole file hit the deadline");
+    assert_exact(&r, &old, &new);
+    assert!(!r.changes().is_empty(), "{folder}: the editions differ");
+    let news: BTreeMap<String, String> = bargain_testutils::agreement_articles(&new)
+        .into_iter()
+        .collect();
+    let mut shared = 0;
+    for (id, a) in bargain_testutils::agreement_articles(&old) {
+        let Some(b) = news.get(&id) else { continue };
+        let r = compare(&a, b, &opts);
+        assert!(!r.coarse, "{folder} unit {id}: hit the deadline");
+        let (o, n) = plain_parse(&plain(&r)).expect("plain output parses");
+        assert!(
+            o == a && n == *b,
+            "{folder} unit {id}: plain markers do not round-trip"
+        );
+        shared += 1;
+    }
+    assert!(shared >= 20, "{folder}: only {shared} units shared");
+}
+
+#[test]
+fn every_folder_of_real_text_has_its_rebuild_test() {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data");
+    let mut found: Vec<String> = std::fs::read_dir(&dir)
+        .expect("tests/data")
+        .map(|e| e.expect("a readable folder").path())
+        .filter(|p| p.is_dir())
+        .map(|p| {
+            p.file_name()
+                .expect("a name")
+                .to_string_lossy()
+                .into_owned()
+        })
+        .collect();
+    found.sort();
+    assert_eq!(
+        found, REAL_PAIRS,
+        "add a rebuild test below for each new pair"
+    );
+}
+
+#[test]
+fn aee_engineers_rebuild_from_the_plain_output() {
+    pair_rebuilds_from_the_plain_output(REAL_PAIRS[0]);
+}
+
+#[test]
+fn doc_security_rebuilds_from_the_plain_output() {
+    pair_rebuilds_from_the_plain_output(REAL_PAIRS[1]);
+}
+
+#[test]
+fn doj_attorneys_rebuild_from_the_plain_output() {
+    pair_rebuilds_from_the_plain_output(REAL_PAIRS[2]);
+}
+
+#[test]
+fn osh_nurses_rebuild_from_the_plain_output() {
+    pair_rebuilds_from_the_plain_output(REAL_PAIRS[3]);
 }
 
 #[test]
