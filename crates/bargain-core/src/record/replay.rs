@@ -502,11 +502,13 @@ fn cherry_pick(repo: &Repo, commit: &git2::Commit<'_>, onto: Oid) -> Result<Oid,
     )?)
 }
 
-/// Moves the checked-out branch from `from` to `to`, bringing the work tree and index along
-/// with git's safe checkout (an edited file that would change is refused, nothing moves).
-/// Takes the writers' turn (`.git/bargain.lock`), so no recording interleaves; a checkout
-/// killed part-way leaves `index.lock`, which the next sync removes once it is certainly that
-/// sync's (its pid in `.git/bargain/checkout` is gone, the lock is from then).
+/// Moves the checked-out branch from `from` to `to`, bringing the work tree and index along.
+/// Takes the writers' turn (`.git/bargain.lock`), so no recording interleaves. Refused,
+/// changing nothing, when a file the move changes was edited (it holds neither `from`'s nor
+/// `to`'s version). Each file is replaced by a temporary file and a rename, so a file is always
+/// one version or the other; `.git/bargain/checkout` names the move (pid, from, to) until the
+/// branch has moved, and the next sync finishes a move that was killed
+/// ([`finish_interrupted_move`]).
 fn move_branch(repo: &Repo, branch: &str, from: Oid, to: Oid) -> Result<(), SyncError> {
     let git = &repo.git;
     if git.state() != git2::RepositoryState::Clean {
@@ -524,41 +526,117 @@ fn move_branch(repo: &Repo, branch: &str, from: Oid, to: Oid) -> Result<(), Sync
         .into());
     }
     if git.workdir().is_some() {
+        let changes = changes(repo, from, to)?;
+        let edited: Vec<String> = changes
+            .iter()
+            .filter(|c| !c.holds(repo, &[c.old, c.new]))
+            .map(|c| c.path.clone())
+            .collect();
+        if !edited.is_empty() {
+            return Err(WriteError::Uncommitted(edited).into());
+        }
         std::fs::create_dir_all(remote::state_dir(repo)).map_err(StoreError::Io)?;
         std::fs::write(&marker, format!("{}\n{from}\n{to}\n", std::process::id()))
             .map_err(StoreError::Io)?;
-        let target = git.find_commit(to)?;
-        let mut options = git2::build::CheckoutBuilder::new();
-        options.safe();
-        git.checkout_tree(target.as_object(), Some(&mut options))
-            .map_err(|e| match e.code() {
-                git2::ErrorCode::Conflict => {
-                    SyncError::Write(WriteError::Uncommitted(dirty_paths(repo)))
-                }
-                git2::ErrorCode::Locked => SyncError::Write(WriteError::Locked),
-                _ => e.into(),
-            })?;
+        bring(repo, &changes, |c| c.new)?;
     }
     if let Err(e) = git.reference_matching(branch, to, true, from, "bargain sync") {
-        // Someone moved the branch meanwhile: put the work tree back where the branch is.
-        if let Ok(now) = git.refname_to_id(branch)
-            && let Ok(c) = git.find_commit(now)
-        {
-            let mut options = git2::build::CheckoutBuilder::new();
-            options.safe();
-            let _ = git.checkout_tree(c.as_object(), Some(&mut options));
-        }
         return Err(e.into());
     }
     let _ = std::fs::remove_file(&marker);
     Ok(())
 }
 
+/// One path a move changes: its blob before and after (`None`: absent).
+struct PathChange {
+    path: String,
+    old: Option<Oid>,
+    new: Option<Oid>,
+}
+
+impl PathChange {
+    /// Whether the work tree holds one of `versions` of the path.
+    fn holds(&self, repo: &Repo, versions: &[Option<Oid>]) -> bool {
+        let Some(dir) = repo.git.workdir() else {
+            return true;
+        };
+        let on_disk = match std::fs::read(dir.join(&self.path)) {
+            Ok(bytes) => Some(bytes),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+            Err(_) => return false,
+        };
+        versions.iter().any(|v| {
+            let content =
+                v.and_then(|id| repo.git.find_blob(id).ok().map(|b| b.content().to_vec()));
+            content == on_disk && (v.is_none() || content.is_some())
+        })
+    }
+}
+
+fn changes(repo: &Repo, from: Oid, to: Oid) -> Result<Vec<PathChange>, SyncError> {
+    let git = &repo.git;
+    let (old, new) = (git.find_commit(from)?.tree()?, git.find_commit(to)?.tree()?);
+    let diff = git.diff_tree_to_tree(Some(&old), Some(&new), None)?;
+    let id = |f: git2::DiffFile<'_>| (!f.id().is_zero()).then(|| f.id());
+    Ok(diff
+        .deltas()
+        .filter_map(|d| {
+            let path = d.new_file().path().or(d.old_file().path())?;
+            Some(PathChange {
+                path: path.to_string_lossy().into_owned(),
+                old: id(d.old_file()),
+                new: id(d.new_file()),
+            })
+        })
+        .collect())
+}
+
+/// Writes the version `pick` chooses of each path into the work tree (temporary file and
+/// rename) and the index.
+fn bring(
+    repo: &Repo,
+    changes: &[PathChange],
+    pick: impl Fn(&PathChange) -> Option<Oid>,
+) -> Result<(), SyncError> {
+    let git = &repo.git;
+    let Some(dir) = git.workdir() else {
+        return Ok(());
+    };
+    let mut index = git.index()?;
+    index.read(true)?;
+    for change in changes {
+        let on_disk = dir.join(&change.path);
+        match pick(change) {
+            Some(id) => {
+                let blob = git.find_blob(id)?;
+                let parent = on_disk.parent().unwrap_or(dir);
+                std::fs::create_dir_all(parent).map_err(StoreError::Io)?;
+                let mut temp = tempfile::NamedTempFile::new_in(parent).map_err(StoreError::Io)?;
+                std::io::Write::write_all(&mut temp, blob.content()).map_err(StoreError::Io)?;
+                temp.persist(&on_disk)
+                    .map_err(|e| StoreError::Io(e.error))?;
+                index.add_path(Path::new(&change.path))?;
+            }
+            None => {
+                match std::fs::remove_file(&on_disk) {
+                    Ok(()) => {}
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                    Err(e) => return Err(StoreError::Io(e).into()),
+                }
+                let _ = index.remove_path(Path::new(&change.path));
+            }
+        }
+    }
+    index.write()?;
+    Ok(())
+}
+
 /// A sync killed while it moved the branch (`marker` names its pid, from and to): its
 /// `index.lock` is removed when certainly its own, and the move is finished — the branch goes
-/// to `to` (every local recording is in it or kept unsent) and each path the move changes is
-/// brought to `to`'s version where the work tree still holds `from`'s or `to`'s. A path edited
-/// since is never touched: the move then stays undone and the edit is named.
+/// to `to` (every local recording is in it or kept unsent) and each path is brought to `to`'s
+/// version. A path edited since (neither version) is never touched: the move stays undone and
+/// the edit is named. When a recording landed on `from` in between, the move is void: a file
+/// still holding `to`'s version, where the branch has `from`'s, is put back.
 fn finish_interrupted_move(repo: &Repo, branch: &str, marker: &Path) -> Result<(), SyncError> {
     let Ok(text) = std::fs::read_to_string(marker) else {
         return Ok(());
@@ -573,84 +651,31 @@ fn finish_interrupted_move(repo: &Repo, branch: &str, marker: &Path) -> Result<(
         return Ok(());
     };
     let now = git.refname_to_id(branch).ok();
-    let (old, new) = (git.find_commit(from)?.tree()?, git.find_commit(to)?.tree()?);
-    if now != Some(from) && now != Some(to) {
-        // A recording landed on `from` since: the move is void; undo its checkout where the
-        // work tree still holds `to`'s version of a file the branch still has as `from` had it.
-        if let (Some(now), Some(dir)) = (now, git.workdir()) {
-            let head = git.find_commit(now)?;
-            let head_tree = head.tree()?;
-            let diff = git.diff_tree_to_tree(Some(&old), Some(&new), None)?;
-            let entry_id =
-                |tree: &git2::Tree<'_>, path: &Path| tree.get_path(path).ok().map(|e| e.id());
-            let mut undo = Vec::new();
-            for delta in diff.deltas() {
-                let Some(path) = delta.new_file().path().or(delta.old_file().path()) else {
-                    continue;
-                };
-                let ours = (!delta.new_file().id().is_zero())
-                    .then(|| {
-                        git.find_blob(delta.new_file().id())
-                            .ok()
-                            .map(|b| b.content().to_vec())
-                    })
-                    .flatten();
-                if entry_id(&head_tree, path) == entry_id(&old, path)
-                    && std::fs::read(dir.join(path)).ok() == ours
-                {
-                    undo.push(path.to_path_buf());
-                }
-            }
-            if !undo.is_empty() {
-                let mut options = git2::build::CheckoutBuilder::new();
-                options.force().remove_untracked(false);
-                for p in &undo {
-                    options.path(p);
-                }
-                git.checkout_tree(head.as_object(), Some(&mut options))?;
-            }
+    let all = changes(repo, from, to)?;
+    if now == Some(from) || now == Some(to) {
+        let edited: Vec<String> = all
+            .iter()
+            .filter(|c| !c.holds(repo, &[c.old, c.new]))
+            .map(|c| c.path.clone())
+            .collect();
+        if !edited.is_empty() {
+            return Err(WriteError::Uncommitted(edited).into());
         }
-        let _ = std::fs::remove_file(marker);
-        return Ok(());
-    }
-    let diff = git.diff_tree_to_tree(Some(&old), Some(&new), None)?;
-    let workdir = git.workdir().map(Path::to_path_buf);
-    let mut paths = Vec::new();
-    for delta in diff.deltas() {
-        let Some(path) = delta.new_file().path().or(delta.old_file().path()) else {
-            continue;
-        };
-        if let Some(dir) = &workdir {
-            let on_disk = std::fs::read(dir.join(path)).ok();
-            let blob_of = |id: Oid| -> Option<Vec<u8>> {
-                (!id.is_zero()).then(|| git.find_blob(id).ok().map(|b| b.content().to_vec()))?
-            };
-            let ours = [
-                blob_of(delta.old_file().id()),
-                blob_of(delta.new_file().id()),
-            ];
-            if !ours.contains(&on_disk) {
-                return Err(WriteError::Uncommitted(vec![path.display().to_string()]).into());
-            }
+        bring(repo, &all, |c| c.new)?;
+        if now == Some(from) {
+            git.reference_matching(branch, to, true, from, "bargain sync: finished a move")?;
         }
-        paths.push(path.to_path_buf());
-    }
-    if workdir.is_some() && !paths.is_empty() {
-        let mut options = git2::build::CheckoutBuilder::new();
-        options.force();
-        for p in &paths {
-            options.path(p);
-        }
-        git.checkout_tree(git.find_commit(to)?.as_object(), Some(&mut options))?;
-    }
-    if now == Some(from) {
-        git.reference_matching(
-            branch,
-            to,
-            true,
-            from,
-            "bargain sync: finished an interrupted move",
-        )?;
+    } else if let Some(now) = now {
+        let head = git.find_commit(now)?.tree()?;
+        let undo: Vec<PathChange> = all
+            .into_iter()
+            .filter(|c| {
+                head.get_path(Path::new(&c.path)).ok().map(|e| e.id()) == c.old
+                    && c.new.is_some()
+                    && c.holds(repo, &[c.new])
+            })
+            .collect();
+        bring(repo, &undo, |c| c.old)?;
     }
     let _ = std::fs::remove_file(marker);
     Ok(())
@@ -658,19 +683,6 @@ fn finish_interrupted_move(repo: &Repo, branch: &str, marker: &Path) -> Result<(
 
 fn git_state_clean(repo: &Repo) -> bool {
     repo.git.state() == git2::RepositoryState::Clean
-}
-
-fn dirty_paths(repo: &Repo) -> Vec<String> {
-    let mut options = git2::StatusOptions::new();
-    options.include_untracked(false);
-    repo.git
-        .statuses(Some(&mut options))
-        .map(|s| {
-            s.iter()
-                .map(|e| String::from_utf8_lossy(e.path_bytes()).into_owned())
-                .collect()
-        })
-        .unwrap_or_default()
 }
 
 /// The entries for `commits` (all indexed in `history`).
