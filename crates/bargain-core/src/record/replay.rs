@@ -338,7 +338,12 @@ fn keep(repo: &Repo, commit: Oid) -> Result<u32, StoreError> {
     if let Some((n, _)) = refs.iter().find(|(_, id)| *id == commit) {
         return Ok(*n);
     }
-    let n = refs.last().map_or(1, |(n, _)| n + 1);
+    // A number whose ref is locked (a sync killed while keeping it) is skipped, never waited on.
+    let locked = |n: u32| repo.git.path().join(format!("{UNSENT}{n}.lock")).exists();
+    let mut n = refs.last().map_or(1, |(n, _)| n + 1);
+    while locked(n) {
+        n += 1;
+    }
     repo.git.reference(
         &format!("{UNSENT}{n}"),
         commit,
@@ -609,12 +614,7 @@ fn bring(
         match pick(change) {
             Some(id) => {
                 let blob = git.find_blob(id)?;
-                let parent = on_disk.parent().unwrap_or(dir);
-                std::fs::create_dir_all(parent).map_err(StoreError::Io)?;
-                let mut temp = tempfile::NamedTempFile::new_in(parent).map_err(StoreError::Io)?;
-                std::io::Write::write_all(&mut temp, blob.content()).map_err(StoreError::Io)?;
-                temp.persist(&on_disk)
-                    .map_err(|e| StoreError::Io(e.error))?;
+                writer::write_atomically(&on_disk, blob.content()).map_err(StoreError::Io)?;
                 index.add_path(Path::new(&change.path))?;
             }
             None => {
@@ -652,6 +652,11 @@ fn finish_interrupted_move(repo: &Repo, branch: &str, marker: &Path) -> Result<(
     };
     let now = git.refname_to_id(branch).ok();
     let all = changes(repo, from, to)?;
+    if let Some(dir) = git.workdir() {
+        for change in &all {
+            writer::remove_temporaries(&dir.join(&change.path));
+        }
+    }
     if now == Some(from) || now == Some(to) {
         let edited: Vec<String> = all
             .iter()

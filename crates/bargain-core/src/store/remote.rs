@@ -191,8 +191,8 @@ fn record_fetch(repo: &Repo) {
 }
 
 /// Pushes `commit` to the upstream branch, fast-forward only (no force of any kind).
-/// [`NetError::Rejected`] when the remote moved since the fetch. On success the
-/// remote-tracking ref is `commit`.
+/// [`NetError::Rejected`] when the remote moved since the fetch. On success git has moved the
+/// remote-tracking ref to `commit`.
 pub fn push(repo: &Repo, upstream: &Upstream, commit: Oid, mode: Mode) -> Result<(), NetError> {
     let refspec = format!("{commit}:refs/heads/{}", upstream.branch);
     match git(
@@ -211,9 +211,8 @@ pub fn push(repo: &Repo, upstream: &Upstream, commit: Oid, mode: Mode) -> Result
         }
         Err(e) => return Err(e),
     }
-    let _ = repo
-        .git
-        .reference(&upstream.tracking, commit, true, "bargain sync: pushed");
+    // git itself moved the remote-tracking ref (the push names a configured remote); a ref
+    // written here could be left locked by a kill, and then every later fetch would fail.
     Ok(())
 }
 

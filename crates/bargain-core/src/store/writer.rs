@@ -542,17 +542,7 @@ fn finish_interrupted(repo: &Repo, branch: &str) -> Result<Vec<String>, WriteErr
     }
     // Temporary files of the interrupted write (no writer runs now: we hold the lock).
     for &path in &paths {
-        let on_disk = workdir.join(path);
-        if let (Some(folder), Some(name)) = (on_disk.parent(), on_disk.file_name()) {
-            let prefix = format!(".{}.bargain-", name.to_string_lossy());
-            if let Ok(entries) = std::fs::read_dir(folder) {
-                for entry in entries.flatten() {
-                    if entry.file_name().to_string_lossy().starts_with(&prefix) {
-                        let _ = std::fs::remove_file(entry.path());
-                    }
-                }
-            }
-        }
+        remove_temporaries(&workdir.join(path));
     }
     std::fs::remove_file(&journal)?;
     Ok(finished)
@@ -835,7 +825,22 @@ fn converts_line_endings(git: &git2::Repository, path: &str) -> bool {
 
 /// Writes `bytes` to `path` through a temporary file in the same folder and a rename, so the
 /// file is either the old one or the new one, never half of each.
-fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+/// Removes the temporary files a killed [`write_atomically`] of `on_disk` left beside it. Only
+/// while holding the writers' lock.
+pub(crate) fn remove_temporaries(on_disk: &Path) {
+    if let (Some(folder), Some(name)) = (on_disk.parent(), on_disk.file_name()) {
+        let prefix = format!(".{}.bargain-", name.to_string_lossy());
+        if let Ok(entries) = std::fs::read_dir(folder) {
+            for entry in entries.flatten() {
+                if entry.file_name().to_string_lossy().starts_with(&prefix) {
+                    let _ = std::fs::remove_file(entry.path());
+                }
+            }
+        }
+    }
+}
+
+pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let folder = path.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(folder)?;
     let name = path
