@@ -163,12 +163,26 @@ fn now() -> i64 {
 /// when the remote has no such branch yet).
 pub fn fetch(repo: &Repo, upstream: &Upstream, mode: Mode) -> Result<Option<Oid>, NetError> {
     let refspec = format!("+refs/heads/{0}:{1}", upstream.branch, upstream.tracking);
-    let ran = git(
-        repo,
-        mode,
-        &upstream.remote,
-        &["fetch", "--quiet", "--no-tags", &upstream.remote, &refspec],
-    );
+    // Another git still updating the remote-tracking ref (a fetch left running by a sync that
+    // was killed) makes this one fail to lock it: wait a moment and try again, a few times.
+    let mut tries = 0;
+    let ran = loop {
+        tries += 1;
+        let ran = git(
+            repo,
+            mode,
+            &upstream.remote,
+            &["fetch", "--quiet", "--no-tags", &upstream.remote, &refspec],
+        );
+        match &ran {
+            Err(NetError::Unreachable { message, .. })
+                if tries < 5 && message.contains("cannot lock ref") =>
+            {
+                std::thread::sleep(Duration::from_millis(200 * tries));
+            }
+            _ => break ran,
+        }
+    };
     match ran {
         Ok(_) => {}
         // An empty remote has no branch yet: nothing to receive.
