@@ -558,3 +558,40 @@ fn status_shows_a_pass_that_is_not_text_and_a_status_no_rule_reached() {
         run.stderr
     );
 }
+
+#[test]
+fn a_merge_is_judged_by_what_it_made_not_by_what_its_parents_brought() {
+    let f = Fixture::new();
+    f.two_articles();
+    // Two branches, each a legitimate pass by its own side.
+    f.git(&["checkout", "-qb", "employer-work"]);
+    f.identity("ai-lead@employer.example");
+    f.write("proposals/12-ai/employer.md", "Employer text.\n");
+    f.commit_by_hand("employer pass");
+    f.git(&["checkout", "-q", "main"]);
+    f.identity("ai-lead@union.example");
+    f.write("proposals/12-ai/union.md", "Union text.\n");
+    f.commit_by_hand("union pass");
+    // A member merges them: the merge itself changes nothing anyone recorded.
+    f.identity("member@union.example");
+    f.git(&["merge", "-q", "--no-edit", "employer-work"]);
+    let a = audit(&f);
+    assert!(a.is_clean(), "{:?}", violations(&a));
+    // A merge that makes a text neither side recorded is named.
+    f.git(&["checkout", "-qb", "other"]);
+    f.identity("ai-lead@employer.example");
+    f.write("proposals/12-ai/employer.md", "Employer again.\n");
+    f.commit_by_hand("employer pass 2");
+    f.git(&["checkout", "-q", "main"]);
+    f.identity("member@union.example");
+    f.git(&["merge", "-q", "--no-ff", "--no-commit", "other"]);
+    f.write("proposals/12-ai/union.md", "Slipped in during the merge.\n");
+    f.git(&["add", "-A"]);
+    f.git(&["commit", "-q", "-m", "Merge other"]);
+    let v = violations(&audit(&f));
+    assert_eq!(v.len(), 1, "{v:?}");
+    assert!(
+        v[0].contains("the merge made union.md as neither side recorded it"),
+        "{v:?}"
+    );
+}

@@ -1,7 +1,8 @@
 //! One commit's effect on each article it touched, judged by the rules as they stood before it:
 //! the status transition ([`Verb::next`]), who made it ([`judge`]), the TA record, its
 //! signatures and `ta.md`'s hash, a TA proposal's signatories, passes, the current language and
-//! deletions. The state carried from commit to commit is the last one that could be read.
+//! deletions. Each article is read as it stood in the commit's first parent; where its record
+//! cannot be read there, the last record that could be read stands in.
 
 use super::{Findings, Severity};
 use crate::model::{Article, SignatureKind, Status, Table};
@@ -13,31 +14,37 @@ use crate::store::snapshot::{parse_yaml, ta_text_problem};
 use git2::Oid;
 use std::collections::HashMap;
 
-/// What the audit knows of an article as it walks: the last readable record, and the blobs.
+/// An article as it stood: its record, and its agreed text's blob.
 #[derive(Debug, Clone, Default)]
 struct State {
     article: Option<Article>,
     ta: Option<Oid>,
 }
 
+/// What the audit remembers as it walks: each article's last record that could be read, and
+/// each `article.yaml` blob parsed (once).
 #[derive(Debug, Default)]
 pub(super) struct States {
-    states: HashMap<String, State>,
+    last_readable: HashMap<String, Article>,
+    parsed: HashMap<Oid, Option<Article>>,
 }
 
 impl States {
-    /// Judges `events` (one commit's, under `proposals/`) with `table` in force.
+    /// Judges `events` (one commit's, under `proposals/`) with `table` in force, against each
+    /// article as it stood in `parent` (the first parent's tree; `None` for a first commit). A
+    /// record that cannot be read there is the last one that could be.
     pub(super) fn judge(
         &mut self,
         repo: &Repo,
         table: Option<&Table>,
+        parent: Option<&git2::Tree<'_>>,
         events: &[(&str, &Event)],
         found: &mut Findings<'_, '_>,
     ) {
         let mut ids: Vec<&str> = events.iter().map(|(a, _)| *a).collect();
         ids.dedup();
         for id in ids {
-            let before = self.states.get(id).cloned().unwrap_or_default();
+            let before = self.before(repo, parent, id);
             let mine: Vec<&Event> = events
                 .iter()
                 .filter(|(a, _)| *a == id)
@@ -54,7 +61,38 @@ impl States {
                     apply(repo, id, &before, &mine, &mut |_| {})
                 }
             };
-            self.states.insert(id.to_string(), after);
+            if let Some(article) = after.article {
+                self.last_readable.insert(id.to_string(), article);
+            }
+        }
+    }
+
+    fn before(&mut self, repo: &Repo, parent: Option<&git2::Tree<'_>>, id: &str) -> State {
+        let Some(tree) = parent else {
+            return State::default();
+        };
+        let blob = |file: &str| {
+            tree.get_path(std::path::Path::new(&format!("proposals/{id}/{file}")))
+                .ok()
+                .filter(|e| {
+                    e.kind() == Some(git2::ObjectType::Blob)
+                        && e.filemode() != i32::from(git2::FileMode::Link)
+                })
+                .map(|e| e.id())
+        };
+        let yaml = blob("article.yaml");
+        let ta = blob("ta.md");
+        let read = yaml.and_then(|b| {
+            self.parsed
+                .entry(b)
+                .or_insert_with(|| {
+                    parse_yaml::<Article>(repo, b, &format!("proposals/{id}/article.yaml")).ok()
+                })
+                .clone()
+        });
+        State {
+            article: read.or_else(|| self.last_readable.get(id).cloned()),
+            ta,
         }
     }
 }

@@ -215,7 +215,27 @@ pub fn audit(repo: &Repo, history: &History) -> Result<Audit, StoreError> {
             }
             _ => last_held.clone(),
         };
-        if after_blob != before_blob {
+        // A merge's table is a change only where no parent had it; then the merge made it.
+        let merge_blobs: Vec<Option<Oid>> = commit
+            .parents()
+            .skip(1)
+            .map(|p| p.tree().ok().and_then(|t| table_blob(&t)))
+            .collect();
+        if commit.parent_count() > 1
+            && after_blob != before_blob
+            && !merge_blobs.contains(&after_blob)
+        {
+            found.push(
+                Severity::Violation,
+                None,
+                format!("the merge made a {TABLE_FILE} that neither side recorded"),
+            );
+            if let Some(blob) = after_blob {
+                rejected.insert(blob);
+            }
+        } else if commit.parent_count() > 1 {
+            // Brought in from a parent, where it was judged.
+        } else if after_blob != before_blob {
             match after_blob.map(|b| (b, read_table(repo, b, &mut tables).clone())) {
                 Some((blob, Ok(after))) => {
                     // What changed is read against the parent's table where it can be read.
@@ -273,10 +293,55 @@ pub fn audit(repo: &Repo, history: &History) -> Result<Audit, StoreError> {
                     ),
                 );
             }
-            articles.judge(repo, in_force.as_ref(), events, &mut found);
+            if commit.parent_count() > 1 {
+                // The history lists only versions no parent had: the merge itself made them.
+                merged(events, &mut found);
+            } else {
+                let parent_tree = match &parent {
+                    Some(p) => Some(p.tree()?),
+                    None => None,
+                };
+                articles.judge(
+                    repo,
+                    in_force.as_ref(),
+                    parent_tree.as_ref(),
+                    events,
+                    &mut found,
+                );
+            }
         }
     }
     Ok(audit)
+}
+
+/// A merge whose tree holds versions of an article's files that neither parent had: a state
+/// nobody recorded, made by the merge (a conflict resolved by hand, say). Each side's own
+/// commits were judged where they were made.
+fn merged(events: &[(&str, &Event)], found: &mut Findings<'_, '_>) {
+    let mut ids: Vec<&str> = events.iter().map(|(a, _)| *a).collect();
+    ids.dedup();
+    for id in ids {
+        let files: Vec<String> = events
+            .iter()
+            .filter(|(a, _)| *a == id)
+            .map(|(_, e)| match &e.kind {
+                FileKind::Article => "article.yaml".to_string(),
+                FileKind::Current => "current.md".to_string(),
+                FileKind::Ta => "ta.md".to_string(),
+                FileKind::Pass { side, .. } => format!("{side}.md"),
+                FileKind::Other(name) => name.clone(),
+            })
+            .collect();
+        found.push(
+            Severity::Violation,
+            Some(id),
+            format!(
+                "the merge made {} as neither side recorded {}: a state nobody recorded",
+                files.join(", "),
+                if files.len() == 1 { "it" } else { "them" }
+            ),
+        );
+    }
 }
 
 fn table_blob(tree: &git2::Tree<'_>) -> Option<Oid> {
@@ -322,12 +387,24 @@ fn non_regular_files(
     let diff =
         repo.git
             .diff_tree_to_tree(old_tree.as_ref(), Some(&commit.tree()?), Some(&mut options))?;
+    let others: Vec<git2::Tree<'_>> = commit
+        .parents()
+        .skip(1)
+        .filter_map(|p| p.tree().ok())
+        .collect();
     let mut odd: Vec<String> = Vec::new();
     let mut count = 0usize;
     for delta in diff.deltas() {
         let file = delta.new_file();
+        // In a merge, an entry another parent already had was judged there.
+        let inherited = file.path().is_some_and(|path| {
+            others
+                .iter()
+                .any(|t| t.get_path(path).is_ok_and(|e| e.id() == file.id()))
+        });
         if matches!(file.mode(), git2::FileMode::Link | git2::FileMode::Commit)
             && delta.status() != git2::Delta::Deleted
+            && !inherited
         {
             count += 1;
             if odd.len() < 3 {
