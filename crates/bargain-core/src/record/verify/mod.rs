@@ -376,17 +376,7 @@ fn non_regular_files(
     if now.is_none() || now == was {
         return Ok(());
     }
-    let old_tree = match parent {
-        Some(p) => Some(p.tree()?),
-        None => None,
-    };
-    let mut options = git2::DiffOptions::new();
-    options
-        .pathspec(format!("{PROPOSALS}/"))
-        .include_typechange(true);
-    let diff =
-        repo.git
-            .diff_tree_to_tree(old_tree.as_ref(), Some(&commit.tree()?), Some(&mut options))?;
+    let tree_of = |id: Option<Oid>| id.and_then(|id| repo.git.find_tree(id).ok());
     let others: Vec<git2::Tree<'_>> = commit
         .parents()
         .skip(1)
@@ -394,32 +384,27 @@ fn non_regular_files(
         .collect();
     let mut odd: Vec<String> = Vec::new();
     let mut count = 0usize;
-    for delta in diff.deltas() {
-        let file = delta.new_file();
+    let mut visit = |path: &str, entry: &git2::TreeEntry<'_>| {
         // In a merge, an entry another parent already had was judged there.
-        let inherited = file.path().is_some_and(|path| {
-            others
-                .iter()
-                .any(|t| t.get_path(path).is_ok_and(|e| e.id() == file.id()))
+        let inherited = others.iter().any(|t| {
+            t.get_path(std::path::Path::new(path))
+                .is_ok_and(|e| e.id() == entry.id())
         });
-        if matches!(file.mode(), git2::FileMode::Link | git2::FileMode::Commit)
-            && delta.status() != git2::Delta::Deleted
-            && !inherited
-        {
-            count += 1;
-            if odd.len() < 3 {
-                let path = file
-                    .path()
-                    .map(|p| p.to_string_lossy().into_owned())
-                    .unwrap_or_default();
-                let what = if file.mode() == git2::FileMode::Link {
-                    "a symbolic link"
-                } else {
-                    "a submodule"
-                };
-                odd.push(format!("{path} ({what})"));
-            }
+        if inherited {
+            return;
         }
+        count += 1;
+        if odd.len() < 3 {
+            let what = if entry.filemode() == i32::from(git2::FileMode::Link) {
+                "a symbolic link"
+            } else {
+                "a submodule"
+            };
+            odd.push(format!("{path} ({what})"));
+        }
+    };
+    if let Some(new) = tree_of(now) {
+        odd_entries(repo, &new, tree_of(was).as_ref(), PROPOSALS, &mut visit);
     }
     if count > 0 {
         found.push(
@@ -435,6 +420,39 @@ fn non_regular_files(
         );
     }
     Ok(())
+}
+
+/// Calls `visit` for each symbolic link or submodule of `new` that `old` does not have, looking
+/// only into sub-folders whose tree changed (one article folder per pass, not the whole tree).
+fn odd_entries(
+    repo: &Repo,
+    new: &git2::Tree<'_>,
+    old: Option<&git2::Tree<'_>>,
+    prefix: &str,
+    visit: &mut dyn FnMut(&str, &git2::TreeEntry<'_>),
+) {
+    for entry in new.iter() {
+        let name = String::from_utf8_lossy(entry.name_bytes());
+        let before = old.and_then(|o| o.get_name_bytes(entry.name_bytes()));
+        if before
+            .as_ref()
+            .is_some_and(|b| b.id() == entry.id() && b.filemode() == entry.filemode())
+        {
+            continue;
+        }
+        let path = format!("{prefix}/{name}");
+        let mode = entry.filemode();
+        if mode == i32::from(git2::FileMode::Link) || mode == i32::from(git2::FileMode::Commit) {
+            visit(&path, &entry);
+        } else if entry.kind() == Some(ObjectType::Tree)
+            && let Ok(sub) = repo.git.find_tree(entry.id())
+        {
+            let old_sub = before
+                .filter(|b| b.kind() == Some(ObjectType::Tree))
+                .and_then(|b| repo.git.find_tree(b.id()).ok());
+            odd_entries(repo, &sub, old_sub.as_ref(), &path, visit);
+        }
+    }
 }
 
 /// The audit as `bargain verify` prints it: one line per finding, then a summary line. Every
