@@ -379,7 +379,7 @@ fn oversized_yaml_and_texts_are_refused_unread_naming_file_and_cap() {
         .unwrap_err();
     assert!(
         err.to_string()
-            .starts_with("proposals/21-staffing/union.md: is 4.0 MB, over the cap of 4 MB"),
+            .starts_with("proposals/21-staffing/union.md: is 16.0 MB, over the cap of 16 MB"),
         "{err}"
     );
 
@@ -394,7 +394,7 @@ fn oversized_yaml_and_texts_are_refused_unread_naming_file_and_cap() {
         matches!(&err, WriteError::TooLarge(p) if p.file == "proposals/12-ai/union.md"),
         "{err}"
     );
-    assert!(err.to_string().contains("over the cap of 4 MB"), "{err}");
+    assert!(err.to_string().contains("over the cap of 16 MB"), "{err}");
     assert_eq!(f.head(), before);
 
     // A table file over the cap: the table cannot load, and says why.
