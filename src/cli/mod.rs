@@ -92,7 +92,6 @@ pub enum Command {
 /// Runs the command line and returns the exit code.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
-    bargain_core::store::configure_reads();
     let repo = cli.repo.as_deref();
     let result = match cli.command {
         None => demo::tui(repo),

@@ -53,10 +53,14 @@ type libc_ssize = isize;
 
 /// How the program reads repositories: no re-hashing of objects (as git), and at most 32 MB of
 /// pack mapped at once. Measured on a 20,000-commit table (README, Performance): 32 MB keeps peak
-/// memory near 70 MB where libgit2's defaults take over 160 MB. Call once at start.
+/// memory near 70 MB where libgit2's defaults take over 160 MB. Done once, when the first repository
+/// is opened: a command that reads no repository (`diff --files`) never starts libgit2.
 pub fn configure_reads() {
-    verify_object_hashes(false);
-    limit_pack_mapping(32);
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        verify_object_hashes(false);
+        limit_pack_mapping(32);
+    });
 }
 
 /// Why the repository could not be used at all. The sentences name no command: the fronts add
@@ -103,6 +107,7 @@ pub struct HeadState {
 impl Repo {
     /// Finds the repository that contains `path` (like git does from a working directory).
     pub fn discover(path: &Path) -> Result<Repo, StoreError> {
+        configure_reads();
         match git2::Repository::discover(path) {
             Ok(git) => Ok(Repo { git }),
             Err(e) if e.code() == git2::ErrorCode::NotFound => {
@@ -114,6 +119,7 @@ impl Repo {
 
     /// Opens exactly the repository at `path`.
     pub fn open(path: &Path) -> Result<Repo, StoreError> {
+        configure_reads();
         match git2::Repository::open(path) {
             Ok(git) => Ok(Repo { git }),
             Err(e) if e.code() == git2::ErrorCode::NotFound => {
@@ -127,6 +133,7 @@ impl Repo {
     /// `GIT_OBJECT_DIRECTORY` and `GIT_ALTERNATE_OBJECT_DIRECTORIES`, so objects being pushed are
     /// readable before they are accepted); without it, the one containing the current folder.
     pub fn from_env() -> Result<Repo, StoreError> {
+        configure_reads();
         match git2::Repository::open_from_env() {
             Ok(git) => Ok(Repo { git }),
             Err(e) if e.code() == git2::ErrorCode::NotFound => Err(StoreError::NotARepository(
