@@ -163,8 +163,13 @@ pub fn audit(repo: &Repo, history: &History) -> Result<Audit, StoreError> {
     }
     let mut walk = repo.git.revwalk()?;
     walk.set_sorting(Sort::TOPOLOGICAL | Sort::REVERSE)?;
-    match repo.git.head().ok().and_then(|h| h.target()) {
-        Some(head) => walk.push(head)?,
+    // The commits the index covers: HEAD's for `verify`, the pushed tip for a pre-receive hook
+    // (`--range`), where HEAD is still the old branch.
+    let tip = history
+        .head
+        .or_else(|| repo.git.head().ok().and_then(|h| h.target()));
+    match tip {
+        Some(tip) => walk.push(tip)?,
         None => return Ok(Audit::default()),
     }
     let mut tables: HashMap<Oid, Read> = HashMap::new();
