@@ -199,7 +199,15 @@ fn bargain_log_reads_the_record_by_article_and_session() {
 
     let (code, _, err) = run(&f, &["log", "--session", "2025-08-20"]);
     assert_eq!(code, 2);
-    assert!(err.contains("no session includes 2025-08-20"), "{err}");
+    assert!(
+        err.contains("no session `2025-08-20` in bargaining.yaml"),
+        "{err}"
+    );
+    // A session by its name, as `pass --session` takes it.
+    let (code, out, err) = run(&f, &["log", "--session", "july session"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("12-ai: Test Employer pass 1"), "{out}");
+    assert!(!out.contains("June session"), "{out}");
     let (code, _, _) = run(&f, &["log", "77"]);
     assert_eq!(code, 2);
 }

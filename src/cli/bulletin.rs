@@ -30,17 +30,7 @@ pub fn run(repo: Option<&Path>, args: &Args) -> Outcome {
     let history = History::build(&repo)?;
     let table = &snapshot.table;
     let session = match &args.session {
-        Some(name) => table
-            .sessions
-            .iter()
-            .find(|s| s.name.eq_ignore_ascii_case(name.trim()))
-            .ok_or_else(|| {
-                let names: Vec<&str> = table.sessions.iter().map(|s| s.name.as_str()).collect();
-                CliError::unusable(format!(
-                    "no session `{name}` in bargaining.yaml; sessions: {}",
-                    names.join(", ")
-                ))
-            })?,
+        Some(name) => super::session(table, name)?,
         None => bulletin::latest_session(table, &history).ok_or_else(|| {
             CliError::unusable("nothing has been recorded at any session of bargaining.yaml yet")
         })?,

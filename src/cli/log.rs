@@ -1,7 +1,7 @@
 //! `bargain log`: the negotiation record from history, by article and session.
 
 use super::error::{CliError, Outcome};
-use super::{date, open, output};
+use super::{open, output};
 use bargain_core::record;
 use bargain_core::store::History;
 use std::path::Path;
@@ -11,8 +11,8 @@ use std::process::ExitCode;
 pub struct Args {
     /// Only this article (number or id).
     pub article: Option<String>,
-    /// Only the session that includes this date.
-    #[arg(long, value_name = "YYYY-MM-DD")]
+    /// Only this session: its name, or any day of it (YYYY-MM-DD).
+    #[arg(long, value_name = "NAME|DATE")]
     pub session: Option<String>,
 }
 
@@ -35,14 +35,11 @@ pub fn run(repo: Option<&Path>, args: &Args) -> Outcome {
             (history, Some(id.to_string()))
         }
     };
-    let session = match date(args.session.as_deref(), "--session")? {
-        None => None,
-        Some(day) => Some(
-            table
-                .session_on(day)
-                .ok_or_else(|| CliError::unusable(format!("no session includes {day}")))?,
-        ),
-    };
+    let session = args
+        .session
+        .as_deref()
+        .map(|key| super::session(table, key))
+        .transpose()?;
     let entries = record::log::entries(&history, table, article.as_deref(), session);
     output::print(&record::log::render(&entries))?;
     Ok(ExitCode::SUCCESS)

@@ -134,6 +134,26 @@ pub fn open(repo: Option<&Path>) -> Result<Repo, CliError> {
     Ok(Repo::discover(repo.unwrap_or(&here))?)
 }
 
+/// The session a `--session NAME|DATE` flag names (`Table::session_named`), or an error listing
+/// the table's sessions.
+pub fn session<'t>(
+    table: &'t bargain_core::model::Table,
+    key: &str,
+) -> Result<&'t bargain_core::model::Session, CliError> {
+    table.session_named(key).ok_or_else(|| {
+        let names: Vec<String> = table
+            .sessions
+            .iter()
+            .map(|s| format!("{} ({}..{})", s.name, s.start, s.end))
+            .collect();
+        CliError::unusable(format!(
+            "no session `{}` in bargaining.yaml (a name or a day of one); sessions: {}",
+            escape_controls(key.trim()),
+            escape_controls(&names.join(", "))
+        ))
+    })
+}
+
 /// A `YYYY-MM-DD` flag's value; `flag` names it in the error.
 pub fn date(text: Option<&str>, flag: &str) -> Result<Option<Date>, CliError> {
     text.map(|t| {

@@ -47,19 +47,7 @@ pub fn run(repo: Option<&Path>, args: Args) -> Outcome {
         return Err(CliError::unusable(format!("unknown topic `{t}`")));
     }
     let session = match &args.session {
-        Some(name) => Some(
-            table
-                .sessions
-                .iter()
-                .find(|s| s.name.eq_ignore_ascii_case(name.trim()))
-                .ok_or_else(|| {
-                    let names: Vec<&str> = table.sessions.iter().map(|s| s.name.as_str()).collect();
-                    CliError::unusable(format!(
-                        "no session `{name}` in bargaining.yaml; sessions: {}",
-                        names.join(", ")
-                    ))
-                })?,
-        ),
+        Some(name) => Some(super::session(table, name)?),
         None => None,
     };
     let sides: Vec<String> = table.sides.iter().map(|s| s.id.clone()).collect();

@@ -400,14 +400,7 @@ impl Replay<'_> {
         let keeper = self.table.kept_by.side().map(str::to_string);
         // In a table kept by one side, the other side's moves are entered by the keeping side.
         let foreign = keeper.as_deref().is_some_and(|k| k != by.side);
-        let request = |action: Action| Request {
-            article: entry.article.clone(),
-            action,
-            date: Some(entry.date.unwrap_or(day)),
-            session: SessionChoice::Named(entry.session.to_string()),
-            note: entry.message.clone(),
-            force: false,
-        };
+        let request = |action: Action| request_of(entry, day, action);
         if let Some(side) = &entry.pass {
             let n = self.history.passes(&entry.article, side).count() + 1;
             let path = format!("{}/{side}-{n}.md", entry.article);
@@ -478,14 +471,7 @@ impl Replay<'_> {
             .filter(|(s, _)| **s != own)
             .map(|(_, e)| e.clone())
             .collect();
-        let request = |action: Action| Request {
-            article: entry.article.clone(),
-            action,
-            date: Some(entry.date.unwrap_or(day)),
-            session: SessionChoice::Named(entry.session.to_string()),
-            note: entry.message.clone(),
-            force: false,
-        };
+        let request = |action: Action| request_of(entry, day, action);
         let joint = self.table.kept_by.is_joint();
         let change = StatusChange::TentativelyAgreed {
             signatories: if joint { Vec::new() } else { others.clone() },
@@ -505,6 +491,18 @@ impl Replay<'_> {
 }
 
 /// Seconds since the epoch of `date` at `hh:mm` in the table's local time.
+/// The recording a script entry makes: on its day at the table, in its session, with its note.
+fn request_of(entry: &ScriptEntry, day: Date, action: Action) -> Request {
+    Request {
+        article: entry.article.clone(),
+        action,
+        date: Some(entry.date.unwrap_or(day)),
+        session: SessionChoice::Named(entry.session.to_string()),
+        note: entry.message.clone(),
+        force: false,
+    }
+}
+
 fn local_time(date: Date, hh_mm: &str) -> Result<i64, DemoError> {
     let bad = || {
         DemoError::Example(Problem::new(

@@ -438,6 +438,15 @@ impl Table {
     }
 
     /// The session whose days include `date`.
+    /// A session by its name (in any case) or by any day of it (`YYYY-MM-DD`).
+    pub fn session_named(&self, key: &str) -> Option<&Session> {
+        let key = key.trim();
+        self.sessions
+            .iter()
+            .find(|s| s.name.eq_ignore_ascii_case(key))
+            .or_else(|| Date::parse(key).and_then(|d| self.session_on(d)))
+    }
+
     pub fn session_on(&self, date: Date) -> Option<&Session> {
         self.sessions
             .iter()

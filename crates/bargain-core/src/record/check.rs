@@ -41,15 +41,11 @@ pub fn session_for<'t>(
                 })
         }
         SessionChoice::Named(key) => {
-            let key = key.trim();
             table
-                .sessions
-                .iter()
-                .find(|s| s.name.eq_ignore_ascii_case(key))
-                .or_else(|| Date::parse(key).and_then(|d| table.session_on(d)))
+                .session_named(key)
                 .map(Some)
                 .ok_or_else(|| Refusal::UnknownSession {
-                    name: key.to_string(),
+                    name: key.trim().to_string(),
                     sessions: sessions_list(table),
                 })
         }
