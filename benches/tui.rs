@@ -244,7 +244,7 @@ fn large_table(c: &mut Criterion) {
         })
     });
     // A search typed over every article's text: one character more, counted and highlighted.
-    let corpus = jobs::corpus(&repo, &state.table.as_ref().unwrap().snapshot);
+    let corpus = bargain::tui::search::corpus(&repo, &state.table.as_ref().unwrap().snapshot);
     update(&mut state, Message::Corpus(Arc::new(corpus)));
     update(&mut state, Message::Act(Action::Search));
     let key = |c| Message::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));

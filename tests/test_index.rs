@@ -401,14 +401,14 @@ fn a_read_only_index_folder_still_answers() {
 fn search_corpus_reuses_the_entries_of_articles_a_write_did_not_change() {
     let f = negotiated();
     let repo = Repo::open(f.path()).expect("open");
-    let before = bargain::tui::jobs::corpus(&repo, &repo.snapshot().expect("snapshot"));
+    let before = bargain::tui::search::corpus(&repo, &repo.snapshot().expect("snapshot"));
     f.pass(
         "21-staffing",
         "employer",
         "Staffing: seven nurses.\n",
         "staffing-lead@employer.example",
     );
-    let after = bargain::tui::jobs::corpus(&repo, &repo.snapshot().expect("snapshot"));
+    let after = bargain::tui::search::corpus(&repo, &repo.snapshot().expect("snapshot"));
     let entry = |c: &bargain::tui::state::Corpus, id: &str| {
         c.articles
             .iter()

@@ -72,7 +72,7 @@ impl Harness {
         let history = History::build(&self.repo).unwrap();
         self.send(Message::Indexed(Arc::new(history)));
         let snapshot = self.state.table.as_ref().unwrap().snapshot.clone();
-        let corpus = jobs::corpus(&self.repo, &snapshot);
+        let corpus = bargain::tui::search::corpus(&self.repo, &snapshot);
         self.send(Message::Corpus(Arc::new(corpus)));
         self
     }

@@ -8,22 +8,19 @@
 //!   result whose generation is not the latest it asked for.
 
 use super::redline_view::RedlineDoc;
-use super::state::{
-    Corpus, Message, Opened, RedlineReady, RedlineResult, SyncProblem, SyncState, Synced,
-};
+use super::search::corpus;
+use super::state::{Message, Opened, RedlineReady, RedlineResult, SyncProblem, SyncState, Synced};
 use super::terminal::panic_message;
-use super::update::fold;
 use bargain_core::comparison::{Comparison, Resolved};
 use bargain_core::record::replay::{self, SyncError};
 use bargain_core::store::remote::{self, Mode, NetError, Upstream};
 use bargain_core::store::{History, Repo, Snapshot};
 use bargain_core::text::escape_line;
-use std::collections::HashMap;
 use std::ops::ControlFlow;
 use std::panic::AssertUnwindSafe;
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::sync::mpsc::{Receiver, Sender, channel};
-use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::Duration;
 
@@ -222,68 +219,6 @@ fn try_load(path: &std::path::Path, tx: &Sender<Message>) -> Result<(), String> 
     }
     let _ = tx.send(Message::Corpus(Arc::new(corpus(&repo, &snapshot))));
     Ok(())
-}
-
-/// What one article's search entry is made of: its title and the blob of each text.
-#[derive(PartialEq, Eq)]
-struct Source {
-    title: String,
-    blobs: Vec<git2::Oid>,
-}
-
-/// The entries of the last corpus built in this process for each repository, by article id:
-/// after a write only the articles whose title or texts changed are read and folded again. The
-/// texts are shared with the corpus handed out, not copied.
-type Built = HashMap<String, (Source, Arc<str>)>;
-static LAST_BUILT: Mutex<Option<HashMap<PathBuf, Built>>> = Mutex::new(None);
-
-/// Every article's title and latest texts (each side's, current, TA), folded for search.
-/// Entries whose title and blobs are those of the last corpus built for the same repository are
-/// reused as they are.
-pub fn corpus(repo: &Repo, snapshot: &Snapshot) -> Corpus {
-    let root = repo.git.path().to_path_buf();
-    let mut last = LAST_BUILT
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner());
-    let mut previous = last
-        .get_or_insert_with(HashMap::new)
-        .remove(&root)
-        .unwrap_or_default();
-    let mut built = Built::with_capacity(snapshot.articles.len());
-    let articles = snapshot
-        .articles
-        .iter()
-        .map(|a| {
-            let texts: Vec<(git2::Oid, String)> = a
-                .passes
-                .iter()
-                .map(|(side, b)| (*b, a.path(&format!("{side}.md"))))
-                .chain(a.current.map(|b| (b, a.path("current.md"))))
-                .chain(a.ta.map(|b| (b, a.path("ta.md"))))
-                .collect();
-            let source = Source {
-                title: a.title().to_string(),
-                blobs: texts.iter().map(|(b, _)| *b).collect(),
-            };
-            let folded = match previous.remove(&a.id) {
-                Some((was, folded)) if was == source => folded,
-                _ => {
-                    let mut text = source.title.clone();
-                    for (blob, path) in &texts {
-                        if let Ok(t) = repo.text(*blob, path) {
-                            text.push('\n');
-                            text.push_str(&t);
-                        }
-                    }
-                    Arc::from(fold(&text))
-                }
-            };
-            built.insert(a.id.clone(), (source, Arc::clone(&folded)));
-            (a.id.clone(), folded)
-        })
-        .collect();
-    last.get_or_insert_with(HashMap::new).insert(root, built);
-    Corpus { articles }
 }
 
 /// How the branch stands beside its remote as of the last fetch (no network), with `problem`

@@ -13,6 +13,7 @@ pub mod keys;
 pub mod layout;
 pub mod recording;
 pub mod redline_view;
+pub mod search;
 pub mod state;
 pub mod terminal;
 pub mod theme;

@@ -4,6 +4,7 @@
 use super::keys::{self, Action};
 use super::layout;
 use super::redline_view::{self, Layout, RedlineDoc};
+use super::search::{hit_rows, run_search};
 use super::state::{
     ArticleView, Effect, HistoryRow, Jump, Loading, Message, MoveFilter, Pane, RedlineStatus,
     SortBy, State, TableView,
@@ -728,75 +729,6 @@ fn clamp_redline(state: &mut State) {
         let max = a.rendered.lines.len().saturating_sub(height);
         a.scroll = a.scroll.min(max);
     }
-}
-
-/// Case-folds text character by character, so positions in the folded text match the original.
-pub fn fold(text: &str) -> String {
-    text.chars()
-        .map(|c| c.to_lowercase().next().unwrap_or(c))
-        .collect()
-}
-
-fn hit_rows(rendered: &redline_view::Rendered, query: &str) -> Vec<usize> {
-    rendered.rows_containing(query)
-}
-
-fn run_search(state: &mut State, query: &str) {
-    state.search.query = query.to_string();
-    state.search.input = query.to_string();
-    // Typing one more character can only narrow the matches: look only where the shorter
-    // query matched.
-    let narrowing = state
-        .search
-        .counted
-        .as_deref()
-        .is_some_and(|before| !before.is_empty() && query.starts_with(before));
-    let before = std::mem::take(&mut state.search.counts);
-    state.search.total = 0;
-    state.search.counted = None;
-    if let Some(a) = &mut state.article {
-        a.hit_rows = hit_rows(&a.rendered, query);
-        a.hit = None;
-    }
-    if query.is_empty() {
-        return;
-    }
-    let Some(corpus) = &state.search.corpus else {
-        state.flash = Some("still reading the texts; the search runs when they are in".into());
-        return;
-    };
-    let q = fold(query);
-    // SIMD substring search: a 30 MB corpus is scanned within a frame.
-    let finder = memchr::memmem::Finder::new(q.as_bytes());
-    for (id, text) in &corpus.articles {
-        if narrowing && !before.contains_key(id) {
-            continue;
-        }
-        let n = count_matches(&finder, text.as_bytes());
-        if n > 0 {
-            state.search.counts.insert(id.clone(), n);
-            state.search.total += n;
-        }
-    }
-    state.search.counted = Some(query.to_string());
-    if state.search.total == 0 {
-        state.flash = Some(format!(
-            "no article contains “{}”",
-            bargain_core::text::escape_line(query)
-        ));
-    }
-}
-
-/// Non-overlapping occurrences, as `str::matches` counts them.
-fn count_matches(finder: &memchr::memmem::Finder<'_>, text: &[u8]) -> usize {
-    let step = finder.needle().len().max(1);
-    let mut n = 0;
-    let mut at = 0;
-    while let Some(i) = finder.find(&text[at..]) {
-        n += 1;
-        at += i + step;
-    }
-    n
 }
 
 /// Moves to the next (or previous) matching row in the open redline. `from_start` searches from

@@ -4,8 +4,8 @@
 
 use super::keys::{self, BINDINGS, Scope};
 use super::layout::{self, Areas};
+use super::search::fold;
 use super::state::{Loading, MoveFilter, Pane, RedlineStatus, State, SyncProblem, SyncState};
-use super::update::fold;
 use bargain_core::text::escape_line;
 use ratatui::Frame;
 use ratatui::buffer::Buffer;

@@ -4,7 +4,7 @@
 
 use super::form::NotChecked;
 use super::{Context, EditJob, Event, Job, Loaded, Reloaded, WriteOutcome, Written};
-use crate::tui::jobs;
+use crate::tui::search;
 use bargain_core::record::{self, Actor};
 use bargain_core::store::writer::{self, WriteError};
 use bargain_core::store::{History, Repo, Snapshot};
@@ -108,7 +108,7 @@ pub fn extend(repo: &Repo, history: &History, commit: git2::Oid) -> Result<Reloa
         .map_err(|e| e.to_string())?;
     let snapshot = repo.snapshot_at(commit).map_err(|e| e.to_string())?;
     Ok(Reloaded {
-        corpus: Arc::new(jobs::corpus(repo, &snapshot)),
+        corpus: Arc::new(search::corpus(repo, &snapshot)),
         snapshot: Arc::new(snapshot),
         history: Arc::new(history),
     })
@@ -120,7 +120,7 @@ pub fn reload(repo: &Repo) -> Result<Reloaded, String> {
     let history = History::build(repo).map_err(|e| e.to_string())?;
     let snapshot = repo.snapshot_at(head.commit).map_err(|e| e.to_string())?;
     Ok(Reloaded {
-        corpus: Arc::new(jobs::corpus(repo, &snapshot)),
+        corpus: Arc::new(search::corpus(repo, &snapshot)),
         snapshot: Arc::new(snapshot),
         history: Arc::new(history),
     })
