@@ -21,6 +21,15 @@ use std::process::{Command, Stdio};
 #[error("{0}")]
 pub struct SigningError(pub String);
 
+/// Why a commit object could not be written: git's own error, or signing.
+#[derive(Debug, thiserror::Error)]
+pub enum CommitError {
+    #[error(transparent)]
+    Git(#[from] git2::Error),
+    #[error(transparent)]
+    Signing(#[from] SigningError),
+}
+
 /// Writes a commit object (no ref is moved), signed when git's configuration or the table asks.
 pub fn commit_object(
     git: &Repository,
@@ -28,7 +37,7 @@ pub fn commit_object(
     message: &str,
     tree: &Tree<'_>,
     parents: &[&Commit<'_>],
-) -> Result<git2::Oid, super::writer::WriteError> {
+) -> Result<git2::Oid, CommitError> {
     let config = git.config()?.snapshot()?;
     let wanted = config.get_bool("commit.gpgsign").unwrap_or(false);
     let required = parents

@@ -141,6 +141,15 @@ pub enum WriteError {
     Store(StoreError),
 }
 
+impl From<super::signing::CommitError> for WriteError {
+    fn from(e: super::signing::CommitError) -> WriteError {
+        match e {
+            super::signing::CommitError::Git(e) => e.into(),
+            super::signing::CommitError::Signing(e) => e.into(),
+        }
+    }
+}
+
 fn uncommitted(paths: &[String]) -> String {
     if paths.len() == 1 {
         format!("{} has", paths[0])
