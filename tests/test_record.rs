@@ -1036,3 +1036,33 @@ fn each_role_may_set_status_as_documented() {
         }
     }
 }
+
+#[test]
+fn a_number_carried_by_several_folders_is_refused_with_the_folders() {
+    let f = Fixture::new();
+    f.article("33-one", 33, "One", "ai", None);
+    f.article("33-two", 33, "Two", "ai", None);
+    let head = f.head();
+    let r = refusal(f.record_set("chief@union.example", "33", StatusChange::Impasse));
+    assert!(
+        matches!(&r, Refusal::AmbiguousNumber { number: 33, folders } if folders.len() == 2),
+        "{r:?}"
+    );
+    assert!(r.to_string().contains("33-one, 33-two"), "{r}");
+    assert_eq!(f.head(), head, "nothing was recorded");
+    // By its folder, it is found.
+    f.record_set("chief@union.example", "33-two", StatusChange::Impasse)
+        .unwrap();
+}
+
+#[test]
+fn a_note_the_size_of_a_document_is_refused() {
+    let f = Fixture::new();
+    f.two_articles();
+    let mut request = pass_request("12", "union", "Words.\n");
+    request.note = Some("A long note. ".repeat(2_000));
+    let r = refusal(f.record_as("ai-lead@union.example", &request));
+    assert!(r.to_string().contains("a note may hold"), "{r}");
+    request.note = Some("Handed across at 10:40.".into());
+    f.record_as("ai-lead@union.example", &request).unwrap();
+}

@@ -272,8 +272,10 @@ fn list(buf: &mut Buffer, r: Rect, state: &State) {
     match &state.move_filter {
         MoveFilter::Any => {}
         MoveFilter::Side(s) => filters.push(format!(
-            "{}'s move",
-            escape_line(table.snapshot.table.side_name(s))
+            "{} move",
+            escape_line(&bargain_core::text::possessive(
+                table.snapshot.table.side_name(s)
+            ))
         )),
         MoveFilter::Nobody => filters.push("nobody's move".to_string()),
     }

@@ -138,6 +138,9 @@ pub const MAX_YAML_BYTES: u64 = 512 << 10;
 /// agreement is under 1 MB (tests/data) and an article is a part of one, but the table promises
 /// that a 10 MB article still loads (tests/test_table.rs), so the cap sits above that.
 pub const MAX_TEXT_BYTES: u64 = 16 << 20;
+/// The most a note of a recording may hold: a note is a sentence or a paragraph for the record
+/// (it goes into the commit message, and for a status into `article.yaml`), never a document.
+pub const MAX_NOTE_BYTES: usize = 16 << 10;
 
 /// Checks a size against a cap before anything is read: the problem names the file, its size and
 /// the cap.

@@ -397,7 +397,12 @@ impl RecordForm {
                     .sides
                     .iter()
                     .filter(|(s, _)| self.subject.with_text.contains(s))
-                    .map(|(s, n)| (s.clone(), format!("{n}'s latest text")))
+                    .map(|(s, n)| {
+                        (
+                            s.clone(),
+                            format!("{} latest text", bargain_core::text::possessive(n)),
+                        )
+                    })
                     .collect();
                 options.push((String::new(), "the same text on every side".into()));
                 let chosen = self

@@ -102,6 +102,19 @@ pub fn find_article<'s>(snapshot: &'s Snapshot, key: &str) -> Result<&'s Article
     }
 }
 
+/// A note is a few lines for the record: a long one (a pasted document) is refused, with its
+/// size, before anything is planned.
+pub(super) fn check_note(note: Option<&str>) -> Result<(), Refusal> {
+    match note {
+        Some(n) if n.len() > crate::text::MAX_NOTE_BYTES => Err(Refusal::BadText(format!(
+            "the note is {} KB, over the {} KB a note may hold; put the document in the pass itself",
+            n.len() / 1024,
+            crate::text::MAX_NOTE_BYTES / 1024
+        ))),
+        _ => Ok(()),
+    }
+}
+
 /// A denial as a refusal, naming who would have the right.
 pub(super) fn not_allowed(
     table: &Table,
@@ -187,6 +200,7 @@ pub fn check(
         .as_deref()
         .map(str::trim)
         .filter(|n| !n.is_empty());
+    check_note(note)?;
     let planner = plan::Planner {
         repo,
         snapshot,

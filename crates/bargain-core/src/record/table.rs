@@ -274,6 +274,7 @@ pub fn check_table(
             )
         }
     };
+    super::check::check_note(note.map(str::trim))?;
     let body: Vec<String> = note
         .map(str::trim)
         .filter(|n| !n.is_empty())
@@ -345,8 +346,15 @@ fn extend_list<T: serde::Serialize>(
         .and_then(|c| c.tree())
         .and_then(|t| t.get_path(std::path::Path::new(TABLE_FILE)))
         .and_then(|e| repo.git.find_blob(e.id()))
-        .map(|b| String::from_utf8_lossy(b.content()).into_owned())
-        .map_err(|_| by_hand("cannot be read"))?;
+        .map_err(|_| by_hand("cannot be read"))
+        .and_then(|b| {
+            // The same cap as every read of the table file.
+            if b.size() as u64 > crate::text::MAX_YAML_BYTES {
+                Err(by_hand("is larger than a table file may be"))
+            } else {
+                Ok(String::from_utf8_lossy(b.content()).into_owned())
+            }
+        })?;
     let yaml = serde_yaml::to_string(item).map_err(|e| Refusal::BadText(e.to_string()))?;
     let extended =
         insert_list_item(&text, key, &yaml).ok_or_else(|| by_hand("is laid out unusually"))?;
