@@ -846,3 +846,23 @@ fn text_written_in_the_editor_is_kept_as_a_draft_until_it_is_recorded() {
         0
     );
 }
+
+#[test]
+fn recording_while_behind_the_remote_offers_to_sync_first() {
+    use bargain::tui::state::SyncState;
+    let mut d = Desk::as_person("chief@union.example");
+    d.h.state.table.as_mut().unwrap().sync = SyncState::Upstream {
+        ahead: 0,
+        behind: 2,
+        unsent: 0,
+        fetched_at: None,
+        problem: None,
+    };
+    d.select("12-ai-technology").keys("S");
+    assert!(d.h.state.recording.form.is_some(), "the form still opens");
+    let flash = d.h.state.flash.clone().unwrap_or_default();
+    assert!(
+        flash.contains("2 commits you have not received") && flash.contains("y to sync first"),
+        "{flash}"
+    );
+}

@@ -162,7 +162,18 @@ pub fn open(state: &mut State, action: Action) {
         state.recording.context.as_ref(),
         ticket,
     ) {
-        Ok(form) => state.recording.form = Some(form),
+        Ok(form) => {
+            state.recording.form = Some(form);
+            // Behind the remote: what is recorded now may be refused or numbered wrong there.
+            if let super::state::SyncState::Upstream { behind, .. } = table.sync
+                && behind > 0
+            {
+                state.flash = Some(format!(
+                    "the remote has {behind} commit{} you have not received: Esc, then y to sync first",
+                    if behind == 1 { "" } else { "s" }
+                ));
+            }
+        }
         Err(why) => state.flash = Some(why),
     }
 }
