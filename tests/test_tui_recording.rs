@@ -866,3 +866,24 @@ fn recording_while_behind_the_remote_offers_to_sync_first() {
         "{flash}"
     );
 }
+
+#[test]
+fn a_countersigned_ta_is_one_history_row_that_opens_the_agreed_text() {
+    let mut d = Desk::as_person("chief@union.example");
+    d.select("14-ambient-documentation");
+    d.key(KeyCode::Enter);
+    let article = d.h.state.article.as_ref().expect("the article is open");
+    let tas: Vec<_> = article
+        .history
+        .iter()
+        .filter(|r| r.what.contains("tentative agreement"))
+        .collect();
+    // Proposed, then countersigned: two things done, two rows (not three with ta.md).
+    assert_eq!(tas.len(), 2, "{:#?}", article.history);
+    let countersigned = tas
+        .iter()
+        .find(|r| r.what.contains("countersigned"))
+        .expect("the countersignature");
+    assert!(countersigned.has_text, "the TA row opens ta.md");
+    assert_eq!(countersigned.file, "ta.md");
+}

@@ -604,20 +604,39 @@ fn history_rows(state: &State, id: &str) -> Vec<HistoryRow> {
     };
     let t = &table.snapshot.table;
     let events = history.events(id);
+    let whats: Vec<What> = events
+        .iter()
+        .enumerate()
+        .map(|(i, e)| What::of(events, i, history.commit(e)))
+        .collect();
+    // One row per thing done, as `log` reads it: a TA is one row, and it opens the TA's text.
+    let implied = bargain_core::events::implied(events, &whats);
+    let has_text =
+        |e: &bargain_core::events::Event| e.blob.is_some() && e.kind != FileKind::Article;
     events
         .iter()
         .enumerate()
+        .filter(|(i, _)| implied[*i].is_none())
         .map(|(i, e)| {
             let commit = history.commit(e);
+            // The text this row compares: its own, or that of an event it stands for.
+            let text = if has_text(e) {
+                Some(i)
+            } else {
+                (0..events.len()).find(|&m| implied[m] == Some(i) && has_text(&events[m]))
+            };
+            let shown = text.map_or(e, |m| &events[m]);
             HistoryRow {
-                event: i,
+                event: text.unwrap_or(i),
                 date: commit.event_date(),
                 session: session_of(t, commit).map(|s| s.name.clone()),
-                who: commit.author.clone(),
-                what: What::of(events, i, commit).words(t),
-                has_text: e.blob.is_some() && e.kind != FileKind::Article,
+                who: t
+                    .person(&commit.email)
+                    .map_or_else(|| commit.author.clone(), |p| p.name.clone()),
+                what: whats[i].describe(t, commit),
+                has_text: text.is_some(),
                 commit: commit.id,
-                file: e.kind.file_name(),
+                file: shown.kind.file_name(),
             }
         })
         .collect()

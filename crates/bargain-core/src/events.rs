@@ -521,6 +521,27 @@ impl What {
     }
 }
 
+/// For each of an article's events (oldest first, as the index keeps them), the event of the
+/// same commit that says it when it only repeats another ([`What::implied_by`]): the TA text a
+/// TA writes is part of the TA. `None` for an event shown on its own. `log` and the TUI history
+/// show one line per thing done by this.
+pub fn implied(events: &[Event], whats: &[What]) -> Vec<Option<usize>> {
+    (0..events.len())
+        .map(|n| {
+            let commit = events[n].commit;
+            let start = events[..n]
+                .iter()
+                .rposition(|e| e.commit != commit)
+                .map_or(0, |p| p + 1);
+            let end = events[n..]
+                .iter()
+                .position(|e| e.commit != commit)
+                .map_or(events.len(), |p| n + p);
+            (start..end).find(|&m| m != n && whats[n].implied_by(&whats[m]))
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

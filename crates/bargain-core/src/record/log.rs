@@ -42,19 +42,11 @@ pub fn entries<'h>(
             .enumerate()
             .map(|(n, e)| What::of(events, n, &history.commits[e.commit]))
             .collect();
+        let implied = crate::events::implied(events, &whats);
         for (n, event) in events.iter().enumerate() {
             let commit = &history.commits[event.commit];
-            // One line per thing done: the TA text a TA writes is part of the TA. A commit's
-            // events on one article are next to each other.
-            let start = events[..n]
-                .iter()
-                .rposition(|e| e.commit != event.commit)
-                .map_or(0, |p| p + 1);
-            let end = events[n..]
-                .iter()
-                .position(|e| e.commit != event.commit)
-                .map_or(events.len(), |p| n + p);
-            if (start..end).any(|m| m != n && whats[n].implied_by(&whats[m])) {
+            // One line per thing done: the TA text a TA writes is part of the TA.
+            if implied[n].is_some() {
                 continue;
             }
             let what = whats[n].describe(table, commit);
