@@ -684,3 +684,18 @@ fn a_recording_made_outside_the_tui_shows_once_head_moves() {
     // The same HEAD again (our own write, or a second report) changes nothing.
     assert!(update(&mut h.state, Message::HeadMoved(done.commit)).is_empty());
 }
+
+#[test]
+fn resizing_down_and_up_again_keeps_the_list_at_its_top() {
+    let mut h = Harness::demo(140, 40);
+    for (w, ht) in [(80, 24), (100, 30), (140, 40)] {
+        h.send(Message::Resize(w, ht));
+    }
+    assert_eq!(
+        h.state.list_offset, 0,
+        "the list starts at its first article"
+    );
+    let screen = h.screen();
+    assert!(screen.contains("12   Artificial"), "{screen}");
+    assert!(screen.contains("13   Mental Health"), "{screen}");
+}
