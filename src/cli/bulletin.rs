@@ -27,7 +27,7 @@ pub enum Format {
 pub fn run(repo: Option<&Path>, args: &Args) -> Outcome {
     let repo = open(repo)?;
     let snapshot = repo.snapshot()?;
-    let history = History::build(&repo)?;
+    let history = History::load(&repo)?.0;
     let table = &snapshot.table;
     let session = match &args.session {
         Some(name) => super::session(table, name)?,

@@ -40,7 +40,7 @@ pub fn run(repo: Option<&Path>, args: Args) -> Outcome {
     let repo = open(repo)?;
     let snapshot = repo.snapshot()?;
     let table = &snapshot.table;
-    let history = History::build(&repo)?;
+    let history = History::load(&repo)?.0;
     if let Some(t) = &args.topic
         && table.topic(t).is_none()
     {

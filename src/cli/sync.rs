@@ -40,7 +40,7 @@ pub fn run(repo_dir: Option<&Path>, args: &Args) -> Outcome {
     let today = crate::clock::today();
     let table = repo.snapshot()?.table;
     if args.list {
-        let history = History::build(&repo)?;
+        let history = History::load(&repo)?.0;
         let list = replay::unsent(&repo, &history, today)?;
         output::print(&unsent_words(&table, &list))?;
         return Ok(exit_for(&list));

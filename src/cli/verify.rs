@@ -30,7 +30,7 @@ pub fn run(repo_dir: Option<&Path>, args: &Args) -> Outcome {
         // Nothing can be judged without the table's rules: no or a broken bargaining.yaml at
         // HEAD is an error (exit 2), never "no violations".
         repo.snapshot()?;
-        let history = History::build(&repo)?;
+        let history = History::load(&repo)?.0;
         return report(verify::audit(&repo, &history)?);
     };
     let repo = match repo_dir {

@@ -117,7 +117,7 @@ pub fn extend(repo: &Repo, history: &History, commit: git2::Oid) -> Result<Reloa
 /// The table at HEAD from scratch (the branch moved under us: someone else recorded).
 pub fn reload(repo: &Repo) -> Result<Reloaded, String> {
     let head = repo.head().map_err(|e| e.to_string())?;
-    let history = History::build(repo).map_err(|e| e.to_string())?;
+    let history = History::load(repo).map_err(|e| e.to_string())?.0;
     let snapshot = repo.snapshot_at(head.commit).map_err(|e| e.to_string())?;
     Ok(Reloaded {
         corpus: Arc::new(search::corpus(repo, &snapshot)),

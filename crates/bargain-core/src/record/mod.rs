@@ -337,7 +337,7 @@ pub(crate) fn record_with(
             return Err(WriteError::Detached.into());
         }
         let snapshot = repo.snapshot_at(head.commit)?;
-        let history = History::build(repo)?;
+        let history = History::load(repo)?.0;
         let plan = plan(&snapshot, &history, &actor)?;
         match apply(repo, &plan) {
             Ok(commit) => return Ok(Recorded { commit, plan }),
