@@ -9,7 +9,7 @@
 use crate::export::blocks;
 use crate::export::redline_text::{HTML_STYLE, HtmlMarks, html_escape, html_redline};
 use crate::model::{Date, SignatureKind, Table, TentativeAgreement};
-use crate::redline::{Segment, SegmentKind};
+use crate::redline::Segment;
 
 /// The lines of the signature block, in table order of the sides.
 pub fn signature_block(table: &Table, ta: &TentativeAgreement, text: &str) -> Vec<String> {
@@ -67,14 +67,7 @@ pub fn html(title: &str, text: &str, block: &[String], printed: Option<Date>) ->
     out.push_str("</title>\n<style>");
     out.push_str(HTML_STYLE);
     out.push_str(".signatures{border-top:1px solid #888;margin-top:2em;padding-top:.5em}</style>\n</head>\n<body>\n");
-    let segments = [Segment {
-        kind: SegmentKind::Equal,
-        text,
-        by: Vec::new(),
-        old_paragraph: 0,
-        new_paragraph: 0,
-        layout: false,
-    }];
+    let segments = [Segment::equal(text)];
     let starts_with_heading = blocks::lines(&segments)
         .iter()
         .find(|l| l.block != blocks::Block::Blank)

@@ -131,15 +131,7 @@ pub fn write_text(
     text: &str,
     after: &[String],
 ) -> zip::result::ZipResult<()> {
-    let segment = crate::redline::Segment {
-        kind: SegmentKind::Equal,
-        text,
-        by: Vec::new(),
-        old_paragraph: 0,
-        new_paragraph: 0,
-        layout: false,
-    };
-    let segments = [segment];
+    let segments = [crate::redline::Segment::equal(text)];
     let lines = lines(&segments);
     let mut body = String::with_capacity(text.len() * 2);
     let mut ids = 0;

@@ -162,6 +162,20 @@ pub struct Segment<'t> {
     pub layout: bool,
 }
 
+impl<'t> Segment<'t> {
+    /// The whole of `text` as unchanged: a document with no redline in it (an agreed text).
+    pub fn equal(text: &'t str) -> Segment<'t> {
+        Segment {
+            kind: SegmentKind::Equal,
+            text,
+            by: Vec::new(),
+            old_paragraph: 0,
+            new_paragraph: 0,
+            layout: false,
+        }
+    }
+}
+
 /// The two ends of a moved paragraph.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Move {
