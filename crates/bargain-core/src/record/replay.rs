@@ -645,6 +645,7 @@ fn finish_interrupted_move(repo: &Repo, branch: &str, marker: &Path) -> Result<(
     let mut lines = text.lines();
     let pid = lines.next().and_then(|p| p.trim().parse().ok());
     writer::remove_our_stale_index_lock(git.path(), marker, pid);
+    writer::remove_our_stale_branch_lock(git, branch, marker, pid);
     let ids: Vec<Oid> = lines.filter_map(|l| Oid::from_str(l.trim()).ok()).collect();
     let [from, to] = ids[..] else {
         let _ = std::fs::remove_file(marker);

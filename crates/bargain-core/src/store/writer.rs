@@ -614,6 +614,17 @@ impl<'a> Journal<'a> {
     }
 }
 
+/// [`remove_our_stale_lock`] for the branch's ref lock (`branch` a full ref name): a sync killed
+/// while it moved the branch leaves it, as a writer killed at that step does.
+pub(crate) fn remove_our_stale_branch_lock(
+    git: &git2::Repository,
+    branch: &str,
+    journal: &Path,
+    pid: Option<u32>,
+) {
+    remove_our_stale_lock(&ref_lock_of(git, branch), journal, pid);
+}
+
 /// [`remove_our_stale_lock`] for `index.lock` (a sync moves the work tree and index too).
 pub(crate) fn remove_our_stale_index_lock(git_dir: &Path, journal: &Path, pid: Option<u32>) {
     remove_our_stale_lock(&git_dir.join("index.lock"), journal, pid);
