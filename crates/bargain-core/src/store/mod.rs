@@ -254,15 +254,27 @@ impl Repo {
         if self.git.is_bare() {
             return Vec::new();
         }
-        let mut options = git2::StatusOptions::new();
-        options
-            .include_untracked(true)
-            .recurse_untracked_dirs(true)
-            .include_ignored(false)
-            .pathspec(PROPOSALS)
-            .pathspec(TABLE_FILE);
-        let Ok(statuses) = self.git.statuses(Some(&mut options)) else {
-            return Vec::new();
+        let options = |refresh: bool| {
+            let mut options = git2::StatusOptions::new();
+            options
+                .include_untracked(true)
+                .recurse_untracked_dirs(true)
+                .include_ignored(false)
+                // As `git status` does: files whose stat data no longer matches the index (a
+                // copied or touched work tree) are hashed once and the index remembers them,
+                // instead of every file being hashed again at every start.
+                .update_index(refresh)
+                .pathspec(PROPOSALS)
+                .pathspec(TABLE_FILE);
+            options
+        };
+        // The refresh needs the index lock; when another program holds it, look without it.
+        let statuses = match self.git.statuses(Some(&mut options(true))) {
+            Ok(statuses) => statuses,
+            Err(_) => match self.git.statuses(Some(&mut options(false))) {
+                Ok(statuses) => statuses,
+                Err(_) => return Vec::new(),
+            },
         };
         statuses
             .iter()
