@@ -332,6 +332,18 @@ pub fn unsent(repo: &Repo, history: &History, today: Date) -> Result<Vec<Unsent>
     Ok(list)
 }
 
+/// Removes every `refs/bargain/unsent/<n>` that holds `commit`.
+fn forget_kept(repo: &Repo, commit: Oid) -> Result<(), StoreError> {
+    for (n, id) in unsent_refs(repo)? {
+        if id == commit
+            && let Ok(mut reference) = repo.git.find_reference(&format!("{UNSENT}{n}"))
+        {
+            reference.delete()?;
+        }
+    }
+    Ok(())
+}
+
 /// Keeps `commit` on the next `refs/bargain/unsent/<n>` (or the one that already holds it).
 fn keep(repo: &Repo, commit: Oid) -> Result<u32, StoreError> {
     let refs = unsent_refs(repo)?;
@@ -468,6 +480,9 @@ fn replay(
             Some(id) => {
                 history.extend_to(repo, id, &mut |_| ControlFlow::Continue(()))?;
                 tip = id;
+                // A sync killed after keeping this recording, before the branch moved, left it
+                // both on the branch and kept: it is sent now, so it is no longer unsent.
+                forget_kept(repo, commit)?;
             }
             None => kept.push(keep(repo, commit)?),
         }
