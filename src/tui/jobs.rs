@@ -79,15 +79,8 @@ impl Jobs {
                 let Ok(repo) = Repo::discover(&path) else {
                     return;
                 };
-                let descends = history.head.is_none_or(|known| {
-                    known == commit || repo.git.graph_descendant_of(commit, known).unwrap_or(false)
-                });
-                let reloaded = if descends {
-                    crate::tui::recording::work::extend(&repo, &history, commit)
-                } else {
-                    crate::tui::recording::work::reload(&repo)
-                };
-                if let Ok(reloaded) = reloaded {
+                if let Ok(reloaded) = crate::tui::recording::work::moved_to(&repo, &history, commit)
+                {
                     let _ = tx.send(Message::Refreshed(Box::new(reloaded)));
                 }
             });
@@ -297,14 +290,8 @@ pub fn sync(repo: &Repo, history: &History) -> Synced {
         Ok(report) => {
             let table = if before == Some(report.head) {
                 None
-            } else if before.is_some_and(|b| {
-                repo.git
-                    .graph_descendant_of(report.head, b)
-                    .unwrap_or(false)
-            }) {
-                crate::tui::recording::work::extend(repo, history, report.head).ok()
             } else {
-                crate::tui::recording::work::reload(repo).ok()
+                crate::tui::recording::work::moved_to(repo, history, report.head).ok()
             };
             let mut said = format!(
                 "synced: {} sent, {} received",

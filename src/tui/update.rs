@@ -89,13 +89,8 @@ pub fn update(state: &mut State, message: Message) -> Vec<Effect> {
                 view.sync = sync;
             }
             if let Some(reloaded) = table {
-                if let Some(view) = &mut state.table {
-                    view.comparisons = Comparison::all(&reloaded.snapshot.table);
-                    view.snapshot = reloaded.snapshot;
-                }
-                // Incoming recordings: the same path as the first index.
-                effects.extend(update(state, Message::Indexed(reloaded.history)));
-                effects.extend(update(state, Message::Corpus(reloaded.corpus)));
+                // Incoming recordings: the same path as after a write.
+                super::recording::adopt(state, reloaded, &mut effects);
             }
             state.flash = Some(said);
         }

@@ -114,6 +114,19 @@ pub fn extend(repo: &Repo, history: &History, commit: git2::Oid) -> Result<Reloa
     })
 }
 
+/// The table at `commit` after the branch moved under the TUI (another shell recorded, a pull, a
+/// sync): `history` extended to it when the branch only grew, rebuilt when history was rewritten.
+pub fn moved_to(repo: &Repo, history: &History, commit: git2::Oid) -> Result<Reloaded, String> {
+    let grew = history.head.is_none_or(|known| {
+        known == commit || repo.git.graph_descendant_of(commit, known).unwrap_or(false)
+    });
+    if grew {
+        extend(repo, history, commit)
+    } else {
+        reload(repo)
+    }
+}
+
 /// The table at HEAD from scratch (the branch moved under us: someone else recorded).
 pub fn reload(repo: &Repo) -> Result<Reloaded, String> {
     let head = repo.head().map_err(|e| e.to_string())?;
