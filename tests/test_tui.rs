@@ -699,3 +699,104 @@ fn resizing_down_and_up_again_keeps_the_list_at_its_top() {
     assert!(screen.contains("12   Artificial"), "{screen}");
     assert!(screen.contains("13   Mental Health"), "{screen}");
 }
+
+#[test]
+fn resizing_with_the_redline_in_focus_keeps_the_hidden_list_at_its_top() {
+    let mut h = Harness::demo(140, 40);
+    h.keys("jj").key(KeyCode::Enter);
+    assert_eq!(h.selected_id(), "14-ambient-documentation");
+    assert_eq!(h.state.focus, Pane::Redline);
+    for (w, ht) in [(80, 24), (100, 30), (140, 40)] {
+        h.send(Message::Resize(w, ht));
+    }
+    assert_eq!(
+        h.state.list_offset, 0,
+        "the list starts at its first article"
+    );
+    let screen = h.screen();
+    assert!(screen.contains("12   Artificial"), "{screen}");
+    assert!(screen.contains("13   Mental Health"), "{screen}");
+}
+
+#[test]
+fn at_80x24_the_history_shows_every_event_without_g() {
+    let mut h = Harness::demo(80, 24);
+    h.key(KeyCode::Enter).key(KeyCode::Tab);
+    assert_eq!(h.state.focus, Pane::History);
+    let a = h.state.article.as_ref().unwrap();
+    assert_eq!(a.history.len(), 5);
+    assert_eq!(a.history_offset, 0, "all five fit: none is scrolled away");
+    assert_eq!(a.history_selected, 4, "the latest is selected");
+    let screen = h.screen();
+    for date in ["2025-06-03", "2025-06-05", "2025-07-16", "2025-08-06"] {
+        assert!(screen.contains(date), "{date}\n{screen}");
+    }
+}
+
+#[test]
+fn help_scrolls_to_its_end_with_g_and_stays_open() {
+    let mut h = Harness::demo(80, 24);
+    h.keys("?");
+    let end = bargain::tui::help::max_scroll(h.state.size);
+    assert!(end > 0, "at 80×24 the keys need more than one screen");
+    h.keys("G");
+    assert_eq!(h.state.help, Some(end), "G goes to the last line, not away");
+    let screen = h.screen();
+    assert!(screen.contains("Mouse: wheel scrolls"), "{screen}");
+    assert!(screen.contains(&format!("of {}", end + 21)), "{screen}");
+    h.keys("j");
+    assert_eq!(h.state.help, Some(end), "nothing below the end");
+    h.keys("g");
+    assert_eq!(h.state.help, Some(0));
+    h.key(KeyCode::Esc);
+    assert_eq!(h.state.help, None);
+}
+
+#[test]
+fn help_wraps_long_sentences_instead_of_cutting_them() {
+    let mut h = Harness::demo(80, 24);
+    h.keys("?");
+    let screen = h.screen();
+    // "record on the article: a pass, or a status change (TA, withdraw, reopen, …)" is longer
+    // than the overlay: its end is on the next line, under its start.
+    let at = screen
+        .lines()
+        .position(|l| l.contains("record on the article: a pass"))
+        .expect("the record key is listed");
+    let next = screen.lines().nth(at + 1).unwrap();
+    assert!(next.trim_start().ends_with("reopen, …)"), "{screen}");
+    assert!(
+        next.starts_with("           "),
+        "continues under its sentence: {next:?}"
+    );
+}
+
+#[test]
+fn sorting_by_last_movement_at_140_columns_shows_the_moved_column() {
+    let mut h = Harness::demo(140, 40);
+    let head = |h: &Harness| h.screen().lines().nth(3).unwrap_or_default().to_string();
+    h.keys("o");
+    assert_eq!(h.state.sort, bargain::tui::state::SortBy::LastMovement);
+    let line = head(&h);
+    assert!(line.contains("Moved"), "{line}");
+    let screen = h.screen();
+    assert!(screen.contains("2025-08-07"), "{screen}");
+}
+
+#[test]
+fn the_redline_stays_where_the_reader_is_when_the_table_is_refreshed() {
+    let mut h = Harness::demo(80, 24);
+    h.key(KeyCode::Enter).keys("jjjjj");
+    let at = |h: &Harness| h.state.article.as_ref().unwrap().scroll;
+    assert_eq!(at(&h), 5);
+    let title = |h: &Harness| h.screen().lines().nth(2).unwrap_or_default().to_string();
+    let before = title(&h);
+    // The index is extended (another shell recorded elsewhere, a sync): the article is asked
+    // for again, and answered; nothing scrolled, so nothing moves.
+    h.index();
+    assert_eq!(at(&h), 5, "the view is where it was");
+    assert_eq!(title(&h), before, "the scroll position says the same");
+    // Another comparison is another text: it starts at its top.
+    h.keys("c");
+    assert_eq!(at(&h), 0);
+}

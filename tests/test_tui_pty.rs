@@ -130,18 +130,16 @@ fn the_demo_in_a_real_terminal_from_open_to_quit() {
     assert!(!screen.contains("Joint Staffing"), "{screen}");
 
     s.press("\r");
+    // At 80 columns the labels name the sides by their short names rather than cut them.
     s.wait_for(&[
         "12 Artificial Intelligence and Technology · both sides' latest",
-        "old  Coalition of Health Care Unions pass 2",
-        "new  Example Health pass 2",
+        "old  union pass 2 · July session · 2025-07-16 · Union AI & technology lead",
+        "new  employer pass 2",
         "] next change",
     ]);
 
     s.press("c");
-    s.wait_for(&[
-        "since last: Coalition of",
-        "old  Coalition of Health Care Unions pass 1",
-    ]);
+    s.wait_for(&["since last: union", "old  union pass 1"]);
 
     s.press("/clinical judgment\r");
     s.wait_for(&["/clinical judgment — ", "matches in"]);
@@ -149,7 +147,7 @@ fn the_demo_in_a_real_terminal_from_open_to_quit() {
     s.press("?");
     s.wait_for(&["Keys (Esc closes", "Everywhere", "next comparison"]);
     s.press("\x1b");
-    let screen = s.wait_for(&["since last: Coalition of"]);
+    let screen = s.wait_for(&["since last: union"]);
     assert!(!screen.contains("Keys (Esc closes"), "{screen}");
 
     s.resize(48, 160);
@@ -161,7 +159,7 @@ fn the_demo_in_a_real_terminal_from_open_to_quit() {
     ]);
 
     s.resize(24, 80);
-    s.wait_for(&["since last: Coalition of", "? help"]);
+    s.wait_for(&["since last: union", "? help"]);
 
     s.press("q");
     let start = Instant::now();

@@ -364,7 +364,21 @@ pub fn compute(repo: &Repo, job: &RedlineJob) -> Result<RedlineReady, String> {
         &job.comparison,
     )
     .map_err(|e| e.to_string())?;
-    let doc = Arc::new(RedlineDoc::from_marks(&resolved.redline()));
+    let mut doc = RedlineDoc::from_marks(&resolved.redline());
+    // A three-way's changes are tagged in words with the sides' names, short enough to read
+    // inline.
+    let table = &job.snapshot.table;
+    doc.side_names = table
+        .sides
+        .iter()
+        .map(|s| {
+            (
+                s.id.clone(),
+                crate::tui::layout::short_side(table, &s.id).to_string(),
+            )
+        })
+        .collect();
+    let doc = Arc::new(doc);
     Ok(match resolved {
         Resolved::Two { old, new } => RedlineReady {
             old: old.label,

@@ -3,9 +3,10 @@
 //! to hit-test the mouse.
 
 use super::state::{Pane, State};
+use bargain_core::model::Table;
 use ratatui::layout::Rect;
 
-/// Rows the redline pane spends above its text: title, old label, new label, legend.
+/// Rows the redline pane spends above its text at least: title, old label, new label, legend.
 pub const REDLINE_HEAD: u16 = 4;
 /// Rows the list spends above its rows: title, column heads.
 pub const LIST_HEAD: u16 = 2;
@@ -62,13 +63,18 @@ pub fn areas(state: &State) -> Areas {
         let right_x = list_w + 1;
         let right_w = w.saturating_sub(right_x);
         let history_h = (body.height / 3).max(4).min(body.height);
-        areas.redline = Some(Rect::new(right_x, body.y, right_w, body.height - history_h));
-        areas.history = Some(Rect::new(
-            right_x,
-            body.y + body.height - history_h,
-            right_w,
-            history_h,
-        ));
+        let top_h = body.height - history_h;
+        areas.redline = Some(Rect::new(right_x, body.y, right_w, top_h));
+        // A list that fits above the history leaves the history the whole width below it: the
+        // rows where the list would stand empty are where a long history row gets its room.
+        let list_needs = LIST_HEAD + u16::try_from(state.visible.len().max(1)).unwrap_or(u16::MAX);
+        if state.table.is_some() && list_needs <= top_h {
+            areas.list = Some(Rect::new(0, body.y, list_w, top_h));
+            areas.divider = Some(Rect::new(list_w, body.y, 1, top_h));
+            areas.history = Some(Rect::new(0, body.y + top_h, w, history_h));
+        } else {
+            areas.history = Some(Rect::new(right_x, body.y + top_h, right_w, history_h));
+        }
     } else {
         let pane = match (state.focus, &state.article) {
             (Pane::Redline, Some(_)) => &mut areas.redline,
@@ -80,10 +86,17 @@ pub fn areas(state: &State) -> Areas {
     areas
 }
 
+/// Rows the redline pane spends above its text: title, old label, a row for each new label (one
+/// per side in a three-way comparison), legend.
+pub fn redline_head(state: &State) -> u16 {
+    let news = state.article.as_ref().map_or(1, |a| a.new.len().max(1));
+    REDLINE_HEAD + u16::try_from(news - 1).unwrap_or(0).min(8)
+}
+
 /// The redline's text area (below its labels and legend).
 pub fn redline_text(state: &State) -> Option<Rect> {
     let r = areas(state).redline?;
-    let head = REDLINE_HEAD.min(r.height);
+    let head = redline_head(state).min(r.height);
     Some(Rect::new(r.x, r.y + head, r.width, r.height - head))
 }
 
@@ -178,4 +191,45 @@ pub fn shorten(text: &str, max: usize) -> String {
         s.push('…');
         s
     }
+}
+
+/// A side's name short enough for a column or a crowded line: the name when it is short, else
+/// the side's id ("union" for "Coalition of Health Care Unions").
+pub fn short_side<'a>(table: &'a Table, id: &'a str) -> &'a str {
+    let name = table.side_name(id);
+    if name.chars().count() <= 9 { name } else { id }
+}
+
+/// `text` with each side's full name put in its short form ([`short_side`]): the same line,
+/// abbreviated where it does not fit.
+pub fn abbreviate_sides(text: &str, table: &Table) -> String {
+    let mut out = text.to_string();
+    // Longest names first, so a name inside another is not replaced in it.
+    let mut sides: Vec<&bargain_core::model::Side> = table.sides.iter().collect();
+    sides.sort_by_key(|s| std::cmp::Reverse(s.name.chars().count()));
+    for side in sides {
+        let short = short_side(table, &side.id);
+        if !side.name.is_empty() && short != side.name {
+            out = out.replace(side.name.as_str(), short);
+        }
+    }
+    out
+}
+
+/// Display width of a line of text.
+pub fn width_of(text: &str) -> usize {
+    unicode_width::UnicodeWidthStr::width(text)
+}
+
+/// The first of `candidates` (each shorter than the one before) that fits `width` columns; the
+/// last one cut with `…` when none does.
+pub fn fit(candidates: impl IntoIterator<Item = String>, width: usize) -> String {
+    let mut last = String::new();
+    for c in candidates {
+        if width_of(&c) <= width {
+            return c;
+        }
+        last = c;
+    }
+    shorten(&last, width)
 }

@@ -5,9 +5,10 @@
 //!
 //! Layout of the module: `state` (data), `update` (the only changes), `view` (drawing), `layout`
 //! (where things go, shared by `update` and `view`), `keys` (the one key table), `redline_view`
-//! (the redline's segments and their wrapping), `jobs` (background work), `terminal` (setup and
-//! restore), `theme` (styles).
+//! (the redline's segments and their wrapping), `help` (the `?` overlay's lines), `jobs`
+//! (background work), `terminal` (setup and restore), `theme` (styles).
 
+pub mod help;
 pub mod jobs;
 pub mod keys;
 pub mod layout;

@@ -72,6 +72,8 @@ pub struct RedlineDoc {
     pub tag_sides: bool,
     /// Segment index → the conflict it starts (three-way).
     pub conflicts: Vec<usize>,
+    /// Side id → the name its changes are tagged with (a short one); the id where none is given.
+    pub side_names: Vec<(String, String)>,
 }
 
 fn seg_kind(kind: SegmentKind) -> SegKind {
@@ -120,6 +122,7 @@ impl RedlineDoc {
             note: r.coarse.then(|| COARSE.to_string()),
             tag_sides: false,
             conflicts: Vec::new(),
+            side_names: Vec::new(),
         }
     }
 
@@ -145,7 +148,7 @@ impl RedlineDoc {
         let mut notes = Vec::new();
         if !t.conflicts.is_empty() {
             notes.push(format!(
-                "{} conflict{} (marked ‼)",
+                "{} conflict{} (marked ‼: the sides changed the same words differently)",
                 t.conflicts.len(),
                 if t.conflicts.len() == 1 { "" } else { "s" }
             ));
@@ -160,6 +163,7 @@ impl RedlineDoc {
             note: (!notes.is_empty()).then(|| notes.join("; ")),
             tag_sides: true,
             conflicts: t.conflicts.iter().map(|c| c.segments.start).collect(),
+            side_names: Vec::new(),
         }
     }
 
@@ -323,23 +327,70 @@ fn display(text: &str) -> String {
 type Piece = (Style, String);
 
 /// What goes before segment `i`: a conflict mark where sides disagree and, in a view of
-/// several sides, which side made the change (where the side changes).
+/// several sides, in words, whose change it is ("«union inserts»", "«union and employer
+/// delete»"), where the side or the kind of change changes. The words are joined by no-break
+/// spaces so a tag is never split across rows.
 fn prefix(doc: &RedlineDoc, i: usize, look: Look) -> Vec<Piece> {
     let mut out = Vec::new();
     if doc.conflicts.contains(&i) {
-        out.push((look.theme.warning(), "‼".to_string()));
+        out.push((look.theme.warning(), "‼\u{a0}conflict:\u{a0}".to_string()));
     }
     let seg = &doc.segments[i];
     if doc.tag_sides && seg.kind != SegKind::Equal && !seg.layout && !seg.by.is_empty() {
         let previous = i.checked_sub(1).map(|p| &doc.segments[p]);
-        let same =
-            previous.is_some_and(|p| p.kind != SegKind::Equal && !p.layout && p.by == seg.by);
+        let same = previous.is_some_and(|p| {
+            p.kind == seg.kind && !p.layout && p.by == seg.by && !doc.conflicts.contains(&i)
+        });
         if !same {
-            let sides = bargain_core::text::escape_line(&seg.by.join("+")).into_owned();
-            out.push((look.theme.side_tag(), format!("«{sides}»")));
+            out.push((look.theme.side_tag(), side_tag(doc, seg)));
         }
     }
     out
+}
+
+/// "«union inserts»": who made a change, and what kind of change it is, in words.
+fn side_tag(doc: &RedlineDoc, seg: &Seg) -> String {
+    let name = |id: &String| {
+        let shown = doc
+            .side_names
+            .iter()
+            .find(|(s, _)| s == id)
+            .map_or(id.as_str(), |(_, n)| n.as_str());
+        bargain_core::text::escape_line(shown).into_owned()
+    };
+    let names: Vec<String> = seg.by.iter().map(name).collect();
+    let who = match names.as_slice() {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    };
+    let one = names.len() == 1;
+    let verb = match (seg.kind, one) {
+        (SegKind::Deleted, true) => "deletes",
+        (SegKind::Deleted, false) => "delete",
+        (SegKind::Inserted, true) => "inserts",
+        (SegKind::Inserted, false) => "insert",
+        (SegKind::MovedFrom, true) => "moves away",
+        (SegKind::MovedFrom, false) => "move away",
+        (SegKind::MovedTo, true) => "moves here",
+        (SegKind::MovedTo, false) => "move here",
+        (SegKind::Equal | SegKind::Heading, _) => "",
+    };
+    format!("«{who} {verb}»").replace(' ', "\u{a0}")
+}
+
+/// A marked change's spaces at its edges, drawn outside its markers and tags (still in its
+/// style): a row may break at a space, and a break just inside `{+ or+}` would leave `{+` at a
+/// row's end or start the next row with `-]`. Unmarked text, and text of spaces only, is left
+/// whole.
+fn outer_spaces(body: &str, marked: bool) -> (&str, &str, &str) {
+    if !marked || body.trim_matches(' ').is_empty() {
+        return ("", body, "");
+    }
+    let core = body.trim_matches(' ');
+    let start = body.len() - body.trim_start_matches(' ').len();
+    let end = start + core.len();
+    (&body[..start], core, &body[end..])
 }
 
 /// Wraps a document once. `width` is the pane's text width in cells.
@@ -409,14 +460,20 @@ fn render_inline(doc: &RedlineDoc, width: usize, look: Look) -> Rendered {
         struck = !seg.layout && matches!(seg.kind, SegKind::Deleted | SegKind::MovedFrom);
         let style = look.seg_style(seg);
         let (open, close) = look.seg_markers(seg);
-        for piece in prefix(doc, i, look) {
+        let text = display(&seg.text);
+        let body = text.trim_end_matches('\n');
+        let marks = prefix(doc, i, look);
+        let marked = !(open.is_empty() && close.is_empty() && marks.is_empty());
+        let (lead, body, trail) = outer_spaces(body, marked);
+        if !lead.is_empty() {
+            cur.push((style, lead.to_string()));
+        }
+        for piece in marks {
             cur.push(piece);
         }
         if !open.is_empty() {
             cur.push((style, open.to_string()));
         }
-        let text = display(&seg.text);
-        let body = text.trim_end_matches('\n');
         for (k, part) in body.split('\n').enumerate() {
             if k > 0 {
                 cur.flush(&mut rows, width, &mut out.change_rows);
@@ -429,7 +486,10 @@ fn render_inline(doc: &RedlineDoc, width: usize, look: Look) -> Rendered {
         if !close.is_empty() {
             cur.push((style, close.to_string()));
         }
-        for _ in 0..text.len() - body.len() {
+        if !trail.is_empty() {
+            cur.push((style, trail.to_string()));
+        }
+        for _ in 0..text.len() - text.trim_end_matches('\n').len() {
             cur.flush(&mut rows, width, &mut out.change_rows);
         }
     }
@@ -474,7 +534,13 @@ fn render_side_by_side(doc: &RedlineDoc, width: usize, look: Look) -> Rendered {
         }
         let text = display(&seg.text);
         let body = text.trim_end_matches('\n');
-        for piece in prefix(doc, i, look) {
+        let marks = prefix(doc, i, look);
+        let marked = !(open.is_empty() && close.is_empty() && marks.is_empty());
+        let (lead, body, trail) = outer_spaces(body, marked);
+        if !lead.is_empty() {
+            group.push(left, right, (style, lead.to_string()));
+        }
+        for piece in marks {
             group.push(left, right, piece);
         }
         if !open.is_empty() {
@@ -491,7 +557,10 @@ fn render_side_by_side(doc: &RedlineDoc, width: usize, look: Look) -> Rendered {
         if !close.is_empty() {
             group.push(left, right, (style, close.to_string()));
         }
-        for _ in 0..text.len() - body.len() {
+        if !trail.is_empty() {
+            group.push(left, right, (style, trail.to_string()));
+        }
+        for _ in 0..text.len() - text.trim_end_matches('\n').len() {
             group.newline(left, right, &mut rows, col, &sep);
         }
     }
@@ -587,6 +656,10 @@ fn wrap_into(rows: &mut Vec<Vec<Piece>>, pieces: &[Piece], width: usize) {
 }
 
 /// [`wrap_into`], also returning the row where each anchored piece (by index) starts.
+///
+/// Words are the runs of non-space text across pieces, so a marker or a tag written as a piece
+/// of its own (`[-`, `-]`, `«union inserts»`) stays on the row of the word it opens or closes:
+/// a row never ends in `[-` with its word on the next. Only a word wider than a row is cut.
 fn wrap_anchored(
     rows: &mut Vec<Vec<Piece>>,
     pieces: &[Piece],
@@ -603,17 +676,48 @@ fn wrap_anchored(
             _ => row.push((style, text.to_string())),
         }
     }
+    // Every token in order, to measure a word that runs on into the next pieces.
+    let flat: Vec<&str> = pieces.iter().flat_map(|(_, t)| tokens(t)).collect();
+    let word_width = |k: usize| -> usize {
+        flat[k..]
+            .iter()
+            .take_while(|t| !t.starts_with(' '))
+            .map(|t| text_width(t))
+            .sum()
+    };
+    let mut k = 0usize;
     for (i, (style, text)) in pieces.iter().enumerate() {
-        for _ in anchors.iter().filter(|&&a| a == i) {
-            let first = tokens(text)
-                .find(|t| !t.starts_with(' '))
-                .map_or(0, text_width);
-            let wraps = used > 0 && used + first > width;
-            found.push(rows.len() + usize::from(wraps));
+        let mut waiting = anchors.iter().filter(|&&a| a == i).count();
+        if !tokens(text).any(|t| !t.starts_with(' ')) {
+            // Nothing to place but spaces: the change starts where the row is.
+            found.extend(std::iter::repeat_n(rows.len(), waiting));
+            waiting = 0;
         }
         for token in tokens(text) {
             let w = text_width(token);
             let space = token.starts_with(' ');
+            if !space && (k == 0 || flat[k - 1].starts_with(' ')) {
+                // A word begins: it goes to the next row whole when it does not fit here.
+                let whole = word_width(k);
+                if used > 0 && used + whole > width && whole <= width {
+                    rows.push(std::mem::take(&mut row));
+                    any = true;
+                    used = 0;
+                }
+            }
+            k += 1;
+            if !space && waiting > 0 {
+                let first = token.chars().next().map_or(0, |c| c.width().unwrap_or(0));
+                let lands = if used == 0 || used + w <= width {
+                    rows.len()
+                } else if w <= width || used + first > width {
+                    rows.len() + 1
+                } else {
+                    rows.len()
+                };
+                found.extend(std::iter::repeat_n(lands, waiting));
+                waiting = 0;
+            }
             if used + w <= width {
                 push(&mut row, *style, token);
                 used += w;
@@ -729,8 +833,8 @@ mod tests {
             "{all}"
         );
         // The later piece of each end opens with a bare bracket.
-        assert!(all.contains("[ provide written notice"), "{all}");
-        assert!(all.contains("{ provide written notice"), "{all}");
+        assert!(all.contains("[provide written notice"), "{all}");
+        assert!(all.contains("{provide written notice"), "{all}");
     }
 
     #[test]
@@ -808,11 +912,64 @@ mod tests {
             ],
         );
         let r = render(&doc, 60, Layout::Inline, look(true));
-        let all = texts(&r).join("|");
+        let all = texts(&r).join("|").replace('\u{a0}', " ");
         assert!(
-            all.contains("«union»") && all.contains("«employer»"),
+            all.contains("«union inserts»{+ longer+}") || all.contains("«union inserts»{+longer+}"),
             "{all}"
         );
+        assert!(all.contains("«employer deletes»[-text-]"), "{all}");
+        assert!(all.contains("«employer inserts»{+words+}"), "{all}");
+    }
+
+    #[test]
+    fn a_conflict_says_in_words_whose_change_is_whose() {
+        let mut doc = RedlineDoc::three_way(
+            "a raise of 3% a year\n",
+            &[
+                ("union", "a raise of 5.5% a year\n"),
+                ("employer", "a raise of 3.5% a year\n"),
+            ],
+        );
+        doc.side_names = vec![
+            ("union".into(), "union".into()),
+            ("employer".into(), "Employer".into()),
+        ];
+        let r = render(&doc, 80, Layout::Inline, look(true));
+        let all = texts(&r).join("|").replace('\u{a0}', " ");
+        assert!(all.contains("‼ conflict: "), "{all}");
+        assert!(all.contains("«union inserts»"), "{all}");
+        assert!(all.contains("«Employer inserts»"), "{all}");
+        assert!(
+            all.contains("«union and Employer delete»") || all.contains("«union deletes»"),
+            "{all}"
+        );
+    }
+
+    #[test]
+    fn a_marker_stays_with_the_word_it_opens_or_closes() {
+        // Every width where the longest marked word fits a row ("[-three-]{+THREE+}"): no row
+        // ends in an opening marker, none starts with a closing one.
+        let doc = RedlineDoc::compare(
+            "one two three four five six seven eight nine ten eleven twelve\n",
+            "one two THREE four five SIX seven, or more, eight NINE ten twelve\n",
+            None,
+        );
+        for width in 18..60 {
+            let r = render(&doc, width, Layout::Inline, look(true));
+            for row in texts(&r) {
+                let row = row.trim_end();
+                assert!(
+                    !row.ends_with("[-") && !row.ends_with("{+"),
+                    "{width}: {:?}",
+                    texts(&r)
+                );
+                assert!(
+                    !row.starts_with("-]") && !row.starts_with("+}"),
+                    "{width}: {:?}",
+                    texts(&r)
+                );
+            }
+        }
     }
 
     #[test]

@@ -246,6 +246,11 @@ pub struct ArticleView {
     /// The match last jumped to (index into `hit_rows`).
     pub hit: Option<usize>,
     pub pending: Option<Jump>,
+    /// The comparison this article was asked under.
+    pub comparison: Comparison,
+    /// The text shown is the previous answer to the same request (a refresh): when the new one
+    /// arrives, the view stays where the reader was instead of jumping to the top.
+    pub keep_scroll: bool,
     pub history: Vec<HistoryRow>,
     pub history_selected: usize,
     pub history_offset: usize,

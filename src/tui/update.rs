@@ -115,10 +115,14 @@ pub fn update(state: &mut State, message: Message) -> Vec<Effect> {
                     article.new = Vec::new();
                 }
             }
+            let kept = std::mem::take(&mut article.keep_scroll).then_some(article.scroll);
             article.rendered_for = None;
             article.scroll = 0;
             article.change = None;
             relayout(state);
+            if let (Some(article), Some(scroll)) = (&mut state.article, kept) {
+                article.scroll = scroll;
+            }
             if let Some(article) = &mut state.article
                 && let Some(jump) = article.pending.take()
             {
@@ -184,16 +188,23 @@ pub fn update(state: &mut State, message: Message) -> Vec<Effect> {
 fn key_pressed(state: &mut State, key: crossterm::event::KeyEvent, effects: &mut Vec<Effect>) {
     state.flash = None;
     if let Some(scroll) = state.help {
+        // The overlay scrolls over its own lines, as drawn for this screen; any other key
+        // closes it.
+        let end = super::help::max_scroll(state.size);
+        let page = usize::from(super::help::body(state.size).height).max(1);
         let action = keys::action_for(keys::Scope::Global, &key);
         state.help = match action {
             Some(Action::Down) => Some(scroll + 1),
             Some(Action::Up) => Some(scroll.saturating_sub(1)),
-            Some(Action::HalfPageDown | Action::PageDown) => Some(scroll + 10),
-            Some(Action::HalfPageUp | Action::PageUp) => Some(scroll.saturating_sub(10)),
+            Some(Action::HalfPageDown) => Some(scroll + page / 2),
+            Some(Action::HalfPageUp) => Some(scroll.saturating_sub(page / 2)),
+            Some(Action::PageDown) => Some(scroll + page),
+            Some(Action::PageUp) => Some(scroll.saturating_sub(page)),
             Some(Action::Top) => Some(0),
-            Some(Action::Quit) if key.code == KeyCode::Char('q') => None,
+            Some(Action::Bottom) => Some(end),
             _ => None,
-        };
+        }
+        .map(|s| s.min(end));
         return;
     }
     if state.recording.form.is_some() {
@@ -492,26 +503,43 @@ fn move_by(state: &mut State, by: isize, effects: &mut Vec<Effect>) {
             clamp_redline(state);
         }
         Pane::History => {
-            let rows = layout::history_rows(state).max(1);
+            let rows = layout::history_rows(state);
             if let Some(a) = &mut state.article {
                 a.history_selected = step(a.history_selected, by, a.history.len());
-                keep_visible(&mut a.history_offset, a.history_selected, rows);
+                keep_visible(
+                    &mut a.history_offset,
+                    a.history_selected,
+                    rows,
+                    a.history.len(),
+                );
             }
         }
     }
 }
 
-fn keep_visible(offset: &mut usize, selected: usize, rows: usize) {
+/// Scrolls a list of `len` rows shown `rows` at a time so that `selected` is in view, and never
+/// leaves rows empty at the bottom while rows above are hidden. A pane not on screen (`rows` 0)
+/// keeps its offset until it is shown: a pane measured while hidden would scroll to one row.
+fn keep_visible(offset: &mut usize, selected: usize, rows: usize, len: usize) {
+    if rows == 0 {
+        return;
+    }
     if selected < *offset {
         *offset = selected;
     } else if selected >= *offset + rows {
         *offset = selected + 1 - rows;
     }
+    *offset = (*offset).min(len.saturating_sub(rows));
 }
 
 fn scroll_list(state: &mut State) {
-    let rows = layout::list_rows(state).max(1);
-    keep_visible(&mut state.list_offset, state.selected, rows);
+    let rows = layout::list_rows(state);
+    keep_visible(
+        &mut state.list_offset,
+        state.selected,
+        rows,
+        state.visible.len(),
+    );
 }
 
 /// On a wide screen the redline follows the cursor in the list.
@@ -557,7 +585,7 @@ fn open_article(state: &mut State, id: &str, effects: &mut Vec<Effect>) {
                 a.pending,
             )
         });
-    let rows = layout::history_rows(state).max(1);
+    let rows = layout::history_rows(state);
     let mut view = ArticleView {
         id: id.to_string(),
         generation,
@@ -572,12 +600,33 @@ fn open_article(state: &mut State, id: &str, effects: &mut Vec<Effect>) {
         hit_rows: Vec::new(),
         hit: None,
         pending,
+        comparison: state.comparison.clone(),
+        keep_scroll: false,
         history,
         history_selected: selected,
         history_offset: 0,
         mark,
     };
-    keep_visible(&mut view.history_offset, view.history_selected, rows);
+    // The same article under the same comparison again (the table refreshed under it, the
+    // index finished, Enter once more): the text on screen stays, where the reader is, until
+    // the new answer replaces it — the view does not jump to the top while nothing scrolled.
+    if let Some(shown) = state.article.take().filter(|a| {
+        a.id == id && a.comparison == state.comparison && a.status == RedlineStatus::Ready
+    }) {
+        view.status = shown.status;
+        view.old = shown.old;
+        view.new = shown.new;
+        view.doc = shown.doc;
+        view.rendered = shown.rendered;
+        view.rendered_for = shown.rendered_for;
+        view.scroll = shown.scroll;
+        view.change = shown.change;
+        view.hit_rows = shown.hit_rows;
+        view.hit = shown.hit;
+        view.keep_scroll = true;
+    }
+    let len = view.history.len();
+    keep_visible(&mut view.history_offset, view.history_selected, rows, len);
     state.article = Some(view);
     relayout(state);
     if state.table.is_some() {
@@ -729,10 +778,11 @@ pub fn relayout(state: &mut State) {
         }
     }
     scroll_list(state);
-    let rows = layout::history_rows(state).max(1);
+    let rows = layout::history_rows(state);
     if let Some(a) = &mut state.article {
         a.history_selected = a.history_selected.min(a.history.len().saturating_sub(1));
-        keep_visible(&mut a.history_offset, a.history_selected, rows);
+        let len = a.history.len();
+        keep_visible(&mut a.history_offset, a.history_selected, rows, len);
     }
     clamp_redline(state);
 }

@@ -2,10 +2,12 @@
 //! (see `redline_view`), only the rows in view, so a frame costs the same at the bottom of a
 //! 190,000-word text as at the top of a short one.
 
-use super::keys::{self, BINDINGS, Scope};
+use super::keys::{self, Scope};
 use super::layout::{self, Areas};
 use super::search::fold;
-use super::state::{Loading, MoveFilter, Pane, RedlineStatus, State, SyncProblem, SyncState};
+use super::state::{
+    Loading, MoveFilter, Pane, RedlineStatus, SortBy, State, SyncProblem, SyncState,
+};
 use bargain_core::text::escape_line;
 use ratatui::Frame;
 use ratatui::buffer::Buffer;
@@ -141,8 +143,28 @@ fn header(buf: &mut Buffer, areas: &Areas, state: &State) {
         spans[3] = identity(state, &table.snapshot.table, true);
         rest = spans.iter().map(|s| s.width()).sum();
     }
+    // The table's name whole, else with the sides' short names, else up to its dash
+    // ("National Agreement 2025"), before it is cut.
+    let t_ = &table.snapshot.table;
+    let short = layout::abbreviate_sides(&t_.name, t_);
+    let head = short
+        .split_once(" — ")
+        .map_or_else(|| short.clone(), |(h, _)| h.trim().to_string());
+    // Nothing to tell about the work tree ("committed") gives way to the name.
+    if table.uncommitted == 0 && rest + layout::width_of(&escape_line(&head)) > usize::from(r.width)
+    {
+        if let Some(i) = spans.iter().position(|s| s.content == "committed") {
+            spans.drain(i..i + 2);
+        }
+        rest = spans.iter().map(|s| s.width()).sum();
+    }
     let room = usize::from(r.width).saturating_sub(rest).max(12);
-    let name = layout::shorten(&escape_line(&table.snapshot.table.name), room);
+    let name = layout::fit(
+        [t_.name.clone(), short, head]
+            .iter()
+            .map(|n| escape_line(n).into_owned()),
+        room,
+    );
     spans.insert(0, Span::styled(name, t.bold()));
     put(buf, r.x, r.y, r.width, spans);
 }
@@ -295,10 +317,27 @@ fn list(buf: &mut Buffer, r: Rect, state: &State) {
     let searching = !state.search.query.is_empty();
     // Columns: number, title, badge, whose move, last movement, matches.
     let w = usize::from(r.width);
-    let date_w = if w >= 60 { 11 } else { 0 };
-    let move_w = if w >= 50 { 10 } else { 0 };
     let badge_w = 12;
     let hits_w = if searching { 5 } else { 0 };
+    // The column the list is sorted by is shown whenever a title still has room beside it; the
+    // other goes first when both do not fit.
+    let (mut move_w, mut date_w) = (if w >= 50 { 10 } else { 0 }, if w >= 60 { 11 } else { 0 });
+    let fixed = 5 + badge_w + hits_w + LIST_MIN_TITLE;
+    match state.sort {
+        SortBy::LastMovement if fixed + 11 <= w => {
+            date_w = 11;
+            if fixed + date_w + move_w > w {
+                move_w = 0;
+            }
+        }
+        SortBy::WhoseMove if fixed + 10 <= w => {
+            move_w = 10;
+            if fixed + date_w + move_w > w {
+                date_w = 0;
+            }
+        }
+        _ => {}
+    }
     let title_w = w
         .saturating_sub(5 + badge_w + move_w + date_w + hits_w)
         .max(8);
@@ -359,7 +398,7 @@ fn list(buf: &mut Buffer, r: Rect, state: &State) {
                 "…".to_string()
             } else {
                 row.whose_move.as_deref().map_or("—".to_string(), |s| {
-                    escape_line(short_side(table, s)).into_owned()
+                    escape_line(layout::short_side(&table.snapshot.table, s)).into_owned()
                 })
             };
             spans.push(Span::raw(cell(&who, move_w)));
@@ -404,11 +443,8 @@ fn list(buf: &mut Buffer, r: Rect, state: &State) {
     }
 }
 
-/// A side's name short enough for a column: its id when the name is long.
-fn short_side<'a>(table: &'a super::state::TableView, id: &'a str) -> &'a str {
-    let name = table.snapshot.table.side_name(id);
-    if name.chars().count() <= 9 { name } else { id }
-}
+/// The narrowest a title column gets to make room for the column the list is sorted by.
+const LIST_MIN_TITLE: usize = 12;
 
 /// Splits text into spans, the query's matches in `hit` style.
 fn highlight(text: &str, query: &str, base: Style, hit: Style) -> Vec<Span<'static>> {
@@ -517,13 +553,14 @@ fn redline(buf: &mut Buffer, r: Rect, state: &State) {
     };
     let Some(table) = &state.table else { return };
     let row = table.rows.iter().find(|row| row.id == a.id);
+    let tv = &table.snapshot.table;
     let name = row.map_or_else(
-        || escape_line(&a.id).into_owned(),
+        || a.id.clone(),
         |row| {
             format!(
                 "{} {}",
                 row.number.map_or("?".to_string(), |n| n.to_string()),
-                escape_line(&row.title)
+                row.title
             )
         },
     );
@@ -533,16 +570,23 @@ fn redline(buf: &mut Buffer, r: Rect, state: &State) {
         use bargain_core::export::tracker::{agreement_words, awaiting_words};
         match &row.agreement {
             Some(a) => format!(" · TA {}", agreement_words(a)),
-            None => awaiting_words(&table.snapshot.table, row)
-                .map_or_else(String::new, |w| format!(" · {w}")),
+            None => awaiting_words(tv, row).map_or_else(String::new, |w| format!(" · {w}")),
         }
     });
-    let title = vec![Span::raw(format!(
-        " {name} · {}{agreement}",
-        escape_line(&state.comparison.describe(&table.snapshot.table))
-    ))];
-    pane_title(buf, r, state, Pane::Redline, title);
-    if r.height < layout::REDLINE_HEAD {
+    // Room left of the scroll position drawn at the title's right end.
+    let total = a.rendered.lines.len();
+    let text_h = layout::redline_text(state).map_or(0, |t| usize::from(t.height));
+    let pct_w = if total > text_h && r.width > 12 { 6 } else { 0 };
+    let full = format!(" {name} · {}{agreement}", state.comparison.describe(tv));
+    let title = layout::fit(
+        [full.clone(), layout::abbreviate_sides(&full, tv)]
+            .iter()
+            .map(|t| escape_line(t).into_owned()),
+        usize::from(r.width).saturating_sub(pct_w),
+    );
+    pane_title(buf, r, state, Pane::Redline, vec![Span::raw(title)]);
+    let head = layout::redline_head(state);
+    if r.height < head {
         return;
     }
     let look = state.look();
@@ -550,7 +594,7 @@ fn redline(buf: &mut Buffer, r: Rect, state: &State) {
     let (ins_open, ins_close) = look.markers(super::redline_view::SegKind::Inserted);
     let (old_word, new_word) = if state.comparison == bargain_core::comparison::Comparison::ThreeWay
     {
-        ("base", "sides")
+        ("base", "side")
     } else {
         ("old", "new")
     };
@@ -563,9 +607,9 @@ fn redline(buf: &mut Buffer, r: Rect, state: &State) {
     };
     let old_tag = tag(del_open, old_word, del_close);
     let new_tag = tag(ins_open, new_word, ins_close);
-    let label = |l: &bargain_core::comparison::Label| escape_line(&l.line()).into_owned();
     match &a.status {
         RedlineStatus::Ready => {
+            let room = usize::from(r.width).saturating_sub(old_tag.chars().count() + 1);
             put(
                 buf,
                 r.x,
@@ -574,21 +618,24 @@ fn redline(buf: &mut Buffer, r: Rect, state: &State) {
                 vec![
                     Span::styled(old_tag, t.deleted()),
                     Span::raw(" "),
-                    Span::raw(label(&a.old)),
+                    Span::raw(fit_label(&a.old, tv, room)),
                 ],
             );
-            let news: Vec<String> = a.new.iter().map(label).collect();
-            put(
-                buf,
-                r.x,
-                r.y + 2,
-                r.width,
-                vec![
-                    Span::styled(new_tag, t.inserted()),
-                    Span::raw(" "),
-                    Span::raw(news.join(" ║ ")),
-                ],
-            );
+            // One row per new version: a three-way shows each side's whole, one under another.
+            let room = usize::from(r.width).saturating_sub(new_tag.chars().count() + 1);
+            for (k, label) in a.new.iter().enumerate() {
+                put(
+                    buf,
+                    r.x,
+                    r.y + 2 + k as u16,
+                    r.width,
+                    vec![
+                        Span::styled(new_tag.clone(), t.inserted()),
+                        Span::raw(" "),
+                        Span::raw(fit_label(label, tv, room)),
+                    ],
+                );
+            }
         }
         RedlineStatus::Loading => {
             put(
@@ -631,7 +678,7 @@ fn redline(buf: &mut Buffer, r: Rect, state: &State) {
         legend.push(Span::styled(" │ ", t.dim()));
         legend.push(Span::styled(note.clone(), t.warning()));
     }
-    put(buf, r.x, r.y + 3, r.width, legend);
+    put(buf, r.x, r.y + head - 1, r.width, legend);
     let Some(text) = layout::redline_text(state) else {
         return;
     };
@@ -648,13 +695,78 @@ fn redline(buf: &mut Buffer, r: Rect, state: &State) {
         buf.set_line(text.x, text.y + k as u16, &line, text.width);
     }
     // Where the view is in the text, on the title row's right edge.
-    let total = a.rendered.lines.len();
-    if total > usize::from(text.height) && r.width > 12 {
+    if pct_w > 0 {
         let pct = (a.scroll + usize::from(text.height)).min(total) * 100 / total.max(1);
         let tag = format!(" {pct:>3}% ");
         let x = r.right().saturating_sub(tag.len() as u16);
         buf.set_string(x, r.y, tag, t.pane_title(state.focus == Pane::Redline));
     }
+}
+
+fn table_of(state: &State) -> Option<&bargain_core::model::Table> {
+    state.table.as_ref().map(|t| &t.snapshot.table)
+}
+
+/// A history row's session, event and author in `width` columns (after its marker and date):
+/// whole; else the sides' short names; else without the session; then the event is cut before
+/// the author's name is. Escaped.
+fn fit_history_row(
+    row: &super::state::HistoryRow,
+    table: Option<&bargain_core::model::Table>,
+    width: usize,
+) -> (Option<String>, String, String) {
+    let room = width.saturating_sub(6 + 11);
+    let short =
+        |text: &str| table.map_or_else(|| text.to_string(), |t| layout::abbreviate_sides(text, t));
+    let session = row.session.as_deref().map(|s| escape_line(s).into_owned());
+    let who = escape_line(&row.who).into_owned();
+    let long = escape_line(&row.what).into_owned();
+    let abbreviated = escape_line(&short(&row.what)).into_owned();
+    let used = |session: Option<&String>, what: &str| {
+        session.map_or(0, |s| layout::width_of(s) + 1)
+            + layout::width_of(what)
+            + 3
+            + layout::width_of(&who)
+    };
+    for (session, what) in [
+        (session.clone(), &long),
+        (session.clone(), &abbreviated),
+        (None, &abbreviated),
+    ] {
+        if used(session.as_ref(), what) <= room {
+            return (session, what.clone(), who);
+        }
+    }
+    // The event keeps at least a few words; the author's name is cut only after that.
+    let what_room = room.saturating_sub(3 + layout::width_of(&who)).max(16);
+    let what = layout::shorten(&abbreviated, what_room);
+    let who = layout::shorten(
+        &who,
+        room.saturating_sub(3 + layout::width_of(&what)).max(1),
+    );
+    (None, what, who)
+}
+
+/// A version's label in `width` columns: whole; else the sides' short names; else without its
+/// session; cut only when even that does not fit. Escaped.
+fn fit_label(
+    label: &bargain_core::comparison::Label,
+    table: &bargain_core::model::Table,
+    width: usize,
+) -> String {
+    let line = label.line();
+    let short = layout::abbreviate_sides(&line, table);
+    let no_session = bargain_core::comparison::Label {
+        session: None,
+        ..label.clone()
+    };
+    let bare = layout::abbreviate_sides(&no_session.line(), table);
+    layout::fit(
+        [line, short, bare]
+            .iter()
+            .map(|l| escape_line(l).into_owned()),
+        width,
+    )
 }
 
 fn history(buf: &mut Buffer, r: Rect, state: &State) {
@@ -713,20 +825,13 @@ fn history(buf: &mut Buffer, r: Rect, state: &State) {
             Span::styled(marker.to_string(), style),
             Span::raw(format!("{} ", row.date)),
         ];
-        if let Some(s) = &row.session
-            && r.width >= 70
-        {
-            spans.push(Span::styled(format!("{} ", escape_line(s)), t.dim()));
+        let (session, what, who) = fit_history_row(row, table_of(state), usize::from(r.width));
+        if let Some(s) = session {
+            spans.push(Span::styled(format!("{s} "), t.dim()));
         }
         let what_style = if row.has_text { t.bold() } else { t.plain() };
-        spans.push(Span::styled(
-            escape_line(&row.what).into_owned(),
-            what_style,
-        ));
-        spans.push(Span::styled(
-            format!(" — {}", escape_line(&row.who)),
-            t.dim(),
-        ));
+        spans.push(Span::styled(what, what_style));
+        spans.push(Span::styled(format!(" — {who}"), t.dim()));
         put(buf, r.x, y, r.width, spans);
         if k == a.history_selected {
             let style = if state.focus == Pane::History {
@@ -825,9 +930,13 @@ fn key_bar(buf: &mut Buffer, r: Rect, state: &State) {
     } else {
         help.label.chars().count() + help.short.chars().count() + 1
     };
+    // The editor key only where it writes something: a pass's details.
+    let editor_here = state.recording.form.as_ref().is_some_and(|f| {
+        f.kind == super::recording::Kind::Pass && f.step == super::recording::Step::Details
+    });
     let mut items: Vec<&keys::Binding> = Vec::new();
     for b in keys::bar(scope) {
-        if std::ptr::eq(b, help) {
+        if std::ptr::eq(b, help) || (b.action == keys::Action::Editor && !editor_here) {
             continue;
         }
         let w = b.label.chars().count() + b.short.chars().count() + 3;
@@ -849,55 +958,51 @@ fn key_bar(buf: &mut Buffer, r: Rect, state: &State) {
 
 fn help(buf: &mut Buffer, screen: Rect, scroll: usize, state: &State) {
     let t = state.theme;
-    let w = if screen.width < 100 { screen.width } else { 76 };
-    let h = screen.height.saturating_sub(2).max(3).min(screen.height);
-    let area = Rect::new((screen.width - w) / 2, (screen.height - h) / 2, w, h);
+    let size = (screen.width, screen.height);
+    let area = super::help::area(size);
     Clear.render(area, buf);
-    let mut lines: Vec<Line<'static>> = Vec::new();
-    for scope in [
-        Scope::Global,
-        Scope::List,
-        Scope::Redline,
-        Scope::History,
-        Scope::Search,
-        Scope::Record,
-    ] {
-        lines.push(Line::from(Span::styled(
-            scope.title().to_string(),
-            t.heading(),
-        )));
-        for b in BINDINGS.iter().filter(|b| b.scope == scope) {
-            lines.push(Line::from(vec![
-                Span::styled(format!("  {:<8}", b.label), t.key()),
-                Span::raw(b.help.to_string()),
-            ]));
-        }
-    }
-    lines.push(Line::from(Span::styled(
-        "Mouse: wheel scrolls the pane under it; click selects, click again opens".to_string(),
-        t.dim(),
-    )));
-    let title = " Keys (Esc closes, j/k scroll) ";
+    let body = super::help::body(size);
+    let lines = super::help::lines(body.width);
+    let scroll = scroll.min(super::help::max_scroll(size));
+    let shown = lines.len().min(scroll + usize::from(body.height));
+    // Where the view is, so a list longer than the screen says there is more.
+    let title = if shown < lines.len() || scroll > 0 {
+        format!(
+            " Keys (Esc closes, j/k scroll, G end) · lines {}–{} of {} ",
+            scroll + 1,
+            shown,
+            lines.len()
+        )
+    } else {
+        " Keys (Esc closes) ".to_string()
+    };
     fill(
         buf,
         Rect::new(area.x, area.y, area.width, 1),
         t.pane_title(true),
     );
-    buf.set_string(area.x, area.y, title, t.pane_title(true));
-    let body = Rect::new(
-        area.x + 1,
-        area.y + 1,
-        area.width.saturating_sub(2),
-        area.height.saturating_sub(1),
+    buf.set_stringn(
+        area.x,
+        area.y,
+        title,
+        usize::from(area.width),
+        t.pane_title(true),
     );
-    let scroll = scroll.min(lines.len().saturating_sub(usize::from(body.height)));
     for (k, line) in lines
         .iter()
         .skip(scroll)
         .take(usize::from(body.height))
         .enumerate()
     {
-        buf.set_line(body.x, body.y + k as u16, line, body.width);
+        let spans = match line.kind {
+            super::help::Kind::Heading => vec![Span::styled(line.text.clone(), t.heading())],
+            super::help::Kind::Binding => vec![
+                Span::styled(line.key.clone(), t.key()),
+                Span::raw(line.text.clone()),
+            ],
+            super::help::Kind::Note => vec![Span::styled(line.text.clone(), t.dim())],
+        };
+        buf.set_line(body.x, body.y + k as u16, &Line::from(spans), body.width);
     }
 }
 
