@@ -185,6 +185,51 @@ fn the_demo_in_a_real_terminal_from_open_to_quit() {
 }
 
 #[test]
+fn resizing_140x40_to_80x24_to_100x30_and_back_shows_the_list_from_its_top() {
+    let mut s = Session::demo(40, 140);
+    s.wait_for(&["Articles 13/13", "History · ", "2025-08-06"]);
+    // As in the trial: an article further down is open and the redline has the focus, so the
+    // narrow screens show the redline alone and the list is measured while it is hidden.
+    s.press("jj\r");
+    s.wait_for(&["14 AI Note Capture", "] next change"]);
+    for (rows, cols, shows) in [
+        (24, 80, "] next change"),
+        (30, 100, "] next change"),
+        (40, 140, "Articles 13/13"),
+    ] {
+        s.resize(rows, cols);
+        s.wait_for(&[shows, "14 AI Note Capture"]);
+    }
+    let screen = s.wait_for(&["Articles 13/13", "History · "]);
+    let list: Vec<&str> = screen
+        .lines()
+        .skip(4)
+        .map(|l| l.split('│').next().unwrap_or_default())
+        .collect();
+    assert!(
+        list.first()
+            .is_some_and(|l| l.starts_with("12   Artificial")),
+        "the list starts at its first article:\n{screen}"
+    );
+    assert!(
+        list.iter().any(|l| l.starts_with("13   Mental Health")),
+        "{screen}"
+    );
+    assert!(
+        list.iter().any(|l| l.starts_with("14   AI Note")),
+        "{screen}"
+    );
+    s.press("q");
+    let start = Instant::now();
+    while s.child.try_wait().expect("child status").is_none() {
+        while let Ok(bytes) = s.output.recv_timeout(Duration::from_millis(50)) {
+            s.parser.process(&bytes);
+        }
+        assert!(start.elapsed() < PATIENCE, "bargain did not quit");
+    }
+}
+
+#[test]
 fn a_pass_written_in_the_editor_is_recorded_in_a_real_terminal() {
     // An "editor" that adds a sentence to the text it is given and saves.
     let tools = tempfile::tempdir().expect("temp dir");
