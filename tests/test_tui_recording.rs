@@ -415,7 +415,16 @@ fn the_form_update_is_pure_and_typing_goes_to_the_note() {
         Outcome::Continue
     );
     assert_eq!(form.status, Some(record::Verb::Impasse));
-    assert_eq!(form.step, Step::Note, "impasse needs no details");
+    assert_eq!(
+        form.step,
+        Step::Details,
+        "impasse asks only when: the day and its session"
+    );
+    assert_eq!(
+        recording::update(&mut form, key(KeyCode::Enter)),
+        Outcome::Continue
+    );
+    assert_eq!(form.step, Step::Note);
     for c in "Stalled on notice; q and ? are text here".chars() {
         assert_eq!(
             recording::update(&mut form, key(KeyCode::Char(c))),
@@ -602,7 +611,7 @@ fn a_member_is_refused_in_words_and_nothing_is_written() {
     d.select("12-ai-technology")
         .keys("S")
         .choose_status("impasse");
-    d.key(KeyCode::Enter);
+    d.key(KeyCode::Enter).key(KeyCode::Enter);
     let Step::Refused(why) = d.step() else {
         panic!("refused: {:?}", d.step());
     };
@@ -626,7 +635,7 @@ fn a_branch_moved_since_the_check_is_refused_and_the_table_reloaded() {
     d.select("13-mental-health-triage")
         .keys("S")
         .choose_status("impasse");
-    d.key(KeyCode::Enter);
+    d.key(KeyCode::Enter).key(KeyCode::Enter);
     assert!(matches!(d.step(), Step::Confirm(_)));
     // Someone else records first.
     let repo = Repo::open(&d.root()).unwrap();
@@ -682,7 +691,12 @@ fn a_reopen_needs_the_other_side_or_is_forced_and_flagged() {
     let keys: Vec<FieldKey> = d.form().fields.iter().map(|f| f.key.clone()).collect();
     assert_eq!(
         keys,
-        [FieldKey::ReopenBy("employer".into()), FieldKey::Force],
+        [
+            FieldKey::ReopenBy("employer".into()),
+            FieldKey::Force,
+            FieldKey::Date,
+            FieldKey::Session
+        ],
         "the recorder speaks for their own side; the other side is asked for"
     );
     d.key(KeyCode::Enter).key(KeyCode::Enter);
@@ -739,6 +753,143 @@ fn a_reopen_with_the_other_sides_agreement_is_not_forced() {
     );
 }
 
+// ---- when it happened: the day and the session ---------------------------------------------------
+
+/// The session picker's value: `Some("")` is between sessions, `None` nothing chosen.
+fn session_value(d: &Desk) -> Option<String> {
+    d.form()
+        .fields
+        .iter()
+        .find(|f| f.key == FieldKey::Session)
+        .expect("the form asks for the session")
+        .value()
+}
+
+/// Moves the focus in the details to the field `key`.
+fn focus_field(d: &mut Desk, key: &FieldKey) {
+    for _ in 0..12 {
+        if d.form().fields.get(d.form().focus).map(|f| &f.key) == Some(key) {
+            return;
+        }
+        d.key(KeyCode::Down);
+    }
+    panic!("no field {key:?}");
+}
+
+#[test]
+fn the_session_defaults_to_the_one_that_includes_the_day_and_follows_a_new_date() {
+    let mut d = Desk::as_person("chief@union.example");
+    d.select("13-mental-health-triage")
+        .keys("S")
+        .choose_status("impasse");
+    assert_eq!(d.step(), Step::Details);
+    assert_eq!(session_value(&d).as_deref(), Some("August session"));
+    let screen = d.h.screen();
+    assert!(
+        screen.contains("August session (2025-08-05 to 2025-08-07)"),
+        "{screen}"
+    );
+    // A day of the July session: the picker follows it.
+    focus_field(&mut d, &FieldKey::Date);
+    for _ in 0..10 {
+        d.key(KeyCode::Backspace);
+    }
+    d.keys("2025-07-16");
+    assert_eq!(session_value(&d).as_deref(), Some("July session"));
+    d.key(KeyCode::Enter).key(KeyCode::Enter);
+    let Step::Confirm(plan) = d.step() else {
+        panic!("confirm: {:?}", d.step());
+    };
+    assert!(
+        plan.message.contains("Bargain-Session: 2025-07-15"),
+        "{}",
+        plan.message
+    );
+    assert!(
+        plan.message.contains("Bargain-Date: 2025-07-16"),
+        "{}",
+        plan.message
+    );
+}
+
+#[test]
+fn a_day_in_no_session_is_never_filed_by_guess_the_form_asks() {
+    let mut d = Desk::as_person("chief@union.example");
+    d.select("13-mental-health-triage")
+        .keys("S")
+        .choose_status("impasse");
+    focus_field(&mut d, &FieldKey::Date);
+    for _ in 0..10 {
+        d.key(KeyCode::Backspace);
+    }
+    d.keys("2025-07-30");
+    assert_eq!(session_value(&d), None, "no session includes the day");
+    assert!(
+        d.form()
+            .message
+            .as_deref()
+            .is_some_and(|m| m.contains("no session includes 2025-07-30")),
+        "{:?}",
+        d.form().message
+    );
+    d.key(KeyCode::Enter);
+    assert_eq!(
+        d.step(),
+        Step::Details,
+        "Enter does not go on without a session"
+    );
+    assert!(
+        d.form()
+            .message
+            .as_deref()
+            .is_some_and(|m| m.contains("“Session”") && m.contains("between sessions")),
+        "{:?}",
+        d.form().message
+    );
+    // Between sessions, chosen by hand, is kept when the day is typed again.
+    focus_field(&mut d, &FieldKey::Session);
+    d.key(KeyCode::Left);
+    assert_eq!(session_value(&d).as_deref(), Some(""));
+    focus_field(&mut d, &FieldKey::Date);
+    d.key(KeyCode::Backspace).keys("1");
+    assert_eq!(
+        session_value(&d).as_deref(),
+        Some(""),
+        "a session picked by hand stays"
+    );
+    d.key(KeyCode::Enter);
+    assert_eq!(d.step(), Step::Note, "{:?}", d.form().message);
+    let request = d.form().request().unwrap();
+    assert_eq!(request.session, record::SessionChoice::Between);
+    assert_eq!(request.date, Date::parse("2025-07-31"));
+    d.key(KeyCode::Enter);
+    let Step::Confirm(plan) = d.step() else {
+        panic!("confirm: {:?}", d.step());
+    };
+    assert!(
+        !plan.message.contains("Bargain-Session"),
+        "{}",
+        plan.message
+    );
+}
+
+#[test]
+fn a_pass_asks_its_day_and_session_too() {
+    let mut d = Desk::as_person("ai-lead@union.example");
+    d.select("12-ai-technology").keys("p");
+    let keys: Vec<FieldKey> = d.form().fields.iter().map(|f| f.key.clone()).collect();
+    assert_eq!(
+        keys,
+        [
+            FieldKey::Side,
+            FieldKey::Path,
+            FieldKey::Date,
+            FieldKey::Session
+        ]
+    );
+    assert_eq!(session_value(&d).as_deref(), Some("August session"));
+}
+
 // ---- the popup, rendered ---------------------------------------------------------------------
 
 #[test]
@@ -776,7 +927,9 @@ fn screen_80x24_record_result() {
     d.select("13-mental-health-triage")
         .keys("S")
         .choose_status("impasse");
-    d.key(KeyCode::Enter).key(KeyCode::Enter);
+    d.key(KeyCode::Enter)
+        .key(KeyCode::Enter)
+        .key(KeyCode::Enter);
     insta::assert_snapshot!(d.styled_redacted());
 }
 
@@ -786,7 +939,7 @@ fn screen_80x24_record_refusal() {
     d.select("12-ai-technology")
         .keys("S")
         .choose_status("impasse");
-    d.key(KeyCode::Enter);
+    d.key(KeyCode::Enter).key(KeyCode::Enter);
     insta::assert_snapshot!(d.h.styled());
 }
 

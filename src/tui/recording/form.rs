@@ -4,7 +4,7 @@
 
 use super::{Context, Loaded, WriteOutcome};
 use crate::tui::keys::{self, Action, Scope};
-use bargain_core::model::{Date, Status, Table};
+use bargain_core::model::{Date, Session, Status, Table};
 use bargain_core::record::{self, Plan, Refusal, Remedy, Request, StatusChange, Verb};
 use bargain_core::store::{History, Snapshot};
 use crossterm::event::KeyEvent;
@@ -64,6 +64,8 @@ pub enum FieldKey {
     /// A TA's signatory of this side.
     Signatory(String),
     Date,
+    /// The session the day belongs to (`""`: between sessions).
+    Session,
     /// The side whose text is agreed (`""`: every side's, when they are the same).
     Agreed,
     /// The side that withdraws.
@@ -175,6 +177,10 @@ pub struct RecordForm {
     signers: Vec<(String, Vec<(String, String)>)>,
     /// The table is kept jointly: each side signs a TA for itself, the others countersign.
     joint: bool,
+    /// The table's sessions, for the session picker.
+    sessions: Vec<Session>,
+    /// The session was picked by hand: a new date no longer picks it.
+    session_by_hand: bool,
 }
 
 /// The form's input.
@@ -280,6 +286,8 @@ impl RecordForm {
             message: None,
             signers,
             joint: table.kept_by.is_joint(),
+            sessions: table.sessions.clone(),
+            session_by_hand: false,
         };
         match kind {
             Some(Kind::Pass) => form.choose_action(0),
@@ -342,6 +350,8 @@ impl RecordForm {
             if self.subject.status.is_agreed() {
                 self.fields.push(force_field("Over the agreement"));
             }
+            self.fields.extend(self.when_fields());
+            self.session_by_hand = false;
             self.focus = 1;
             self.step = Step::Details;
         } else {
@@ -357,16 +367,104 @@ impl RecordForm {
         }
     }
 
-    /// The detail fields a status needs (none for most).
-    fn status_fields(&self, verb: Verb) -> Vec<Field> {
-        let date = || {
+    /// When it happened at the table: the day (today unless changed) and the session it belongs
+    /// to, picked from the table's sessions or "between sessions" — the one that includes the
+    /// day until another is picked, and none when no session includes it (never a guess).
+    fn when_fields(&self) -> Vec<Field> {
+        let mut options: Vec<(String, String)> = self
+            .sessions
+            .iter()
+            .map(|s| {
+                (
+                    s.name.clone(),
+                    format!("{} ({} to {})", s.name, s.start, s.end),
+                )
+            })
+            .collect();
+        options.push((String::new(), "between sessions".to_string()));
+        vec![
             Field::text(
                 FieldKey::Date,
                 "Date".into(),
                 &self.today.to_string(),
                 "YYYY-MM-DD",
-            )
+            ),
+            Field::pick(
+                FieldKey::Session,
+                "Session".into(),
+                options,
+                self.session_index_on(Some(self.today)),
+            ),
+        ]
+    }
+
+    /// The picker's index of the session that includes `date`.
+    fn session_index_on(&self, date: Option<Date>) -> Option<usize> {
+        let date = date?;
+        self.sessions
+            .iter()
+            .position(|s| s.start <= date && date <= s.end)
+    }
+
+    /// After the date was typed: the session that includes it, unless one was picked by hand;
+    /// when none includes it, the picker is left empty and says so.
+    fn follow_date(&mut self) {
+        if self.session_by_hand {
+            return;
+        }
+        let date = self
+            .field(&FieldKey::Date)
+            .and_then(Field::value)
+            .and_then(|t| Date::parse(&t));
+        let index = self.session_index_on(date);
+        if let Some(Field {
+            input: Input::Pick { chosen, .. },
+            ..
+        }) = self.fields.iter_mut().find(|f| f.key == FieldKey::Session)
+        {
+            *chosen = index;
+        }
+        self.message = match (date, index) {
+            (Some(d), None) if !self.sessions.is_empty() => Some(format!(
+                "no session includes {d}: choose one under “Session”, or “between sessions”"
+            )),
+            _ => None,
         };
+    }
+
+    /// The session chosen: a name, or between sessions; what to do when none is.
+    fn session_choice(&self) -> Result<record::SessionChoice, String> {
+        match self.field(&FieldKey::Session).and_then(Field::value) {
+            Some(name) if name.is_empty() => Ok(record::SessionChoice::Between),
+            Some(name) => Ok(record::SessionChoice::Named(name)),
+            None if self.field(&FieldKey::Session).is_none() => Ok(record::SessionChoice::Auto),
+            None => Err(format!(
+                "no session includes {}: choose one under “Session”, or “between sessions”",
+                self.date()
+                    .map_or_else(|_| "the day".to_string(), |d| d.to_string())
+            )),
+        }
+    }
+
+    /// The detail fields a status needs, then when it happened.
+    fn status_fields(&self, verb: Verb) -> Vec<Field> {
+        let mut fields = self.status_only_fields(verb);
+        // A TA's day and session come with its signatures, before the agreed text.
+        let at = if verb == Verb::TentativelyAgreed {
+            fields
+                .iter()
+                .take_while(|f| matches!(f.key, FieldKey::Signatory(_)))
+                .count()
+        } else {
+            fields.len()
+        };
+        let rest = fields.split_off(at);
+        fields.extend(self.when_fields());
+        fields.extend(rest);
+        fields
+    }
+
+    fn status_only_fields(&self, verb: Verb) -> Vec<Field> {
         match verb {
             Verb::TentativelyAgreed => {
                 let mut fields: Vec<Field> = self
@@ -391,7 +489,6 @@ impl RecordForm {
                         )
                     })
                     .collect();
-                fields.push(date());
                 let mut options: Vec<(String, String)> = self
                     .subject
                     .sides
@@ -419,7 +516,7 @@ impl RecordForm {
                 ));
                 fields
             }
-            Verb::Ratified => vec![date()],
+            Verb::Ratified => Vec::new(),
             Verb::Withdrawn => vec![Field::pick(
                 FieldKey::WithdrawnBy,
                 "Withdrawn by".into(),
@@ -477,12 +574,12 @@ impl RecordForm {
         Ok(Request {
             article: self.subject.id.clone(),
             action,
-            // The day of a TA or a ratification as the form asks it; otherwise today.
+            // The day and the session as the form asks them.
             date: match self.field(&FieldKey::Date) {
                 Some(_) => Some(self.date()?),
                 None => None,
             },
-            session: record::SessionChoice::Auto,
+            session: self.session_choice()?,
             note: (!note.is_empty()).then_some(note),
             force: self
                 .field(&FieldKey::Force)
@@ -490,6 +587,14 @@ impl RecordForm {
                 .as_deref()
                 == Some("yes"),
         })
+    }
+
+    /// The day and the session, checked as far as the form can: a date, and a session chosen.
+    fn when(&self) -> Result<(), String> {
+        if self.field(&FieldKey::Date).is_some() {
+            self.date()?;
+        }
+        self.session_choice().map(|_| ())
     }
 
     fn date(&self) -> Result<Date, String> {
@@ -586,8 +691,12 @@ impl RecordForm {
                     format!("choose who signs for {} (“Signs for …”)", names(sides))
                 }
                 Remedy::NameAgreedText { .. } => "choose the “Agreed text”".to_string(),
-                Remedy::ChooseSession => "choose the session it belongs to".to_string(),
-                Remedy::BetweenSessions => "or say it happened between sessions".to_string(),
+                Remedy::ChooseSession => {
+                    "choose the session it belongs to under “Session”".to_string()
+                }
+                Remedy::BetweenSessions => {
+                    "choose “between sessions” under “Session”".to_string()
+                }
                 Remedy::AddSession => {
                     "add a session that includes the day (bargain session add)".to_string()
                 }
@@ -692,6 +801,11 @@ pub fn update(form: &mut RecordForm, message: FormMsg) -> Outcome {
                     };
                     if area.input(key) {
                         form.message = None;
+                        if form.step == Step::Details
+                            && form.fields.get(form.focus).map(|f| &f.key) == Some(&FieldKey::Date)
+                        {
+                            form.follow_date();
+                        }
                     }
                     Outcome::Continue
                 }
@@ -711,7 +825,11 @@ pub fn update(form: &mut RecordForm, message: FormMsg) -> Outcome {
                     form.message = None;
                     form.text = Some(loaded);
                     if form.step == Step::Details {
-                        form.step = Step::Note;
+                        // On to the note, unless the day or the session still needs an answer.
+                        match form.when() {
+                            Ok(()) => form.step = Step::Note,
+                            Err(why) => form.message = Some(why),
+                        }
                     }
                 }
                 Err(why) => form.message = Some(why),
@@ -777,6 +895,9 @@ fn act(form: &mut RecordForm, action: Action) -> Outcome {
                     (Some(i), _) => (i + n - 1) % n,
                 });
                 form.message = None;
+                if form.fields[form.focus].key == FieldKey::Session {
+                    form.session_by_hand = true;
+                }
             }
             Outcome::Continue
         }
@@ -835,11 +956,14 @@ fn next(form: &mut RecordForm) -> Outcome {
                     ));
                     return Outcome::Continue;
                 }
-                form.step = Step::Note;
+                match form.when() {
+                    Ok(()) => form.step = Step::Note,
+                    Err(why) => form.message = Some(why),
+                }
                 return Outcome::Continue;
             }
-            match form.status_change() {
-                Ok(_) => form.step = Step::Note,
+            match form.status_change().and_then(|_| form.when()) {
+                Ok(()) => form.step = Step::Note,
                 Err(why) => form.message = Some(why),
             }
             Outcome::Continue
