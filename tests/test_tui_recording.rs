@@ -890,12 +890,170 @@ fn a_pass_asks_its_day_and_session_too() {
     assert_eq!(session_value(&d).as_deref(), Some("August session"));
 }
 
+// ---- adding an article -----------------------------------------------------------------------------
+
+#[test]
+fn an_article_added_at_the_keyboard_is_one_commit_and_shows_in_the_list() {
+    let mut d = Desk::as_person("chief@union.example");
+    let current = d.root().join("../current-15.md");
+    std::fs::write(&current, "15.1 Employees may bring a support person.\n").unwrap();
+    d.keys("1").keys("a");
+    assert_eq!(d.form().kind, Kind::Article);
+    assert_eq!(d.step(), Step::Details);
+    assert_eq!(
+        d.form().fields[2].value().as_deref(),
+        Some("ai"),
+        "the topic in view is offered first"
+    );
+    let screen = d.h.screen();
+    assert!(screen.contains("Add an article to the table"), "{screen}");
+    // What is missing is said in the form's words.
+    d.key(KeyCode::Enter);
+    assert!(
+        d.form().message.as_deref() == Some("type the article's “Number”"),
+        "{:?}",
+        d.form().message
+    );
+    d.keys("15").key(KeyCode::Down).keys("Patient Advocacy");
+    d.key(KeyCode::Down).key(KeyCode::Down);
+    d.keys(&current.display().to_string()).key(KeyCode::Enter);
+    assert_eq!(d.step(), Step::Note, "{:?}", d.form().message);
+    assert!(d.h.screen().contains("A note for the record"));
+    d.keys("Opened at the August session.").key(KeyCode::Enter);
+    let Step::Confirm(plan) = d.step() else {
+        panic!("confirm: {:?}", d.step());
+    };
+    assert_eq!(
+        plan.sentence,
+        "Article 15 — Patient Advocacy added to AI & technology"
+    );
+    let paths: Vec<&str> = plan.files.iter().map(|f| f.path.as_str()).collect();
+    assert_eq!(
+        paths,
+        [
+            "proposals/15-patient-advocacy/article.yaml",
+            "proposals/15-patient-advocacy/current.md"
+        ]
+    );
+    d.key(KeyCode::Enter);
+    assert!(
+        matches!(d.step(), Step::Done(WriteOutcome::Recorded { .. })),
+        "{:?}",
+        d.step()
+    );
+    let message = d.git(&["log", "-1", "--format=%ae%n%B"]);
+    assert!(message.starts_with("chief@union.example\n"), "{message}");
+    assert!(
+        message.contains("Bargain-Change: article-added"),
+        "{message}"
+    );
+    assert!(
+        message.contains("Opened at the August session."),
+        "{message}"
+    );
+    assert_eq!(
+        d.git(&["show", "HEAD:proposals/15-patient-advocacy/current.md"]),
+        "15.1 Employees may bring a support person.\n"
+    );
+    assert_eq!(
+        d.h.selected_id(),
+        "15-patient-advocacy",
+        "the new article is selected in the list"
+    );
+    let table = d.h.state.table.as_ref().unwrap();
+    assert_same_index(
+        table.history.as_ref().unwrap(),
+        &History::build(&d.h.repo).unwrap(),
+    );
+    assert_eq!(
+        d.git(&["rev-list", "--count", &format!("{}..HEAD", plan.base)])
+            .trim(),
+        "1",
+        "one commit"
+    );
+}
+
+#[test]
+fn a_number_already_used_is_refused_in_the_forms_words_and_nothing_is_written() {
+    let mut d = Desk::as_person("chief@union.example");
+    let before = d.h.repo.head().unwrap().commit;
+    d.keys("a")
+        .keys("12")
+        .key(KeyCode::Down)
+        .keys("Another AI article");
+    d.key(KeyCode::Down).key(KeyCode::Right);
+    d.key(KeyCode::Enter).key(KeyCode::Enter);
+    let Step::Refused(why) = d.step() else {
+        panic!("refused: {:?}", d.step());
+    };
+    assert!(
+        why.contains("article number 12 is already used by 12-ai-technology"),
+        "{why}"
+    );
+    assert!(why.contains("give another “Number”"), "{why}");
+    assert!(!why.contains("--"), "{why}");
+    assert_eq!(d.h.repo.head().unwrap().commit, before);
+}
+
+#[test]
+fn a_member_may_not_add_an_article_and_is_told_who_may() {
+    let mut d = Desk::as_person("mh-rep@union.example");
+    let before = d.h.repo.head().unwrap().commit;
+    d.keys("a").keys("16").key(KeyCode::Down).keys("Parking");
+    d.key(KeyCode::Down).key(KeyCode::Right);
+    d.key(KeyCode::Enter).key(KeyCode::Enter);
+    let Step::Refused(why) = d.step() else {
+        panic!("refused: {:?}", d.step());
+    };
+    assert!(
+        why.contains("a chief negotiator, a lead of the topic or a secretary may add"),
+        "{why}"
+    );
+    assert_eq!(d.h.repo.head().unwrap().commit, before);
+}
+
+#[test]
+fn the_add_article_key_is_in_the_one_key_table() {
+    use bargain::tui::keys::{self, Action, Scope};
+    let binding = keys::BINDINGS
+        .iter()
+        .find(|b| b.action == Action::AddArticle)
+        .expect("bound");
+    assert_eq!(binding.label, "a");
+    assert!(
+        keys::bar(Scope::List)
+            .iter()
+            .any(|b| b.action == Action::AddArticle)
+    );
+    let h = Harness::demo(160, 48);
+    let bar = h.screen().lines().last().unwrap_or_default().to_string();
+    assert!(bar.contains("a add article"), "the key bar shows it: {bar}");
+    let lines = bargain::tui::help::lines(74);
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.text.starts_with("add an article to the table")),
+        "the help lists it"
+    );
+}
+
 // ---- the popup, rendered ---------------------------------------------------------------------
 
 #[test]
 fn screen_80x24_record_status_picker() {
     let mut d = Desk::as_person("chief@union.example");
     d.select("12-ai-technology").keys("S").key(KeyCode::Down);
+    insta::assert_snapshot!(d.h.styled());
+}
+
+#[test]
+fn screen_80x24_add_article() {
+    let mut d = Desk::as_person("chief@union.example");
+    d.keys("2")
+        .keys("a")
+        .keys("25")
+        .key(KeyCode::Down)
+        .keys("Float Pool Staffing");
     insta::assert_snapshot!(d.h.styled());
 }
 

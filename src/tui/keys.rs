@@ -52,6 +52,8 @@ pub enum Action {
     Editor,
     /// Sync with the shared remote: fetch, send the local recordings, receive the others'.
     Sync,
+    /// Add an article to the table (the form in `recording`).
+    AddArticle,
 }
 
 /// Where a binding applies.
@@ -180,6 +182,7 @@ pub static BINDINGS: &[Binding] = &[
     b(G, &[Code(KeyCode::PageUp)], "PgUp", A::PageUp, "", "a page up", false),
     b(G, &[Char('?')], "?", A::Help, "help", "every key (this list)", true),
     b(G, &[Char('q'), Ctrl('c')], "q", A::Quit, "quit", "quit (also Ctrl-c)", true),
+    b(G, &[Char('a')], "a", A::AddArticle, "add article", "add an article to the table: its number, title, topic and current language (one commit)", true),
 ];
 
 fn matches(k: K, key: &KeyEvent) -> Option<Option<u8>> {

@@ -267,7 +267,7 @@ pub fn act(state: &mut State, action: Action, effects: &mut Vec<Effect>) {
             state.flash = Some("syncing with the remote…".into());
             effects.push(Effect::Sync);
         }
-        Action::Record | Action::RecordPass | Action::RecordStatus => {
+        Action::Record | Action::RecordPass | Action::RecordStatus | Action::AddArticle => {
             super::recording::open(state, action)
         }
         // The form's own keys mean nothing outside it.
@@ -553,6 +553,25 @@ fn follow_selection(state: &mut State, effects: &mut Vec<Effect>) {
             open_selected(state, effects);
         }
     }
+}
+
+/// Selects article `id` in the list: all topics and no filter when it is not shown (a new
+/// article), then opened as the cursor's article is.
+pub fn select_article(state: &mut State, id: &str, effects: &mut Vec<Effect>) {
+    let shown = |state: &State| {
+        let table = state.table.as_ref()?;
+        state.visible.iter().position(|&i| table.rows[i].id == id)
+    };
+    if shown(state).is_none() {
+        state.topic = 0;
+        state.status_filter = None;
+        state.move_filter = MoveFilter::Any;
+        refilter(state);
+    }
+    let Some(i) = shown(state) else { return };
+    state.selected = i;
+    scroll_list(state);
+    follow_selection(state, effects);
 }
 
 fn open_selected(state: &mut State, effects: &mut Vec<Effect>) {

@@ -25,17 +25,21 @@ pub fn view(form: &RecordForm, frame: &mut Frame<'_>, screen: Rect, theme: Theme
     );
     let buf = frame.buffer_mut();
     Clear.render(area, buf);
-    let title = format!(
-        " {} on Article {} — {} ({}) ",
-        match form.kind {
-            _ if form.step == Step::Action => "Record",
-            Kind::Pass => "Pass",
-            Kind::Status => "Status",
-        },
-        form.subject.number,
-        escape_line(&form.subject.title),
-        form.subject.status.as_str(),
-    );
+    let title = if form.kind == Kind::Article {
+        " Add an article to the table ".to_string()
+    } else {
+        format!(
+            " {} on Article {} — {} ({}) ",
+            match form.kind {
+                _ if form.step == Step::Action => "Record",
+                Kind::Pass => "Pass",
+                Kind::Status | Kind::Article => "Status",
+            },
+            form.subject.number,
+            escape_line(&form.subject.title),
+            form.subject.status.as_str(),
+        )
+    };
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(theme.key())
@@ -73,6 +77,9 @@ pub fn view(form: &RecordForm, frame: &mut Frame<'_>, screen: Rect, theme: Theme
         Step::Details => {
             lines.push(heading(&match form.kind {
                 Kind::Pass => "The pass: the side, and its full text".to_string(),
+                Kind::Article => {
+                    "The new article: number, title, topic; the current language if any".to_string()
+                }
                 Kind::Status => format!(
                     "Set {}:",
                     form.status.map_or("", bargain_core::record::Verb::as_str)
@@ -95,6 +102,19 @@ pub fn view(form: &RecordForm, frame: &mut Frame<'_>, screen: Rect, theme: Theme
                     }
                     _ => lines.push(field_line(field, label, focused, t)),
                 }
+            }
+            if form.kind == Kind::Article
+                && let Some(loaded) = &form.text
+            {
+                lines.push(Line::from(""));
+                lines.push(Line::from(Span::styled(
+                    format!(
+                        "Current language: {} lines from {}",
+                        loaded.text.lines().count(),
+                        escape_line(&loaded.source)
+                    ),
+                    t.plain(),
+                )));
             }
             if form.kind == Kind::Pass {
                 lines.push(Line::from(""));

@@ -5,7 +5,9 @@
 use super::{Context, Loaded, WriteOutcome};
 use crate::tui::keys::{self, Action, Scope};
 use bargain_core::model::{Date, Session, Status, Table};
-use bargain_core::record::{self, Plan, Refusal, Remedy, Request, StatusChange, Verb};
+use bargain_core::record::{
+    self, Plan, Refusal, Remedy, Request, StatusChange, TableRequest, Verb,
+};
 use bargain_core::store::{History, Snapshot};
 use crossterm::event::KeyEvent;
 use ratatui_textarea::{CursorMove, TextArea, WrapMode};
@@ -30,6 +32,8 @@ pub struct Subject {
 pub enum Kind {
     Pass,
     Status,
+    /// A new article added to the table (`record::table`), not a recording on one.
+    Article,
 }
 
 /// Where the form is.
@@ -59,8 +63,14 @@ pub enum Step {
 pub enum FieldKey {
     /// The side that passes.
     Side,
-    /// The pass's file.
+    /// The file of a text: the pass's, or a new article's current language.
     Path,
+    /// A new article's number.
+    Number,
+    /// A new article's title.
+    Title,
+    /// A new article's topic.
+    Topic,
     /// A TA's signatory of this side.
     Signatory(String),
     Date,
@@ -216,6 +226,11 @@ pub enum Outcome {
     },
     /// Check this request (`record::check`) and show the plan.
     Submit(Box<Request>),
+    /// Check this change of the table (`record::check_table`) and show the plan.
+    SubmitTable {
+        request: Box<TableRequest>,
+        note: Option<String>,
+    },
     /// The user confirmed the plan: write it.
     Confirm(Box<Plan>),
 }
@@ -292,9 +307,112 @@ impl RecordForm {
         match kind {
             Some(Kind::Pass) => form.choose_action(0),
             Some(Kind::Status) => form.choose_action(1),
-            None => {}
+            // An article is added by its own form (`new_article`).
+            Some(Kind::Article) | None => {}
         }
         Ok(form)
+    }
+
+    /// A form that adds an article to `snapshot`'s table: its number, title, topic (`topic`
+    /// chosen at first, when given) and, optionally, the current contract's language from a
+    /// file. The same steps as a recording: the note, the plan checked by the library, the
+    /// commit.
+    pub fn new_article(
+        snapshot: &Snapshot,
+        topic: Option<&str>,
+        context: Option<&Context>,
+        ticket: u64,
+    ) -> RecordForm {
+        let table = &snapshot.table;
+        let subject = Subject {
+            id: String::new(),
+            number: 0,
+            title: String::new(),
+            topic: topic.unwrap_or_default().to_string(),
+            status: Status::Open,
+            sides: table
+                .sides
+                .iter()
+                .map(|s| (s.id.clone(), s.name.clone()))
+                .collect(),
+            with_text: Vec::new(),
+            last_pass: None,
+        };
+        let me = context
+            .and_then(|c| c.actor.as_ref().ok())
+            .and_then(|actor| table.person(&actor.email))
+            .map(|p| (p.email.clone(), p.side.clone()));
+        let mut note = TextArea::default();
+        note.set_wrap_mode(WrapMode::WordOrGlyph);
+        note.set_placeholder_text("(optional) a note for the record");
+        note.set_cursor_line_style(ratatui::style::Style::new());
+        let topics: Vec<(String, String)> = table
+            .topics
+            .iter()
+            .map(|t| (t.id.clone(), format!("{} ({})", t.title, t.id)))
+            .collect();
+        let chosen = topic.and_then(|id| topics.iter().position(|(t, _)| t == id));
+        let fields = vec![
+            Field::text(FieldKey::Number, "Number".into(), "", "e.g. 15"),
+            Field::text(FieldKey::Title, "Title".into(), "", "the article's title"),
+            Field::pick(FieldKey::Topic, "Topic".into(), topics, chosen),
+            Field::text(
+                FieldKey::Path,
+                "Current language".into(),
+                "",
+                "(optional) a file with the expiring contract's text",
+            ),
+        ];
+        RecordForm {
+            ticket,
+            subject,
+            me,
+            today: context.map_or_else(crate::clock::today, |c| c.today),
+            step: Step::Details,
+            kind: Kind::Article,
+            action_cursor: 0,
+            status_cursor: 0,
+            statuses: Vec::new(),
+            status: None,
+            fields,
+            focus: 0,
+            text: None,
+            note,
+            message: None,
+            signers: Vec::new(),
+            joint: table.kept_by.is_joint(),
+            sessions: table.sessions.clone(),
+            session_by_hand: false,
+        }
+    }
+
+    /// The article the form adds, or what is still missing, in the form's words.
+    pub fn table_request(&self) -> Result<TableRequest, String> {
+        let value = |key| self.field(&key).and_then(Field::value).unwrap_or_default();
+        let typed = value(FieldKey::Number);
+        let number = match typed.parse::<u32>() {
+            Ok(n) if n > 0 => n,
+            _ if typed.is_empty() => return Err("type the article's “Number”".to_string()),
+            _ => {
+                return Err(format!(
+                    "the “Number” `{typed}` is not an article number (1, 2, 3…)"
+                ));
+            }
+        };
+        let title = value(FieldKey::Title);
+        if title.is_empty() {
+            return Err("type the article's “Title”".to_string());
+        }
+        let topic = self
+            .field(&FieldKey::Topic)
+            .and_then(Field::value)
+            .ok_or("choose the article's “Topic”")?;
+        Ok(TableRequest::AddArticle {
+            number,
+            title,
+            topic,
+            current: self.text.as_ref().map(|t| t.text.clone()),
+        })
     }
 
     /// The field that has the focus on the details step.
@@ -570,6 +688,7 @@ impl RecordForm {
                 }
             }
             Kind::Status => record::Action::Set(self.status_change()?),
+            Kind::Article => return Err("adding an article is a change of the table".into()),
         };
         Ok(Request {
             article: self.subject.id.clone(),
@@ -671,6 +790,18 @@ impl RecordForm {
         let force = self
             .field(&FieldKey::Force)
             .map_or("Over the agreement", |f| f.label.as_str());
+        // What the rules leave to the form: the field to change, for an article being added.
+        let field_step = match refusal {
+            Refusal::NumberTaken { .. } | Refusal::AmbiguousNumber { .. } => {
+                Some("give another “Number”")
+            }
+            Refusal::BadName(_) if self.kind == Kind::Article => Some("change the “Title”"),
+            Refusal::BadText(_) if self.kind == Kind::Article => {
+                Some("choose another file under “Current language”, or leave it empty")
+            }
+            Refusal::UnknownTopic { .. } => Some("choose the “Topic”"),
+            _ => None,
+        };
         let steps: Vec<String> = refusal
             .remedies()
             .iter()
@@ -712,6 +843,7 @@ impl RecordForm {
                         .to_string()
                 }
             })
+            .chain(field_step.map(str::to_string))
             .collect();
         if steps.is_empty() {
             refusal.to_string()
@@ -725,10 +857,11 @@ impl RecordForm {
         match &self.step {
             Step::Action => None,
             Step::Status => Some(Step::Action),
-            Step::Details => Some(match self.kind {
-                Kind::Pass => Step::Action,
-                Kind::Status => Step::Status,
-            }),
+            Step::Details => match self.kind {
+                Kind::Pass => Some(Step::Action),
+                Kind::Status => Some(Step::Status),
+                Kind::Article => None,
+            },
             Step::Note => Some(if self.fields.is_empty() {
                 Step::Status
             } else {
@@ -816,10 +949,17 @@ pub fn update(form: &mut RecordForm, message: FormMsg) -> Outcome {
         FormMsg::Text(result) => {
             match result {
                 Ok(loaded) if loaded.text.trim().is_empty() => {
-                    form.message = Some(format!(
-                        "the text from {} is empty; a pass is a side's full text",
-                        loaded.source
-                    ));
+                    form.message = Some(if form.kind == Kind::Article {
+                        format!(
+                            "the text from {} is empty; leave “Current language” empty for a new article without one",
+                            loaded.source
+                        )
+                    } else {
+                        format!(
+                            "the text from {} is empty; a pass is a side's full text",
+                            loaded.source
+                        )
+                    });
                 }
                 Ok(loaded) => {
                     form.message = None;
@@ -940,6 +1080,23 @@ fn next(form: &mut RecordForm) -> Outcome {
             Outcome::Continue
         }
         Step::Details => {
+            if form.kind == Kind::Article {
+                if let Err(why) = form.table_request() {
+                    form.message = Some(why);
+                    return Outcome::Continue;
+                }
+                let path = form
+                    .field(&FieldKey::Path)
+                    .and_then(Field::value)
+                    .unwrap_or_default();
+                if path.is_empty() {
+                    form.text = None;
+                } else if form.text.as_ref().is_none_or(|t| t.source != path) {
+                    return Outcome::ReadFile(path);
+                }
+                form.step = Step::Note;
+                return Outcome::Continue;
+            }
             if form.kind == Kind::Pass {
                 let path = form
                     .field(&FieldKey::Path)
@@ -968,6 +1125,20 @@ fn next(form: &mut RecordForm) -> Outcome {
             }
             Outcome::Continue
         }
+        Step::Note if form.kind == Kind::Article => match form.table_request() {
+            Ok(request) => {
+                form.step = Step::Checking;
+                let note = form.note.lines().join("\n").trim().to_string();
+                Outcome::SubmitTable {
+                    request: Box::new(request),
+                    note: (!note.is_empty()).then_some(note),
+                }
+            }
+            Err(why) => {
+                form.message = Some(why);
+                Outcome::Continue
+            }
+        },
         Step::Note => match form.request() {
             Ok(request) => {
                 form.step = Step::Checking;

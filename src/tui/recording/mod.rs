@@ -28,7 +28,7 @@ pub use form::{
 use super::keys::Action;
 use super::state::{Effect, Message, State};
 use bargain_core::model::Date;
-use bargain_core::record::{Actor, Plan, Request};
+use bargain_core::record::{Actor, Plan, Request, TableRequest};
 use bargain_core::store::{History, Snapshot};
 use crossterm::event::KeyEvent;
 use git2::Oid;
@@ -117,6 +117,12 @@ pub enum Job {
     Read { ticket: u64, path: String },
     /// `record::check`.
     Check { ticket: u64, request: Box<Request> },
+    /// `record::check_table`: a change of the table (an article added).
+    CheckTable {
+        ticket: u64,
+        request: Box<TableRequest>,
+        note: Option<String>,
+    },
     /// `record::apply`, then extend the index to the new commit.
     Apply { ticket: u64, plan: Box<Plan> },
 }
@@ -144,6 +150,22 @@ pub fn open(state: &mut State, action: Action) {
         state.flash = Some("still indexing the history: recording opens when it is done".into());
         return;
     };
+    if action == Action::AddArticle {
+        state.recording.next_ticket += 1;
+        // The topic in view is offered first; any other can be picked.
+        let topic = state
+            .topic
+            .checked_sub(1)
+            .and_then(|i| table.snapshot.table.topics.get(i))
+            .map(|t| t.id.clone());
+        state.recording.form = Some(RecordForm::new_article(
+            &table.snapshot,
+            topic.as_deref(),
+            state.recording.context.as_ref(),
+            state.recording.next_ticket,
+        ));
+        return;
+    }
     let id = match (&state.article, state.selected_row()) {
         (Some(a), _) => a.id.clone(),
         (None, Some(row)) => row.id.clone(),
@@ -203,6 +225,11 @@ fn follow(state: &mut State, outcome: Outcome, effects: &mut Vec<Effect>) {
             side,
         })),
         Outcome::Submit(request) => effects.push(Effect::Record(Job::Check { ticket, request })),
+        Outcome::SubmitTable { request, note } => effects.push(Effect::Record(Job::CheckTable {
+            ticket,
+            request,
+            note,
+        })),
         Outcome::Confirm(plan) => effects.push(Effect::Record(Job::Apply { ticket, plan })),
     }
 }
@@ -252,6 +279,15 @@ pub fn on_event(state: &mut State, event: Event, effects: &mut Vec<Effect>) {
             } = *written;
             if let Some(reloaded) = table {
                 adopt(state, reloaded, effects);
+            }
+            // An article just added is the one selected, so what was added is in view.
+            if let (WriteOutcome::Recorded { .. }, Some(form)) = (&outcome, &state.recording.form)
+                && form.ticket == ticket
+                && form.kind == Kind::Article
+                && let Step::Writing(plan) = &form.step
+                && let Some(id) = plan.article.clone()
+            {
+                super::update::select_article(state, &id, effects);
             }
             if current(state, ticket)
                 && let Some(form) = &mut state.recording.form

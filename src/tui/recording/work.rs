@@ -41,23 +41,41 @@ pub fn perform(
             ticket,
             result: read_text(repo, &path),
         },
-        Job::Check { ticket, request } => {
-            let result = match context.map(|c| (&c.actor, c.today)) {
-                None => Err(NotChecked::Failed(
-                    "who records is not known yet; try again in a moment".to_string(),
-                )),
-                Some((Err(why), _)) => Err(NotChecked::Failed(why.clone())),
-                Some((Ok(actor), today)) => {
-                    record::check(repo, snapshot, history, actor, today, &request)
-                        .map(Box::new)
-                        .map_err(|r| NotChecked::Refused(Box::new(r)))
-                }
-            };
-            Event::Checked { ticket, result }
-        }
+        Job::Check { ticket, request } => Event::Checked {
+            ticket,
+            result: checked(context, |actor, today| {
+                record::check(repo, snapshot, history, actor, today, &request)
+            }),
+        },
+        Job::CheckTable {
+            ticket,
+            request,
+            note,
+        } => Event::Checked {
+            ticket,
+            result: checked(context, |actor, today| {
+                record::check_table(repo, snapshot, actor, today, &request, note.as_deref())
+            }),
+        },
         Job::Apply { ticket, plan } => {
             Event::Written(Box::new(apply(repo, ticket, &plan, history)))
         }
+    }
+}
+
+/// A check made as the context's actor on its day; a refusal kept whole for the form to explain.
+fn checked(
+    context: Option<&Context>,
+    check: impl FnOnce(&Actor, bargain_core::model::Date) -> Result<record::Plan, record::Refusal>,
+) -> Result<Box<record::Plan>, NotChecked> {
+    match context.map(|c| (&c.actor, c.today)) {
+        None => Err(NotChecked::Failed(
+            "who records is not known yet; try again in a moment".to_string(),
+        )),
+        Some((Err(why), _)) => Err(NotChecked::Failed(why.clone())),
+        Some((Ok(actor), today)) => check(actor, today)
+            .map(Box::new)
+            .map_err(|r| NotChecked::Refused(Box::new(r))),
     }
 }
 
@@ -350,7 +368,7 @@ pub fn failed(job: Job, why: String) -> Event {
             ticket,
             result: Err(why),
         },
-        Job::Check { ticket, .. } => Event::Checked {
+        Job::Check { ticket, .. } | Job::CheckTable { ticket, .. } => Event::Checked {
             ticket,
             result: Err(NotChecked::Failed(why)),
         },
