@@ -148,7 +148,7 @@ impl RedlineDoc {
         let mut notes = Vec::new();
         if !t.conflicts.is_empty() {
             notes.push(format!(
-                "{} conflict{} (marked ‼: the sides changed the same words differently)",
+                "{} conflict{} (marked ‼)",
                 t.conflicts.len(),
                 if t.conflicts.len() == 1 { "" } else { "s" }
             ));
