@@ -6,7 +6,8 @@
 //! repeated here: the status picker is filled from [`Verb::next`](bargain_core::record::Verb::next), who may sign from
 //! [`record::may_record`](bargain_core::record::may_record), and whatever the form lets through is still decided by
 //! [`record::check`](bargain_core::record::check), whose refusal is shown as it reads. The glue to the TUI's state is the three
-//! functions [`open`], [`on_key`] and [`on_event`]; the shell's side (the write off the UI thread,
+//! functions [`open`], [`on_key`] and [`on_event`] (which hands back the table a write leaves,
+//! as [`Adopt`], for `update` to show); the shell's side (the write off the UI thread,
 //! `$EDITOR`) is in [`work`].
 //!
 //! Steps: choose the action → the status (from the transition table) or the pass's side and
@@ -26,7 +27,7 @@ pub use form::{
 };
 
 use super::keys::Action;
-use super::state::{Effect, Message, State};
+use super::state::{Effect, State};
 use bargain_core::model::Date;
 use bargain_core::record::{Actor, Plan, Request, TableRequest};
 use bargain_core::store::{History, Snapshot};
@@ -234,8 +235,17 @@ fn follow(state: &mut State, outcome: Outcome, effects: &mut Vec<Effect>) {
     }
 }
 
+/// What a result of the form's work leaves for the TUI beyond the form: the table as it now
+/// stands (after a write, or reloaded after the branch moved), and an article just added, to
+/// select. The caller adopts it; the form never feeds messages through `update` itself.
+#[derive(Debug)]
+pub struct Adopt {
+    pub table: Reloaded,
+    pub select: Option<String>,
+}
+
 /// A result from the shell.
-pub fn on_event(state: &mut State, event: Event, effects: &mut Vec<Effect>) {
+pub fn on_event(state: &mut State, event: Event) -> Option<Adopt> {
     let current = |state: &State, ticket: u64| {
         state
             .recording
@@ -277,18 +287,18 @@ pub fn on_event(state: &mut State, event: Event, effects: &mut Vec<Effect>) {
                 outcome,
                 table,
             } = *written;
-            if let Some(reloaded) = table {
-                adopt(state, reloaded, effects);
-            }
             // An article just added is the one selected, so what was added is in view.
-            if let (WriteOutcome::Recorded { .. }, Some(form)) = (&outcome, &state.recording.form)
-                && form.ticket == ticket
-                && form.kind == Kind::Article
-                && let Step::Writing(plan) = &form.step
-                && let Some(id) = plan.article.clone()
-            {
-                super::update::select_article(state, &id, effects);
-            }
+            let select = match (&outcome, &state.recording.form) {
+                (WriteOutcome::Recorded { .. }, Some(form))
+                    if form.ticket == ticket && form.kind == Kind::Article =>
+                {
+                    match &form.step {
+                        Step::Writing(plan) => plan.article.clone(),
+                        _ => None,
+                    }
+                }
+                _ => None,
+            };
             if current(state, ticket)
                 && let Some(form) = &mut state.recording.form
             {
@@ -301,25 +311,10 @@ pub fn on_event(state: &mut State, event: Event, effects: &mut Vec<Effect>) {
                     WriteOutcome::Refused(why) => format!("not recorded: {why}"),
                 });
             }
+            return table.map(|table| Adopt { table, select });
         }
     }
-}
-
-/// The table as it now stands (after a write, or after the branch moved under the TUI) becomes
-/// the one shown: rows, filters and the open article again, by the same path as the first index.
-pub fn adopt(state: &mut State, reloaded: Reloaded, effects: &mut Vec<Effect>) {
-    if let Some(view) = &mut state.table {
-        view.comparisons = bargain_core::comparison::Comparison::all(&reloaded.snapshot.table);
-        view.snapshot = reloaded.snapshot;
-    }
-    effects.extend(super::update::update(
-        state,
-        Message::Indexed(reloaded.history),
-    ));
-    effects.extend(super::update::update(
-        state,
-        Message::Corpus(reloaded.corpus),
-    ));
+    None
 }
 
 /// A commit id as shown: its first ten hex digits.
