@@ -800,3 +800,12 @@ fn the_redline_stays_where_the_reader_is_when_the_table_is_refreshed() {
     h.keys("c");
     assert_eq!(at(&h), 0);
 }
+
+#[test]
+fn at_80_columns_the_chosen_topic_tab_keeps_its_whole_title() {
+    let mut h = Harness::demo(80, 24);
+    h.keys("2");
+    let tabs = h.screen().lines().nth(1).unwrap_or_default().to_string();
+    assert!(tabs.contains("2 Staffing & patient care 1/4"), "{tabs}");
+    assert!(tabs.contains("4 ec… 1/3"), "the others give way: {tabs}");
+}

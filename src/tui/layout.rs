@@ -164,7 +164,7 @@ pub fn tabs(state: &State) -> Vec<(u16, u16, usize, String)> {
         texts = render(&|i| i == selected, usize::MAX);
     }
     let mut max_title = 24;
-    while !fits(&texts) && max_title > 3 {
+    while !fits(&texts) && max_title >= 3 {
         texts = render(&|i| i == selected, max_title);
         max_title -= 1;
     }
