@@ -560,6 +560,51 @@ fn status_shows_a_pass_that_is_not_text_and_a_status_no_rule_reached() {
 }
 
 #[test]
+fn status_answers_the_same_from_the_facts_it_kept_and_from_damaged_ones() {
+    let f = Fixture::new();
+    f.two_articles();
+    f.identity("ai-lead@union.example");
+    f.write("proposals/12-ai/union.md", b"caf\xe9 \xff\n");
+    f.commit_by_hand("pass");
+    f.identity("chief@union.example");
+    f.write(
+        "proposals/21-staffing/article.yaml",
+        "number: 21\ntitle: Staffing\ntopic: staffing\nstatus: ratified\n",
+    );
+    f.commit_by_hand("ratify");
+    let facts = f.dir.path().join(".git/bargain/facts-v1");
+    let cold = f.run(&["status"]);
+    cold.assert_exit(1);
+    assert!(facts.exists(), "the first run keeps what it learnt");
+    assert!(
+        cold.stderr.contains("problem: proposals/12-ai/union.md"),
+        "{}",
+        cold.stderr
+    );
+    assert!(
+        cold.stderr.contains("reached from open by no rule"),
+        "{}",
+        cold.stderr
+    );
+    // Warm: the same problems, learnt from the file, not from the blobs.
+    let warm = f.run(&["status"]);
+    assert_eq!(
+        (warm.stdout.as_str(), warm.stderr.as_str()),
+        (cold.stdout.as_str(), cold.stderr.as_str())
+    );
+    // Damaged or replaced by nonsense: ignored, the answer is the cold one, and it is rewritten.
+    let mut bytes = std::fs::read(&facts).unwrap();
+    let last = bytes.len() - 1;
+    bytes[last] ^= 0x40;
+    std::fs::write(&facts, &bytes).unwrap();
+    let damaged = f.run(&["status"]);
+    assert_eq!(damaged.stderr, cold.stderr);
+    assert_ne!(std::fs::read(&facts).unwrap(), bytes, "rewritten");
+    std::fs::write(&facts, b"not facts at all").unwrap();
+    assert_eq!(f.run(&["status"]).stderr, cold.stderr);
+}
+
+#[test]
 fn a_merge_is_judged_by_what_it_made_not_by_what_its_parents_brought() {
     let f = Fixture::new();
     f.two_articles();

@@ -5,6 +5,7 @@
 //! [`Problem`] that names the file (and line and column where there is one) and the rest still loads.
 //! Nothing here prints or touches the terminal.
 
+pub mod facts;
 pub mod history;
 pub mod index_cache;
 pub mod remote;

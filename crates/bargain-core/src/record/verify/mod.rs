@@ -30,7 +30,7 @@ mod roster;
 pub mod signing;
 
 use super::Verb;
-use crate::model::{Article, Date, Status, Table};
+use crate::model::{Date, Status, Table};
 use crate::store::history::{CommitInfo, Event, FileKind, History};
 use crate::store::snapshot::parse_yaml;
 use crate::store::{PROPOSALS, Repo, StoreError, TABLE_FILE};
@@ -499,11 +499,15 @@ pub fn render(audit: &Audit) -> String {
 /// or one created in a status other than open. (A standing TA's hash is the snapshot's own
 /// problem.) For `status`: it reads each latest pass once.
 pub fn standing(repo: &Repo, snapshot: &crate::store::Snapshot, history: &History) -> Vec<Problem> {
+    // What is known of each blob is kept between runs (`store::facts`): a warm start reads
+    // only the blobs it has not seen.
+    let mut facts = crate::store::facts::Facts::load(repo);
     let mut problems = Vec::new();
     for entry in &snapshot.articles {
         for (side, &blob) in &entry.passes {
             let path = entry.path(&format!("{side}.md"));
-            if let Ok(b) = repo.git.find_blob(blob)
+            if facts.is_text(repo, blob, &path) == Some(false)
+                && let Ok(b) = repo.git.find_blob(blob)
                 && let Err(mut problem) = crate::text::text_in(b.content(), &path)
             {
                 problem
@@ -523,18 +527,18 @@ pub fn standing(repo: &Repo, snapshot: &crate::store::Snapshot, history: &Histor
             .rev()
             .filter(|e| matches!(e.kind, FileKind::Article))
             .filter_map(|e| e.blob.map(|b| (e.commit, b)))
-            .filter_map(|(c, b)| parse_yaml::<Article>(repo, b, &path).ok().map(|a| (c, a)));
+            .filter_map(|(c, b)| facts.status(repo, b, &path).map(|s| (c, s)));
         let Some((latest_commit, latest)) = earlier.next() else {
             continue;
         };
-        if latest.status != now.status {
+        if latest != now.status {
             continue;
         }
         let mut changed_at = Some(latest_commit);
         let mut from = None;
-        for (commit, version) in earlier {
-            if version.status != now.status {
-                from = Some(version.status);
+        for (commit, status) in earlier {
+            if status != now.status {
+                from = Some(status);
                 break;
             }
             changed_at = Some(commit);
@@ -562,5 +566,6 @@ pub fn standing(repo: &Repo, snapshot: &crate::store::Snapshot, history: &Histor
             ));
         }
     }
+    facts.save(repo);
     problems
 }
