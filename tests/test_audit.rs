@@ -560,6 +560,73 @@ fn status_shows_a_pass_that_is_not_text_and_a_status_no_rule_reached() {
 }
 
 #[test]
+fn a_latest_pass_that_is_not_text_is_not_counted_and_never_flips_whose_move() {
+    let f = Fixture::new();
+    f.two_articles();
+    f.record_pass("ai-lead@union.example", "12", "union", "Union text.\n")
+        .unwrap();
+    let row = |f: &Fixture| {
+        let run = f.run(&["status", "--format", "csv"]);
+        let header: Vec<String> = run
+            .stdout
+            .lines()
+            .next()
+            .unwrap()
+            .split(',')
+            .map(String::from)
+            .collect();
+        let line = run
+            .stdout
+            .lines()
+            .find(|l| l.starts_with("12,"))
+            .unwrap()
+            .to_string();
+        let cells: Vec<String> = line.split(',').map(String::from).collect();
+        let cell = |name: &str| cells[header.iter().position(|h| h == name).unwrap()].clone();
+        (
+            cell("union_passes"),
+            cell("employer_passes"),
+            cell("whose_move"),
+            run,
+        )
+    };
+    let (union, employer, whose, _) = row(&f);
+    assert_eq!(
+        (union.as_str(), employer.as_str(), whose.as_str()),
+        ("1", "0", "employer")
+    );
+    // The employer's reply committed by hand as bytes that are not text.
+    f.identity("ai-lead@employer.example");
+    f.write(
+        "proposals/12-ai/employer.md",
+        b"\xff\xfe garbled \x00 reply\n",
+    );
+    f.commit_by_hand("employer reply");
+    let (union, employer, whose, run) = row(&f);
+    assert_eq!(
+        (union.as_str(), employer.as_str(), whose.as_str()),
+        ("1", "0", "employer"),
+        "not a pass: {}",
+        run.stderr
+    );
+    run.assert_exit(1);
+    assert!(
+        run.stderr.contains("proposals/12-ai/employer.md") && run.stderr.contains("not counted"),
+        "{}",
+        run.stderr
+    );
+    // Replaced by a real text, it counts.
+    f.write("proposals/12-ai/employer.md", "Employer reply.\n");
+    f.commit_by_hand("employer reply, readable");
+    let (_, employer, whose, _) = row(&f);
+    assert_eq!(
+        (employer.as_str(), whose.as_str()),
+        ("2", "union"),
+        "numbered after the unreadable one"
+    );
+}
+
+#[test]
 fn status_answers_the_same_from_the_facts_it_kept_and_from_damaged_ones() {
     let f = Fixture::new();
     f.two_articles();

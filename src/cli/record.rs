@@ -182,12 +182,30 @@ pub fn say(result: Result<record::Recorded, RecordError>) -> Outcome {
                 );
             }
             output::print(&said)?;
+            for (path, how) in &done.stored {
+                eprintln!("note: {}: {}", escape_line(path), stored_words(how));
+            }
             Ok(ExitCode::SUCCESS)
         }
         Err(RecordError::Store(e)) => Err(e.into()),
         Err(RecordError::Refused(r)) => Err(CliError::refused(refused(&r))),
         Err(e) => Err(CliError::refused(e.to_string())),
     }
+}
+
+/// How git stored a file other than as written, in words.
+pub fn stored_words(how: &[bargain_core::store::writer::Stored]) -> String {
+    use bargain_core::store::writer::Stored;
+    let said: Vec<&str> = how
+        .iter()
+        .map(|h| match h {
+            Stored::LineEndings => {
+                "Windows line endings (CRLF) stored as LF, as this repository's line-ending settings ask (core.autocrlf or .gitattributes)"
+            }
+            Stored::Ident => "$Id: …$ stored as $Id$, as the ident attribute in .gitattributes asks",
+        })
+        .collect();
+    said.join("; ")
 }
 
 /// A text file named on the command line (`-` for standard input), as text.

@@ -33,7 +33,7 @@ use std::path::PathBuf;
 /// The first bytes of the file.
 const MAGIC: &[u8; 16] = b"bargain-index\0\0\0";
 /// Bumped whenever the encoding or what the walk records changes: an older file is rebuilt.
-pub const FORMAT: u32 = 1;
+pub const FORMAT: u32 = 2;
 /// Magic, format, checksum of the body, length of the body.
 const HEADER: usize = MAGIC.len() + 4 + 32 + 8;
 
@@ -126,6 +126,7 @@ pub fn encode(history: &History, shallow: &[u8; 32]) -> Option<Vec<u8>> {
         w.str(&c.email);
         w.u64(c.time as u64);
         w.u32(c.offset as u32);
+        w.u8(u8::from(c.undated));
         w.str(&c.summary);
         match &c.trailers {
             None => w.u8(0),
@@ -210,7 +211,7 @@ pub fn decode(bytes: &[u8], shallow: &[u8; 32]) -> Result<History, Stale> {
     }
     let is_shallow = r.u8()? != 0;
     // Each record takes at least this many bytes, so a count is checked before allocating.
-    let commits_n = r.count(20 + 3 * 4 + 8 + 4 + 1)?;
+    let commits_n = r.count(20 + 3 * 4 + 8 + 4 + 1 + 1)?;
     let mut commits = Vec::with_capacity(commits_n);
     for _ in 0..commits_n {
         let id = r.oid()?;
@@ -218,6 +219,11 @@ pub fn decode(bytes: &[u8], shallow: &[u8; 32]) -> Result<History, Stale> {
         let email = r.string()?;
         let time = r.u64()? as i64;
         let offset = r.u32()? as i32;
+        let undated = match r.u8()? {
+            0 => false,
+            1 => true,
+            _ => return Err(Stale::Corrupt),
+        };
         let summary = r.string()?;
         let trailers = match r.u8()? {
             0 => None,
@@ -233,6 +239,7 @@ pub fn decode(bytes: &[u8], shallow: &[u8; 32]) -> Result<History, Stale> {
             offset,
             summary,
             trailers,
+            undated,
         });
     }
     let articles_n = r.count(8)?;

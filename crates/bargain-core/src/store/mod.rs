@@ -162,7 +162,14 @@ impl Repo {
             }
             Err(e) => return Err(e.into()),
         };
-        let commit = head.peel_to_commit()?.id();
+        // A commit libgit2 cannot parse (a bad date) is still HEAD: read raw where needed.
+        let commit = match head.peel_to_commit() {
+            Ok(c) => c.id(),
+            Err(e) => {
+                let target = head.resolve().ok().and_then(|r| r.target()).ok_or(e)?;
+                history::CommitRead::of(&self.git, target)?.id()
+            }
+        };
         let branch = if self.git.head_detached().unwrap_or(false) {
             None
         } else {
@@ -183,7 +190,7 @@ impl Repo {
 
     /// The table as committed at `commit`.
     pub fn snapshot_at(&self, commit: git2::Oid) -> Result<Snapshot, StoreError> {
-        let tree = self.git.find_commit(commit)?.tree()?;
+        let tree = history::CommitRead::of(&self.git, commit)?.tree(&self.git)?;
         let mut snapshot = snapshot::read(self, &tree)
             .ok_or_else(|| StoreError::NoTable(self.root().to_path_buf()))??;
         snapshot.commit = commit;

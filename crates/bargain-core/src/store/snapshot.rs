@@ -33,6 +33,9 @@ pub struct ArticleEntry {
     pub title_hint: Option<String>,
     /// Side id → blob of that side's latest pass (`<side>.md`).
     pub passes: BTreeMap<String, Oid>,
+    /// Sides whose latest `<side>.md` is not text (not UTF-8, a NUL byte): a problem, and no
+    /// pass — it never decides whose move it is.
+    pub not_text: std::collections::BTreeSet<String>,
     pub current: Option<Oid>,
     pub ta: Option<Oid>,
     pub problems: Vec<Problem>,
@@ -149,12 +152,36 @@ fn read_table(repo: &Repo, tree: &Tree<'_>, table_blob: Oid) -> Result<Snapshot,
     }
     articles.sort_by(|a, b| (a.number(), &a.id).cmp(&(b.number(), &b.id)));
     flag_duplicate_numbers(&mut articles);
+    flag_passes_not_text(repo, &mut articles);
     Ok(Snapshot {
         commit: Oid::ZERO_SHA1,
         table,
         articles,
         problems,
     })
+}
+
+/// A latest pass that is not text (the rule every reader uses, [`crate::text::text_in`]) is a
+/// problem and no pass. What is known of each blob is kept between runs ([`super::facts`]), so a
+/// warm start reads only the passes it has not seen.
+fn flag_passes_not_text(repo: &Repo, articles: &mut [ArticleEntry]) {
+    let mut facts = super::facts::Facts::load(repo);
+    for entry in articles.iter_mut() {
+        for (side, &blob) in &entry.passes {
+            let path = entry.path(&format!("{side}.md"));
+            if facts.is_text(repo, blob, &path) == Some(false)
+                && let Ok(b) = repo.git.find_blob(blob)
+                && let Err(mut problem) = crate::text::text_in(b.content(), &path)
+            {
+                problem.message.push_str(
+                    " — it cannot be read as a pass, so it is not counted as one (`bargain verify` flags it)",
+                );
+                entry.problems.push(problem);
+                entry.not_text.insert(side.clone());
+            }
+        }
+    }
+    facts.save(repo);
 }
 
 /// Every article folder of `proposals/`; what is not one is a problem of the table.
@@ -195,6 +222,7 @@ fn read_folders(
                 article: None,
                 title_hint: None,
                 passes: BTreeMap::new(),
+                not_text: Default::default(),
                 current: None,
                 ta: None,
                 problems: vec![damaged(&path, &err)],
@@ -208,6 +236,7 @@ fn read_article(repo: &Repo, table: &Table, id: String, folder: &Tree<'_>) -> Ar
         article: None,
         title_hint: None,
         passes: BTreeMap::new(),
+        not_text: Default::default(),
         current: None,
         ta: None,
         problems: Vec::new(),

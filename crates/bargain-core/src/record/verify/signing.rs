@@ -9,6 +9,7 @@
 
 use super::{Findings, Severity};
 use crate::model::Table;
+use crate::store::history::CommitRead;
 use crate::store::{Repo, StoreError};
 use std::io::Write as _;
 use std::process::{Command, Stdio};
@@ -31,8 +32,8 @@ pub enum Signed {
 }
 
 /// Checks `commit`'s signature against the keys `table` lists for its author.
-pub fn check(repo: &Repo, table: &Table, commit: &git2::Commit<'_>) -> Result<Signed, StoreError> {
-    let email = String::from_utf8_lossy(commit.author().email_bytes()).into_owned();
+pub fn check(repo: &Repo, table: &Table, commit: &CommitRead<'_>) -> Result<Signed, StoreError> {
+    let email = commit.email();
     let (signature, data) = match repo.git.extract_signature(&commit.id(), None) {
         Ok(pair) => pair,
         Err(e) if e.code() == git2::ErrorCode::NotFound => return Ok(Signed::Unsigned),
@@ -103,7 +104,7 @@ fn ssh_verify(email: &str, keys: &[&str], signature: &[u8], data: &[u8]) -> Sign
 pub(super) fn judge(
     repo: &Repo,
     table: &Table,
-    commit: &git2::Commit<'_>,
+    commit: &CommitRead<'_>,
     found: &mut Findings<'_, '_>,
 ) -> Result<(), StoreError> {
     let why = match check(repo, table, commit)? {
