@@ -1417,3 +1417,37 @@ fn the_tracker_prints_the_ta_its_signatures_the_note_and_the_session_in_every_fo
     assert_eq!(a12["note"], "Initialled at the table.");
     assert_eq!(json["articles"][1]["awaiting"][0], "employer");
 }
+
+#[test]
+fn one_article_is_read_alone_where_its_folder_name_settles_which_it_is() {
+    let f = Fixture::new();
+    f.two_articles();
+    f.article("7-odd", 8, "Numbered apart from its folder", "ai", None);
+    let repo = f.repo();
+    let full = repo.snapshot().unwrap();
+    for key in ["12", "12-ai", "21", "8", "7-odd", "7", "99"] {
+        let one = repo.snapshot_of(key).unwrap();
+        assert_eq!(
+            one.find(key).map(|a| (&a.id, a.number(), &a.passes)),
+            full.find(key).map(|a| (&a.id, a.number(), &a.passes)),
+            "{key}"
+        );
+        assert_eq!(one.table, full.table, "{key}");
+    }
+    // Named by its folder: only that article is read.
+    assert_eq!(repo.snapshot_of("12").unwrap().articles.len(), 1);
+    assert_eq!(repo.snapshot_of("12-ai").unwrap().articles.len(), 1);
+    // A number its folder does not carry: the whole table is read to find it.
+    assert_eq!(
+        repo.snapshot_of("8").unwrap().articles.len(),
+        full.articles.len()
+    );
+    f.record_pass("ai-lead@union.example", "8", "union", "Union text.\n")
+        .unwrap();
+    let log = f.run(&["log", "8"]);
+    log.assert_exit(0);
+    assert!(log.stdout.contains("7-odd"), "{}", log.stdout);
+    let diff = f.run(&["diff", "8", "--color", "never"]);
+    diff.assert_exit(0);
+    assert!(diff.stdout.contains("Article 8"), "{}", diff.stdout);
+}

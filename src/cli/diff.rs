@@ -203,7 +203,7 @@ fn article(
 ) -> Outcome {
     let comparison = comparison(words, picked)?;
     let repo = open(repo)?;
-    let snapshot = repo.snapshot()?;
+    let snapshot = repo.snapshot_of(article)?;
     let entry = snapshot.find(article).ok_or_else(|| {
         CliError::unusable(format!(
             "no article `{article}` in this table (give its number or folder id)"

@@ -188,6 +188,21 @@ impl Repo {
         self.snapshot_at(head.commit)
     }
 
+    /// The table at HEAD with only the article `key` names (its number or folder id) read: for a
+    /// command about one article. The whole table where the folder names do not settle which
+    /// article it is ([`snapshot::read_one`]).
+    pub fn snapshot_of(&self, key: &str) -> Result<Snapshot, StoreError> {
+        let head = self.head()?;
+        let tree = history::CommitRead::of(&self.git, head.commit)?.tree(&self.git)?;
+        match snapshot::read_one(self, &tree, key) {
+            Some(mut snapshot) => {
+                snapshot.commit = head.commit;
+                Ok(snapshot)
+            }
+            None => self.snapshot_at(head.commit),
+        }
+    }
+
     /// The table as committed at `commit`.
     pub fn snapshot_at(&self, commit: git2::Oid) -> Result<Snapshot, StoreError> {
         let tree = history::CommitRead::of(&self.git, commit)?.tree(&self.git)?;

@@ -98,7 +98,23 @@ pub(super) fn read(repo: &Repo, tree: &Tree<'_>) -> Option<Result<Snapshot, Stor
             "is a folder; expected the table's YAML file",
         ))));
     }
-    Some(read_table(repo, tree, entry.id()))
+    Some(read_table(repo, tree, entry.id(), None))
+}
+
+/// [`read`] of the table and only the article `key` names, for a command about one article
+/// (`log ARTICLE`, `diff ARTICLE`) on a table of a thousand: the folder is picked by its name (the
+/// id, or its leading number) and must then be what [`Snapshot::find`] finds among those read;
+/// `None` when the names do not settle it (no such folder, or its `article.yaml` gives another
+/// number), and the caller reads the whole table. (Where two folders claim one number — a
+/// problem `status` names — this takes the one named by it.)
+pub(super) fn read_one(repo: &Repo, tree: &Tree<'_>, key: &str) -> Option<Snapshot> {
+    let entry = tree.get_name(TABLE_FILE)?;
+    if is_link(&entry) || entry.kind() != Some(ObjectType::Blob) {
+        return None;
+    }
+    let snapshot = read_table(repo, tree, entry.id(), Some(key.trim())).ok()?;
+    snapshot.find(key)?;
+    Some(snapshot)
 }
 
 /// A folder whose tree object is missing or corrupt: one damaged article, not a damaged table.
@@ -123,7 +139,12 @@ fn is_submodule(entry: &git2::TreeEntry<'_>) -> bool {
 
 const SUBMODULE: &str = "is a submodule (a commit of another repository); the table keeps only its own files, never a link to another repository";
 
-fn read_table(repo: &Repo, tree: &Tree<'_>, table_blob: Oid) -> Result<Snapshot, StoreError> {
+fn read_table(
+    repo: &Repo,
+    tree: &Tree<'_>,
+    table_blob: Oid,
+    only: Option<&str>,
+) -> Result<Snapshot, StoreError> {
     let table: Table = match parse_yaml(repo, table_blob, TABLE_FILE) {
         Ok(t) => t,
         Err(problem) => return Err(StoreError::BadTable(problem)),
@@ -146,7 +167,24 @@ fn read_table(repo: &Repo, tree: &Tree<'_>, table_blob: Oid) -> Result<Snapshot,
             problems.push(Problem::new(PROPOSALS, "is not a folder"));
         }
         Some(e) => match repo.git.find_tree(e.id()) {
-            Ok(proposals) => read_folders(repo, &table, &proposals, &mut articles, &mut problems),
+            Ok(proposals) => match only {
+                None => read_folders(repo, &table, &proposals, &mut articles, &mut problems),
+                Some(key) => {
+                    for entry in proposals.iter() {
+                        let name = String::from_utf8_lossy(entry.name_bytes()).into_owned();
+                        let digits: String =
+                            name.chars().take_while(char::is_ascii_digit).collect();
+                        let named = name == key || (!digits.is_empty() && digits == key);
+                        if named
+                            && entry.kind() == Some(ObjectType::Tree)
+                            && !is_link(&entry)
+                            && let Ok(folder) = repo.git.find_tree(entry.id())
+                        {
+                            articles.push(read_article(repo, &table, name, &folder));
+                        }
+                    }
+                }
+            },
             Err(err) => problems.push(damaged(PROPOSALS, &err)),
         },
     }
