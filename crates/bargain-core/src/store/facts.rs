@@ -23,7 +23,6 @@ use crate::model::{Article, Status};
 use git2::Oid;
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
-use std::io::Write;
 use std::path::PathBuf;
 
 const MAGIC: &[u8; 16] = b"bargain-facts\0\0\0";
@@ -110,19 +109,7 @@ impl Facts {
         if self.learnt == 0 {
             return;
         }
-        let _ = self.write(repo);
-    }
-
-    fn write(&self, repo: &Repo) -> std::io::Result<()> {
-        let path = path(repo);
-        let folder = path.parent().expect("the facts path has a folder");
-        std::fs::create_dir_all(folder)?;
-        let mut file = tempfile::Builder::new()
-            .prefix(".facts-v1.bargain-")
-            .tempfile_in(folder)?;
-        file.write_all(&encode(&self.known))?;
-        file.persist(&path).map_err(|e| e.error)?;
-        Ok(())
+        let _ = super::index_cache::keep(&path(repo), &encode(&self.known));
     }
 }
 

@@ -89,16 +89,25 @@ pub fn save(repo: &Repo, history: &History) -> Result<(), StoreError> {
     let Some(bytes) = encode(history, &shallow_key(repo)) else {
         return Ok(());
     };
-    let path = path(repo);
-    let folder = path.parent().expect("the index path has a folder");
+    keep(&path(repo), &bytes)?;
+    Ok(())
+}
+
+/// Writes a cache file of `.git/bargain/` by temporary file and rename, so a reader sees the old
+/// file or the new one. Not synced: after a crash a file the rename left empty or cut short fails
+/// its checksum and is rebuilt, so the cost of an fsync on every start buys nothing.
+pub(super) fn keep(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
+    let folder = path.parent().expect("a cache file has a folder");
     std::fs::create_dir_all(folder)?;
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy())
+        .unwrap_or_default();
     let mut file = tempfile::Builder::new()
-        .prefix(".index-v1.bargain-")
+        .prefix(&format!(".{name}.bargain-"))
         .tempfile_in(folder)?;
-    // Not synced: after a crash a file the rename left empty or cut short fails its checksum
-    // and is rebuilt, so the cost of an fsync on every start buys nothing.
-    file.write_all(&bytes)?;
-    file.persist(&path).map_err(|e| e.error)?;
+    file.write_all(bytes)?;
+    file.persist(path).map_err(|e| e.error)?;
     Ok(())
 }
 
