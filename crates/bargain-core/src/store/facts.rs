@@ -18,8 +18,7 @@
 //! file is then ignored.
 
 use super::Repo;
-use super::snapshot::parse_yaml;
-use crate::model::{Article, Status};
+use crate::model::Status;
 use git2::Oid;
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
@@ -78,8 +77,13 @@ impl Facts {
     }
 
     /// The status an `article.yaml` holding `blob` records, `None` when it cannot be read as one
-    /// (or the blob is not in the repository).
-    pub fn status(&mut self, repo: &Repo, blob: Oid, path: &str) -> Option<Status> {
+    /// (or the blob is not in the repository); `read` parses the blob when it is not known yet.
+    pub fn status(
+        &mut self,
+        repo: &Repo,
+        blob: Oid,
+        read: impl FnOnce() -> Option<Status>,
+    ) -> Option<Status> {
         if let Some(code) = self.known.get(&blob).map(|f| f >> STATUS_SHIFT)
             && code != 0
         {
@@ -89,9 +93,7 @@ impl Facts {
         if !exists {
             return None;
         }
-        let status = parse_yaml::<Article>(repo, blob, path)
-            .ok()
-            .map(|a| a.status);
+        let status = read();
         let code = status.map_or(UNREADABLE, code_of);
         self.learn(blob, 0xf0, code << STATUS_SHIFT);
         status
@@ -109,7 +111,7 @@ impl Facts {
         if self.learnt == 0 {
             return;
         }
-        let _ = super::index_cache::keep(&path(repo), &encode(&self.known));
+        let _ = super::keep(&path(repo), &encode(&self.known));
     }
 }
 

@@ -8,7 +8,6 @@
 //! trailers of commits the tool makes are parsed once here ([`crate::events::Trailers::parse`])
 //! and kept for the record.
 
-use super::index_cache::{self, Stale};
 use super::{PROPOSALS, Repo, StoreError};
 pub use crate::events::{CommitInfo, Event, FileKind};
 use crate::model::{Progress, Side};
@@ -34,17 +33,6 @@ pub struct History {
     scope: Option<String>,
 }
 
-/// How [`History::load`] came by the index.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Reuse {
-    /// The index on disk covered HEAD.
-    Loaded,
-    /// The index on disk was extended by this many commits (and written back).
-    Extended(usize),
-    /// Built by a walk of all history, since the index on disk could not be used.
-    Rebuilt(Stale),
-}
-
 /// Walk progress: commits looked at, of all to look at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct WalkProgress {
@@ -61,43 +49,6 @@ impl History {
         Ok(history)
     }
 
-    /// The index of the history reachable from HEAD, from the index kept on disk where it can be
-    /// used (extended by the commits since), else by a walk of all history; either way the index
-    /// on disk then covers HEAD. Not being able to write it (a read-only repository) only costs
-    /// the next start a walk.
-    pub fn load(repo: &Repo) -> Result<(History, Reuse), StoreError> {
-        let head = repo.head()?.commit;
-        let (mut history, stale) = match index_cache::load(repo, head) {
-            Ok(history) => (history, None),
-            Err(stale) => (History::default(), Some(stale)),
-        };
-        let before = history.head;
-        let commits_before = history.proposals_of.len();
-        history.extend_to(repo, head, &mut |_| ControlFlow::Continue(()))?;
-        if history.head != before {
-            let _ = index_cache::save(repo, &history);
-        }
-        let reuse = match stale {
-            Some(stale) => Reuse::Rebuilt(stale),
-            None if history.head == before => Reuse::Loaded,
-            None => Reuse::Extended(history.proposals_of.len() - commits_before),
-        };
-        Ok((history, reuse))
-    }
-
-    /// The index on disk, when it can be used, not yet extended to HEAD; for a front that shows
-    /// progress while it extends ([`History::extend_to`]) and then keeps it ([`History::save`]).
-    pub fn cached(repo: &Repo) -> Result<History, Stale> {
-        let head = repo.head().map_err(|_| Stale::Missing)?.commit;
-        index_cache::load(repo, head)
-    }
-
-    /// Keeps this index on disk for the next start (atomically; an index of one article is not
-    /// kept).
-    pub fn save(&self, repo: &Repo) -> Result<(), StoreError> {
-        index_cache::save(repo, self)
-    }
-
     /// One article's timeline without the walk of every article: each commit is read only as
     /// far as that article's folder (as `git log -- proposals/ARTICLE/` does). The commits listed
     /// are those that changed the article.
@@ -109,23 +60,6 @@ impl History {
         let head = repo.head()?;
         history.extend_to(repo, head.commit, &mut |_| ControlFlow::Continue(()))?;
         Ok(history)
-    }
-
-    /// What one article's commands need: the index on disk when it can be used (extended to
-    /// HEAD and kept), else [`History::of_article`] — never the walk of every article.
-    pub fn for_article(repo: &Repo, article: &str) -> Result<History, StoreError> {
-        let head = repo.head()?.commit;
-        match index_cache::load(repo, head) {
-            Ok(mut history) => {
-                let before = history.head;
-                history.extend_to(repo, head, &mut |_| ControlFlow::Continue(()))?;
-                if history.head != before {
-                    let _ = index_cache::save(repo, &history);
-                }
-                Ok(history)
-            }
-            Err(_) => History::of_article(repo, article),
-        }
     }
 
     /// The article this index is limited to, if any.

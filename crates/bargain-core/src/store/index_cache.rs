@@ -27,7 +27,7 @@ use crate::events::Trailers;
 use git2::Oid;
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, HashMap};
-use std::io::Write;
+use std::ops::ControlFlow;
 use std::path::PathBuf;
 
 /// The first bytes of the file.
@@ -53,6 +53,73 @@ pub enum Stale {
     Rewritten,
     /// The clone was deepened or made shallow since: the commits it starts from changed.
     ShallowChanged,
+}
+
+/// How [`History::load`] came by the index.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Reuse {
+    /// The index on disk covered HEAD.
+    Loaded,
+    /// The index on disk was extended by this many commits (and written back).
+    Extended(usize),
+    /// Built by a walk of all history, since the index on disk could not be used.
+    Rebuilt(Stale),
+}
+
+impl History {
+    /// The index of the history reachable from HEAD, from the index kept on disk where it can be
+    /// used (extended by the commits since), else by a walk of all history; either way the index
+    /// on disk then covers HEAD. Not being able to write it (a read-only repository) only costs
+    /// the next start a walk.
+    pub fn load(repo: &Repo) -> Result<(History, Reuse), StoreError> {
+        let head = repo.head()?.commit;
+        let (mut history, stale) = match load(repo, head) {
+            Ok(history) => (history, None),
+            Err(stale) => (History::default(), Some(stale)),
+        };
+        let before = history.head;
+        let commits_before = history.proposals_of().len();
+        history.extend_to(repo, head, &mut |_| ControlFlow::Continue(()))?;
+        if history.head != before {
+            let _ = save(repo, &history);
+        }
+        let reuse = match stale {
+            Some(stale) => Reuse::Rebuilt(stale),
+            None if history.head == before => Reuse::Loaded,
+            None => Reuse::Extended(history.proposals_of().len() - commits_before),
+        };
+        Ok((history, reuse))
+    }
+
+    /// The index on disk, when it can be used, not yet extended to HEAD; for a front that shows
+    /// progress while it extends ([`History::extend_to`]) and then keeps it ([`History::save`]).
+    pub fn cached(repo: &Repo) -> Result<History, Stale> {
+        let head = repo.head().map_err(|_| Stale::Missing)?.commit;
+        load(repo, head)
+    }
+
+    /// Keeps this index on disk for the next start (atomically; an index of one article is not
+    /// kept).
+    pub fn save(&self, repo: &Repo) -> Result<(), StoreError> {
+        save(repo, self)
+    }
+
+    /// What one article's commands need: the index on disk when it can be used (extended to
+    /// HEAD and kept), else [`History::of_article`] — never the walk of every article.
+    pub fn for_article(repo: &Repo, article: &str) -> Result<History, StoreError> {
+        let head = repo.head()?.commit;
+        match load(repo, head) {
+            Ok(mut history) => {
+                let before = history.head;
+                history.extend_to(repo, head, &mut |_| ControlFlow::Continue(()))?;
+                if history.head != before {
+                    let _ = save(repo, &history);
+                }
+                Ok(history)
+            }
+            Err(_) => History::of_article(repo, article),
+        }
+    }
 }
 
 /// Where the index of `repo` is kept (shared by all work trees of one repository).
@@ -89,25 +156,7 @@ pub fn save(repo: &Repo, history: &History) -> Result<(), StoreError> {
     let Some(bytes) = encode(history, &shallow_key(repo)) else {
         return Ok(());
     };
-    keep(&path(repo), &bytes)?;
-    Ok(())
-}
-
-/// Writes a cache file of `.git/bargain/` by temporary file and rename, so a reader sees the old
-/// file or the new one. Not synced: after a crash a file the rename left empty or cut short fails
-/// its checksum and is rebuilt, so the cost of an fsync on every start buys nothing.
-pub(super) fn keep(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
-    let folder = path.parent().expect("a cache file has a folder");
-    std::fs::create_dir_all(folder)?;
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy())
-        .unwrap_or_default();
-    let mut file = tempfile::Builder::new()
-        .prefix(&format!(".{name}.bargain-"))
-        .tempfile_in(folder)?;
-    file.write_all(bytes)?;
-    file.persist(path).map_err(|e| e.error)?;
+    super::keep(&path(repo), &bytes)?;
     Ok(())
 }
 

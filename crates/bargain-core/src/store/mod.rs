@@ -16,7 +16,8 @@ pub mod writer;
 use crate::text::Problem;
 use std::path::{Path, PathBuf};
 
-pub use history::{History, Reuse};
+pub use history::History;
+pub use index_cache::Reuse;
 pub use index_cache::Stale;
 pub use snapshot::{ArticleEntry, Snapshot};
 
@@ -305,4 +306,22 @@ impl Repo {
             .map(|s| String::from_utf8_lossy(s.path_bytes()).into_owned())
             .collect()
     }
+}
+
+/// Writes a cache file of `.git/bargain/` by temporary file and rename, so a reader sees the old
+/// file or the new one. Not synced: after a crash a file the rename left empty or cut short fails
+/// its checksum and is rebuilt, so the cost of an fsync on every start buys nothing.
+pub(crate) fn keep(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
+    let folder = path.parent().expect("a cache file has a folder");
+    std::fs::create_dir_all(folder)?;
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy())
+        .unwrap_or_default();
+    let mut file = tempfile::Builder::new()
+        .prefix(&format!(".{name}.bargain-"))
+        .tempfile_in(folder)?;
+    std::io::Write::write_all(&mut file, bytes)?;
+    file.persist(path).map_err(|e| e.error)?;
+    Ok(())
 }

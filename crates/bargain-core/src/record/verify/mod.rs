@@ -30,7 +30,7 @@ mod roster;
 pub mod signing;
 
 use super::Verb;
-use crate::model::{Date, Status, Table};
+use crate::model::{Article, Date, Status, Table};
 use crate::store::history::{CommitInfo, CommitRead, Event, FileKind, History};
 use crate::store::snapshot::parse_yaml;
 use crate::store::{PROPOSALS, Repo, StoreError, TABLE_FILE};
@@ -522,7 +522,10 @@ pub fn standing(repo: &Repo, snapshot: &crate::store::Snapshot, history: &Histor
             .rev()
             .filter(|e| matches!(e.kind, FileKind::Article))
             .filter_map(|e| e.blob.map(|b| (e.commit, b)))
-            .filter_map(|(c, b)| facts.status(repo, b, &path).map(|s| (c, s)));
+            .filter_map(|(c, b)| {
+                let read = || parse_yaml::<Article>(repo, b, &path).ok().map(|a| a.status);
+                facts.status(repo, b, read).map(|s| (c, s))
+            });
         let Some((latest_commit, latest)) = earlier.next() else {
             continue;
         };
