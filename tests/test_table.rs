@@ -1451,3 +1451,75 @@ fn one_article_is_read_alone_where_its_folder_name_settles_which_it_is() {
     diff.assert_exit(0);
     assert!(diff.stdout.contains("Article 8"), "{}", diff.stdout);
 }
+
+#[test]
+fn a_folder_renamed_by_hand_keeps_its_pass_count() {
+    let f = Fixture::new();
+    f.two_articles();
+    f.record_pass("ai-lead@union.example", "12", "union", "Union pass one.\n")
+        .unwrap();
+    f.record_pass(
+        "ai-lead@employer.example",
+        "12",
+        "employer",
+        "Employer pass one.\n",
+    )
+    .unwrap();
+    f.git(&["mv", "proposals/12-ai", "proposals/12-ai-technology"]);
+    f.identity("chief@union.example");
+    f.git(&["commit", "-q", "-m", "Rename the folder"]);
+    let cells = |f: &Fixture| {
+        let run = f.run(&["status", "--format", "csv"]);
+        let header: Vec<String> = run
+            .stdout
+            .lines()
+            .next()
+            .unwrap()
+            .split(',')
+            .map(String::from)
+            .collect();
+        let line = run
+            .stdout
+            .lines()
+            .find(|l| l.starts_with("12,"))
+            .unwrap()
+            .to_string();
+        let row: Vec<String> = line.split(',').map(String::from).collect();
+        let cell = |name: &str| row[header.iter().position(|h| h == name).unwrap()].clone();
+        (
+            cell("id"),
+            cell("union_passes"),
+            cell("employer_passes"),
+            cell("whose_move"),
+        )
+    };
+    assert_eq!(
+        cells(&f),
+        (
+            "12-ai-technology".into(),
+            "1".into(),
+            "1".into(),
+            "union".into()
+        ),
+        "the record goes on under the new name"
+    );
+    // Not an article taken off the table: the audit finds nothing against the rules.
+    let verify = f.run(&["verify"]);
+    assert!(verify.stdout.contains("no violations"), "{}", verify.stdout);
+    // The next pass is the union's second, not its first.
+    f.record_pass("ai-lead@union.example", "12", "union", "Union pass two.\n")
+        .unwrap();
+    assert_eq!(cells(&f).1, "2");
+    // Renamed and edited in one commit (same article.yaml): still the same article.
+    f.git(&[
+        "mv",
+        "proposals/12-ai-technology",
+        "proposals/12-artificial-intelligence",
+    ]);
+    f.write(
+        "proposals/12-artificial-intelligence/current.md",
+        "Edited while renaming.\n",
+    );
+    f.commit_by_hand("Rename again");
+    assert_eq!(cells(&f).1, "2");
+}

@@ -341,15 +341,32 @@ impl<'r> Walker<'r> {
             changed.retain(|(name, id)| folder_in(old.as_ref(), name) != Some(*id));
         }
         let mut changes: Vec<(String, FileChange)> = Vec::new();
+        let mut renamed: Vec<String> = Vec::new();
         for (name, folder) in changed {
-            let before: Vec<Oid> = olds
+            let mut before: Vec<Oid> = olds
                 .iter()
                 .filter_map(|o| folder_in(o.as_ref(), &name))
                 .collect();
+            // A folder renamed by hand (`git mv`): a new name holding the same article — the
+            // same folder, or the same `article.yaml` — where a name the first parent had is
+            // gone. It keeps its record: its events so far, and what changed is read against
+            // the old folder, so its pass count goes on instead of starting again.
+            if before.is_empty()
+                && parent_ids.len() == 1
+                && let Some((from, old_folder)) =
+                    self.renamed_from(folder, &removed, olds[0].as_ref())?
+                && !history.articles.contains_key(&name)
+            {
+                let carried = history.articles.get(&from).cloned().unwrap_or_default();
+                history.articles.insert(name.clone(), carried);
+                before.push(old_folder);
+                renamed.push(from);
+            }
             self.folder_changes(&name, folder, &before, &mut changes)?;
         }
         if parent_ids.len() <= 1 {
-            for name in removed {
+            // A renamed folder was not taken off the table: its record goes on under its new name.
+            for name in removed.into_iter().filter(|r| !renamed.contains(r)) {
                 changes.push((name, FileChange::FolderRemoved));
             }
         }
@@ -417,6 +434,41 @@ impl<'r> Walker<'r> {
         let commit = CommitRead::of(&self.repo.git, id)?;
         record(history, &commit, changes);
         Ok(())
+    }
+
+    /// Which removed folder of `old` (the first parent's `proposals/`) `folder` continues under a
+    /// new name: one with the same tree, else the only one with the same `article.yaml`.
+    fn renamed_from(
+        &mut self,
+        folder: Oid,
+        removed: &[String],
+        old: Option<&Tree<'r>>,
+    ) -> Result<Option<(String, Oid)>, StoreError> {
+        let olds: Vec<(String, Oid)> = removed
+            .iter()
+            .filter_map(|r| folder_in(old, r).map(|id| (r.clone(), id)))
+            .collect();
+        if let Some(same) = olds.iter().find(|(_, id)| *id == folder) {
+            return Ok(Some(same.clone()));
+        }
+        let yaml = |walker: &mut Self, id: Oid| -> Result<Option<Oid>, StoreError> {
+            Ok(walker
+                .tree_or_none(id)?
+                .and_then(|t| t.get_name("article.yaml").map(|e| e.id())))
+        };
+        let Some(article) = yaml(self, folder)? else {
+            return Ok(None);
+        };
+        let mut found = None;
+        for (name, id) in olds {
+            if yaml(self, id)? == Some(article) {
+                if found.is_some() {
+                    return Ok(None);
+                }
+                found = Some((name, id));
+            }
+        }
+        Ok(found)
     }
 
     /// The folder `name` in the tree `tree`, found in the tree's raw bytes without parsing
