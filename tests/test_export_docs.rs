@@ -286,6 +286,65 @@ fn markdown_redline_keeps_section_numbers_and_headings_unescaped() {
     assert!(md.stdout.contains("\n# Article 12"));
 }
 
+/// Two versions of a text taken from a PDF: a form feed opens each page, and the pages open
+/// with headings.
+const PAGED_OLD: &str = "# Article 5 — Wages\n\n5.1 Wages are paid monthly.\n\x0c# Article 6 — Hours\n\n6.1 The week is forty hours.\n\x0c## 6.2 Overtime\n\nOvertime is paid at time and a half.\n";
+const PAGED_NEW: &str = "# Article 5 — Wages\n\n5.1 Wages are paid every two weeks.\n\x0c# Article 6 — Hours\n\n6.1 The week is thirty-six hours.\n\x0c## 6.2 Overtime\n\nOvertime is paid at double time.\n";
+
+#[test]
+fn a_heading_after_a_form_feed_is_a_heading_in_html_markdown_and_word() {
+    let f = Fixture::bare_dir();
+    f.write("old.txt", PAGED_OLD);
+    f.write("new.txt", PAGED_NEW);
+    let (old, new) = (f.file("old.txt"), f.file("new.txt"));
+    let (old, new) = (old.display().to_string(), new.display().to_string());
+    let diff = |format: &str, extra: &[&str]| {
+        let mut args = vec!["diff", "--files", &old, &new, "--format", format];
+        args.extend_from_slice(extra);
+        let run = f.run(&args);
+        run.assert_exit(0);
+        run
+    };
+
+    let html = diff("html", &[]).stdout;
+    assert!(
+        html.contains("<h1 class=\"page\">Article 6 — Hours</h1>"),
+        "{html}"
+    );
+    assert!(
+        html.contains("<h2 class=\"page\">6.2 Overtime</h2>"),
+        "{html}"
+    );
+    assert!(html.contains(".redline .page{break-before:page}"));
+    assert!(!html.contains('\x0c') && !html.contains("^L"), "{html}");
+
+    let md = diff("md", &[]).stdout;
+    assert!(md.contains("\n# Article 6 — Hours\n"), "{md}");
+    assert!(md.contains("\n## 6.2 Overtime\n"), "{md}");
+    assert!(!md.contains('\x0c') && !md.contains("^L"), "{md}");
+
+    let out = f.file("paged.docx");
+    let out_arg = out.display().to_string();
+    diff("docx", &["--output", &out_arg]);
+    let xml = part(&out, "word/document.xml");
+    // The heading paragraph starts the page: no page break in a run, no raw form feed.
+    assert_eq!(xml.matches("<w:pageBreakBefore/>").count(), 2, "{xml}");
+    assert!(
+        xml.contains("<w:pStyle w:val=\"Heading1\"/><w:pageBreakBefore/></w:pPr><w:r><w:t xml:space=\"preserve\">Article 6 — Hours</w:t>"),
+        "{xml}"
+    );
+    assert!(!xml.contains('\x0c') && !xml.contains("^L"));
+    if !have("pandoc", "apt-get install pandoc") {
+        return;
+    }
+    let read = pandoc(&out, "accept", "html");
+    assert!(read.contains(">Article 6 — Hours</h1>"), "{read}");
+    assert!(read.contains(">6.2 Overtime</h2>"), "{read}");
+    let unpaged = |text: &str| words(&text.replace('\x0c', ""));
+    assert_eq!(words(&pandoc(&out, "accept", "plain")), unpaged(PAGED_NEW));
+    assert_eq!(words(&pandoc(&out, "reject", "plain")), unpaged(PAGED_OLD));
+}
+
 #[test]
 fn tentative_agreement_exports_carry_the_signature_block_and_hash() {
     let f = demo();

@@ -5,9 +5,10 @@
 //! Owns: cutting the segments at every line break (a line break belongs to the segment that
 //! holds it: a deleted one ends an old line, an inserted one a new line; one deleted by a
 //! layout-only change ends no line unless struck-out text precedes it), and recognising a
-//! line's block from its first words (`# `…`###### ` headings, `- `/`* `/`+ ` list items).
+//! line's block from its first words (`# `…`###### ` headings, `- `/`* `/`+ ` list items),
+//! after any form feeds (a PDF's page boundary: the line then starts a page).
 //! Never does: escaping or any output format; the text of every piece is the redline's own,
-//! except that a heading's `#` marker is left out.
+//! except that a heading's `#` marker and a line's leading form feeds are left out.
 
 use crate::redline::{Segment, SegmentKind};
 
@@ -42,6 +43,9 @@ pub struct Line<'a> {
     pub block: Block,
     pub pieces: Vec<Piece<'a>>,
     pub end: Option<SegmentKind>,
+    /// The line began with a form feed (a page boundary of text taken from a PDF): it starts
+    /// a page. The form feeds are not in the pieces.
+    pub page_break: bool,
 }
 
 impl Line<'_> {
@@ -150,22 +154,37 @@ pub fn lines_with<'a>(segments: &'a [Segment<'_>], layout: Layout) -> Vec<Line<'
 }
 
 fn line<'a>(mut pieces: Vec<Piece<'a>>, end: Option<SegmentKind>) -> Line<'a> {
+    // Form feeds before the first words mark a page boundary, not text: taken out of the
+    // pieces, so a heading after one is still a heading.
+    let mut page_break = false;
+    for p in pieces.iter_mut() {
+        let rest = p.text.trim_start_matches('\x0c');
+        if rest.len() != p.text.len() {
+            page_break = true;
+            p.text = rest;
+        }
+        if !rest.is_empty() {
+            break;
+        }
+    }
+    if page_break {
+        pieces.retain(|p| !p.text.is_empty());
+    }
     let blank = pieces.iter().all(|p| p.text.trim().is_empty());
     let block = match pieces.first() {
         _ if blank => Block::Blank,
         Some(first) => {
-            let lead = first.text.trim_start();
-            let hashes = lead.bytes().take_while(|&b| b == b'#').count();
-            let after = &lead[hashes..];
-            if (1..=6).contains(&hashes) && (after.starts_with(' ') || after.starts_with('\t')) {
-                let text = after.trim_start();
+            if let Some((level, text)) = atx_heading(first.text) {
                 if text.is_empty() {
                     pieces.remove(0);
                 } else {
                     pieces[0].text = text;
                 }
-                Block::Heading(hashes as u8)
-            } else if ["- ", "* ", "+ "].iter().any(|m| lead.starts_with(m)) {
+                Block::Heading(level)
+            } else if ["- ", "* ", "+ "]
+                .iter()
+                .any(|m| first.text.trim_start().starts_with(m))
+            {
                 Block::Bullet
             } else {
                 Block::Text
@@ -173,7 +192,22 @@ fn line<'a>(mut pieces: Vec<Piece<'a>>, end: Option<SegmentKind>) -> Line<'a> {
         }
         None => Block::Blank,
     };
-    Line { block, pieces, end }
+    Line {
+        block,
+        pieces,
+        end,
+        page_break,
+    }
+}
+
+/// A Markdown heading (`# ` … `###### `, after any whitespace or form feeds): its level and
+/// its words without the marker. The one test of "heading" every renderer uses.
+pub fn atx_heading(text: &str) -> Option<(u8, &str)> {
+    let lead = text.trim_start();
+    let hashes = lead.bytes().take_while(|&b| b == b'#').count();
+    let after = &lead[hashes..];
+    ((1..=6).contains(&hashes) && (after.starts_with(' ') || after.starts_with('\t')))
+        .then(|| (hashes as u8, after.trim_start()))
 }
 
 #[cfg(test)]
@@ -197,5 +231,30 @@ mod tests {
         assert_eq!(lines[2].text(false), "12.1 New words.");
         assert_eq!(lines[2].sides(), ["union"]);
         assert_eq!(lines[3].block, Block::Bullet);
+    }
+
+    #[test]
+    fn a_heading_after_a_form_feed_is_a_heading_that_starts_a_page() {
+        // As pdftotext writes a page boundary: the form feed opens the page's first line,
+        // whether it is in the same segment as the marker or not.
+        let old = "Intro.\n\x0c# Article 5 — Wages\n\n5.1 Pay.\n";
+        let new = "Intro, changed.\n\x0c# Article 5 — Wages\n\n5.1 Pay more.\n";
+        let r = compare(old, new, &Options::by("union"));
+        let lines = lines(&r.segments);
+        let heading = lines
+            .iter()
+            .find(|l| l.text(false).contains("Article 5"))
+            .unwrap();
+        assert_eq!(heading.block, Block::Heading(1));
+        assert!(heading.page_break);
+        assert_eq!(heading.text(false), "Article 5 — Wages");
+        assert_eq!(heading.text(true), "Article 5 — Wages");
+        let segments = [Segment::equal("x\n\x0c"), Segment::equal("## 5.2 Hours\n")];
+        let lines = super::lines(&segments);
+        assert_eq!(lines[1].block, Block::Heading(2));
+        assert!(lines[1].page_break && !lines[0].page_break);
+        assert_eq!(lines[1].text(false), "5.2 Hours");
+        assert_eq!(atx_heading("\x0c  ### A"), Some((3, "A")));
+        assert_eq!(atx_heading("#hashtag"), None);
     }
 }

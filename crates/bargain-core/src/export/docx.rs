@@ -248,6 +248,10 @@ fn paragraph(
         Block::Bullet => out.push_str("<w:pStyle w:val=\"ListParagraph\"/>"),
         Block::Text | Block::Blank => {}
     }
+    if line.page_break {
+        // The form feed the line began with (a PDF's page boundary).
+        out.push_str("<w:pageBreakBefore/>");
+    }
     // The paragraph mark is the line break: a revision when only one text has it.
     let mark_by: &[String] = line
         .pieces
