@@ -210,6 +210,13 @@ pub fn stored_words(how: &[bargain_core::store::writer::Stored]) -> String {
 
 /// A text file named on the command line (`-` for standard input), as text.
 pub fn read_text(file: &Path) -> Result<String, CliError> {
+    article_text(file, None)
+}
+
+/// The text of article `number` from a file named on the command line (`-` for standard
+/// input): the whole file, or that article when the file is a whole contract
+/// (`document::article_text`, which says which it took).
+fn article_text(file: &Path, number: Option<u32>) -> Result<String, CliError> {
     let bytes = if file == Path::new("-") {
         let mut buffer = Vec::new();
         std::io::Read::read_to_end(&mut std::io::stdin(), &mut buffer)
@@ -220,16 +227,24 @@ pub fn read_text(file: &Path) -> Result<String, CliError> {
     };
     let name = file.display().to_string();
     // Any document the table exchanges: .docx, .pdf (pdftotext), .md, .txt.
-    let read = document::read_text(&bytes, &name, &document::Limits::default())
+    let read = document::article_text(&bytes, &name, number, &document::Limits::default())
         .map_err(|p| CliError::unusable(p.to_string()))?;
-    for note in &read.notes {
+    for note in &read.file.notes {
         eprintln!("{}: {}", escape_line(&name), escape_line(&note.to_string()));
     }
-    Ok(read.text.into_owned())
+    if let Some(took) = &read.took {
+        eprintln!("{}", escape_line(&took.sentence(&name)));
+    }
+    Ok(read.file.text.into_owned())
 }
 
 pub fn pass(repo: Option<&Path>, args: PassArgs) -> Outcome {
-    let text = read_text(&args.file)?;
+    // The article's number, so a whole contract given as the file yields that article.
+    let number = open(repo)?
+        .snapshot()
+        .ok()
+        .and_then(|s| s.find(&args.article).and_then(|e| e.number()));
+    let text = article_text(&args.file, number)?;
     run(
         repo,
         args.article,
