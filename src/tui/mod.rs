@@ -8,6 +8,7 @@
 //! (the redline's segments and their wrapping), `jobs` (background work), `terminal` (setup and
 //! restore), `theme` (styles).
 
+pub mod import;
 pub mod jobs;
 pub mod keys;
 pub mod layout;
@@ -142,6 +143,7 @@ fn perform(state: &State, jobs: &jobs::Jobs, effect: Effect) {
                 .unwrap_or_default();
             jobs.sync(history);
         }
+        Effect::Import(job) => jobs.import(job),
         // Needs the terminal: done in `run`.
         Effect::Edit(_) => {}
         Effect::Quit => {}

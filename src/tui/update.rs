@@ -146,6 +146,7 @@ pub fn update(state: &mut State, message: Message) -> Vec<Effect> {
             clamp_redline(state);
         }
         Message::Record(event) => super::recording::on_event(state, *event, &mut effects),
+        Message::Import(event) => super::import::on_event(state, *event, &mut effects),
         Message::Corpus(corpus) => {
             state.search.corpus = Some(corpus);
             if !state.search.query.is_empty() {
@@ -198,6 +199,10 @@ fn key_pressed(state: &mut State, key: crossterm::event::KeyEvent, effects: &mut
     }
     if state.recording.form.is_some() {
         super::recording::on_key(state, key, effects);
+        return;
+    }
+    if state.import.is_some() {
+        super::import::on_key(state, key, effects);
         return;
     }
     if state.search.editing {
@@ -259,6 +264,7 @@ pub fn act(state: &mut State, action: Action, effects: &mut Vec<Effect>) {
         Action::Record | Action::RecordPass | Action::RecordStatus => {
             super::recording::open(state, action)
         }
+        Action::Import => super::import::open(state),
         // The form's own keys mean nothing outside it.
         Action::PrevStep | Action::PickPrev | Action::PickNext | Action::Editor => {}
         Action::FocusNext | Action::FocusPrev => {
@@ -817,7 +823,7 @@ fn next_match_article(state: &mut State, forward: bool, effects: &mut Vec<Effect
 }
 
 fn mouse_event(state: &mut State, mouse: crossterm::event::MouseEvent, effects: &mut Vec<Effect>) {
-    if state.recording.form.is_some() {
+    if state.recording.form.is_some() || state.import.is_some() {
         return; // the form is keyboard only; the panes under it stay as they are
     }
     if state.help.is_some() {

@@ -39,6 +39,9 @@ pub fn view(frame: &mut Frame<'_>, state: &State) {
         super::recording::view(form, frame, frame_area(state), state.theme);
     }
     let buf = frame.buffer_mut();
+    if let Some(screen) = &state.import {
+        super::import::view(screen, buf, frame_area(state), state.theme);
+    }
     if let Some(scroll) = state.help {
         help(buf, frame_area(state), scroll, state);
     }
@@ -861,6 +864,7 @@ fn help(buf: &mut Buffer, screen: Rect, scroll: usize, state: &State) {
         Scope::History,
         Scope::Search,
         Scope::Record,
+        Scope::Import,
     ] {
         lines.push(Line::from(Span::styled(
             scope.title().to_string(),
