@@ -107,7 +107,8 @@ pub fn lines_with<'a>(segments: &'a [Segment<'_>], layout: Layout) -> Vec<Line<'
         });
         let keep_in_line = match layout {
             Layout::New => s.kind == SegmentKind::Deleted,
-            Layout::Neither => true,
+            // Except a line break right before a heading: the heading opens its own line.
+            Layout::Neither => !(s.text.contains('\n') && heading_follows(&segments[index + 1..])),
         };
         if s.layout && keep_in_line && !after_struck {
             // The old line breaks of a re-wrapped text end no line: the words around them are
@@ -171,15 +172,21 @@ fn line<'a>(mut pieces: Vec<Piece<'a>>, end: Option<SegmentKind>) -> Line<'a> {
         pieces.retain(|p| !p.text.is_empty());
     }
     let blank = pieces.iter().all(|p| p.text.trim().is_empty());
-    let block = match pieces.first() {
+    // Whitespace in pieces of its own before the first words (a layout change's).
+    let lead = pieces
+        .iter()
+        .take_while(|p| p.text.trim().is_empty())
+        .count();
+    let block = match pieces.get(lead) {
         _ if blank => Block::Blank,
         Some(first) => {
             if let Some((level, text)) = atx_heading(first.text) {
                 if text.is_empty() {
-                    pieces.remove(0);
+                    pieces.remove(lead);
                 } else {
-                    pieces[0].text = text;
+                    pieces[lead].text = text;
                 }
+                pieces.drain(..lead);
                 Block::Heading(level)
             } else if ["- ", "* ", "+ "]
                 .iter()
@@ -187,7 +194,7 @@ fn line<'a>(mut pieces: Vec<Piece<'a>>, end: Option<SegmentKind>) -> Line<'a> {
             {
                 Block::Bullet
             } else {
-                Block::Text
+                one_texts_heading(&mut pieces, lead)
             }
         }
         None => Block::Blank,
@@ -200,10 +207,55 @@ fn line<'a>(mut pieces: Vec<Piece<'a>>, end: Option<SegmentKind>) -> Line<'a> {
     }
 }
 
-/// A Markdown heading (`# ` … `###### `, after any whitespace or form feeds): its level and
-/// its words without the marker. The one test of "heading" every renderer uses.
+/// A line that is a heading in one text only: its old words replaced by a new heading, or the
+/// reverse. The marker is no words of either text, so it is left out of the piece that opens
+/// that text's line; the line is a heading when the new text's is.
+fn one_texts_heading(pieces: &mut Vec<Piece<'_>>, lead: usize) -> Block {
+    let mut block = Block::Text;
+    for new in [true, false] {
+        let opens = pieces.iter().skip(lead).position(|p| {
+            (if new {
+                p.kind.in_new()
+            } else {
+                p.kind.in_old()
+            }) && !p.text.trim().is_empty()
+        });
+        let Some(at) = opens.map(|i| i + lead) else {
+            continue;
+        };
+        if let Some((level, text)) = atx_heading(pieces[at].text) {
+            pieces[at].text = text;
+            if new {
+                block = Block::Heading(level);
+            }
+        }
+    }
+    pieces.retain(|p| !p.text.is_empty());
+    block
+}
+
+/// Whether the first words after `rest`'s leading whitespace-only segments open a heading
+/// (so a line break just before them is one in every text).
+fn heading_follows(rest: &[Segment<'_>]) -> bool {
+    rest.iter()
+        .find(|s| !s.text.trim().is_empty())
+        .is_some_and(|s| {
+            let text = s
+                .text
+                .trim_start_matches(|c: char| c.is_whitespace() && c != '\n');
+            atx_heading(text).is_some() && !text.starts_with('\n')
+        })
+}
+
+/// A Markdown heading (`# ` … `###### `, after any form feeds and at most three spaces, as
+/// CommonMark has it: a `#` further in is table content, not a heading): its level and its
+/// words without the marker. The one test of "heading" every renderer uses.
 pub fn atx_heading(text: &str) -> Option<(u8, &str)> {
-    let lead = text.trim_start();
+    let text = text.trim_start_matches('\x0c');
+    let lead = text.trim_start_matches(' ');
+    if text.len() - lead.len() > 3 {
+        return None;
+    }
     let hashes = lead.bytes().take_while(|&b| b == b'#').count();
     let after = &lead[hashes..];
     ((1..=6).contains(&hashes) && (after.starts_with(' ') || after.starts_with('\t')))
@@ -255,6 +307,7 @@ mod tests {
         assert!(lines[1].page_break && !lines[0].page_break);
         assert_eq!(lines[1].text(false), "5.2 Hours");
         assert_eq!(atx_heading("\x0c  ### A"), Some((3, "A")));
+        assert_eq!(atx_heading("        #      #"), None, "table content");
         assert_eq!(atx_heading("#hashtag"), None);
     }
 }
