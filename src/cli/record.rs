@@ -213,10 +213,10 @@ pub fn read_text(file: &Path) -> Result<String, CliError> {
     article_text(file, None)
 }
 
-/// The text of article `number` from a file named on the command line (`-` for standard
-/// input): the whole file, or that article when the file is a whole contract
-/// (`document::article_text`, which says which it took).
-fn article_text(file: &Path, number: Option<u32>) -> Result<String, CliError> {
+/// An article's text from a file named on the command line (`-` for standard input): the whole
+/// file, or the article `number` names when the file is a whole contract
+/// (`document::article_text`, which asks `number` only then).
+fn article_text(file: &Path, number: Option<&dyn Fn() -> Option<u32>>) -> Result<String, CliError> {
     let bytes = if file == Path::new("-") {
         let mut buffer = Vec::new();
         std::io::Read::read_to_end(&mut std::io::stdin(), &mut buffer)
@@ -239,12 +239,12 @@ fn article_text(file: &Path, number: Option<u32>) -> Result<String, CliError> {
 }
 
 pub fn pass(repo: Option<&Path>, args: PassArgs) -> Outcome {
-    // The article's number, so a whole contract given as the file yields that article.
-    let number = open(repo)?
-        .snapshot()
-        .ok()
-        .and_then(|s| s.find(&args.article).and_then(|e| e.number()));
-    let text = article_text(&args.file, number)?;
+    // The article's number, read from the table only when the file is a whole contract.
+    let number = || {
+        let snapshot = open(repo).ok()?.snapshot().ok()?;
+        snapshot.find(&args.article)?.number()
+    };
+    let text = article_text(&args.file, Some(&number))?;
     run(
         repo,
         args.article,

@@ -152,7 +152,7 @@ pub fn read_text(repo: &Repo, typed: &str, number: u32) -> Result<Loaded, String
     let read = bargain_core::document::article_text(
         &bytes,
         typed,
-        Some(number),
+        Some(&|| Some(number)),
         &bargain_core::document::Limits::default(),
     )
     .map_err(|p| p.to_string())?;

@@ -32,13 +32,15 @@ impl Took {
     }
 }
 
-/// The text of article `number` from the file `name` holding `bytes`. `None` for the number
-/// (an article the table does not know) reads the file whole. A file of several units none of
-/// which is that article is refused, naming the units it holds.
+/// The text of an article from the file `name` holding `bytes`. `number` gives the article's
+/// number, asked only when the file holds several units (so a caller looks the table up only
+/// then); `None`, or a number it cannot give (an article the table does not know), reads the
+/// file whole. A file of several units none of which is that article is refused, naming the
+/// units it holds.
 pub fn article_text<'b>(
     bytes: &'b [u8],
     name: &str,
-    number: Option<u32>,
+    number: Option<&dyn Fn() -> Option<u32>>,
     limits: &Limits,
 ) -> Result<ArticleText<'b>, Problem> {
     let kind = Kind::from_name(name).unwrap_or_else(|| Kind::sniff(bytes));
@@ -69,6 +71,9 @@ pub fn article_text<'b>(
     if split.units.len() < 2 {
         return Ok(ArticleText { file, took: None });
     }
+    let Some(number) = number() else {
+        return Ok(ArticleText { file, took: None });
+    };
     let found = split.units.iter().find(|u| {
         u.kind == UnitKind::Article && u.number.as_ref().and_then(|n| n.whole()) == Some(number)
     });
@@ -122,7 +127,13 @@ mod tests {
 
     #[test]
     fn the_article_asked_for_is_taken_out_of_a_contract() {
-        let got = article_text(CONTRACT.as_bytes(), "c.txt", Some(2), &Limits::default()).unwrap();
+        let got = article_text(
+            CONTRACT.as_bytes(),
+            "c.txt",
+            Some(&|| Some(2)),
+            &Limits::default(),
+        )
+        .unwrap();
         assert_eq!(
             got.file.text,
             "# ARTICLE 2 - WAGES\n\nWages are paid monthly.\n"
@@ -133,9 +144,14 @@ mod tests {
 
     #[test]
     fn a_contract_without_it_is_refused_with_what_it_holds() {
-        let err = article_text(CONTRACT.as_bytes(), "c.txt", Some(9), &Limits::default())
-            .unwrap_err()
-            .to_string();
+        let err = article_text(
+            CONTRACT.as_bytes(),
+            "c.txt",
+            Some(&|| Some(9)),
+            &Limits::default(),
+        )
+        .unwrap_err()
+        .to_string();
         assert!(err.contains("none is Article 9"), "{err}");
         assert!(err.contains("Article 1, Article 2, Article 3"), "{err}");
     }
@@ -146,7 +162,13 @@ mod tests {
             "ARTICLE 7 - LEAVE\n\nLeave is paid.\n",
             "Just words.\n\nMore words.\n",
         ] {
-            let got = article_text(text.as_bytes(), "p.md", Some(2), &Limits::default()).unwrap();
+            let got = article_text(
+                text.as_bytes(),
+                "p.md",
+                Some(&|| Some(2)),
+                &Limits::default(),
+            )
+            .unwrap();
             assert_eq!(got.file.text, text);
             assert_eq!(got.took, None);
         }
