@@ -1681,7 +1681,7 @@ fn a_pass_from_a_contract_without_its_article_is_refused_with_what_the_file_hold
     run.assert_exit(2);
     assert!(
         run.stderr.contains(
-            "holds 3 articles and other parts, and none is Article 4: Article 1, Article 2, Article 3"
+            "none of the 3 articles, letters and appendices it holds is Article 4: Article 1, Article 2, Article 3"
         ),
         "{}",
         run.stderr

@@ -301,3 +301,27 @@ fn screen_100x30_import_preview() {
     d.preview();
     insta::assert_snapshot!(d.h.styled());
 }
+
+#[test]
+fn the_pass_forms_file_field_takes_the_article_out_of_a_whole_contract() {
+    // The recording form reads its file through the same library call as `pass --file`.
+    let h = Harness::demo(80, 24);
+    std::fs::write(h.repo.root().join("contract.txt"), CONTRACT).unwrap();
+    let loaded = bargain::tui::recording::work::read_text(&h.repo, "contract.txt", 51).unwrap();
+    assert_eq!(
+        loaded.text,
+        "# ARTICLE 51 – UNIFORMS\n\nUniforms are provided and laundered by the Employer.\n"
+    );
+    assert_eq!(
+        loaded.took.as_deref(),
+        Some("took Article 51 of 3 found in contract.txt")
+    );
+    let refused =
+        bargain::tui::recording::work::read_text(&h.repo, "contract.txt", 12).unwrap_err();
+    assert!(
+        refused.contains(
+            "is Article 12: Article 50, Article 51, LETTER OF AGREEMENT – STAFFING PILOT"
+        ),
+        "{refused}"
+    );
+}

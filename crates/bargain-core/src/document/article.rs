@@ -94,7 +94,7 @@ pub fn article_text<'b>(
             Err(Problem::new(
                 name,
                 format!(
-                    "holds {} articles and other parts, and none is Article {number}: {}",
+                    "none of the {} articles, letters and appendices it holds is Article {number}: {}",
                     units.len(),
                     units.join(", ")
                 ),
@@ -152,7 +152,10 @@ mod tests {
         )
         .unwrap_err()
         .to_string();
-        assert!(err.contains("none is Article 9"), "{err}");
+        assert!(
+            err.contains("none of the 3 articles, letters and appendices it holds is Article 9"),
+            "{err}"
+        );
         assert!(err.contains("Article 1, Article 2, Article 3"), "{err}");
     }
 
