@@ -220,8 +220,9 @@ fn visible(kind: SegmentKind, old: bool) -> bool {
 /// - where the two would join inside a word (`sheet` ¶ `.`), the end of that word moves to
 ///   the next paragraph, as a revision of the text that joins (`shee[t]` ¶ `[t].`), so the
 ///   join falls on whitespace in every reader: the same words accepted or rejected;
-/// - a heading that a paragraph joins into (its previous paragraph's mark is an insertion or
-///   a deletion) is written as a plain paragraph, so pandoc joins it like Word.
+/// - a heading that words join into (its previous paragraph's mark is an insertion or a
+///   deletion, and that paragraph has words in the joining text) is written as a plain
+///   paragraph, so pandoc joins it like Word.
 fn for_readers(lines: &mut [Line<'_>]) {
     for i in 0..lines.len() {
         let Some((_, old)) = revision_mark(&lines[i]) else {
@@ -233,13 +234,17 @@ fn for_readers(lines: &mut [Line<'_>]) {
                 && revision_mark(line).is_some_and(|(_, o)| o == old)
         };
         if joins(&lines[i]) {
+            // Only words joined into a heading go astray: a paragraph that is empty in the
+            // joining text (a page footer only the other text has) joins nothing.
+            let mut words = !lines[i].text(old).trim().is_empty();
             for line in &mut lines[i + 1..] {
-                if matches!(line.block, Block::Heading(_)) {
+                if words && matches!(line.block, Block::Heading(_)) {
                     line.block = Block::Text;
                 }
                 if !joins(line) {
                     break;
                 }
+                words |= !line.text(old).trim().is_empty();
             }
         }
         // The first character the joining text has after the mark.
@@ -694,5 +699,15 @@ mod tests {
         assert_eq!(lines[1].block, Block::Heading(1));
         for_readers(&mut lines);
         assert_eq!(lines[1].block, Block::Text);
+
+        // A page footer only the new text has joins nothing into the heading in the old.
+        let segments = [
+            seg(Equal, "Intro.\n"),
+            seg(Inserted, "Footer 18\n"),
+            seg(Equal, "# ARTICLE 14\n"),
+        ];
+        let mut lines = lines_with(&segments, Layout::Neither);
+        for_readers(&mut lines);
+        assert_eq!(lines[2].block, Block::Heading(1));
     }
 }
