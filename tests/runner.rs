@@ -19,6 +19,7 @@ mod test_table;
 mod test_table_changes;
 mod test_tui;
 mod test_tui_compare;
+mod test_tui_import;
 mod test_tui_pty;
 mod test_tui_recording;
 mod test_verify;

@@ -424,6 +424,98 @@ fn with_require_signed_a_commit_signed_by_the_authors_key_holds_and_others_do_no
     );
 }
 
+/// An OpenPGP key for `email` made in `home` (no passphrase); its fingerprint and its armored
+/// public key. `None` when gpg is not installed.
+fn gpg_key(home: &Path, email: &str) -> Option<(String, String)> {
+    let gpg = |args: &[&str]| {
+        Command::new("gpg")
+            .arg("--homedir")
+            .arg(home)
+            .args(["--batch", "--no-tty", "--passphrase", ""])
+            .args(args)
+            .output()
+            .ok()
+            .filter(|o| o.status.success())
+    };
+    gpg(&[
+        "--quick-gen-key",
+        &format!("Test <{email}>"),
+        "ed25519",
+        "sign",
+        "never",
+    ])?;
+    let listed = gpg(&["--with-colons", "--list-secret-keys", email])?;
+    let fingerprint = String::from_utf8_lossy(&listed.stdout)
+        .lines()
+        .find(|l| l.starts_with("fpr:"))?
+        .split(':')
+        .nth(9)?
+        .to_string();
+    let public = gpg(&["--armor", "--export", &fingerprint])?;
+    Some((
+        fingerprint,
+        String::from_utf8_lossy(&public.stdout).trim().to_string(),
+    ))
+}
+
+#[test]
+fn with_require_signed_openpgp_signatures_are_checked_against_the_listed_key() {
+    let home = tempfile::tempdir().unwrap();
+    std::fs::set_permissions(
+        home.path(),
+        std::os::unix::fs::PermissionsExt::from_mode(0o700),
+    )
+    .unwrap();
+    let Some((lead, public)) = gpg_key(home.path(), "ai-lead@union.example") else {
+        eprintln!("skipped: gpg not installed (or cannot make a key)");
+        return;
+    };
+    let (other, _) = gpg_key(home.path(), "someone@elsewhere.example").unwrap();
+    // git and bargain sign through gpg.program, here gpg with the test's own keyring.
+    let wrapper = home.path().join("gpg-in-test");
+    std::fs::write(
+        &wrapper,
+        format!("#!/bin/sh\nexec gpg --homedir '{}' --batch --pinentry-mode loopback --passphrase '' \"$@\"\n", home.path().display()),
+    )
+    .unwrap();
+    std::fs::set_permissions(
+        &wrapper,
+        std::os::unix::fs::PermissionsExt::from_mode(0o755),
+    )
+    .unwrap();
+    let f = Fixture::with_table(&signed_table(&public.replace('\n', "\\n")));
+    f.identity("ai-lead@union.example");
+    f.git(&["config", "gpg.program", wrapper.to_str().unwrap()]);
+    f.git(&["config", "user.signingkey", &lead]);
+    f.write(ARTICLE_12, article_12("open"));
+    f.git(&["add", "-A"]);
+    f.git(&["commit", "-q", "-S", "-m", "Open article 12"]);
+    // A recording signed the way `git commit -S` signs, by the listed key: it holds.
+    f.write(".git/pass.md", "Signed with OpenPGP.\n");
+    f.run(&["pass", "12", "--side", "union", "--file", ".git/pass.md"])
+        .assert_exit(0);
+    let raw = f.git(&["cat-file", "commit", "HEAD"]);
+    assert!(raw.contains("-----BEGIN PGP SIGNATURE-----"), "{raw}");
+    let v = violations(&audit(&f));
+    assert!(v.is_empty(), "{v:?}");
+    // Signed by a key the table does not list for the author: a violation that says so.
+    f.git(&["config", "user.signingkey", &other]);
+    f.write("proposals/12-ai/union.md", "Signed by somebody else.\n");
+    f.git(&["add", "-A"]);
+    f.git(&["commit", "-q", "-S", "-m", "pass"]);
+    let v = violations(&audit(&f));
+    assert_eq!(v.len(), 1, "{v:?}");
+    assert!(
+        v[0].contains(
+            "the commit's signature is not by a key bargaining.yaml lists for ai-lead@union.example"
+        ),
+        "{v:?}"
+    );
+    // And `bargain verify` fails on it.
+    let run = f.run(&["verify"]);
+    assert_ne!(run.code, Some(0), "{run:?}");
+}
+
 #[test]
 fn recordings_are_signed_as_git_commit_dash_s_would_and_verify_accepts_them() {
     let keys = tempfile::tempdir().unwrap();
@@ -557,6 +649,118 @@ fn status_shows_a_pass_that_is_not_text_and_a_status_no_rule_reached() {
         "{}",
         run.stderr
     );
+}
+
+#[test]
+fn a_latest_pass_that_is_not_text_is_not_counted_and_never_flips_whose_move() {
+    let f = Fixture::new();
+    f.two_articles();
+    f.record_pass("ai-lead@union.example", "12", "union", "Union text.\n")
+        .unwrap();
+    let row = |f: &Fixture| {
+        let run = f.run(&["status", "--format", "csv"]);
+        let header: Vec<String> = run
+            .stdout
+            .lines()
+            .next()
+            .unwrap()
+            .split(',')
+            .map(String::from)
+            .collect();
+        let line = run
+            .stdout
+            .lines()
+            .find(|l| l.starts_with("12,"))
+            .unwrap()
+            .to_string();
+        let cells: Vec<String> = line.split(',').map(String::from).collect();
+        let cell = |name: &str| cells[header.iter().position(|h| h == name).unwrap()].clone();
+        (
+            cell("union_passes"),
+            cell("employer_passes"),
+            cell("whose_move"),
+            run,
+        )
+    };
+    let (union, employer, whose, _) = row(&f);
+    assert_eq!(
+        (union.as_str(), employer.as_str(), whose.as_str()),
+        ("1", "0", "employer")
+    );
+    // The employer's reply committed by hand as bytes that are not text.
+    f.identity("ai-lead@employer.example");
+    f.write(
+        "proposals/12-ai/employer.md",
+        b"\xff\xfe garbled \x00 reply\n",
+    );
+    f.commit_by_hand("employer reply");
+    let (union, employer, whose, run) = row(&f);
+    assert_eq!(
+        (union.as_str(), employer.as_str(), whose.as_str()),
+        ("1", "0", "employer"),
+        "not a pass: {}",
+        run.stderr
+    );
+    run.assert_exit(1);
+    assert!(
+        run.stderr.contains("proposals/12-ai/employer.md") && run.stderr.contains("not counted"),
+        "{}",
+        run.stderr
+    );
+    // Replaced by a real text, it counts.
+    f.write("proposals/12-ai/employer.md", "Employer reply.\n");
+    f.commit_by_hand("employer reply, readable");
+    let (_, employer, whose, _) = row(&f);
+    assert_eq!(
+        (employer.as_str(), whose.as_str()),
+        ("2", "union"),
+        "numbered after the unreadable one"
+    );
+}
+
+#[test]
+fn status_answers_the_same_from_the_facts_it_kept_and_from_damaged_ones() {
+    let f = Fixture::new();
+    f.two_articles();
+    f.identity("ai-lead@union.example");
+    f.write("proposals/12-ai/union.md", b"caf\xe9 \xff\n");
+    f.commit_by_hand("pass");
+    f.identity("chief@union.example");
+    f.write(
+        "proposals/21-staffing/article.yaml",
+        "number: 21\ntitle: Staffing\ntopic: staffing\nstatus: ratified\n",
+    );
+    f.commit_by_hand("ratify");
+    let facts = f.dir.path().join(".git/bargain/facts-v1");
+    let cold = f.run(&["status"]);
+    cold.assert_exit(1);
+    assert!(facts.exists(), "the first run keeps what it learnt");
+    assert!(
+        cold.stderr.contains("problem: proposals/12-ai/union.md"),
+        "{}",
+        cold.stderr
+    );
+    assert!(
+        cold.stderr.contains("reached from open by no rule"),
+        "{}",
+        cold.stderr
+    );
+    // Warm: the same problems, learnt from the file, not from the blobs.
+    let warm = f.run(&["status"]);
+    assert_eq!(
+        (warm.stdout.as_str(), warm.stderr.as_str()),
+        (cold.stdout.as_str(), cold.stderr.as_str())
+    );
+    // Damaged or replaced by nonsense: ignored, the answer is the cold one, and it is rewritten.
+    let mut bytes = std::fs::read(&facts).unwrap();
+    let last = bytes.len() - 1;
+    bytes[last] ^= 0x40;
+    std::fs::write(&facts, &bytes).unwrap();
+    let damaged = f.run(&["status"]);
+    assert_eq!(damaged.stderr, cold.stderr);
+    assert_ne!(std::fs::read(&facts).unwrap(), bytes, "rewritten");
+    std::fs::write(&facts, b"not facts at all").unwrap();
+    assert_eq!(f.run(&["status"]).stderr, cold.stderr);
 }
 
 #[test]

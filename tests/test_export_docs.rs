@@ -43,11 +43,11 @@ fn run(program: &str, args: &[&str]) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
-/// The words of a text as a reader compares them: Markdown heading marks left out (Word shows
-/// them as a heading style).
+/// The words of a text as a reader compares them: Markdown heading marks (after a page's form
+/// feed, too) left out (Word shows them as a heading style).
 fn words(text: &str) -> Vec<String> {
     text.lines()
-        .map(|l| l.trim_start_matches('#'))
+        .map(|l| l.trim_start_matches(['\x0c', '#']))
         .flat_map(str::split_whitespace)
         .map(str::to_string)
         .collect()
@@ -143,6 +143,149 @@ fn word_redline_is_tracked_changes_that_pandoc_accepts_into_the_new_text_and_rej
         assert!(!all.contains("author=\"employer\"") && !all.contains("author=\"union\""));
         assert!(all.contains("date=\"2025-"));
     }
+}
+
+/// The words of a Markdown text as a reader of its Word file sees them: a heading's `#` marker
+/// (after a page's form feed and at most three spaces, as CommonMark has it) left out, every
+/// other `#` kept (`        #      #` in a table is two words).
+fn text_words(text: &str) -> Vec<String> {
+    text.lines()
+        .map(|l| {
+            let l = l.trim_start_matches('\x0c');
+            let indent = l.len() - l.trim_start_matches(' ').len();
+            let rest = &l[indent..];
+            let after = rest.trim_start_matches('#');
+            let hashes = rest.len() - after.len();
+            if indent <= 3
+                && (1..=6).contains(&hashes)
+                && (after.is_empty() || after.starts_with([' ', '\t']))
+            {
+                after
+            } else {
+                l
+            }
+        })
+        .flat_map(str::split_whitespace)
+        .map(str::to_string)
+        .collect()
+}
+
+/// Where two word lists part, each with a few words around it: "at word 1234: pandoc has
+/// `… sheet . The …`, the text `… sheet. The …`". Resynchronises after each difference on the
+/// nearest run of eight equal words.
+fn word_differences(got: &[String], want: &[String]) -> Vec<String> {
+    const RUN: usize = 8;
+    let same_run = |i: usize, j: usize| {
+        (0..RUN).all(|k| match (got.get(i + k), want.get(j + k)) {
+            (Some(a), Some(b)) => a == b,
+            (None, None) => true,
+            _ => false,
+        })
+    };
+    let show = |words: &[String], from: usize, to: usize| {
+        let start = from.saturating_sub(4);
+        let end = (to + 4).min(words.len());
+        words[start..end].join(" ")
+    };
+    let (mut i, mut j) = (0, 0);
+    let mut out = Vec::new();
+    while i < got.len() || j < want.len() {
+        if got.get(i) == want.get(j) {
+            i += 1;
+            j += 1;
+            continue;
+        }
+        // The smallest step on either side after which the two agree again.
+        let mut found = None;
+        'search: for step in 1..400 {
+            for a in 0..=step {
+                let (ni, nj) = (i + a, j + step - a);
+                if ni <= got.len() && nj <= want.len() && same_run(ni, nj) {
+                    found = Some((ni, nj));
+                    break 'search;
+                }
+            }
+        }
+        let (ni, nj) = found.unwrap_or((got.len(), want.len()));
+        out.push(format!(
+            "at word {j}: pandoc has `{}`, the text `{}`",
+            show(got, i, ni),
+            show(want, j, nj)
+        ));
+        (i, j) = (ni, nj);
+    }
+    out
+}
+
+/// Every real pair in `tests/data/`, old first: (folder, old file, new file).
+fn real_pairs() -> Vec<(String, std::path::PathBuf, std::path::PathBuf)> {
+    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data");
+    let mut folders: Vec<_> = std::fs::read_dir(&data)
+        .expect("tests/data")
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_dir())
+        .collect();
+    folders.sort();
+    folders
+        .into_iter()
+        .map(|folder| {
+            let mut texts: Vec<_> = std::fs::read_dir(&folder)
+                .unwrap()
+                .map(|e| e.unwrap().path())
+                .filter(|p| p.extension().is_some_and(|e| e == "txt"))
+                .collect();
+            texts.sort();
+            assert_eq!(
+                texts.len(),
+                2,
+                "{}: an old and a new text",
+                folder.display()
+            );
+            let name = folder.file_name().unwrap().to_string_lossy().into_owned();
+            (name, texts[0].clone(), texts[1].clone())
+        })
+        .collect()
+}
+
+#[test]
+fn word_redlines_of_every_real_pair_accept_into_the_new_text_and_reject_into_the_old_in_pandoc() {
+    if !have("pandoc", "apt-get install pandoc") {
+        return;
+    }
+    let f = Fixture::bare_dir();
+    let mut failures = Vec::new();
+    for (name, old, new) in real_pairs() {
+        let out = f.file(&format!("{name}.docx"));
+        let (old_arg, new_arg, out_arg) = (
+            old.display().to_string(),
+            new.display().to_string(),
+            out.display().to_string(),
+        );
+        f.run(&[
+            "diff", "--files", &old_arg, &new_arg, "--format", "docx", "--output", &out_arg,
+        ])
+        .assert_exit(0);
+        for (changes, text) in [("accept", &new), ("reject", &old)] {
+            // pandoc's plain text marks no heading: its words are all words.
+            let read = pandoc(&out, changes, "plain");
+            let got: Vec<String> = read.split_whitespace().map(str::to_string).collect();
+            let want = text_words(&std::fs::read_to_string(text).unwrap());
+            let differences = word_differences(&got, &want);
+            eprintln!(
+                "{name}, {changes}: {} words read, {} in the text, {} differences",
+                got.len(),
+                want.len(),
+                differences.len()
+            );
+            for d in &differences {
+                eprintln!("  {d}");
+            }
+            if !differences.is_empty() {
+                failures.push(format!("{name} {changes}: {}", differences.len()));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "pandoc read other words: {failures:?}");
 }
 
 #[test]
@@ -284,6 +427,65 @@ fn markdown_redline_keeps_section_numbers_and_headings_unescaped() {
     assert!(md.stdout.contains("12.1 Purpose"));
     assert!(!md.stdout.contains("high\\-quality"));
     assert!(md.stdout.contains("\n# Article 12"));
+}
+
+/// Two versions of a text taken from a PDF: a form feed opens each page, and the pages open
+/// with headings.
+const PAGED_OLD: &str = "# Article 5 — Wages\n\n5.1 Wages are paid monthly.\n\x0c# Article 6 — Hours\n\n6.1 The week is forty hours.\n\x0c## 6.2 Overtime\n\nOvertime is paid at time and a half.\n";
+const PAGED_NEW: &str = "# Article 5 — Wages\n\n5.1 Wages are paid every two weeks.\n\x0c# Article 6 — Hours\n\n6.1 The week is thirty-six hours.\n\x0c## 6.2 Overtime\n\nOvertime is paid at double time.\n";
+
+#[test]
+fn a_heading_after_a_form_feed_is_a_heading_in_html_markdown_and_word() {
+    let f = Fixture::bare_dir();
+    f.write("old.txt", PAGED_OLD);
+    f.write("new.txt", PAGED_NEW);
+    let (old, new) = (f.file("old.txt"), f.file("new.txt"));
+    let (old, new) = (old.display().to_string(), new.display().to_string());
+    let diff = |format: &str, extra: &[&str]| {
+        let mut args = vec!["diff", "--files", &old, &new, "--format", format];
+        args.extend_from_slice(extra);
+        let run = f.run(&args);
+        run.assert_exit(0);
+        run
+    };
+
+    let html = diff("html", &[]).stdout;
+    assert!(
+        html.contains("<h1 class=\"page\">Article 6 — Hours</h1>"),
+        "{html}"
+    );
+    assert!(
+        html.contains("<h2 class=\"page\">6.2 Overtime</h2>"),
+        "{html}"
+    );
+    assert!(html.contains(".redline .page{break-before:page}"));
+    assert!(!html.contains('\x0c') && !html.contains("^L"), "{html}");
+
+    let md = diff("md", &[]).stdout;
+    assert!(md.contains("\n# Article 6 — Hours\n"), "{md}");
+    assert!(md.contains("\n## 6.2 Overtime\n"), "{md}");
+    assert!(!md.contains('\x0c') && !md.contains("^L"), "{md}");
+
+    let out = f.file("paged.docx");
+    let out_arg = out.display().to_string();
+    diff("docx", &["--output", &out_arg]);
+    let xml = part(&out, "word/document.xml");
+    // The heading paragraph starts the page: no page break in a run, no raw form feed.
+    assert_eq!(xml.matches("<w:pageBreakBefore/>").count(), 2, "{xml}");
+    assert!(
+        xml.contains("<w:pStyle w:val=\"Heading1\"/><w:pageBreakBefore/></w:pPr><w:r><w:t xml:space=\"preserve\">Article 6 — Hours</w:t>"),
+        "{xml}"
+    );
+    assert!(!xml.contains('\x0c') && !xml.contains("^L"));
+    if !have("pandoc", "apt-get install pandoc") {
+        return;
+    }
+    let read = pandoc(&out, "accept", "html");
+    assert!(read.contains(">Article 6 — Hours</h1>"), "{read}");
+    assert!(read.contains(">6.2 Overtime</h2>"), "{read}");
+    let unpaged = |text: &str| words(&text.replace('\x0c', ""));
+    assert_eq!(words(&pandoc(&out, "accept", "plain")), unpaged(PAGED_NEW));
+    assert_eq!(words(&pandoc(&out, "reject", "plain")), unpaged(PAGED_OLD));
 }
 
 #[test]

@@ -212,6 +212,52 @@ fn with_autocrlf_a_crlf_pass_is_normalised_and_leaves_nothing_unrecorded() {
     assert_eq!(g.porcelain(), "");
 }
 
+#[test]
+fn line_endings_and_ident_are_stored_as_git_stores_them_and_the_recorder_is_told() {
+    let f = Fixture::new();
+    f.two_articles();
+    f.write(".gitattributes", "*.md ident\n");
+    f.commit_by_hand("ident");
+    f.git(&["config", "core.autocrlf", "true"]);
+    f.identity("ai-lead@union.example");
+    f.write(
+        ".git/new.md",
+        "Revision $Id: typed by someone $ here.\r\nLine two.\r\n",
+    );
+    let run = f.run(&["pass", "12", "--side", "union", "--file", ".git/new.md"]);
+    run.assert_exit(0);
+    assert_eq!(
+        f.committed("proposals/12-ai/union.md").as_deref(),
+        Some("Revision $Id$ here.\nLine two.\n"),
+        "stored as git's clean filters store it"
+    );
+    let note = run
+        .lines("note: proposals/12-ai/union.md:")
+        .first()
+        .copied()
+        .unwrap_or_else(|| panic!("the recorder is told: {run:?}"));
+    assert!(note.contains("CRLF") && note.contains("as LF"), "{note}");
+    assert!(note.contains("$Id$") && note.contains("ident"), "{note}");
+    // The index and the work tree agree with HEAD, so the next pass is not refused.
+    assert_eq!(f.porcelain(), "");
+    f.identity("ai-lead@employer.example");
+    f.write(".git/answer.md", "Employer answer.\n");
+    let run = f.run(&[
+        "pass",
+        "12",
+        "--side",
+        "employer",
+        "--file",
+        ".git/answer.md",
+    ]);
+    run.assert_exit(0);
+    assert!(
+        !run.stderr.contains("note: proposals"),
+        "nothing to say: {}",
+        run.stderr
+    );
+}
+
 fn hook(f: &Fixture, folder: &str, name: &str, script: &str) {
     use std::os::unix::fs::PermissionsExt;
     let path = f.file(&format!("{folder}/{name}"));
@@ -634,4 +680,91 @@ fn control_and_bidi_characters_never_reach_a_commit_message_raw() {
         message.starts_with("Pass on 12  [2J gnirts\n"),
         "{message:?}"
     );
+}
+
+/// A hand commit whose author line's timestamp cannot be parsed (git fsck: "bad date"), made the
+/// only way one can be: written as a raw object.
+fn commit_with_a_bad_date(f: &Fixture, message: &str) -> String {
+    f.git(&["add", "-A"]);
+    let tree = f.git(&["write-tree"]).trim().to_string();
+    let parent = f.git(&["rev-parse", "HEAD"]).trim().to_string();
+    let raw = format!(
+        "tree {tree}\nparent {parent}\nauthor Union member <member@union.example> yesterday +0000\ncommitter Union member <member@union.example> 1754400000 +0000\n\n{message}\n"
+    );
+    let file = f.path().join(".git/raw-commit");
+    std::fs::write(&file, raw).unwrap();
+    let id = f.git(&[
+        "hash-object",
+        "-t",
+        "commit",
+        "-w",
+        "--literally",
+        ".git/raw-commit",
+    ]);
+    f.git(&["update-ref", "refs/heads/main", id.trim()]);
+    f.git(&["reset", "-q"]);
+    id.trim().to_string()
+}
+
+#[test]
+fn a_commit_with_an_unparseable_timestamp_is_shown_undated_and_the_rest_goes_on() {
+    let f = Fixture::new();
+    f.two_articles();
+    f.write("proposals/12-ai/union.md", "Union text typed by hand.\n");
+    let id = commit_with_a_bad_date(&f, "hand pass with a broken date");
+    // libgit2 itself refuses the commit; bargain reads it raw.
+    assert!(
+        git2::Repository::open(f.path())
+            .unwrap()
+            .find_commit(git2::Oid::from_str(&id).unwrap())
+            .is_err()
+    );
+    let log = f.run(&["log"]);
+    log.assert_exit(0);
+    let line = log
+        .stdout
+        .lines()
+        .find(|l| l.contains(&id[..10]))
+        .unwrap_or_else(|| panic!("the commit is listed:\n{}", log.stdout));
+    assert!(line.starts_with("undated "), "{line}");
+    assert!(
+        line.contains("member@union.example") && line.contains("[hand-made]"),
+        "{line}"
+    );
+    // Older commits are still there, dated.
+    assert!(
+        log.stdout.lines().filter(|l| l.starts_with("20")).count() >= 2,
+        "{}",
+        log.stdout
+    );
+    let diff = f.run(&["diff", "12", "--color", "never"]);
+    assert_eq!(diff.code, Some(0), "{}", diff.stderr);
+    let status = f.run(&["status"]);
+    assert!(
+        !status.stderr.contains("cannot be read"),
+        "{}",
+        status.stderr
+    );
+    assert!(status.stdout.contains("12"), "{}", status.stdout);
+    let verify = f.run(&["verify"]);
+    assert!(
+        verify.stdout.contains("commits checked"),
+        "{}{}",
+        verify.stdout,
+        verify.stderr
+    );
+    assert!(
+        verify.stdout.contains(&id[..10]),
+        "the hand commit is listed: {}",
+        verify.stdout
+    );
+    // A recording on top of it still lands.
+    f.record_pass(
+        "ai-lead@employer.example",
+        "12",
+        "employer",
+        "Employer answer.\n",
+    )
+    .unwrap();
+    f.run(&["log", "12"]).assert_exit(0);
 }

@@ -1586,3 +1586,121 @@ fn the_preview_shows_control_characters_of_the_document_escaped() {
     );
     assert!(run.stdout.contains("contract^[[31m.txt"), "{}", run.stdout);
 }
+
+// ---------------------------------------------------------------------------------------------
+// A pass given a whole contract: the one article is taken out of it.
+
+const THREE_ARTICLES: &str = "\
+AGREEMENT
+
+ARTICLE 1 – RECOGNITION
+
+The Employer recognizes the Coalition.
+
+ARTICLE 2 – HOURS
+
+The workweek is thirty-six hours.
+
+ARTICLE 3 – LEAVE
+
+Leave is paid at the regular rate.
+";
+
+fn three_article_table() -> Fixture {
+    let f = Fixture::new();
+    for (n, id, title) in [
+        (1, "1-recognition", "Recognition"),
+        (2, "2-hours", "Hours"),
+        (3, "3-leave", "Leave"),
+        (4, "4-wages", "Wages"),
+    ] {
+        f.article(id, n, title, "staffing", None);
+    }
+    f
+}
+
+#[test]
+fn a_pass_from_a_whole_contract_takes_its_article_and_says_so() {
+    let f = three_article_table();
+    let dir = tempfile::tempdir().unwrap();
+    let file = outside(&dir, "union-contract.txt", THREE_ARTICLES.as_bytes());
+    let run = f.run(&["pass", "2", "--side", "union", "--file", &file]);
+    assert_eq!(run.code, Some(0), "{}{}", run.stdout, run.stderr);
+    assert!(
+        run.stderr
+            .contains(&format!("took Article 2 of 3 found in {file}")),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(
+        f.committed("proposals/2-hours/union.md").unwrap(),
+        "# ARTICLE 2 – HOURS\n\nThe workweek is thirty-six hours.\n"
+    );
+
+    // A Word file, split by its heading styles the same way.
+    let xml = body(
+        &[
+            para(Some("Heading1"), "ARTICLE 1 – RECOGNITION"),
+            para(None, "The Employer recognizes the Coalition."),
+            para(Some("Heading1"), "ARTICLE 2 – HOURS"),
+            para(None, "The workweek is forty hours."),
+            para(Some("Heading1"), "ARTICLE 3 – LEAVE"),
+            para(None, "Leave is paid at the regular rate, and more."),
+        ]
+        .concat(),
+    );
+    let word = outside(
+        &dir,
+        "union-contract.docx",
+        &docx(&[
+            ("word/document.xml", xml.as_bytes()),
+            ("word/styles.xml", STYLES.as_bytes()),
+        ]),
+    );
+    let run = f.run(&["pass", "3", "--side", "union", "--file", &word]);
+    assert_eq!(run.code, Some(0), "{}{}", run.stdout, run.stderr);
+    assert!(
+        run.stderr
+            .contains(&format!("took Article 3 of 3 found in {word}")),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(
+        f.committed("proposals/3-leave/union.md").unwrap(),
+        "# ARTICLE 3 – LEAVE\n\nLeave is paid at the regular rate, and more.\n"
+    );
+}
+
+#[test]
+fn a_pass_from_a_contract_without_its_article_is_refused_with_what_the_file_holds() {
+    let f = three_article_table();
+    let dir = tempfile::tempdir().unwrap();
+    let file = outside(&dir, "contract.txt", THREE_ARTICLES.as_bytes());
+    let before = f.head();
+    let run = f.run(&["pass", "4", "--side", "union", "--file", &file]);
+    run.assert_exit(2);
+    assert!(
+        run.stderr.contains(
+            "none of the 3 articles, letters and appendices it holds is Article 4: Article 1, Article 2, Article 3"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(f.head(), before, "nothing recorded");
+
+    // One article, whatever its number, or no headings at all: the file is the text, as it is.
+    for (name, text) in [
+        ("one.md", "# ARTICLE 9 – SOMETHING ELSE\n\nThe text.\n"),
+        ("plain.txt", "The wages rise by three percent.\n"),
+    ] {
+        let file = outside(&dir, name, text.as_bytes());
+        let run = f.run(&["pass", "4", "--side", "union", "--file", &file]);
+        assert_eq!(run.code, Some(0), "{}{}", run.stdout, run.stderr);
+        assert!(!run.stderr.contains("took"), "{}", run.stderr);
+        assert_eq!(
+            f.committed("proposals/4-wages/union.md").unwrap(),
+            text,
+            "{name}"
+        );
+    }
+}

@@ -475,7 +475,8 @@ fn text_that_is_not_utf8_is_named_with_file_and_line_and_status_still_works() {
     let run = f.run(&["status"]);
     run.assert_exit(1);
     assert!(run.stdout.contains("Joint Staffing"), "{}", run.stdout);
-    assert_eq!(row_cells(&run.stdout, 12)[3], "open");
+    // Both problems are the article's, and neither text counts as a pass.
+    assert_eq!(row_cells(&run.stdout, 12)[3], "open (2 problems)");
     assert!(
         run.stderr
             .contains("problem: proposals/12-ai/union.md:2:8: is not UTF-8 text"),
@@ -1415,4 +1416,110 @@ fn the_tracker_prints_the_ta_its_signatures_the_note_and_the_session_in_every_fo
     assert_eq!(a12["last_session"], "July session");
     assert_eq!(a12["note"], "Initialled at the table.");
     assert_eq!(json["articles"][1]["awaiting"][0], "employer");
+}
+
+#[test]
+fn one_article_is_read_alone_where_its_folder_name_settles_which_it_is() {
+    let f = Fixture::new();
+    f.two_articles();
+    f.article("7-odd", 8, "Numbered apart from its folder", "ai", None);
+    let repo = f.repo();
+    let full = repo.snapshot().unwrap();
+    for key in ["12", "12-ai", "21", "8", "7-odd", "7", "99"] {
+        let one = repo.snapshot_of(key).unwrap();
+        assert_eq!(
+            one.find(key).map(|a| (&a.id, a.number(), &a.passes)),
+            full.find(key).map(|a| (&a.id, a.number(), &a.passes)),
+            "{key}"
+        );
+        assert_eq!(one.table, full.table, "{key}");
+    }
+    // Named by its folder: only that article is read.
+    assert_eq!(repo.snapshot_of("12").unwrap().articles.len(), 1);
+    assert_eq!(repo.snapshot_of("12-ai").unwrap().articles.len(), 1);
+    // A number its folder does not carry: the whole table is read to find it.
+    assert_eq!(
+        repo.snapshot_of("8").unwrap().articles.len(),
+        full.articles.len()
+    );
+    f.record_pass("ai-lead@union.example", "8", "union", "Union text.\n")
+        .unwrap();
+    let log = f.run(&["log", "8"]);
+    log.assert_exit(0);
+    assert!(log.stdout.contains("7-odd"), "{}", log.stdout);
+    let diff = f.run(&["diff", "8", "--color", "never"]);
+    diff.assert_exit(0);
+    assert!(diff.stdout.contains("Article 8"), "{}", diff.stdout);
+}
+
+#[test]
+fn a_folder_renamed_by_hand_keeps_its_pass_count() {
+    let f = Fixture::new();
+    f.two_articles();
+    f.record_pass("ai-lead@union.example", "12", "union", "Union pass one.\n")
+        .unwrap();
+    f.record_pass(
+        "ai-lead@employer.example",
+        "12",
+        "employer",
+        "Employer pass one.\n",
+    )
+    .unwrap();
+    f.git(&["mv", "proposals/12-ai", "proposals/12-ai-technology"]);
+    f.identity("chief@union.example");
+    f.git(&["commit", "-q", "-m", "Rename the folder"]);
+    let cells = |f: &Fixture| {
+        let run = f.run(&["status", "--format", "csv"]);
+        let header: Vec<String> = run
+            .stdout
+            .lines()
+            .next()
+            .unwrap()
+            .split(',')
+            .map(String::from)
+            .collect();
+        let line = run
+            .stdout
+            .lines()
+            .find(|l| l.starts_with("12,"))
+            .unwrap()
+            .to_string();
+        let row: Vec<String> = line.split(',').map(String::from).collect();
+        let cell = |name: &str| row[header.iter().position(|h| h == name).unwrap()].clone();
+        (
+            cell("id"),
+            cell("union_passes"),
+            cell("employer_passes"),
+            cell("whose_move"),
+        )
+    };
+    assert_eq!(
+        cells(&f),
+        (
+            "12-ai-technology".into(),
+            "1".into(),
+            "1".into(),
+            "union".into()
+        ),
+        "the record goes on under the new name"
+    );
+    // Not an article taken off the table: the audit finds nothing against the rules.
+    let verify = f.run(&["verify"]);
+    assert!(verify.stdout.contains("no violations"), "{}", verify.stdout);
+    // The next pass is the union's second, not its first.
+    f.record_pass("ai-lead@union.example", "12", "union", "Union pass two.\n")
+        .unwrap();
+    assert_eq!(cells(&f).1, "2");
+    // Renamed and edited in one commit (same article.yaml): still the same article.
+    f.git(&[
+        "mv",
+        "proposals/12-ai-technology",
+        "proposals/12-artificial-intelligence",
+    ]);
+    f.write(
+        "proposals/12-artificial-intelligence/current.md",
+        "Edited while renaming.\n",
+    );
+    f.commit_by_hand("Rename again");
+    assert_eq!(cells(&f).1, "2");
 }

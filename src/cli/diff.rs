@@ -2,7 +2,7 @@
 //! comparison's one dispatch, and write the document as it is rendered.
 
 use super::error::{CliError, Outcome};
-use super::{export, open, output};
+use super::{open, output};
 use crate::color::{self, ColorChoice};
 use bargain_core::comparison::{Comparison, Label, Resolved, VersionRef};
 use bargain_core::document;
@@ -117,12 +117,12 @@ fn print(
                 Some(name) => Revisions::one(name, versions.last().and_then(|(_, l)| l.date)),
                 None => revisions(),
             };
-            export::write_file(path, |file| {
+            output::write_file(path, |file| {
                 docx::write_redline(file, heading, target.article, versions, marked, &revisions)
                     .map_err(std::io::Error::other)
             })?
         }
-        (Some(format), Some(path)) => export::write_file(path, |file| {
+        (Some(format), Some(path)) => output::write_file(path, |file| {
             write_document(file, format, heading, versions, marked)
         })?,
         (Some(format), None) => {
@@ -203,7 +203,7 @@ fn article(
 ) -> Outcome {
     let comparison = comparison(words, picked)?;
     let repo = open(repo)?;
-    let snapshot = repo.snapshot()?;
+    let snapshot = repo.snapshot_of(article)?;
     let entry = snapshot.find(article).ok_or_else(|| {
         CliError::unusable(format!(
             "no article `{article}` in this table (give its number or folder id)"

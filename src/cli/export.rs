@@ -51,40 +51,6 @@ pub fn run(repo: Option<&Path>, args: Args) -> Outcome {
     }
 }
 
-/// Writes a file whole: into a temporary file beside it, then renamed over it, so a reader
-/// never sees half a document and a failure leaves the old file as it was.
-pub fn write_file(
-    path: &Path,
-    write: impl FnOnce(&mut std::fs::File) -> std::io::Result<()>,
-) -> Result<(), CliError> {
-    let fail = |e: &dyn std::fmt::Display| CliError::unusable(format!("{}: {e}", path.display()));
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| fail(&e))?;
-    write(tmp.as_file_mut())
-        .and_then(|()| tmp.as_file_mut().flush())
-        .map_err(|e| fail(&e))?;
-    publish(tmp, path)
-}
-
-/// Renames a finished temporary file over `path`. A temporary file is private to its owner;
-/// the document is an ordinary file: it keeps the permissions of the file it replaces, or gets
-/// the usual rw-r--r--.
-pub fn publish(tmp: tempfile::NamedTempFile, path: &Path) -> Result<(), CliError> {
-    let fail = |e: &dyn std::fmt::Display| CliError::unusable(format!("{}: {e}", path.display()));
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::metadata(path).map_or(0o644, |m| m.permissions().mode() & 0o777);
-        std::fs::set_permissions(tmp.path(), std::fs::Permissions::from_mode(mode))
-            .map_err(|e| fail(&e))?;
-    }
-    tmp.persist(path).map_err(|e| fail(&e.error))?;
-    Ok(())
-}
-
 fn ta(repo: Option<&Path>, args: TaArgs) -> Outcome {
     let repo = open(repo)?;
     let snapshot = repo.snapshot()?;
@@ -112,10 +78,10 @@ fn ta(repo: Option<&Path>, args: TaArgs) -> Outcome {
         (TaFormat::Html, None) => {
             output::print(&agreed::html(&title, &text, &block, Some(Date::today())))?
         }
-        (TaFormat::Html, Some(path)) => write_file(path, |f| {
+        (TaFormat::Html, Some(path)) => output::write_file(path, |f| {
             f.write_all(agreed::html(&title, &text, &block, Some(Date::today())).as_bytes())
         })?,
-        (TaFormat::Docx, Some(path)) => write_file(path, |f| {
+        (TaFormat::Docx, Some(path)) => output::write_file(path, |f| {
             let heading = docx::Heading {
                 title: &title,
                 lines: vec![format!("Tentative agreement of {}", ta.date)],

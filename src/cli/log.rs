@@ -18,7 +18,10 @@ pub struct Args {
 
 pub fn run(repo: Option<&Path>, args: &Args) -> Outcome {
     let repo = open(repo)?;
-    let snapshot = repo.snapshot()?;
+    let snapshot = match args.article.as_deref() {
+        Some(key) => repo.snapshot_of(key)?,
+        None => repo.snapshot()?,
+    };
     let table = &snapshot.table;
     // One article needs only its own timeline: the index on disk, or a walk of its folder.
     let (history, article) = match args.article.as_deref() {

@@ -3,8 +3,8 @@
 //! (`bargain_core::export::packet`); which articles, the file and Chromium are here.
 
 use super::error::{CliError, Outcome};
-use super::export::write_file;
 use super::open;
+use super::output::write_file;
 use bargain_core::comparison::Resolved;
 use bargain_core::events::session_of;
 use bargain_core::export::packet::{self, Page};
@@ -211,5 +211,5 @@ pub fn print_pdf(html: &Path, pdf: &Path) -> Result<(), CliError> {
             bargain_core::text::escape_line(&last)
         )));
     }
-    super::export::publish(tmp, pdf)
+    super::output::publish(tmp, pdf)
 }

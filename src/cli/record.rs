@@ -182,6 +182,9 @@ pub fn say(result: Result<record::Recorded, RecordError>) -> Outcome {
                 );
             }
             output::print(&said)?;
+            for (path, how) in &done.stored {
+                eprintln!("note: {}: {}", escape_line(path), stored_words(how));
+            }
             Ok(ExitCode::SUCCESS)
         }
         Err(RecordError::Store(e)) => Err(e.into()),
@@ -190,8 +193,30 @@ pub fn say(result: Result<record::Recorded, RecordError>) -> Outcome {
     }
 }
 
+/// How git stored a file other than as written, in words.
+pub fn stored_words(how: &[bargain_core::store::writer::Stored]) -> String {
+    use bargain_core::store::writer::Stored;
+    let said: Vec<&str> = how
+        .iter()
+        .map(|h| match h {
+            Stored::LineEndings => {
+                "Windows line endings (CRLF) stored as LF, as this repository's line-ending settings ask (core.autocrlf or .gitattributes)"
+            }
+            Stored::Ident => "$Id: …$ stored as $Id$, as the ident attribute in .gitattributes asks",
+        })
+        .collect();
+    said.join("; ")
+}
+
 /// A text file named on the command line (`-` for standard input), as text.
 pub fn read_text(file: &Path) -> Result<String, CliError> {
+    article_text(file, None)
+}
+
+/// An article's text from a file named on the command line (`-` for standard input): the whole
+/// file, or the article `number` names when the file is a whole contract
+/// (`document::article_text`, which asks `number` only then).
+fn article_text(file: &Path, number: Option<&dyn Fn() -> Option<u32>>) -> Result<String, CliError> {
     let bytes = if file == Path::new("-") {
         let mut buffer = Vec::new();
         std::io::Read::read_to_end(&mut std::io::stdin(), &mut buffer)
@@ -202,16 +227,24 @@ pub fn read_text(file: &Path) -> Result<String, CliError> {
     };
     let name = file.display().to_string();
     // Any document the table exchanges: .docx, .pdf (pdftotext), .md, .txt.
-    let read = document::read_text(&bytes, &name, &document::Limits::default())
+    let read = document::article_text(&bytes, &name, number, &document::Limits::default())
         .map_err(|p| CliError::unusable(p.to_string()))?;
-    for note in &read.notes {
+    for note in &read.file.notes {
         eprintln!("{}: {}", escape_line(&name), escape_line(&note.to_string()));
     }
-    Ok(read.text.into_owned())
+    if let Some(took) = &read.took {
+        eprintln!("{}", escape_line(&took.sentence(&name)));
+    }
+    Ok(read.file.text.into_owned())
 }
 
 pub fn pass(repo: Option<&Path>, args: PassArgs) -> Outcome {
-    let text = read_text(&args.file)?;
+    // The article's number, read from the table only when the file is a whole contract.
+    let number = || {
+        let snapshot = open(repo).ok()?.snapshot().ok()?;
+        snapshot.find(&args.article)?.number()
+    };
+    let text = article_text(&args.file, Some(&number))?;
     run(
         repo,
         args.article,

@@ -59,6 +59,7 @@ pub fn lines(width: u16) -> Vec<HelpLine> {
         Scope::History,
         Scope::Search,
         Scope::Record,
+        Scope::Import,
     ] {
         out.push(HelpLine {
             kind: Kind::Heading,
@@ -159,6 +160,7 @@ mod tests {
                 Scope::History,
                 Scope::Search,
                 Scope::Record,
+                Scope::Import,
             ] {
                 expected.extend(
                     BINDINGS

@@ -104,6 +104,21 @@ impl Jobs {
             });
     }
 
+    /// An import screen's job (read and plan a contract, or commit it) on a thread of its own;
+    /// its answer arrives as [`Message::Import`].
+    pub fn import(&self, job: crate::tui::import::Job) {
+        let (path, tx) = (self.path.clone(), self.tx.clone());
+        let _ = thread::Builder::new()
+            .name("bargain-import".into())
+            .spawn(move || {
+                let event = match Repo::discover(&path) {
+                    Ok(repo) => crate::tui::import::perform(&repo, job),
+                    Err(e) => crate::tui::import::failed(job, e.to_string()),
+                };
+                let _ = tx.send(Message::Import(Box::new(event)));
+            });
+    }
+
     /// A recording job (read a text, check, write) on a thread of its own: writes are rare, and
     /// one never waits behind a redline.
     pub fn record(

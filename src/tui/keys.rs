@@ -54,6 +54,8 @@ pub enum Action {
     Sync,
     /// Add an article to the table (the form in `recording`).
     AddArticle,
+    /// Import a whole contract from a file (the import screen in `import`).
+    Import,
 }
 
 /// Where a binding applies.
@@ -68,6 +70,8 @@ pub enum Scope {
     Search,
     /// While the recording form is open (other keys are text where there is a field).
     Record,
+    /// While the import screen is open (other keys are the file's path while it is typed).
+    Import,
 }
 
 impl Scope {
@@ -79,12 +83,13 @@ impl Scope {
             Scope::History => "History",
             Scope::Search => "Typing a search",
             Scope::Record => "Recording form",
+            Scope::Import => "Import screen",
         }
     }
 
     /// Whether the global keys apply too: not while typing, where other keys are text.
     pub fn inherits_global(self) -> bool {
-        !matches!(self, Scope::Search | Scope::Record)
+        !matches!(self, Scope::Search | Scope::Record | Scope::Import)
     }
 }
 
@@ -134,7 +139,9 @@ const fn b(
 
 use Action as A;
 use K::{Char, Code, Ctrl};
-use Scope::{Global as G, History as H, List as L, Record as F, Redline as R, Search as S};
+use Scope::{
+    Global as G, History as H, Import as I, List as L, Record as F, Redline as R, Search as S,
+};
 
 /// Navigation keys shared by every pane (listed once, under "Everywhere").
 #[rustfmt::skip]
@@ -157,6 +164,15 @@ pub static BINDINGS: &[Binding] = &[
     b(F, &[Code(KeyCode::Left)], "←", A::PickPrev, "", "previous option of a picker (a person, a side)", false),
     b(F, &[Code(KeyCode::Right)], "→", A::PickNext, "", "next option of a picker", false),
     b(F, &[Ctrl('e')], "C-e", A::Editor, "editor", "write the pass in $EDITOR, starting from the side's latest text", true),
+    b(I, &[Code(KeyCode::Enter)], "Enter", A::Open, "next", "read the file and show what would be imported; on that list, import it in one commit", true),
+    b(I, &[Code(KeyCode::Esc), Ctrl('c')], "Esc", A::Back, "cancel", "close the import screen; nothing is written (also Ctrl-c)", true),
+    b(I, &[Code(KeyCode::BackTab)], "S-Tab", A::PrevStep, "back", "back to the file's path", true),
+    b(I, &[Char('j'), Code(KeyCode::Down)], "j/↓", A::Down, "", "scroll the list down", false),
+    b(I, &[Char('k'), Code(KeyCode::Up)], "k/↑", A::Up, "", "scroll the list up", false),
+    b(I, &[Code(KeyCode::PageDown)], "PgDn", A::PageDown, "", "a page down", false),
+    b(I, &[Code(KeyCode::PageUp)], "PgUp", A::PageUp, "", "a page up", false),
+    b(I, &[Char('g'), Code(KeyCode::Home)], "g/Home", A::Top, "", "to the top", false),
+    b(I, &[Char('G'), Code(KeyCode::End)], "G/End", A::Bottom, "", "to the bottom", false),
     b(G, &[Char('r')], "r", A::Record, "record", "record on the article: a pass, or a status change (TA, withdraw, reopen, …)", true),
     b(G, &[Char('p')], "p", A::RecordPass, "", "record a pass on the article (from a file or $EDITOR)", false),
     b(G, &[Char('S')], "S", A::RecordStatus, "", "set the article's status", false),
@@ -180,6 +196,7 @@ pub static BINDINGS: &[Binding] = &[
     b(G, &[Ctrl('u')], "C-u", A::HalfPageUp, "", "half a page up", false),
     b(G, &[Code(KeyCode::PageDown)], "PgDn", A::PageDown, "", "a page down", false),
     b(G, &[Code(KeyCode::PageUp)], "PgUp", A::PageUp, "", "a page up", false),
+    b(G, &[Char('i')], "i", A::Import, "", "import a whole contract (.docx, .pdf, .md, .txt) into the table, after a preview", false),
     b(G, &[Char('?')], "?", A::Help, "help", "every key (this list)", true),
     b(G, &[Char('q'), Ctrl('c')], "q", A::Quit, "quit", "quit (also Ctrl-c)", true),
     b(G, &[Char('a')], "a", A::AddArticle, "add article", "add an article to the table: its number, title, topic and current language (one commit)", true),

@@ -9,6 +9,7 @@
 //! (background work), `terminal` (setup and restore), `theme` (styles).
 
 pub mod help;
+pub mod import;
 pub mod jobs;
 pub mod keys;
 pub mod layout;
@@ -143,6 +144,7 @@ fn perform(state: &State, jobs: &jobs::Jobs, effect: Effect) {
                 .unwrap_or_default();
             jobs.sync(history);
         }
+        Effect::Import(job) => jobs.import(job),
         // Needs the terminal: done in `run`.
         Effect::Edit(_) => {}
         Effect::Quit => {}

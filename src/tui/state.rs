@@ -39,6 +39,8 @@ pub enum Message {
     Fetched(SyncState),
     /// A sync ended: what it said, how the branch stands, and the table when it moved.
     Synced(Box<Synced>),
+    /// The import screen's work answered (see `import`).
+    Import(Box<super::import::Event>),
 }
 
 /// What a sync from the TUI came back with.
@@ -70,6 +72,8 @@ pub enum Effect {
     },
     /// Sync with the remote off the UI thread (never prompts).
     Sync,
+    /// The import screen's work off the UI thread: read and plan a contract, or commit it.
+    Import(super::import::Job),
     Quit,
 }
 
@@ -305,6 +309,8 @@ pub struct State {
     pub next_generation: u64,
     /// The recording form, when open, and who records.
     pub recording: super::recording::Recording,
+    /// The import screen, when open.
+    pub import: Option<super::import::ImportScreen>,
 }
 
 impl State {
@@ -333,6 +339,7 @@ impl State {
             quit: false,
             next_generation: 1,
             recording: Default::default(),
+            import: None,
         }
     }
 
@@ -357,6 +364,8 @@ impl State {
     pub fn scope(&self) -> Scope {
         if self.recording.form.is_some() {
             Scope::Record
+        } else if self.import.is_some() {
+            Scope::Import
         } else if self.search.editing {
             Scope::Search
         } else {

@@ -41,6 +41,9 @@ pub fn view(frame: &mut Frame<'_>, state: &State) {
         super::recording::view(form, frame, frame_area(state), state.theme);
     }
     let buf = frame.buffer_mut();
+    if let Some(screen) = &state.import {
+        super::import::view(screen, buf, frame_area(state), state.theme);
+    }
     if let Some(scroll) = state.help {
         help(buf, frame_area(state), scroll, state);
     }

@@ -283,6 +283,9 @@ pub struct CommitInfo {
     pub summary: String,
     /// The tool's trailers; `None` for a commit made by hand with plain git.
     pub trailers: Option<Trailers>,
+    /// The author line's timestamp could not be read (git's `fsck` calls it a bad date): the
+    /// commit is shown undated, its `time` the committer's when that one reads, else zero.
+    pub undated: bool,
 }
 
 impl CommitInfo {
@@ -298,6 +301,16 @@ impl CommitInfo {
             .as_ref()
             .and_then(|t| t.date)
             .unwrap_or_else(|| self.date())
+    }
+
+    /// The day as `log` shows it: the event date, or "undated" for a commit made by hand
+    /// whose author timestamp cannot be read.
+    pub fn date_words(&self) -> String {
+        match self.trailers.as_ref().and_then(|t| t.date) {
+            Some(date) => date.to_string(),
+            None if self.undated => "undated   ".to_string(),
+            None => self.date().to_string(),
+        }
     }
 
     /// Made by this tool: it carries a well-formed block of its trailers.

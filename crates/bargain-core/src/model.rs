@@ -100,7 +100,8 @@ pub struct Person {
     pub side: String,
     #[serde(default)]
     pub roles: Vec<Role>,
-    /// Public keys this person signs commits with (`ssh-ed25519 AAAA…`), for `require_signed`.
+    /// Public keys this person signs commits with, for `require_signed`: an ssh key on one line
+    /// (`ssh-ed25519 AAAA…`) or an OpenPGP key as the armored block `gpg --armor --export` writes.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub keys: Vec<String>,
 }

@@ -4,6 +4,7 @@
 
 use crate::model::{Article, Date, Progress, SignatureKind, Status, Table, whose_move};
 use crate::store::{History, Snapshot};
+use git2::Oid;
 
 /// One article as the tracker shows it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -106,7 +107,12 @@ pub fn rows(snapshot: &Snapshot, history: &History, topic: Option<&str>) -> Vec<
         .enumerate()
         .filter(|(_, a)| topic.is_none_or(|t| a.article.as_ref().is_some_and(|art| art.topic == t)))
         .map(|(index, entry)| {
-            let progress = history.progress(&entry.id, sides);
+            let uncounted: Vec<Oid> = entry
+                .not_text
+                .iter()
+                .filter_map(|side| entry.passes.get(side).copied())
+                .collect();
+            let progress = history.progress_without(&entry.id, sides, &uncounted);
             let status = entry.article.as_ref().map(|a| a.status);
             let whose = status
                 .and_then(|s| whose_move(s, sides, &progress))

@@ -120,11 +120,18 @@ pub fn view(form: &RecordForm, frame: &mut Frame<'_>, screen: Rect, theme: Theme
                 lines.push(Line::from(""));
                 lines.push(Line::from(match &form.text {
                     Some(loaded) => Span::styled(
-                        format!(
-                            "Text: {} lines from {}",
-                            loaded.text.lines().count(),
-                            escape_line(&loaded.source)
-                        ),
+                        match &loaded.took {
+                            Some(took) => format!(
+                                "Text: {} lines; {}",
+                                loaded.text.lines().count(),
+                                escape_line(took)
+                            ),
+                            None => format!(
+                                "Text: {} lines from {}",
+                                loaded.text.lines().count(),
+                                escape_line(&loaded.source)
+                            ),
+                        },
                         t.plain(),
                     ),
                     None => Span::styled(

@@ -80,6 +80,8 @@ pub struct Loaded {
     pub text: String,
     /// A path, or "$EDITOR".
     pub source: String,
+    /// "took Article 12 of 14 found in FILE", when the file was a whole contract.
+    pub took: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -114,8 +116,12 @@ pub struct Reloaded {
 /// state (the table the user was shown) and the actor from [`Recording::context`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Job {
-    /// Read a pass's text from a file.
-    Read { ticket: u64, path: String },
+    /// Read a pass's text from a file: the whole file, or article `number` of a contract.
+    Read {
+        ticket: u64,
+        path: String,
+        number: u32,
+    },
     /// `record::check`.
     Check { ticket: u64, request: Box<Request> },
     /// `record::check_table`: a change of the table (an article added).
@@ -219,7 +225,11 @@ fn follow(state: &mut State, outcome: Outcome, effects: &mut Vec<Effect>) {
     match outcome {
         Outcome::Continue => {}
         Outcome::Cancel => state.recording.form = None,
-        Outcome::ReadFile(path) => effects.push(Effect::Record(Job::Read { ticket, path })),
+        Outcome::ReadFile(path) => effects.push(Effect::Record(Job::Read {
+            ticket,
+            path,
+            number: form.subject.number,
+        })),
         Outcome::OpenEditor { side } => effects.push(Effect::Edit(EditJob {
             ticket,
             article: form.subject.id.clone(),

@@ -37,9 +37,13 @@ pub fn perform(
     context: Option<&Context>,
 ) -> Event {
     match job {
-        Job::Read { ticket, path } => Event::Text {
+        Job::Read {
             ticket,
-            result: read_text(repo, &path),
+            path,
+            number,
+        } => Event::Text {
+            ticket,
+            result: read_text(repo, &path, number),
         },
         Job::Check { ticket, request } => Event::Checked {
             ticket,
@@ -158,23 +162,37 @@ pub fn reload(repo: &Repo) -> Result<Reloaded, String> {
 }
 
 /// A pass's text from a file the user named: relative to the folder bargain started in, or to
-/// the table's root when it is not there. `~/` is the home folder.
-pub fn read_text(repo: &Repo, typed: &str) -> Result<Loaded, String> {
+/// the table's root when it is not there. `~/` is the home folder. Any document the table
+/// exchanges (`.docx`, `.pdf`, `.md`, `.txt`); a whole contract yields article `number`.
+pub fn read_text(repo: &Repo, typed: &str, number: u32) -> Result<Loaded, String> {
+    let path = find_file(repo, typed);
+    let bytes = std::fs::read(&path).map_err(|e| format!("{typed}: {e}"))?;
+    let read = bargain_core::document::article_text(
+        &bytes,
+        typed,
+        Some(&|| Some(number)),
+        &bargain_core::document::Limits::default(),
+    )
+    .map_err(|p| p.to_string())?;
+    Ok(Loaded {
+        text: read.file.text.into_owned(),
+        source: typed.to_string(),
+        took: read.took.map(|t| t.sentence(typed)),
+    })
+}
+
+/// Where a file the user typed is: relative to the folder bargain started in, or to the
+/// table's root when it is not there; `~/` is the home folder.
+pub fn find_file(repo: &Repo, typed: &str) -> std::path::PathBuf {
     let expanded = match (typed.strip_prefix("~/"), std::env::var_os("HOME")) {
         (Some(rest), Some(home)) => Path::new(&home).join(rest),
         _ => Path::new(typed).to_path_buf(),
     };
-    let path = if expanded.is_relative() && !expanded.exists() {
+    if expanded.is_relative() && !expanded.exists() {
         repo.root().join(&expanded)
     } else {
         expanded
-    };
-    let bytes = std::fs::read(&path).map_err(|e| format!("{typed}: {e}"))?;
-    let text = String::from_utf8(bytes).map_err(|_| format!("{typed} is not UTF-8 text"))?;
-    Ok(Loaded {
-        text,
-        source: typed.to_string(),
-    })
+    }
 }
 
 /// The text the editor starts from: the side's latest pass, else the current language, else
@@ -308,6 +326,7 @@ pub fn edited(job: &EditJob, result: Result<String, String>) -> Event {
         result: result.map(|text| Loaded {
             text,
             source: "$EDITOR".to_string(),
+            took: None,
         }),
     }
 }

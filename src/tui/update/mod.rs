@@ -89,6 +89,11 @@ pub fn update(state: &mut State, message: Message) -> Vec<Effect> {
         }
         Message::Redline(result) => redline::arrived(state, *result),
         Message::Record(event) => form::event(state, *event, &mut effects),
+        Message::Import(event) => {
+            if let Some(table) = super::import::on_event(state, *event) {
+                adopt(state, table, &mut effects);
+            }
+        }
         Message::Corpus(corpus) => corpus_arrived(state, corpus),
         Message::HeadMoved(commit) => {
             // Only a table that is indexed is refreshed (the first load is still running
@@ -169,6 +174,10 @@ fn key_pressed(state: &mut State, key: crossterm::event::KeyEvent, effects: &mut
         form::key(state, key, effects);
         return;
     }
+    if state.import.is_some() {
+        super::import::on_key(state, key, effects);
+        return;
+    }
     if state.search.editing {
         match keys::action_for(keys::Scope::Search, &key) {
             Some(Action::Open) => {
@@ -228,6 +237,7 @@ pub fn act(state: &mut State, action: Action, effects: &mut Vec<Effect>) {
         Action::Record | Action::RecordPass | Action::RecordStatus | Action::AddArticle => {
             super::recording::open(state, action)
         }
+        Action::Import => super::import::open(state),
         // The form's own keys mean nothing outside it.
         Action::PrevStep | Action::PickPrev | Action::PickNext | Action::Editor => {}
         Action::FocusNext | Action::FocusPrev => {
@@ -399,7 +409,7 @@ pub(super) fn keep_visible(offset: &mut usize, selected: usize, rows: usize, len
 }
 
 fn mouse_event(state: &mut State, mouse: crossterm::event::MouseEvent, effects: &mut Vec<Effect>) {
-    if state.recording.form.is_some() {
+    if state.recording.form.is_some() || state.import.is_some() {
         return; // the form is keyboard only; the panes under it stay as they are
     }
     if state.help.is_some() {

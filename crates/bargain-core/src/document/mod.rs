@@ -23,6 +23,7 @@
 //! kept in the data (a form feed marks a PDF page); fronts show text through
 //! [`crate::text::escape_controls`], and [`plan()`] drops form feeds from the files it proposes.
 
+pub mod article;
 pub mod docx;
 pub mod heading;
 pub mod import;
@@ -35,6 +36,7 @@ use std::borrow::Cow;
 use std::fmt;
 use std::time::Duration;
 
+pub use article::{ArticleText, Took, article_text};
 pub use heading::{Heading, Number, UnitKind};
 pub use plan::{Action, ImportPlan, PlanEntry, PlanOptions, plan};
 pub use split::{Leftover, LeftoverKind, Split, Unit, split};

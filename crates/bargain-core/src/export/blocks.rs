@@ -5,9 +5,10 @@
 //! Owns: cutting the segments at every line break (a line break belongs to the segment that
 //! holds it: a deleted one ends an old line, an inserted one a new line; one deleted by a
 //! layout-only change ends no line unless struck-out text precedes it), and recognising a
-//! line's block from its first words (`# `…`###### ` headings, `- `/`* `/`+ ` list items).
+//! line's block from its first words (`# `…`###### ` headings, `- `/`* `/`+ ` list items),
+//! after any form feeds (a PDF's page boundary: the line then starts a page).
 //! Never does: escaping or any output format; the text of every piece is the redline's own,
-//! except that a heading's `#` marker is left out.
+//! except that a heading's `#` marker and a line's leading form feeds are left out.
 
 use crate::redline::{Segment, SegmentKind};
 
@@ -42,6 +43,9 @@ pub struct Line<'a> {
     pub block: Block,
     pub pieces: Vec<Piece<'a>>,
     pub end: Option<SegmentKind>,
+    /// The line began with a form feed (a page boundary of text taken from a PDF): it starts
+    /// a page. The form feeds are not in the pieces.
+    pub page_break: bool,
 }
 
 impl Line<'_> {
@@ -103,7 +107,8 @@ pub fn lines_with<'a>(segments: &'a [Segment<'_>], layout: Layout) -> Vec<Line<'
         });
         let keep_in_line = match layout {
             Layout::New => s.kind == SegmentKind::Deleted,
-            Layout::Neither => true,
+            // Except a line break right before a heading: the heading opens its own line.
+            Layout::Neither => !(s.text.contains('\n') && heading_follows(&segments[index + 1..])),
         };
         if s.layout && keep_in_line && !after_struck {
             // The old line breaks of a re-wrapped text end no line: the words around them are
@@ -150,30 +155,111 @@ pub fn lines_with<'a>(segments: &'a [Segment<'_>], layout: Layout) -> Vec<Line<'
 }
 
 fn line<'a>(mut pieces: Vec<Piece<'a>>, end: Option<SegmentKind>) -> Line<'a> {
+    // Form feeds before the first words mark a page boundary, not text: taken out of the
+    // pieces, so a heading after one is still a heading.
+    let mut page_break = false;
+    for p in pieces.iter_mut() {
+        let rest = p.text.trim_start_matches('\x0c');
+        if rest.len() != p.text.len() {
+            page_break = true;
+            p.text = rest;
+        }
+        if !rest.is_empty() {
+            break;
+        }
+    }
+    if page_break {
+        pieces.retain(|p| !p.text.is_empty());
+    }
     let blank = pieces.iter().all(|p| p.text.trim().is_empty());
-    let block = match pieces.first() {
+    // Whitespace in pieces of its own before the first words (a layout change's).
+    let lead = pieces
+        .iter()
+        .take_while(|p| p.text.trim().is_empty())
+        .count();
+    let block = match pieces.get(lead) {
         _ if blank => Block::Blank,
         Some(first) => {
-            let lead = first.text.trim_start();
-            let hashes = lead.bytes().take_while(|&b| b == b'#').count();
-            let after = &lead[hashes..];
-            if (1..=6).contains(&hashes) && (after.starts_with(' ') || after.starts_with('\t')) {
-                let text = after.trim_start();
+            if let Some((level, text)) = atx_heading(first.text) {
                 if text.is_empty() {
-                    pieces.remove(0);
+                    pieces.remove(lead);
                 } else {
-                    pieces[0].text = text;
+                    pieces[lead].text = text;
                 }
-                Block::Heading(hashes as u8)
-            } else if ["- ", "* ", "+ "].iter().any(|m| lead.starts_with(m)) {
+                pieces.drain(..lead);
+                Block::Heading(level)
+            } else if ["- ", "* ", "+ "]
+                .iter()
+                .any(|m| first.text.trim_start().starts_with(m))
+            {
                 Block::Bullet
             } else {
-                Block::Text
+                one_texts_heading(&mut pieces, lead)
             }
         }
         None => Block::Blank,
     };
-    Line { block, pieces, end }
+    Line {
+        block,
+        pieces,
+        end,
+        page_break,
+    }
+}
+
+/// A line that is a heading in one text only: its old words replaced by a new heading, or the
+/// reverse. The marker is no words of either text, so it is left out of the piece that opens
+/// that text's line; the line is a heading when the new text's is.
+fn one_texts_heading(pieces: &mut Vec<Piece<'_>>, lead: usize) -> Block {
+    let mut block = Block::Text;
+    for new in [true, false] {
+        let opens = pieces.iter().skip(lead).position(|p| {
+            (if new {
+                p.kind.in_new()
+            } else {
+                p.kind.in_old()
+            }) && !p.text.trim().is_empty()
+        });
+        let Some(at) = opens.map(|i| i + lead) else {
+            continue;
+        };
+        if let Some((level, text)) = atx_heading(pieces[at].text) {
+            pieces[at].text = text;
+            if new {
+                block = Block::Heading(level);
+            }
+        }
+    }
+    pieces.retain(|p| !p.text.is_empty());
+    block
+}
+
+/// Whether the first words after `rest`'s leading whitespace-only segments open a heading
+/// (so a line break just before them is one in every text).
+fn heading_follows(rest: &[Segment<'_>]) -> bool {
+    rest.iter()
+        .find(|s| !s.text.trim().is_empty())
+        .is_some_and(|s| {
+            let text = s
+                .text
+                .trim_start_matches(|c: char| c.is_whitespace() && c != '\n');
+            atx_heading(text).is_some() && !text.starts_with('\n')
+        })
+}
+
+/// A Markdown heading (`# ` … `###### `, after any form feeds and at most three spaces, as
+/// CommonMark has it: a `#` further in is table content, not a heading): its level and its
+/// words without the marker. The one test of "heading" every renderer uses.
+pub fn atx_heading(text: &str) -> Option<(u8, &str)> {
+    let text = text.trim_start_matches('\x0c');
+    let lead = text.trim_start_matches(' ');
+    if text.len() - lead.len() > 3 {
+        return None;
+    }
+    let hashes = lead.bytes().take_while(|&b| b == b'#').count();
+    let after = &lead[hashes..];
+    ((1..=6).contains(&hashes) && (after.starts_with(' ') || after.starts_with('\t')))
+        .then(|| (hashes as u8, after.trim_start()))
 }
 
 #[cfg(test)]
@@ -197,5 +283,31 @@ mod tests {
         assert_eq!(lines[2].text(false), "12.1 New words.");
         assert_eq!(lines[2].sides(), ["union"]);
         assert_eq!(lines[3].block, Block::Bullet);
+    }
+
+    #[test]
+    fn a_heading_after_a_form_feed_is_a_heading_that_starts_a_page() {
+        // As pdftotext writes a page boundary: the form feed opens the page's first line,
+        // whether it is in the same segment as the marker or not.
+        let old = "Intro.\n\x0c# Article 5 — Wages\n\n5.1 Pay.\n";
+        let new = "Intro, changed.\n\x0c# Article 5 — Wages\n\n5.1 Pay more.\n";
+        let r = compare(old, new, &Options::by("union"));
+        let lines = lines(&r.segments);
+        let heading = lines
+            .iter()
+            .find(|l| l.text(false).contains("Article 5"))
+            .unwrap();
+        assert_eq!(heading.block, Block::Heading(1));
+        assert!(heading.page_break);
+        assert_eq!(heading.text(false), "Article 5 — Wages");
+        assert_eq!(heading.text(true), "Article 5 — Wages");
+        let segments = [Segment::equal("x\n\x0c"), Segment::equal("## 5.2 Hours\n")];
+        let lines = super::lines(&segments);
+        assert_eq!(lines[1].block, Block::Heading(2));
+        assert!(lines[1].page_break && !lines[0].page_break);
+        assert_eq!(lines[1].text(false), "5.2 Hours");
+        assert_eq!(atx_heading("\x0c  ### A"), Some((3, "A")));
+        assert_eq!(atx_heading("        #      #"), None, "table content");
+        assert_eq!(atx_heading("#hashtag"), None);
     }
 }

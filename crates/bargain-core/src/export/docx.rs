@@ -140,7 +140,14 @@ pub fn write_text(
     }
     let none = Revisions::one("", None);
     for line in &lines {
-        paragraph(&mut body, line, &none, &mut ids, &mut MoveRanges::default());
+        paragraph(
+            &mut body,
+            line,
+            &none,
+            &mut ids,
+            &mut MoveRanges::default(),
+            false,
+        );
     }
     for text in after {
         body.push_str("<w:p><w:pPr><w:pStyle w:val=\"Signature\"/></w:pPr>");
@@ -165,7 +172,8 @@ fn heading_paragraph(body: &mut String, title: &str) {
 
 /// The body of a redline: every line a paragraph, every changed piece a revision.
 fn redline_body(title: Option<&str>, marked: &Marked<'_>, revisions: &Revisions) -> String {
-    let lines = lines_with(marked.segments, Layout::Neither);
+    let mut lines = lines_with(marked.segments, Layout::Neither);
+    for_readers(&mut lines);
     let size: usize = marked.segments.iter().map(|s| s.text.len()).sum();
     let mut body = String::with_capacity(size * 2 + 4096);
     if let Some(title) = title
@@ -175,10 +183,155 @@ fn redline_body(title: Option<&str>, marked: &Marked<'_>, revisions: &Revisions)
     }
     let mut ranges = MoveRanges::of(&lines);
     let mut ids = 0usize;
+    let mut after_mark = false;
     for line in &lines {
-        paragraph(&mut body, line, revisions, &mut ids, &mut ranges);
+        paragraph(
+            &mut body,
+            line,
+            revisions,
+            &mut ids,
+            &mut ranges,
+            after_mark,
+        );
+        after_mark = revision_mark(line).is_some();
     }
     body
+}
+
+/// The kind of a line's paragraph mark when it is a revision (only one text has the line
+/// break), and which text lacks it (`true`: the old), where the paragraph joins the next.
+fn revision_mark(line: &Line<'_>) -> Option<(SegmentKind, bool)> {
+    match line.end? {
+        k @ (SegmentKind::Inserted | SegmentKind::MovedTo(_)) => Some((k, true)),
+        k @ (SegmentKind::Deleted | SegmentKind::MovedFrom(_)) => Some((k, false)),
+        SegmentKind::Equal => None,
+    }
+}
+
+fn visible(kind: SegmentKind, old: bool) -> bool {
+    if old { kind.in_old() } else { kind.in_new() }
+}
+
+/// Makes the paragraph marks that are revisions read the same in every reader. A paragraph
+/// whose mark only one text has joins the next one in the other text; Word joins the two
+/// directly, pandoc (2.17, `--track-changes`) with a space, and pandoc never joins into a
+/// heading (its heading paragraphs skip the joining, so the joined text lands after it).
+/// So, before writing:
+/// - where the two would join inside a word (`sheet` ¶ `.`), the end of that word moves to
+///   the next paragraph, as a revision of the text that joins (`shee[t]` ¶ `[t].`), so the
+///   join falls on whitespace in every reader: the same words accepted or rejected;
+/// - a heading that words join into (its previous paragraph's mark is an insertion or a
+///   deletion, and that paragraph has words in the joining text) is written as a plain
+///   paragraph, so pandoc joins it like Word.
+fn for_readers(lines: &mut [Line<'_>]) {
+    for i in 0..lines.len() {
+        let Some((_, old)) = revision_mark(&lines[i]) else {
+            continue;
+        };
+        // The paragraph the joining ends in: no heading.
+        let joins = |line: &Line<'_>| {
+            matches!(line.end, Some(SegmentKind::Inserted | SegmentKind::Deleted))
+                && revision_mark(line).is_some_and(|(_, o)| o == old)
+        };
+        if joins(&lines[i]) {
+            // Only words joined into a heading go astray: a paragraph that is empty in the
+            // joining text (a page footer only the other text has) joins nothing.
+            let mut words = !lines[i].text(old).trim().is_empty();
+            for line in &mut lines[i + 1..] {
+                if words && matches!(line.block, Block::Heading(_)) {
+                    line.block = Block::Text;
+                }
+                if !joins(line) {
+                    break;
+                }
+                words |= !line.text(old).trim().is_empty();
+            }
+        }
+        // The first character the joining text has after the mark.
+        let mut target = None;
+        for (j, line) in lines.iter().enumerate().skip(i + 1) {
+            if let Some(c) = line.text(old).chars().next() {
+                target = Some((j, c));
+                break;
+            }
+            if revision_mark(line).is_none_or(|(_, o)| o != old) {
+                break;
+            }
+        }
+        let Some((j, first)) = target else { continue };
+        let last = lines[i].text(old).chars().next_back();
+        if first.is_whitespace() || last.is_none_or(char::is_whitespace) {
+            continue;
+        }
+        // The word's end in the joining text: pieces from the line's end back to whitespace.
+        let pieces = &lines[i].pieces;
+        let mut cut: Vec<(usize, usize)> = Vec::new(); // (piece, byte where its part starts)
+        for (p, piece) in pieces.iter().enumerate().rev() {
+            if !visible(piece.kind, old) {
+                continue;
+            }
+            match piece.text.rfind(char::is_whitespace) {
+                Some(k) => {
+                    let start = k + piece.text[k..].chars().next().map_or(1, char::len_utf8);
+                    if start < piece.text.len() {
+                        cut.push((p, start));
+                    }
+                    break;
+                }
+                None => cut.push((p, 0)),
+            }
+        }
+        let only_one = |k: SegmentKind| {
+            matches!(
+                k,
+                SegmentKind::Equal | SegmentKind::Inserted | SegmentKind::Deleted
+            )
+        };
+        if cut.is_empty()
+            || cut
+                .iter()
+                .any(|&(p, _)| !only_one(pieces[p].kind) || pieces[p].layout)
+        {
+            continue;
+        }
+        cut.reverse();
+        let (here_kind, there_kind) = if old {
+            (SegmentKind::Inserted, SegmentKind::Deleted)
+        } else {
+            (SegmentKind::Deleted, SegmentKind::Inserted)
+        };
+        let mut moved = Vec::new();
+        let mut line = std::mem::take(&mut lines[i].pieces);
+        for &(p, start) in cut.iter().rev() {
+            let piece = line[p].clone();
+            let part = &piece.text[start..];
+            moved.push(super::blocks::Piece {
+                kind: there_kind,
+                text: part,
+                ..piece.clone()
+            });
+            let keep = &piece.text[..start];
+            let mut replace = Vec::new();
+            if !keep.is_empty() {
+                replace.push(super::blocks::Piece {
+                    text: keep,
+                    ..piece.clone()
+                });
+            }
+            if piece.kind == SegmentKind::Equal {
+                // Still the other text's: it stays here, as that text's alone.
+                replace.push(super::blocks::Piece {
+                    kind: here_kind,
+                    text: part,
+                    ..piece.clone()
+                });
+            }
+            line.splice(p..=p, replace);
+        }
+        moved.reverse();
+        lines[i].pieces = line;
+        lines[j].pieces.splice(0..0, moved);
+    }
 }
 
 /// Where each move's end starts and finishes, so its range markers (`w:moveFromRangeStart`
@@ -233,11 +386,16 @@ fn paragraph(
     revisions: &Revisions,
     ids: &mut usize,
     ranges: &mut MoveRanges,
+    after_mark: bool,
 ) {
     let l = ranges.line;
     ranges.line += 1;
-    if line.block == Block::Blank && matches!(line.end, None | Some(SegmentKind::Equal)) {
-        // Blank lines separate paragraphs; Word's paragraph spacing shows that.
+    if line.block == Block::Blank
+        && matches!(line.end, None | Some(SegmentKind::Equal))
+        && !after_mark
+    {
+        // Blank lines separate paragraphs; Word's paragraph spacing shows that. Not after a
+        // paragraph mark only one text has: there the blank line is that text's boundary.
         return;
     }
     out.push_str("<w:p><w:pPr>");
@@ -247,6 +405,10 @@ fn paragraph(
         }
         Block::Bullet => out.push_str("<w:pStyle w:val=\"ListParagraph\"/>"),
         Block::Text | Block::Blank => {}
+    }
+    if line.page_break {
+        // The form feed the line began with (a PDF's page boundary).
+        out.push_str("<w:pageBreakBefore/>");
     }
     // The paragraph mark is the line break: a revision when only one text has it.
     let mark_by: &[String] = line
@@ -485,5 +647,67 @@ mod tests {
                 Err(e) => panic!("not well-formed: {e}"),
             }
         }
+    }
+
+    fn seg(kind: SegmentKind, text: &str) -> crate::redline::Segment<'_> {
+        crate::redline::Segment {
+            kind,
+            ..crate::redline::Segment::equal(text)
+        }
+    }
+
+    #[test]
+    fn a_join_inside_a_word_moves_the_word_and_a_heading_joined_into_is_plain() {
+        use SegmentKind::{Deleted, Equal, Inserted};
+        // Old "one sheet. two": the new text breaks the line inside the word's run.
+        let segments = [
+            seg(Equal, "one sheet"),
+            seg(Inserted, "\n"),
+            seg(Equal, ". two\n"),
+        ];
+        let mut lines = lines_with(&segments, Layout::Neither);
+        for_readers(&mut lines);
+        let kinds = |l: &Line<'_>| -> Vec<(SegmentKind, String)> {
+            l.pieces
+                .iter()
+                .map(|p| (p.kind, p.text.to_string()))
+                .collect()
+        };
+        assert_eq!(
+            kinds(&lines[0]),
+            [(Equal, "one ".into()), (Inserted, "sheet".into())]
+        );
+        assert_eq!(
+            kinds(&lines[1]),
+            [(Deleted, "sheet".into()), (Equal, ". two".into())]
+        );
+        // Either text is still the same words, whether the paragraphs join with a space or not.
+        assert_eq!(
+            format!("{}{}", lines[0].text(true), lines[1].text(true)),
+            "one sheet. two"
+        );
+        assert_eq!(lines[0].text(false), "one sheet");
+        assert_eq!(lines[1].text(false), ". two");
+
+        // A heading the previous paragraph joins into (in the new text) is written plain.
+        let segments = [
+            seg(Equal, "Rev 2023"),
+            seg(Deleted, "\n"),
+            seg(Equal, " # ARTICLE 14\n"),
+        ];
+        let mut lines = lines_with(&segments, Layout::Neither);
+        assert_eq!(lines[1].block, Block::Heading(1));
+        for_readers(&mut lines);
+        assert_eq!(lines[1].block, Block::Text);
+
+        // A page footer only the new text has joins nothing into the heading in the old.
+        let segments = [
+            seg(Equal, "Intro.\n"),
+            seg(Inserted, "Footer 18\n"),
+            seg(Equal, "# ARTICLE 14\n"),
+        ];
+        let mut lines = lines_with(&segments, Layout::Neither);
+        for_readers(&mut lines);
+        assert_eq!(lines[2].block, Block::Heading(1));
     }
 }

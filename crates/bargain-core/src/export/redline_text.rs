@@ -575,7 +575,7 @@ ins{color:#00632e;text-decoration:underline}\
 .ctl{font-family:monospace;font-size:.85em;border:1px solid #888;padding:0 .1em}\
 table{border-collapse:collapse;font-size:.9em}td,th{border:1px solid #bbb;padding:.2em .5em;text-align:left}\
 @media print{body{margin:0;max-width:none}a{color:inherit;text-decoration:none}\
-.article{break-before:page}}";
+.article,.redline .page{break-before:page}}";
 
 /// A complete printable HTML document of the redline: `<del>` and `<ins>`, moves as
 /// `<del class="moved">`/`<ins class="moved">` with notes linking the two ends.
@@ -674,14 +674,23 @@ pub fn html_redline(out: &mut String, segments: &[Segment], moves: &[Move], mark
     let mut notes = MoveNotes::default();
     let mut conflict_noted = std::collections::HashSet::new();
     for line in lines(segments) {
+        // A line that began with a form feed (a PDF's page boundary) starts a printed page.
+        let page = if line.page_break {
+            " class=\"page\""
+        } else {
+            ""
+        };
         let (open, close) = match line.block {
             Block::Blank => continue,
             Block::Heading(n) => (
-                format!("<h{0}>", n.clamp(1, 4)),
+                format!("<h{0}{page}>", n.clamp(1, 4)),
                 format!("</h{0}>", n.clamp(1, 4)),
             ),
+            Block::Bullet if line.page_break => {
+                ("<p class=\"li page\">".to_string(), "</p>".to_string())
+            }
             Block::Bullet => ("<p class=\"li\">".to_string(), "</p>".to_string()),
-            Block::Text => ("<p>".to_string(), "</p>".to_string()),
+            Block::Text => (format!("<p{page}>"), "</p>".to_string()),
         };
         out.push_str(&open);
         for piece in &line.pieces {
@@ -846,14 +855,24 @@ fn md_plain(out: &mut String, text: &str, line_start: &mut bool) {
             out.push('\n');
             *line_start = true;
         }
+        // Form feeds that open a line (a PDF's page boundary) are no text: Markdown has no
+        // pages, and a heading after one is still a heading.
+        let line = if *line_start {
+            line.trim_start_matches('\x0c')
+        } else {
+            line
+        };
         if line.is_empty() {
             continue;
         }
         // A Markdown heading of the text stays a heading.
-        let hashes = line.bytes().take_while(|&b| b == b'#').count();
-        if *line_start && (1..=6).contains(&hashes) && line[hashes..].starts_with(' ') {
-            out.push_str(&line[..=hashes]);
-            md_text(out, &line[hashes + 1..], false);
+        if *line_start
+            && !line.starts_with([' ', '\t'])
+            && let Some((level, words)) = crate::export::blocks::atx_heading(line)
+        {
+            out.push_str(&"#".repeat(usize::from(level)));
+            out.push(' ');
+            md_text(out, words, false);
             *line_start = false;
             continue;
         }

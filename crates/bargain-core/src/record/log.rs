@@ -97,7 +97,7 @@ pub fn render(entries: &[LogEntry<'_>]) -> String {
         let _ = writeln!(
             out,
             "{}  {}  {}  {}{}",
-            c.event_date(),
+            c.date_words(),
             &c.id.to_string()[..10],
             escape_line(&c.email),
             escape_line(entry.session.as_deref().unwrap_or("(no session)")),

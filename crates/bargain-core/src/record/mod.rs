@@ -305,6 +305,8 @@ pub fn apply(repo: &Repo, plan: &Plan) -> Result<Oid, WriteError> {
 pub struct Recorded {
     pub commit: Oid,
     pub plan: Plan,
+    /// Files git stored other than as written (line endings, `$Id$`): the front says so.
+    pub stored: Vec<(String, Vec<crate::store::writer::Stored>)>,
 }
 
 /// How often [`record`] starts over when another writer moved the branch first.
@@ -340,7 +342,14 @@ pub(crate) fn record_with(
         let history = History::load(repo)?.0;
         let plan = plan(&snapshot, &history, &actor)?;
         match apply(repo, &plan) {
-            Ok(commit) => return Ok(Recorded { commit, plan }),
+            Ok(commit) => {
+                let stored = crate::store::writer::stored_differently(repo, &plan.files);
+                return Ok(Recorded {
+                    commit,
+                    plan,
+                    stored,
+                });
+            }
             Err(WriteError::BranchMoved { .. }) if attempt < ATTEMPTS => continue,
             Err(e) => return Err(e.into()),
         }

@@ -8,13 +8,12 @@
 //! trailers of commits the tool makes are parsed once here ([`crate::events::Trailers::parse`])
 //! and kept for the record.
 
-use super::index_cache::{self, Stale};
 use super::{PROPOSALS, Repo, StoreError};
 pub use crate::events::{CommitInfo, Event, FileKind};
 use crate::model::{Progress, Side};
 use git2::{ObjectType, Oid, Sort, Tree};
 use std::cmp::Ordering;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::ops::ControlFlow;
 
 /// Every article's timeline, oldest first.
@@ -34,17 +33,6 @@ pub struct History {
     scope: Option<String>,
 }
 
-/// How [`History::load`] came by the index.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Reuse {
-    /// The index on disk covered HEAD.
-    Loaded,
-    /// The index on disk was extended by this many commits (and written back).
-    Extended(usize),
-    /// Built by a walk of all history, since the index on disk could not be used.
-    Rebuilt(Stale),
-}
-
 /// Walk progress: commits looked at, of all to look at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct WalkProgress {
@@ -61,43 +49,6 @@ impl History {
         Ok(history)
     }
 
-    /// The index of the history reachable from HEAD, from the index kept on disk where it can be
-    /// used (extended by the commits since), else by a walk of all history; either way the index
-    /// on disk then covers HEAD. Not being able to write it (a read-only repository) only costs
-    /// the next start a walk.
-    pub fn load(repo: &Repo) -> Result<(History, Reuse), StoreError> {
-        let head = repo.head()?.commit;
-        let (mut history, stale) = match index_cache::load(repo, head) {
-            Ok(history) => (history, None),
-            Err(stale) => (History::default(), Some(stale)),
-        };
-        let before = history.head;
-        let commits_before = history.proposals_of.len();
-        history.extend_to(repo, head, &mut |_| ControlFlow::Continue(()))?;
-        if history.head != before {
-            let _ = index_cache::save(repo, &history);
-        }
-        let reuse = match stale {
-            Some(stale) => Reuse::Rebuilt(stale),
-            None if history.head == before => Reuse::Loaded,
-            None => Reuse::Extended(history.proposals_of.len() - commits_before),
-        };
-        Ok((history, reuse))
-    }
-
-    /// The index on disk, when it can be used, not yet extended to HEAD; for a front that shows
-    /// progress while it extends ([`History::extend_to`]) and then keeps it ([`History::save`]).
-    pub fn cached(repo: &Repo) -> Result<History, Stale> {
-        let head = repo.head().map_err(|_| Stale::Missing)?.commit;
-        index_cache::load(repo, head)
-    }
-
-    /// Keeps this index on disk for the next start (atomically; an index of one article is not
-    /// kept).
-    pub fn save(&self, repo: &Repo) -> Result<(), StoreError> {
-        index_cache::save(repo, self)
-    }
-
     /// One article's timeline without the walk of every article: each commit is read only as
     /// far as that article's folder (as `git log -- proposals/ARTICLE/` does). The commits listed
     /// are those that changed the article.
@@ -109,23 +60,6 @@ impl History {
         let head = repo.head()?;
         history.extend_to(repo, head.commit, &mut |_| ControlFlow::Continue(()))?;
         Ok(history)
-    }
-
-    /// What one article's commands need: the index on disk when it can be used (extended to
-    /// HEAD and kept), else [`History::of_article`] — never the walk of every article.
-    pub fn for_article(repo: &Repo, article: &str) -> Result<History, StoreError> {
-        let head = repo.head()?.commit;
-        match index_cache::load(repo, head) {
-            Ok(mut history) => {
-                let before = history.head;
-                history.extend_to(repo, head, &mut |_| ControlFlow::Continue(()))?;
-                if history.head != before {
-                    let _ = index_cache::save(repo, &history);
-                }
-                Ok(history)
-            }
-            Err(_) => History::of_article(repo, article),
-        }
     }
 
     /// The article this index is limited to, if any.
@@ -185,13 +119,7 @@ impl History {
                 ids
             }
             None => {
-                let mut walk = repo.git.revwalk()?;
-                walk.set_sorting(Sort::TOPOLOGICAL | Sort::REVERSE)?;
-                walk.push(tip)?;
-                if let Some(old) = self.head {
-                    walk.hide(old)?;
-                }
-                let ids: Vec<Oid> = walk.collect::<Result<_, _>>()?;
+                let ids = oldest_first(repo, tip, self.head)?;
                 if let Some(article) = self.scope.clone() {
                     let found = article_folders(repo, &ids, &article)?;
                     for (&id, (folder, parents)) in ids.iter().zip(found) {
@@ -271,6 +199,12 @@ impl History {
 
     /// Passes per side, who passed last and when anything last moved: what the tracker shows.
     pub fn progress(&self, article: &str, sides: &[Side]) -> Progress {
+        self.progress_without(article, sides, &[])
+    }
+
+    /// [`History::progress`], not counting as passes the versions whose blobs are `uncounted`
+    /// (a latest pass that is not text: [`crate::store::snapshot::ArticleEntry::not_text`]).
+    pub fn progress_without(&self, article: &str, sides: &[Side], uncounted: &[Oid]) -> Progress {
         let mut progress = Progress::default();
         for side in sides {
             progress.passes.insert(side.id.clone(), 0);
@@ -281,6 +215,10 @@ impl History {
                 // A `<name>.md` of a side the table does not have is flagged by the snapshot;
                 // it is nobody's pass and never decides whose move it is.
                 if !sides.iter().any(|s| s.id == *side) {
+                    continue;
+                }
+                if event.blob.is_some_and(|b| uncounted.contains(&b)) {
+                    progress.last_movement = Some(commit.event_date());
                     continue;
                 }
                 progress.passes.insert(side.clone(), *number);
@@ -369,20 +307,21 @@ impl<'r> Walker<'r> {
     }
 
     fn visit(&mut self, history: &mut History, id: Oid) -> Result<(), StoreError> {
-        let commit = self.repo.git.find_commit(id)?;
+        let commit = CommitRead::of(&self.repo.git, id)?;
         let proposals = commit
-            .tree()?
+            .tree(&self.repo.git)?
             .get_name(PROPOSALS)
             .filter(|e| e.kind() == Some(ObjectType::Tree))
             .map_or(Oid::ZERO_SHA1, |e| e.id());
         history.proposals_of.insert(id, proposals);
         // A parent outside the index (beyond a shallow boundary) counts as having nothing.
-        let parents: Vec<Oid> = commit
-            .parent_ids()
+        let parent_ids = commit.parent_ids();
+        let parents: Vec<Oid> = parent_ids
+            .iter()
             .map(|p| {
                 history
                     .proposals_of
-                    .get(&p)
+                    .get(p)
                     .copied()
                     .unwrap_or(Oid::ZERO_SHA1)
             })
@@ -402,15 +341,32 @@ impl<'r> Walker<'r> {
             changed.retain(|(name, id)| folder_in(old.as_ref(), name) != Some(*id));
         }
         let mut changes: Vec<(String, FileChange)> = Vec::new();
+        let mut renamed: Vec<String> = Vec::new();
         for (name, folder) in changed {
-            let before: Vec<Oid> = olds
+            let mut before: Vec<Oid> = olds
                 .iter()
                 .filter_map(|o| folder_in(o.as_ref(), &name))
                 .collect();
+            // A folder renamed by hand (`git mv`): a new name holding the same article — the
+            // same folder, or the same `article.yaml` — where a name the first parent had is
+            // gone. It keeps its record: its events so far, and what changed is read against
+            // the old folder, so its pass count goes on instead of starting again.
+            if before.is_empty()
+                && parent_ids.len() == 1
+                && let Some((from, old_folder)) =
+                    self.renamed_from(folder, &removed, olds[0].as_ref())?
+                && !history.articles.contains_key(&name)
+            {
+                let carried = history.articles.get(&from).cloned().unwrap_or_default();
+                history.articles.insert(name.clone(), carried);
+                before.push(old_folder);
+                renamed.push(from);
+            }
             self.folder_changes(&name, folder, &before, &mut changes)?;
         }
-        if commit.parent_count() <= 1 {
-            for name in removed {
+        if parent_ids.len() <= 1 {
+            // A renamed folder was not taken off the table: its record goes on under its new name.
+            for name in removed.into_iter().filter(|r| !renamed.contains(r)) {
                 changes.push((name, FileChange::FolderRemoved));
             }
         }
@@ -426,8 +382,8 @@ impl<'r> Walker<'r> {
             Some(links) => links,
             // Not what git writes: let libgit2 read it (and say what is wrong).
             None => {
-                let commit = self.repo.git.find_commit(id)?;
-                (commit.tree_id(), commit.parent_ids().collect())
+                let commit = CommitRead::of(&self.repo.git, id)?;
+                (commit.tree_id(), commit.parent_ids())
             }
         };
         let folder = match self.raw_folder(tree, PROPOSALS.as_bytes())? {
@@ -475,9 +431,44 @@ impl<'r> Walker<'r> {
             let before: Vec<Oid> = parents.into_iter().filter(|p| !p.is_zero()).collect();
             self.folder_changes(article, folder, &before, &mut changes)?;
         }
-        let commit = self.repo.git.find_commit(id)?;
+        let commit = CommitRead::of(&self.repo.git, id)?;
         record(history, &commit, changes);
         Ok(())
+    }
+
+    /// Which removed folder of `old` (the first parent's `proposals/`) `folder` continues under a
+    /// new name: one with the same tree, else the only one with the same `article.yaml`.
+    fn renamed_from(
+        &mut self,
+        folder: Oid,
+        removed: &[String],
+        old: Option<&Tree<'r>>,
+    ) -> Result<Option<(String, Oid)>, StoreError> {
+        let olds: Vec<(String, Oid)> = removed
+            .iter()
+            .filter_map(|r| folder_in(old, r).map(|id| (r.clone(), id)))
+            .collect();
+        if let Some(same) = olds.iter().find(|(_, id)| *id == folder) {
+            return Ok(Some(same.clone()));
+        }
+        let yaml = |walker: &mut Self, id: Oid| -> Result<Option<Oid>, StoreError> {
+            Ok(walker
+                .tree_or_none(id)?
+                .and_then(|t| t.get_name("article.yaml").map(|e| e.id())))
+        };
+        let Some(article) = yaml(self, folder)? else {
+            return Ok(None);
+        };
+        let mut found = None;
+        for (name, id) in olds {
+            if yaml(self, id)? == Some(article) {
+                if found.is_some() {
+                    return Ok(None);
+                }
+                found = Some((name, id));
+            }
+        }
+        Ok(found)
     }
 
     /// The folder `name` in the tree `tree`, found in the tree's raw bytes without parsing
@@ -552,12 +543,12 @@ enum FileChange {
 }
 
 /// Appends a commit's changes to the index (nothing when it changed nothing).
-fn record(history: &mut History, commit: &git2::Commit<'_>, changes: Vec<(String, FileChange)>) {
+fn record(history: &mut History, commit: &CommitRead<'_>, changes: Vec<(String, FileChange)>) {
     if changes.is_empty() {
         return;
     }
     let index = history.commits.len();
-    history.commits.push(commit_info(commit));
+    history.commits.push(commit.info());
     for (article, change) in changes {
         let events = history.articles.entry(article).or_default();
         let (kind, blob) = match change {
@@ -734,5 +725,219 @@ fn commit_info(commit: &git2::Commit<'_>) -> CommitInfo {
         offset: author.when().offset_minutes(),
         summary: message.lines().next().unwrap_or("").to_string(),
         trailers: crate::events::Trailers::parse(&message),
+        undated: false,
     }
+}
+
+/// The commits reachable from `tip` and not from `hide`, parents before children: libgit2's
+/// topological order, or, when libgit2 cannot walk (it refuses a commit whose author or
+/// committer line does not parse), the same walk made over the raw objects ([`CommitRead`]):
+/// depth first, first parents first, each commit after all of its parents. Parents beyond a
+/// shallow clone's boundary are not followed, as git does not.
+pub fn oldest_first(repo: &Repo, tip: Oid, hide: Option<Oid>) -> Result<Vec<Oid>, StoreError> {
+    let walked = (|| {
+        let mut walk = repo.git.revwalk()?;
+        walk.set_sorting(Sort::TOPOLOGICAL | Sort::REVERSE)?;
+        walk.push(tip)?;
+        if let Some(old) = hide {
+            walk.hide(old)?;
+        }
+        walk.collect::<Result<Vec<Oid>, git2::Error>>()
+    })();
+    if let Ok(ids) = walked {
+        return Ok(ids);
+    }
+    let boundary: HashSet<Oid> = if repo.git.is_shallow() {
+        std::fs::read_to_string(repo.git.commondir().join("shallow"))
+            .unwrap_or_default()
+            .lines()
+            .filter_map(|l| Oid::from_str(l.trim()).ok())
+            .collect()
+    } else {
+        HashSet::new()
+    };
+    let parents = |id: Oid| -> Result<Vec<Oid>, git2::Error> {
+        if boundary.contains(&id) {
+            return Ok(Vec::new());
+        }
+        Ok(CommitRead::of(&repo.git, id)?.parent_ids())
+    };
+    // Everything `hide` reaches is already indexed.
+    let mut seen: HashSet<Oid> = HashSet::new();
+    if let Some(old) = hide {
+        let mut stack = vec![old];
+        while let Some(id) = stack.pop() {
+            if seen.insert(id) {
+                stack.extend(parents(id)?);
+            }
+        }
+    }
+    if seen.contains(&tip) {
+        return Ok(Vec::new());
+    }
+    // Iterative post-order: a commit is listed once every parent is.
+    let mut order = Vec::new();
+    let mut stack: Vec<(Oid, Vec<Oid>)> = Vec::new();
+    seen.insert(tip);
+    stack.push((tip, parents(tip)?.into_iter().rev().collect()));
+    while let Some((id, pending)) = stack.last_mut() {
+        match pending.pop() {
+            Some(parent) => {
+                if seen.insert(parent) {
+                    let next = parents(parent)?.into_iter().rev().collect();
+                    stack.push((parent, next));
+                }
+            }
+            None => {
+                order.push(*id);
+                stack.pop();
+            }
+        }
+    }
+    Ok(order)
+}
+
+/// A commit as the readers need it: its tree, its parents and what it says. libgit2 refuses a
+/// commit whose author or committer line it cannot parse (an unparseable timestamp, which
+/// `git fsck` reports as a bad date, and which git itself shows as 1970); such a commit is read
+/// from its raw object instead and shown undated, so that one damaged commit never stops `log`,
+/// `diff`, `status` or `verify`.
+pub enum CommitRead<'r> {
+    Parsed(git2::Commit<'r>),
+    Raw {
+        tree: Oid,
+        parents: Vec<Oid>,
+        info: Box<CommitInfo>,
+    },
+}
+
+impl<'r> CommitRead<'r> {
+    /// The commit `id`; libgit2's error when it is not a commit at all, or not even its raw
+    /// object starts as git writes one.
+    pub fn of(git: &'r git2::Repository, id: Oid) -> Result<Self, git2::Error> {
+        let error = match git.find_commit(id) {
+            Ok(commit) => return Ok(Self::Parsed(commit)),
+            Err(e) => e,
+        };
+        let odb = git.odb()?;
+        let raw = odb
+            .read(id)
+            .ok()
+            .filter(|o| o.kind() == ObjectType::Commit)
+            .and_then(|o| raw_commit(id, o.data()));
+        match raw {
+            Some((tree, parents, info)) => Ok(Self::Raw {
+                tree,
+                parents,
+                info: Box::new(info),
+            }),
+            None => Err(error),
+        }
+    }
+
+    pub fn id(&self) -> Oid {
+        match self {
+            Self::Parsed(c) => c.id(),
+            Self::Raw { info, .. } => info.id,
+        }
+    }
+
+    pub fn tree_id(&self) -> Oid {
+        match self {
+            Self::Parsed(c) => c.tree_id(),
+            Self::Raw { tree, .. } => *tree,
+        }
+    }
+
+    pub fn tree(&self, git: &'r git2::Repository) -> Result<Tree<'r>, git2::Error> {
+        git.find_tree(self.tree_id())
+    }
+
+    pub fn parent_ids(&self) -> Vec<Oid> {
+        match self {
+            Self::Parsed(c) => c.parent_ids().collect(),
+            Self::Raw { parents, .. } => parents.clone(),
+        }
+    }
+
+    /// What the commit says, as the index keeps it.
+    pub fn info(&self) -> CommitInfo {
+        match self {
+            Self::Parsed(c) => commit_info(c),
+            Self::Raw { info, .. } => (**info).clone(),
+        }
+    }
+
+    /// The author's e-mail address, as written.
+    pub fn email(&self) -> String {
+        match self {
+            Self::Parsed(c) => String::from_utf8_lossy(c.author().email_bytes()).into_owned(),
+            Self::Raw { info, .. } => info.email.clone(),
+        }
+    }
+
+    /// The author's day (the epoch's for an undated commit: [`CommitInfo::undated`]).
+    pub fn date(&self) -> crate::model::Date {
+        match self {
+            Self::Parsed(c) => crate::model::Date::from_git_time(
+                c.author().when().seconds(),
+                c.author().when().offset_minutes(),
+            ),
+            Self::Raw { info, .. } => info.date(),
+        }
+    }
+}
+
+/// A commit object read without libgit2's parser: tree and parents as git writes them, the
+/// author's name and address however the line reads, its time if it reads (else the committer's,
+/// else zero, and undated), the message lossily.
+fn raw_commit(id: Oid, data: &[u8]) -> Option<(Oid, Vec<Oid>, CommitInfo)> {
+    let (tree, parents) = raw_commit_links(data)?;
+    let (header, message) = match memchr::memmem::find(data, b"\n\n") {
+        Some(at) => (&data[..at], &data[at + 2..]),
+        None => (data, &b""[..]),
+    };
+    let line = |key: &[u8]| {
+        header
+            .split(|&b| b == b'\n')
+            .find_map(|l| l.strip_prefix(key))
+            .map(|l| String::from_utf8_lossy(l).into_owned())
+    };
+    // `Name <email> seconds +hhmm`
+    let person = |line: &str| -> (String, String, Option<(i64, i32)>) {
+        let (name, rest) = line.split_once('<').unwrap_or((line, ""));
+        let (email, when) = rest.split_once('>').unwrap_or((rest, ""));
+        let mut parts = when.split_whitespace();
+        let seconds = parts.next().and_then(|t| t.parse::<i64>().ok());
+        let offset = parts.next().and_then(|z| {
+            let (sign, digits) = z.split_at_checked(1)?;
+            let hhmm: i32 = digits.parse().ok().filter(|_| digits.len() == 4)?;
+            let minutes = hhmm / 100 * 60 + hhmm % 100;
+            match sign {
+                "+" => Some(minutes),
+                "-" => Some(-minutes),
+                _ => None,
+            }
+        });
+        let time = seconds.map(|s| (s, offset.unwrap_or(0)));
+        (name.trim().to_string(), email.trim().to_string(), time)
+    };
+    let (author, email, author_time) = person(&line(b"author ").unwrap_or_default());
+    let committer_time = line(b"committer ").and_then(|l| person(&l).2);
+    let (time, offset) = author_time.or(committer_time).unwrap_or((0, 0));
+    let message = String::from_utf8_lossy(message);
+    Some((
+        tree,
+        parents,
+        CommitInfo {
+            id,
+            author,
+            email,
+            time,
+            offset,
+            summary: message.lines().next().unwrap_or("").to_string(),
+            trailers: crate::events::Trailers::parse(&message),
+            undated: author_time.is_none(),
+        },
+    ))
 }

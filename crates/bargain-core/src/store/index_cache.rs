@@ -27,13 +27,13 @@ use crate::events::Trailers;
 use git2::Oid;
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, HashMap};
-use std::io::Write;
+use std::ops::ControlFlow;
 use std::path::PathBuf;
 
 /// The first bytes of the file.
 const MAGIC: &[u8; 16] = b"bargain-index\0\0\0";
 /// Bumped whenever the encoding or what the walk records changes: an older file is rebuilt.
-pub const FORMAT: u32 = 1;
+pub const FORMAT: u32 = 2;
 /// Magic, format, checksum of the body, length of the body.
 const HEADER: usize = MAGIC.len() + 4 + 32 + 8;
 
@@ -53,6 +53,73 @@ pub enum Stale {
     Rewritten,
     /// The clone was deepened or made shallow since: the commits it starts from changed.
     ShallowChanged,
+}
+
+/// How [`History::load`] came by the index.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Reuse {
+    /// The index on disk covered HEAD.
+    Loaded,
+    /// The index on disk was extended by this many commits (and written back).
+    Extended(usize),
+    /// Built by a walk of all history, since the index on disk could not be used.
+    Rebuilt(Stale),
+}
+
+impl History {
+    /// The index of the history reachable from HEAD, from the index kept on disk where it can be
+    /// used (extended by the commits since), else by a walk of all history; either way the index
+    /// on disk then covers HEAD. Not being able to write it (a read-only repository) only costs
+    /// the next start a walk.
+    pub fn load(repo: &Repo) -> Result<(History, Reuse), StoreError> {
+        let head = repo.head()?.commit;
+        let (mut history, stale) = match load(repo, head) {
+            Ok(history) => (history, None),
+            Err(stale) => (History::default(), Some(stale)),
+        };
+        let before = history.head;
+        let commits_before = history.proposals_of().len();
+        history.extend_to(repo, head, &mut |_| ControlFlow::Continue(()))?;
+        if history.head != before {
+            let _ = save(repo, &history);
+        }
+        let reuse = match stale {
+            Some(stale) => Reuse::Rebuilt(stale),
+            None if history.head == before => Reuse::Loaded,
+            None => Reuse::Extended(history.proposals_of().len() - commits_before),
+        };
+        Ok((history, reuse))
+    }
+
+    /// The index on disk, when it can be used, not yet extended to HEAD; for a front that shows
+    /// progress while it extends ([`History::extend_to`]) and then keeps it ([`History::save`]).
+    pub fn cached(repo: &Repo) -> Result<History, Stale> {
+        let head = repo.head().map_err(|_| Stale::Missing)?.commit;
+        load(repo, head)
+    }
+
+    /// Keeps this index on disk for the next start (atomically; an index of one article is not
+    /// kept).
+    pub fn save(&self, repo: &Repo) -> Result<(), StoreError> {
+        save(repo, self)
+    }
+
+    /// What one article's commands need: the index on disk when it can be used (extended to
+    /// HEAD and kept), else [`History::of_article`] — never the walk of every article.
+    pub fn for_article(repo: &Repo, article: &str) -> Result<History, StoreError> {
+        let head = repo.head()?.commit;
+        match load(repo, head) {
+            Ok(mut history) => {
+                let before = history.head;
+                history.extend_to(repo, head, &mut |_| ControlFlow::Continue(()))?;
+                if history.head != before {
+                    let _ = save(repo, &history);
+                }
+                Ok(history)
+            }
+            Err(_) => History::of_article(repo, article),
+        }
+    }
 }
 
 /// Where the index of `repo` is kept (shared by all work trees of one repository).
@@ -89,16 +156,7 @@ pub fn save(repo: &Repo, history: &History) -> Result<(), StoreError> {
     let Some(bytes) = encode(history, &shallow_key(repo)) else {
         return Ok(());
     };
-    let path = path(repo);
-    let folder = path.parent().expect("the index path has a folder");
-    std::fs::create_dir_all(folder)?;
-    let mut file = tempfile::Builder::new()
-        .prefix(".index-v1.bargain-")
-        .tempfile_in(folder)?;
-    // Not synced: after a crash a file the rename left empty or cut short fails its checksum
-    // and is rebuilt, so the cost of an fsync on every start buys nothing.
-    file.write_all(&bytes)?;
-    file.persist(&path).map_err(|e| e.error)?;
+    super::keep(&path(repo), &bytes)?;
     Ok(())
 }
 
@@ -126,6 +184,7 @@ pub fn encode(history: &History, shallow: &[u8; 32]) -> Option<Vec<u8>> {
         w.str(&c.email);
         w.u64(c.time as u64);
         w.u32(c.offset as u32);
+        w.u8(u8::from(c.undated));
         w.str(&c.summary);
         match &c.trailers {
             None => w.u8(0),
@@ -210,7 +269,7 @@ pub fn decode(bytes: &[u8], shallow: &[u8; 32]) -> Result<History, Stale> {
     }
     let is_shallow = r.u8()? != 0;
     // Each record takes at least this many bytes, so a count is checked before allocating.
-    let commits_n = r.count(20 + 3 * 4 + 8 + 4 + 1)?;
+    let commits_n = r.count(20 + 3 * 4 + 8 + 4 + 1 + 1)?;
     let mut commits = Vec::with_capacity(commits_n);
     for _ in 0..commits_n {
         let id = r.oid()?;
@@ -218,6 +277,11 @@ pub fn decode(bytes: &[u8], shallow: &[u8; 32]) -> Result<History, Stale> {
         let email = r.string()?;
         let time = r.u64()? as i64;
         let offset = r.u32()? as i32;
+        let undated = match r.u8()? {
+            0 => false,
+            1 => true,
+            _ => return Err(Stale::Corrupt),
+        };
         let summary = r.string()?;
         let trailers = match r.u8()? {
             0 => None,
@@ -233,6 +297,7 @@ pub fn decode(bytes: &[u8], shallow: &[u8; 32]) -> Result<History, Stale> {
             offset,
             summary,
             trailers,
+            undated,
         });
     }
     let articles_n = r.count(8)?;

@@ -5,6 +5,7 @@
 //! [`Problem`] that names the file (and line and column where there is one) and the rest still loads.
 //! Nothing here prints or touches the terminal.
 
+pub mod facts;
 pub mod history;
 pub mod index_cache;
 pub mod remote;
@@ -15,7 +16,8 @@ pub mod writer;
 use crate::text::Problem;
 use std::path::{Path, PathBuf};
 
-pub use history::{History, Reuse};
+pub use history::History;
+pub use index_cache::Reuse;
 pub use index_cache::Stale;
 pub use snapshot::{ArticleEntry, Snapshot};
 
@@ -161,7 +163,14 @@ impl Repo {
             }
             Err(e) => return Err(e.into()),
         };
-        let commit = head.peel_to_commit()?.id();
+        // A commit libgit2 cannot parse (a bad date) is still HEAD: read raw where needed.
+        let commit = match head.peel_to_commit() {
+            Ok(c) => c.id(),
+            Err(e) => {
+                let target = head.resolve().ok().and_then(|r| r.target()).ok_or(e)?;
+                history::CommitRead::of(&self.git, target)?.id()
+            }
+        };
         let branch = if self.git.head_detached().unwrap_or(false) {
             None
         } else {
@@ -180,9 +189,24 @@ impl Repo {
         self.snapshot_at(head.commit)
     }
 
+    /// The table at HEAD with only the article `key` names (its number or folder id) read: for a
+    /// command about one article. The whole table where the folder names do not settle which
+    /// article it is ([`snapshot::read_one`]).
+    pub fn snapshot_of(&self, key: &str) -> Result<Snapshot, StoreError> {
+        let head = self.head()?;
+        let tree = history::CommitRead::of(&self.git, head.commit)?.tree(&self.git)?;
+        match snapshot::read_one(self, &tree, key) {
+            Some(mut snapshot) => {
+                snapshot.commit = head.commit;
+                Ok(snapshot)
+            }
+            None => self.snapshot_at(head.commit),
+        }
+    }
+
     /// The table as committed at `commit`.
     pub fn snapshot_at(&self, commit: git2::Oid) -> Result<Snapshot, StoreError> {
-        let tree = self.git.find_commit(commit)?.tree()?;
+        let tree = history::CommitRead::of(&self.git, commit)?.tree(&self.git)?;
         let mut snapshot = snapshot::read(self, &tree)
             .ok_or_else(|| StoreError::NoTable(self.root().to_path_buf()))??;
         snapshot.commit = commit;
@@ -282,4 +306,22 @@ impl Repo {
             .map(|s| String::from_utf8_lossy(s.path_bytes()).into_owned())
             .collect()
     }
+}
+
+/// Writes a cache file of `.git/bargain/` by temporary file and rename, so a reader sees the old
+/// file or the new one. Not synced: after a crash a file the rename left empty or cut short fails
+/// its checksum and is rebuilt, so the cost of an fsync on every start buys nothing.
+pub(crate) fn keep(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
+    let folder = path.parent().expect("a cache file has a folder");
+    std::fs::create_dir_all(folder)?;
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy())
+        .unwrap_or_default();
+    let mut file = tempfile::Builder::new()
+        .prefix(&format!(".{name}.bargain-"))
+        .tempfile_in(folder)?;
+    std::io::Write::write_all(&mut file, bytes)?;
+    file.persist(path).map_err(|e| e.error)?;
+    Ok(())
 }

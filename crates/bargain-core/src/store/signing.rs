@@ -12,7 +12,7 @@
 use super::TABLE_FILE;
 use super::snapshot::parse_yaml_str;
 use crate::model::Table;
-use git2::{Commit, Repository, Signature, Tree};
+use git2::{Repository, Signature, Tree};
 use std::io::Write as _;
 use std::process::{Command, Stdio};
 
@@ -36,20 +36,31 @@ pub fn commit_object(
     signature: &Signature<'_>,
     message: &str,
     tree: &Tree<'_>,
-    parents: &[&Commit<'_>],
+    parents: &[git2::Oid],
 ) -> Result<git2::Oid, CommitError> {
     let config = git.config()?.snapshot()?;
     let wanted = config.get_bool("commit.gpgsign").unwrap_or(false);
     let required = parents
         .first()
-        .is_some_and(|p| table_requires_signing(git, p));
-    if !wanted && !required {
-        return Ok(git.commit(None, signature, signature, message, tree, parents)?);
+        .is_some_and(|&p| table_requires_signing(git, p));
+    // The object is composed here from libgit2's buffer without parents and the parents' ids
+    // spliced in after the tree line, as git writes them: so a parent libgit2 cannot parse (a
+    // hand commit with a bad date) is still a parent, and the bytes are those `git.commit` writes.
+    let bare = git.commit_create_buffer(signature, signature, message, tree, &[])?;
+    let tree_line = bare
+        .iter()
+        .position(|&b| b == b'\n')
+        .map_or(bare.len(), |n| n + 1);
+    let mut buffer = bare[..tree_line].to_vec();
+    for parent in parents {
+        buffer.extend_from_slice(format!("parent {parent}\n").as_bytes());
     }
-    let buffer = git.commit_create_buffer(signature, signature, message, tree, parents)?;
-    let buffer = std::str::from_utf8(&buffer)
-        .map_err(|_| SigningError("the commit is not UTF-8 text, so it cannot be signed".into()))?
-        .to_string();
+    buffer.extend_from_slice(&bare[tree_line..]);
+    if !wanted && !required {
+        return Ok(git.odb()?.write(git2::ObjectType::Commit, &buffer)?);
+    }
+    let buffer = String::from_utf8(buffer)
+        .map_err(|_| SigningError("the commit is not UTF-8 text, so it cannot be signed".into()))?;
     let signed = sign(&config, &buffer, signature).map_err(|e| {
         let why = if required && !wanted {
             " (this table requires signed commits: require_signed in bargaining.yaml)"
@@ -62,8 +73,8 @@ pub fn commit_object(
 }
 
 /// Whether `bargaining.yaml` at `commit` says `require_signed: true`.
-fn table_requires_signing(git: &Repository, commit: &Commit<'_>) -> bool {
-    let Ok(tree) = commit.tree() else {
+fn table_requires_signing(git: &Repository, commit: git2::Oid) -> bool {
+    let Ok(tree) = super::history::CommitRead::of(git, commit).and_then(|c| c.tree(git)) else {
         return false;
     };
     let Some(entry) = tree.get_name(TABLE_FILE) else {

@@ -33,6 +33,9 @@ pub struct ArticleEntry {
     pub title_hint: Option<String>,
     /// Side id → blob of that side's latest pass (`<side>.md`).
     pub passes: BTreeMap<String, Oid>,
+    /// Sides whose latest `<side>.md` is not text (not UTF-8, a NUL byte): a problem, and no
+    /// pass — it never decides whose move it is.
+    pub not_text: std::collections::BTreeSet<String>,
     pub current: Option<Oid>,
     pub ta: Option<Oid>,
     pub problems: Vec<Problem>,
@@ -95,7 +98,23 @@ pub(super) fn read(repo: &Repo, tree: &Tree<'_>) -> Option<Result<Snapshot, Stor
             "is a folder; expected the table's YAML file",
         ))));
     }
-    Some(read_table(repo, tree, entry.id()))
+    Some(read_table(repo, tree, entry.id(), None))
+}
+
+/// [`read`] of the table and only the article `key` names, for a command about one article
+/// (`log ARTICLE`, `diff ARTICLE`) on a table of a thousand: the folder is picked by its name (the
+/// id, or its leading number) and must then be what [`Snapshot::find`] finds among those read;
+/// `None` when the names do not settle it (no such folder, or its `article.yaml` gives another
+/// number), and the caller reads the whole table. (Where two folders claim one number — a
+/// problem `status` names — this takes the one named by it.)
+pub(super) fn read_one(repo: &Repo, tree: &Tree<'_>, key: &str) -> Option<Snapshot> {
+    let entry = tree.get_name(TABLE_FILE)?;
+    if is_link(&entry) || entry.kind() != Some(ObjectType::Blob) {
+        return None;
+    }
+    let snapshot = read_table(repo, tree, entry.id(), Some(key.trim())).ok()?;
+    snapshot.find(key)?;
+    Some(snapshot)
 }
 
 /// A folder whose tree object is missing or corrupt: one damaged article, not a damaged table.
@@ -120,7 +139,12 @@ fn is_submodule(entry: &git2::TreeEntry<'_>) -> bool {
 
 const SUBMODULE: &str = "is a submodule (a commit of another repository); the table keeps only its own files, never a link to another repository";
 
-fn read_table(repo: &Repo, tree: &Tree<'_>, table_blob: Oid) -> Result<Snapshot, StoreError> {
+fn read_table(
+    repo: &Repo,
+    tree: &Tree<'_>,
+    table_blob: Oid,
+    only: Option<&str>,
+) -> Result<Snapshot, StoreError> {
     let table: Table = match parse_yaml(repo, table_blob, TABLE_FILE) {
         Ok(t) => t,
         Err(problem) => return Err(StoreError::BadTable(problem)),
@@ -143,18 +167,59 @@ fn read_table(repo: &Repo, tree: &Tree<'_>, table_blob: Oid) -> Result<Snapshot,
             problems.push(Problem::new(PROPOSALS, "is not a folder"));
         }
         Some(e) => match repo.git.find_tree(e.id()) {
-            Ok(proposals) => read_folders(repo, &table, &proposals, &mut articles, &mut problems),
+            Ok(proposals) => match only {
+                None => read_folders(repo, &table, &proposals, &mut articles, &mut problems),
+                Some(key) => {
+                    for entry in proposals.iter() {
+                        let name = String::from_utf8_lossy(entry.name_bytes()).into_owned();
+                        let digits: String =
+                            name.chars().take_while(char::is_ascii_digit).collect();
+                        let named = name == key || (!digits.is_empty() && digits == key);
+                        if named
+                            && entry.kind() == Some(ObjectType::Tree)
+                            && !is_link(&entry)
+                            && let Ok(folder) = repo.git.find_tree(entry.id())
+                        {
+                            articles.push(read_article(repo, &table, name, &folder));
+                        }
+                    }
+                }
+            },
             Err(err) => problems.push(damaged(PROPOSALS, &err)),
         },
     }
     articles.sort_by(|a, b| (a.number(), &a.id).cmp(&(b.number(), &b.id)));
     flag_duplicate_numbers(&mut articles);
+    flag_passes_not_text(repo, &mut articles);
     Ok(Snapshot {
         commit: Oid::ZERO_SHA1,
         table,
         articles,
         problems,
     })
+}
+
+/// A latest pass that is not text (the rule every reader uses, [`crate::text::text_in`]) is a
+/// problem and no pass. What is known of each blob is kept between runs ([`super::facts`]), so a
+/// warm start reads only the passes it has not seen.
+fn flag_passes_not_text(repo: &Repo, articles: &mut [ArticleEntry]) {
+    let mut facts = super::facts::Facts::load(repo);
+    for entry in articles.iter_mut() {
+        for (side, &blob) in &entry.passes {
+            let path = entry.path(&format!("{side}.md"));
+            if facts.is_text(repo, blob, &path) == Some(false)
+                && let Ok(b) = repo.git.find_blob(blob)
+                && let Err(mut problem) = crate::text::text_in(b.content(), &path)
+            {
+                problem.message.push_str(
+                    " — it cannot be read as a pass, so it is not counted as one (`bargain verify` flags it)",
+                );
+                entry.problems.push(problem);
+                entry.not_text.insert(side.clone());
+            }
+        }
+    }
+    facts.save(repo);
 }
 
 /// Every article folder of `proposals/`; what is not one is a problem of the table.
@@ -195,6 +260,7 @@ fn read_folders(
                 article: None,
                 title_hint: None,
                 passes: BTreeMap::new(),
+                not_text: Default::default(),
                 current: None,
                 ta: None,
                 problems: vec![damaged(&path, &err)],
@@ -208,6 +274,7 @@ fn read_article(repo: &Repo, table: &Table, id: String, folder: &Tree<'_>) -> Ar
         article: None,
         title_hint: None,
         passes: BTreeMap::new(),
+        not_text: Default::default(),
         current: None,
         ta: None,
         problems: Vec::new(),

@@ -259,8 +259,12 @@ pub fn commit(repo: &Repo, request: &CommitRequest) -> Result<Oid, WriteError> {
     // The index is re-read from disk: another process may have changed it since we opened it.
     let mut index = git.index()?;
     index.read(true)?;
-    let parent = current.map(|id| git.find_commit(id)).transpose()?;
-    let head_tree = parent.as_ref().map(|p| p.tree()).transpose()?;
+    // Read raw where libgit2 refuses the tip (a hand commit with a bad date): it is still the
+    // parent the recording goes on.
+    let parent = current
+        .map(|id| super::history::CommitRead::of(git, id))
+        .transpose()?;
+    let head_tree = parent.as_ref().map(|p| p.tree(git)).transpose()?;
     let (mut dirty, mut untracked) = (Vec::new(), Vec::new());
     for file in &request.files {
         match in_the_way(
@@ -289,7 +293,7 @@ pub fn commit(repo: &Repo, request: &CommitRequest) -> Result<Oid, WriteError> {
         .map(|f| {
             f.content
                 .as_deref()
-                .map(|bytes| as_git_stores(git, &f.path, bytes))
+                .map(|bytes| as_git_stores(git, &f.path, bytes).0)
         })
         .collect();
 
@@ -308,13 +312,13 @@ pub fn commit(repo: &Repo, request: &CommitRequest) -> Result<Oid, WriteError> {
         }
     }
     let base = match &parent {
-        Some(p) => p.tree()?,
+        Some(p) => p.tree(git)?,
         None => git.find_tree(git.treebuilder(None)?.write()?)?,
     };
     let tree = git.find_tree(builder.create_updated(git, &base)?)?;
     hooks::before_commit(git, &workdir, &tree, &request.message)?;
     let signature = signature(&request.author)?;
-    let parents: Vec<&git2::Commit<'_>> = parent.iter().collect();
+    let parents: Vec<git2::Oid> = parent.iter().map(|p| p.id()).collect();
     let id = super::signing::commit_object(git, &signature, &request.message, &tree, &parents)?;
     test_pause("commit-written");
     let journal = git.path().join(JOURNAL);
@@ -799,34 +803,95 @@ fn in_the_way(
     }
 }
 
+/// A way git's clean filter stores a file other than as its bytes read (`gitattributes(5)`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stored {
+    /// CRLF line endings stored as LF (`core.autocrlf`, or a `text`/`eol` attribute).
+    LineEndings,
+    /// `$Id: …$` stored as `$Id$` (the `ident` attribute; git expands it again on checkout).
+    Ident,
+}
+
+/// The files of a recording that git stores other than as written, and how: what a front tells
+/// the user after recording ("line endings stored as LF"), so the normalisation is never silent.
+pub fn stored_differently(repo: &Repo, files: &[FileWrite]) -> Vec<(String, Vec<Stored>)> {
+    files
+        .iter()
+        .filter_map(|f| {
+            let (_, how) = as_git_stores(&repo.git, &f.path, f.content.as_deref()?);
+            (!how.is_empty()).then(|| (f.path.clone(), how))
+        })
+        .collect()
+}
+
 /// The bytes git would store for `path` from a work-tree file holding `bytes`: CRLF line endings
 /// become LF where git's clean filter would convert them (`core.autocrlf` true or input, or a
-/// `text` or `eol` attribute). The pass is normalised at the door, so the commit, the index and
-/// the work tree agree, and `git status` shows nothing left over; other files are kept exact.
-fn as_git_stores(git: &git2::Repository, path: &str, bytes: &[u8]) -> Vec<u8> {
-    if memchr::memmem::find(bytes, b"\r\n").is_none() || !converts_line_endings(git, path) {
-        return bytes.to_vec();
+/// `text` or `eol` attribute), and `$Id: …$` becomes `$Id$` where the `ident` attribute is set.
+/// The pass is normalised at the door, so the commit, the index and the work tree agree, and
+/// `git status` shows nothing left over; other files are kept exact. Also says what changed.
+fn as_git_stores(git: &git2::Repository, path: &str, bytes: &[u8]) -> (Vec<u8>, Vec<Stored>) {
+    let mut how = Vec::new();
+    let mut out =
+        if memchr::memmem::find(bytes, b"\r\n").is_some() && converts_line_endings(git, path) {
+            how.push(Stored::LineEndings);
+            let mut out = Vec::with_capacity(bytes.len());
+            let mut rest = bytes;
+            while let Some(at) = memchr::memmem::find(rest, b"\r\n") {
+                out.extend_from_slice(&rest[..at]);
+                out.push(b'\n');
+                rest = &rest[at + 2..];
+            }
+            out.extend_from_slice(rest);
+            out
+        } else {
+            bytes.to_vec()
+        };
+    if memchr::memmem::find(&out, b"$Id:").is_some()
+        && matches!(attribute(git, path, "ident"), git2::AttrValue::True)
+        && let Some(collapsed) = collapse_ident(&out)
+    {
+        how.push(Stored::Ident);
+        out = collapsed;
     }
+    (out, how)
+}
+
+/// `$Id: anything$` (on one line) as `$Id$`, as git's ident clean filter stores it; `None` when
+/// there is nothing to collapse.
+fn collapse_ident(bytes: &[u8]) -> Option<Vec<u8>> {
     let mut out = Vec::with_capacity(bytes.len());
     let mut rest = bytes;
-    while let Some(at) = memchr::memmem::find(rest, b"\r\n") {
-        out.extend_from_slice(&rest[..at]);
-        out.push(b'\n');
-        rest = &rest[at + 2..];
+    let mut changed = false;
+    while let Some(at) = memchr::memmem::find(rest, b"$Id:") {
+        let after = &rest[at + 4..];
+        match memchr::memchr2(b'$', b'\n', after) {
+            Some(end) if after[end] == b'$' => {
+                out.extend_from_slice(&rest[..at]);
+                out.extend_from_slice(b"$Id$");
+                rest = &after[end + 1..];
+                changed = true;
+            }
+            _ => {
+                out.extend_from_slice(&rest[..at + 4]);
+                rest = after;
+            }
+        }
     }
     out.extend_from_slice(rest);
-    out
+    changed.then_some(out)
+}
+
+fn attribute<'r>(git: &'r git2::Repository, path: &str, name: &str) -> git2::AttrValue<'r> {
+    git2::AttrValue::from_string(
+        git.get_attr(Path::new(path), name, git2::AttrCheckFlags::FILE_THEN_INDEX)
+            .ok()
+            .flatten(),
+    )
 }
 
 /// Whether git's clean filter converts CRLF to LF for `path` (see `gitattributes(5)`, "text").
 fn converts_line_endings(git: &git2::Repository, path: &str) -> bool {
-    let attr = |name: &str| {
-        git2::AttrValue::from_string(
-            git.get_attr(Path::new(path), name, git2::AttrCheckFlags::FILE_THEN_INDEX)
-                .ok()
-                .flatten(),
-        )
-    };
+    let attr = |name: &str| attribute(git, path, name);
     match attr("text") {
         git2::AttrValue::False => return false,
         git2::AttrValue::True | git2::AttrValue::String(_) => return true,

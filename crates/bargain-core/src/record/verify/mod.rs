@@ -31,11 +31,11 @@ pub mod signing;
 
 use super::Verb;
 use crate::model::{Article, Date, Status, Table};
-use crate::store::history::{CommitInfo, Event, FileKind, History};
+use crate::store::history::{CommitInfo, CommitRead, Event, FileKind, History};
 use crate::store::snapshot::parse_yaml;
 use crate::store::{PROPOSALS, Repo, StoreError, TABLE_FILE};
 use crate::text::{Problem, escape_line};
-use git2::{ObjectType, Oid, Sort};
+use git2::{ObjectType, Oid};
 use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::fmt::Write as _;
@@ -161,17 +161,15 @@ pub fn audit(repo: &Repo, history: &History) -> Result<Audit, StoreError> {
             }
         }
     }
-    let mut walk = repo.git.revwalk()?;
-    walk.set_sorting(Sort::TOPOLOGICAL | Sort::REVERSE)?;
     // The commits the index covers: HEAD's for `verify`, the pushed tip for a pre-receive hook
     // (`--range`), where HEAD is still the old branch.
     let tip = history
         .head
         .or_else(|| repo.git.head().ok().and_then(|h| h.target()));
-    match tip {
-        Some(tip) => walk.push(tip)?,
+    let walk = match tip {
+        Some(tip) => crate::store::history::oldest_first(repo, tip, None)?,
         None => return Ok(Audit::default()),
-    }
+    };
     let mut tables: HashMap<Oid, Read> = HashMap::new();
     // The last table that could be read and came from a change that held, and the blobs of
     // `bargaining.yaml` that came from changes against the rules (never the rules in force).
@@ -180,16 +178,14 @@ pub fn audit(repo: &Repo, history: &History) -> Result<Audit, StoreError> {
     let mut articles = article::States::default();
     let mut audit = Audit::default();
     for id in walk {
-        let id = id?;
-        let commit = repo.git.find_commit(id)?;
+        let commit = CommitRead::of(&repo.git, id)?;
         audit.commits += 1;
-        let author = commit.author();
-        let email = String::from_utf8_lossy(author.email_bytes()).into_owned();
+        let email = commit.email();
         let recorded = by_commit.get(&id);
         let info = recorded.map(|(info, _)| *info);
         let judged = Judged {
             id,
-            date: Date::from_git_time(author.when().seconds(), author.when().offset_minutes()),
+            date: commit.date(),
             email: &email,
             forced: info.is_some_and(CommitInfo::forced),
             reopened_by: info
@@ -201,12 +197,16 @@ pub fn audit(repo: &Repo, history: &History) -> Result<Audit, StoreError> {
             commit: &judged,
             out: &mut audit.findings,
         };
-        let parent = commit.parent(0).ok();
-        let before_blob = match &parent {
-            Some(p) => table_blob(&p.tree()?),
+        let parent_ids = commit.parent_ids();
+        let parent = match parent_ids.first() {
+            Some(&p) => Some(CommitRead::of(&repo.git, p)?),
             None => None,
         };
-        let after_blob = table_blob(&commit.tree()?);
+        let before_blob = match &parent {
+            Some(p) => table_blob(&p.tree(&repo.git)?),
+            None => None,
+        };
+        let after_blob = table_blob(&commit.tree(&repo.git)?);
         // The rules in force: the parent's table, unless it could not be read or came from a
         // change against the rules; then the last table that held.
         let in_force: Option<Table> = match before_blob {
@@ -221,15 +221,17 @@ pub fn audit(repo: &Repo, history: &History) -> Result<Audit, StoreError> {
             _ => last_held.clone(),
         };
         // A merge's table is a change only where no parent had it; then the merge made it.
-        let merge_blobs: Vec<Option<Oid>> = commit
-            .parents()
+        let merge_blobs: Vec<Option<Oid>> = parent_ids
+            .iter()
             .skip(1)
-            .map(|p| p.tree().ok().and_then(|t| table_blob(&t)))
+            .map(|&p| {
+                CommitRead::of(&repo.git, p)
+                    .and_then(|c| c.tree(&repo.git))
+                    .ok()
+                    .and_then(|t| table_blob(&t))
+            })
             .collect();
-        if commit.parent_count() > 1
-            && after_blob != before_blob
-            && !merge_blobs.contains(&after_blob)
-        {
+        if parent_ids.len() > 1 && after_blob != before_blob && !merge_blobs.contains(&after_blob) {
             found.push(
                 Severity::Violation,
                 None,
@@ -238,7 +240,7 @@ pub fn audit(repo: &Repo, history: &History) -> Result<Audit, StoreError> {
             if let Some(blob) = after_blob {
                 rejected.insert(blob);
             }
-        } else if commit.parent_count() > 1 {
+        } else if parent_ids.len() > 1 {
             // Brought in from a parent, where it was judged.
         } else if after_blob != before_blob {
             match after_blob.map(|b| (b, read_table(repo, b, &mut tables).clone())) {
@@ -298,12 +300,12 @@ pub fn audit(repo: &Repo, history: &History) -> Result<Audit, StoreError> {
                     ),
                 );
             }
-            if commit.parent_count() > 1 {
+            if parent_ids.len() > 1 {
                 // The history lists only versions no parent had: the merge itself made them.
                 merged(events, &mut found);
             } else {
                 let parent_tree = match &parent {
-                    Some(p) => Some(p.tree()?),
+                    Some(p) => Some(p.tree(&repo.git)?),
                     None => None,
                 };
                 articles.judge(
@@ -366,12 +368,12 @@ fn read_table<'c>(repo: &Repo, blob: Oid, cache: &'c mut HashMap<Oid, Read>) -> 
 /// symbolic links and submodules are no part of the table and are never read as one.
 fn non_regular_files(
     repo: &Repo,
-    commit: &git2::Commit<'_>,
-    parent: Option<&git2::Commit<'_>>,
+    commit: &CommitRead<'_>,
+    parent: Option<&CommitRead<'_>>,
     found: &mut Findings<'_, '_>,
 ) -> Result<(), StoreError> {
-    let proposals = |c: &git2::Commit<'_>| -> Result<Option<Oid>, StoreError> {
-        Ok(c.tree()?.get_name(PROPOSALS).map(|e| e.id()))
+    let proposals = |c: &CommitRead<'_>| -> Result<Option<Oid>, StoreError> {
+        Ok(c.tree(&repo.git)?.get_name(PROPOSALS).map(|e| e.id()))
     };
     let now = proposals(commit)?;
     let was = match parent {
@@ -383,9 +385,14 @@ fn non_regular_files(
     }
     let tree_of = |id: Option<Oid>| id.and_then(|id| repo.git.find_tree(id).ok());
     let others: Vec<git2::Tree<'_>> = commit
-        .parents()
+        .parent_ids()
+        .iter()
         .skip(1)
-        .filter_map(|p| p.tree().ok())
+        .filter_map(|&p| {
+            CommitRead::of(&repo.git, p)
+                .and_then(|c| c.tree(&repo.git))
+                .ok()
+        })
         .collect();
     let mut odd: Vec<String> = Vec::new();
     let mut count = 0usize;
@@ -494,24 +501,16 @@ pub fn render(audit: &Audit) -> String {
 }
 
 /// What the audit would flag on the state `snapshot` shows, found without a walk of the whole
-/// history: a latest pass that is not text (the rule `diff` uses, [`crate::text::text_in`]), an
-/// article whose last change of status is a transition no rule makes ([`super::Verb::next`]),
-/// or one created in a status other than open. (A standing TA's hash is the snapshot's own
-/// problem.) For `status`: it reads each latest pass once.
+/// history: an article whose last change of status is a transition no rule makes
+/// ([`super::Verb::next`]), or one created in a status other than open. (A standing TA's hash and
+/// a latest pass that is not text are the snapshot's own problems.) For `status`: each
+/// `article.yaml` version is parsed once, then known from `.git/bargain/facts-v1`.
 pub fn standing(repo: &Repo, snapshot: &crate::store::Snapshot, history: &History) -> Vec<Problem> {
+    // What is known of each blob is kept between runs (`store::facts`): a warm start reads
+    // only the blobs it has not seen.
+    let mut facts = crate::store::facts::Facts::load(repo);
     let mut problems = Vec::new();
     for entry in &snapshot.articles {
-        for (side, &blob) in &entry.passes {
-            let path = entry.path(&format!("{side}.md"));
-            if let Ok(b) = repo.git.find_blob(blob)
-                && let Err(mut problem) = crate::text::text_in(b.content(), &path)
-            {
-                problem
-                    .message
-                    .push_str(" — it cannot be read as a pass (`bargain verify` flags it)");
-                problems.push(problem);
-            }
-        }
         let Some(now) = &entry.article else {
             continue;
         };
@@ -523,18 +522,21 @@ pub fn standing(repo: &Repo, snapshot: &crate::store::Snapshot, history: &Histor
             .rev()
             .filter(|e| matches!(e.kind, FileKind::Article))
             .filter_map(|e| e.blob.map(|b| (e.commit, b)))
-            .filter_map(|(c, b)| parse_yaml::<Article>(repo, b, &path).ok().map(|a| (c, a)));
+            .filter_map(|(c, b)| {
+                let read = || parse_yaml::<Article>(repo, b, &path).ok().map(|a| a.status);
+                facts.status(repo, b, read).map(|s| (c, s))
+            });
         let Some((latest_commit, latest)) = earlier.next() else {
             continue;
         };
-        if latest.status != now.status {
+        if latest != now.status {
             continue;
         }
         let mut changed_at = Some(latest_commit);
         let mut from = None;
-        for (commit, version) in earlier {
-            if version.status != now.status {
-                from = Some(version.status);
+        for (commit, status) in earlier {
+            if status != now.status {
+                from = Some(status);
                 break;
             }
             changed_at = Some(commit);
@@ -562,5 +564,6 @@ pub fn standing(repo: &Repo, snapshot: &crate::store::Snapshot, history: &Histor
             ));
         }
     }
+    facts.save(repo);
     problems
 }

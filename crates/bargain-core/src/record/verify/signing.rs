@@ -2,13 +2,16 @@
 //! author (the table as it stood before the commit).
 //!
 //! SSH signatures (git's `gpg.format=ssh`) are checked with `ssh-keygen -Y verify` against an
-//! `allowed_signers` file made of the author's keys, in git's namespace. An OpenPGP signature
-//! cannot be checked against `keys` (they are ssh public keys), so it is a violation with a
-//! sentence saying so. What this proves: the commit was signed by the holder of a listed key. It
-//! does not prove when, nor anything about a key the table lists wrongly.
+//! `allowed_signers` file made of the author's ssh keys, in git's namespace. OpenPGP signatures
+//! (git's default format) are checked with `gpg --verify` in a keyring of its own holding only the
+//! author's OpenPGP keys (each listed in `keys` as an armored public key block), so a good
+//! signature there is one by a listed key, whatever the user's own keyring trusts. What this
+//! proves: the commit was signed by the holder of a listed key. It does not prove when, nor
+//! anything about a key the table lists wrongly.
 
 use super::{Findings, Severity};
 use crate::model::Table;
+use crate::store::history::CommitRead;
 use crate::store::{Repo, StoreError};
 use std::io::Write as _;
 use std::process::{Command, Stdio};
@@ -24,15 +27,16 @@ pub enum Signed {
     NoKeys,
     /// Signed, but not by any of the author's keys (or the signature does not match the commit).
     Bad(String),
-    /// An OpenPGP (or other non-ssh) signature, which `keys` cannot check.
-    NotSsh,
-    /// `ssh-keygen` could not be run.
+    /// A signature of a kind the author lists no key of: OpenPGP with only ssh keys listed, or
+    /// the other way round, or another kind (x509).
+    OtherKind(&'static str),
+    /// `ssh-keygen` or `gpg` could not be run.
     NoTool(String),
 }
 
 /// Checks `commit`'s signature against the keys `table` lists for its author.
-pub fn check(repo: &Repo, table: &Table, commit: &git2::Commit<'_>) -> Result<Signed, StoreError> {
-    let email = String::from_utf8_lossy(commit.author().email_bytes()).into_owned();
+pub fn check(repo: &Repo, table: &Table, commit: &CommitRead<'_>) -> Result<Signed, StoreError> {
+    let email = commit.email();
     let (signature, data) = match repo.git.extract_signature(&commit.id(), None) {
         Ok(pair) => pair,
         Err(e) if e.code() == git2::ErrorCode::NotFound => return Ok(Signed::Unsigned),
@@ -51,10 +55,79 @@ pub fn check(repo: &Repo, table: &Table, commit: &git2::Commit<'_>) -> Result<Si
     if keys.is_empty() {
         return Ok(Signed::NoKeys);
     }
-    if !signature.starts_with(b"-----BEGIN SSH SIGNATURE-----") {
-        return Ok(Signed::NotSsh);
+    let (openpgp, ssh): (Vec<&str>, Vec<&str>) =
+        keys.into_iter().partition(|k| k.starts_with(OPENPGP_KEY));
+    if signature.starts_with(b"-----BEGIN SSH SIGNATURE-----") {
+        if ssh.is_empty() {
+            return Ok(Signed::OtherKind("ssh"));
+        }
+        return Ok(ssh_verify(&email, &ssh, &signature, &data));
     }
-    Ok(ssh_verify(&email, &keys, &signature, &data))
+    if signature.starts_with(b"-----BEGIN PGP SIGNATURE-----") {
+        if openpgp.is_empty() {
+            return Ok(Signed::OtherKind("OpenPGP"));
+        }
+        return Ok(gpg_verify(&openpgp, &signature, &data));
+    }
+    Ok(Signed::OtherKind("x509 or unknown"))
+}
+
+/// How an OpenPGP public key is listed in `keys`: the armored block `gpg --armor --export` writes.
+const OPENPGP_KEY: &str = "-----BEGIN PGP PUBLIC KEY BLOCK-----";
+
+/// `gpg --verify` of `data` against `signature` in a fresh keyring holding only `keys`: good only
+/// when gpg reports a valid signature (`VALIDSIG`) and no bad one.
+fn gpg_verify(keys: &[&str], signature: &[u8], data: &[u8]) -> Signed {
+    let run = || -> std::io::Result<Signed> {
+        let home = tempfile::tempdir()?;
+        let gpg = |args: &[&str]| {
+            let mut command = Command::new("gpg");
+            command
+                .arg("--homedir")
+                .arg(home.path())
+                .args(["--batch", "--no-tty", "--no-autostart", "--status-fd", "1"])
+                .args(args)
+                .stdin(Stdio::piped())
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped());
+            command
+        };
+        for key in keys {
+            let mut child = gpg(&["--import"]).spawn()?;
+            if let Some(mut stdin) = child.stdin.take() {
+                stdin.write_all(key.as_bytes())?;
+            }
+            child.wait_with_output()?;
+        }
+        let sig = home.path().join("commit.sig");
+        std::fs::write(&sig, signature)?;
+        let sig = sig.to_string_lossy().into_owned();
+        let mut child = gpg(&["--verify", &sig, "-"]).spawn()?;
+        if let Some(mut stdin) = child.stdin.take() {
+            stdin.write_all(data)?;
+        }
+        let out = child.wait_with_output()?;
+        let status = String::from_utf8_lossy(&out.stdout);
+        let said = |prefix: &str| {
+            status
+                .lines()
+                .any(|l| l.starts_with(&format!("[GNUPG:] {prefix}")))
+        };
+        Ok(
+            if out.status.success() && said("VALIDSIG ") && !said("BADSIG ") {
+                Signed::Good
+            } else {
+                let why = String::from_utf8_lossy(&out.stderr)
+                    .lines()
+                    .find(|l| l.contains("gpg:") && !l.contains("Signature made"))
+                    .unwrap_or("gpg could not verify it")
+                    .trim()
+                    .to_string();
+                Signed::Bad(crate::text::escape_line(&why).into_owned())
+            },
+        )
+    };
+    run().unwrap_or_else(|e| Signed::NoTool(format!("gpg: {e}")))
 }
 
 /// `ssh-keygen -Y verify` of `data` against `signature`, with an allowed-signers file holding
@@ -103,12 +176,14 @@ fn ssh_verify(email: &str, keys: &[&str], signature: &[u8], data: &[u8]) -> Sign
 pub(super) fn judge(
     repo: &Repo,
     table: &Table,
-    commit: &git2::Commit<'_>,
+    commit: &CommitRead<'_>,
     found: &mut Findings<'_, '_>,
 ) -> Result<(), StoreError> {
     let why = match check(repo, table, commit)? {
         Signed::Good => return Ok(()),
-        Signed::Unsigned => "the table requires signed commits, and this one is not signed".to_string(),
+        Signed::Unsigned => {
+            "the table requires signed commits, and this one is not signed".to_string()
+        }
         Signed::NoKeys => format!(
             "the table requires signed commits, and bargaining.yaml lists no key for {}",
             found.commit.email
@@ -117,8 +192,13 @@ pub(super) fn judge(
             "the commit's signature is not by a key bargaining.yaml lists for {} ({said})",
             found.commit.email
         ),
-        Signed::NotSsh => "the commit is signed with OpenPGP; bargaining.yaml lists ssh keys, so it cannot be checked (sign with gpg.format=ssh)".to_string(),
-        Signed::NoTool(e) => format!("the signature could not be checked: ssh-keygen could not be run ({e})"),
+        Signed::OtherKind(kind) => format!(
+            "the commit carries a signature of a kind ({kind}) for which bargaining.yaml lists no key of {}, so it cannot be checked",
+            found.commit.email
+        ),
+        Signed::NoTool(e) => format!(
+            "the signature could not be checked: the checking program could not be run ({e})"
+        ),
     };
     found.push(Severity::Violation, None, why);
     Ok(())

@@ -1,0 +1,235 @@
+//! What bargain has learnt about blobs, kept in `.git/bargain/facts-v1` so that `status` does not
+//! read and parse the same blobs again at every start: whether a pass reads as text, and which
+//! status an `article.yaml` version records (or that it cannot be read).
+//!
+//! Promises:
+//! 1. Never a wrong answer. A blob's bytes never change under its id, so a fact learnt once stays
+//!    true: the file can be damaged, never stale. It is used only when its magic, format version,
+//!    SHA-256 checksum and record structure all check out; anything else is ignored (every fact
+//!    is learnt again from the blobs) and the file rewritten. A fact is kept only for a blob that
+//!    was found, so a blob missing today (a partial clone) is asked again tomorrow.
+//! 2. A cache: failing to write it is never an error, and it is written by temporary file and
+//!    rename, so a reader sees the old file or the new one.
+//! 3. Untrusted bytes: the body must be a whole number of fixed-size records, and each record's
+//!    value one this version writes; reading allocates at most what the file holds.
+//!
+//! The format is bumped when what a fact means changes (for example when the rules of what a
+//! readable `article.yaml` is change in a way that turns a readable file unreadable): an older
+//! file is then ignored.
+
+use super::Repo;
+use crate::model::Status;
+use git2::Oid;
+use sha2::{Digest, Sha256};
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+const MAGIC: &[u8; 16] = b"bargain-facts\0\0\0";
+/// Bumped whenever what a fact means changes.
+pub const FORMAT: u32 = 1;
+const HEADER: usize = MAGIC.len() + 4 + 32;
+/// An object id and its fact byte.
+const RECORD: usize = 20 + 1;
+
+/// Bits 0–1 of a fact: whether the blob reads as text.
+const TEXT_MASK: u8 = 0b0000_0011;
+const TEXT: u8 = 1;
+const NOT_TEXT: u8 = 2;
+/// Bits 4–7: the status an `article.yaml` holding these bytes records; 1 + its place in
+/// [`Status::ALL`], or [`UNREADABLE`].
+const STATUS_SHIFT: u8 = 4;
+const UNREADABLE: u8 = 15;
+
+/// The facts known about blobs, and those learnt since loading.
+#[derive(Debug, Default)]
+pub struct Facts {
+    known: HashMap<Oid, u8>,
+    learnt: usize,
+}
+
+/// Where the facts of `repo` are kept (shared by all work trees of one repository).
+pub fn path(repo: &Repo) -> PathBuf {
+    repo.git.commondir().join("bargain").join("facts-v1")
+}
+
+impl Facts {
+    /// The facts on disk; none when the file is missing or fails any check.
+    pub fn load(repo: &Repo) -> Facts {
+        std::fs::read(path(repo))
+            .ok()
+            .and_then(|bytes| decode(&bytes))
+            .map(|known| Facts { known, learnt: 0 })
+            .unwrap_or_default()
+    }
+
+    /// Whether `blob` reads as text by the rule every reader uses ([`crate::text::text_in`]);
+    /// `None` when the blob is not in the repository.
+    pub fn is_text(&mut self, repo: &Repo, blob: Oid, path: &str) -> Option<bool> {
+        match self.known.get(&blob).map(|f| f & TEXT_MASK) {
+            Some(TEXT) => return Some(true),
+            Some(NOT_TEXT) => return Some(false),
+            _ => {}
+        }
+        let found = repo.git.find_blob(blob).ok()?;
+        let text = crate::text::text_in(found.content(), path).is_ok();
+        self.learn(blob, TEXT_MASK, if text { TEXT } else { NOT_TEXT });
+        Some(text)
+    }
+
+    /// The status an `article.yaml` holding `blob` records, `None` when it cannot be read as one
+    /// (or the blob is not in the repository); `read` parses the blob when it is not known yet.
+    pub fn status(
+        &mut self,
+        repo: &Repo,
+        blob: Oid,
+        read: impl FnOnce() -> Option<Status>,
+    ) -> Option<Status> {
+        if let Some(code) = self.known.get(&blob).map(|f| f >> STATUS_SHIFT)
+            && code != 0
+        {
+            return status_of(code);
+        }
+        let exists = repo.git.odb().is_ok_and(|odb| odb.exists(blob));
+        if !exists {
+            return None;
+        }
+        let status = read();
+        let code = status.map_or(UNREADABLE, code_of);
+        self.learn(blob, 0xf0, code << STATUS_SHIFT);
+        status
+    }
+
+    fn learn(&mut self, blob: Oid, mask: u8, value: u8) {
+        let fact = self.known.entry(blob).or_insert(0);
+        *fact = (*fact & !mask) | value;
+        self.learnt += 1;
+    }
+
+    /// Writes the facts back when any were learnt since loading. Errors are ignored: the next
+    /// start learns them again.
+    pub fn save(&self, repo: &Repo) {
+        if self.learnt == 0 {
+            return;
+        }
+        let _ = super::keep(&path(repo), &encode(&self.known));
+    }
+}
+
+fn code_of(status: Status) -> u8 {
+    1 + Status::ALL
+        .iter()
+        .position(|s| *s == status)
+        .expect("every status is listed") as u8
+}
+
+fn status_of(code: u8) -> Option<Status> {
+    Status::ALL.get(usize::from(code).checked_sub(1)?).copied()
+}
+
+/// Whether a fact byte is one this version writes.
+fn valid(fact: u8) -> bool {
+    let text = fact & TEXT_MASK;
+    let status = fact >> STATUS_SHIFT;
+    let unused = fact & 0b0000_1100;
+    fact != 0
+        && unused == 0
+        && text != TEXT_MASK
+        && (status == UNREADABLE || usize::from(status) <= Status::ALL.len())
+}
+
+/// The file's bytes for `known`, records sorted so the same facts give the same file.
+pub fn encode(known: &HashMap<Oid, u8>) -> Vec<u8> {
+    let mut records: Vec<(&Oid, &u8)> = known.iter().collect();
+    records.sort_unstable();
+    let mut body = Vec::with_capacity(records.len() * RECORD);
+    for (id, fact) in records {
+        body.extend_from_slice(id.as_bytes());
+        body.push(*fact);
+    }
+    let mut out = Vec::with_capacity(HEADER + body.len());
+    out.extend_from_slice(MAGIC);
+    out.extend_from_slice(&FORMAT.to_le_bytes());
+    out.extend_from_slice(&Sha256::digest(&body));
+    out.extend_from_slice(&body);
+    out
+}
+
+/// The facts in `bytes`, or `None` when the file fails any check.
+pub fn decode(bytes: &[u8]) -> Option<HashMap<Oid, u8>> {
+    if bytes.len() < HEADER || &bytes[..MAGIC.len()] != MAGIC {
+        return None;
+    }
+    let format = u32::from_le_bytes(bytes[16..20].try_into().ok()?);
+    let (sum, body) = bytes[20..].split_at(32);
+    if format != FORMAT || body.len() % RECORD != 0 || Sha256::digest(body).as_slice() != sum {
+        return None;
+    }
+    let mut known = HashMap::with_capacity(body.len() / RECORD);
+    for record in body.chunks_exact(RECORD) {
+        let id = Oid::from_bytes(&record[..20]).ok()?;
+        let fact = record[20];
+        if !valid(fact) || known.insert(id, fact).is_some() {
+            return None;
+        }
+    }
+    Some(known)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn some_facts() -> HashMap<Oid, u8> {
+        let mut known = HashMap::new();
+        for (i, status) in Status::ALL.iter().enumerate() {
+            let id = Oid::from_bytes(&[i as u8 + 1; 20]).unwrap();
+            known.insert(id, code_of(*status) << STATUS_SHIFT | TEXT);
+        }
+        known.insert(Oid::from_bytes(&[99; 20]).unwrap(), NOT_TEXT);
+        known.insert(
+            Oid::from_bytes(&[98; 20]).unwrap(),
+            UNREADABLE << STATUS_SHIFT,
+        );
+        known
+    }
+
+    #[test]
+    fn facts_read_back_as_written() {
+        let known = some_facts();
+        assert_eq!(decode(&encode(&known)), Some(known));
+    }
+
+    #[test]
+    fn every_status_has_its_own_code() {
+        for status in Status::ALL {
+            assert_eq!(status_of(code_of(status)), Some(status));
+        }
+        assert_eq!(status_of(UNREADABLE), None);
+        assert_eq!(status_of(0), None);
+    }
+
+    #[test]
+    fn damaged_files_are_ignored_never_misread() {
+        let bytes = encode(&some_facts());
+        // Every truncation, and every single flipped bit, is refused.
+        for cut in 0..bytes.len() {
+            assert_eq!(decode(&bytes[..cut]), None, "cut at {cut}");
+        }
+        for at in 0..bytes.len() {
+            for bit in 0..8 {
+                let mut damaged = bytes.clone();
+                damaged[at] ^= 1 << bit;
+                assert_eq!(decode(&damaged), None, "bit {bit} of byte {at}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_fact_this_version_never_writes_is_refused() {
+        let id = Oid::from_bytes(&[7; 20]).unwrap();
+        for fact in [0u8, TEXT_MASK, 0b0000_0100, 8 << STATUS_SHIFT] {
+            let known = HashMap::from([(id, fact)]);
+            assert_eq!(decode(&encode(&known)), None, "fact {fact:#010b}");
+        }
+    }
+}
