@@ -643,6 +643,13 @@ pub(crate) fn space_end(b: &[u8], mut i: usize) -> usize {
     i
 }
 
+/// Where the ASCII whitespace that ends `b` starts (0 when `b` is all whitespace).
+pub(crate) fn text_end(b: &[u8]) -> usize {
+    b.iter()
+        .rposition(|&c| !ascii_space(c))
+        .map_or(0, |i| i + 1)
+}
+
 /// The end of the run of bytes other than ASCII whitespace starting at `i` of `b`.
 pub(crate) fn word_end(b: &[u8], mut i: usize) -> usize {
     while i < b.len() && !ascii_space(b[i]) {
