@@ -452,8 +452,18 @@ fn known_at(b: &[u8], i: usize) -> Option<(char, Known)> {
 /// Whether `b` is ASCII but for [`known_at`] characters: the text [`ascii_word_bounds`]
 /// takes.
 fn is_simple(b: &[u8]) -> bool {
+    const HIGH: u64 = 0x8080_8080_8080_8080;
     let mut i = 0;
     while i < b.len() {
+        // Mostly ASCII: eight bytes at a time while none has its high bit set.
+        while i + 8 <= b.len()
+            && u64::from_le_bytes(b[i..i + 8].try_into().expect("8 bytes")) & HIGH == 0
+        {
+            i += 8;
+        }
+        if i >= b.len() {
+            break;
+        }
         if b[i] < 0x80 {
             i += 1;
         } else if known_at(b, i).is_some() {
