@@ -211,8 +211,10 @@ fn reindented(a: &str, ra: Range<usize>, b: &str, rb: Range<usize>, acc: &mut Ta
     let (x, y) = (&a.as_bytes()[ra.clone()], &b.as_bytes()[rb.clone()]);
     let (xs, ys) = (split::space_end(x, 0), split::space_end(y, 0));
     let (xe, ye) = (split::text_end(x), split::text_end(y));
-    // A line of whitespace only has no middle; `text_end` is then 0.
-    if xs >= xe || x[xs..xe] != y[ys..ye] {
+    // A line of whitespace only has no middle (`text_end` is then 0). Either side may be
+    // one: the lines were paired by their text less Unicode whitespace, so "\u{85}\n"
+    // (NEL, not ASCII) and "\n" are paired too.
+    if xs >= xe || ys >= ye || x[xs..xe] != y[ys..ye] {
         return false;
     }
     let Some(words) = split::simple_word_count(&x[xs..xe]) else {
@@ -518,5 +520,21 @@ mod tests {
             );
         }
         assert!(taken > 10_000, "only {taken} pairs taken");
+        // Lines paired by their key (text less Unicode whitespace) where one side is all
+        // whitespace, or whose middle is only non-ASCII whitespace, are left to the general
+        // path (a proptest found the first).
+        for (x, y) in [
+            ("\u{85}\n", "\n"),
+            ("\n", "\u{85}\n"),
+            ("  \n", "\n"),
+            ("\u{a0}", " "),
+        ] {
+            let mut acc = Tally::default();
+            assert!(
+                !reindented(x, 0..x.len(), y, 0..y.len(), &mut acc),
+                "{x:?} {y:?}"
+            );
+            assert_eq!(acc.pieces, [], "{x:?} {y:?}");
+        }
     }
 }
