@@ -2,8 +2,8 @@
 //! 28,000 to 85,000 words a side): the whole file, every unit (article, letter, appendix)
 //! the two editions share as the importer splits them, and a one-word change in the 44k-word
 //! nurses' text (which must not cost a word diff of the whole text). The CLI beside
-//! `git diff --no-index --word-diff` on the same files is in the README ("Speed: redlines
-//! beside git").
+//! `git diff --no-index --word-diff` on the same files is in the README ("Redlines beside
+//! git on every real pair").
 
 use std::hint::black_box;
 use std::path::PathBuf;

@@ -19,9 +19,8 @@
 
 use std::ops::Range;
 
-use super::{
-    Change, Move, MoveId, Options, Redline, Segment, SegmentKind, Summary, changes, compare,
-};
+use super::summary::{changes, summarize};
+use super::{Change, Move, MoveId, Options, Redline, Segment, SegmentKind, Summary, compare};
 
 /// Two or more sides' changes against one base, see the module docs of `three_way`.
 #[derive(Debug, Clone, PartialEq)]
@@ -265,7 +264,7 @@ pub fn three_way<'t>(base: &'t str, sides: &[(&str, &'t str)], options: &Options
         .flat_map(|r| r.moves.iter().map(|m| m.exact))
         .collect();
     let moves = merged_moves(&segments, &exact);
-    let mut summary = super::summarize(&segments);
+    let mut summary = summarize(&segments);
     summary.changed_paragraphs = redlines
         .iter()
         .map(|r| r.summary.changed_paragraphs)
@@ -434,7 +433,7 @@ fn merged_moves(segments: &[Segment<'_>], exact: &[bool]) -> Vec<Move> {
         match moves.iter().position(|m| m.id == id) {
             Some(p) => p,
             None => {
-                moves.push(super::blank_move(id));
+                moves.push(blank_move(id));
                 moves.len() - 1
             }
         }
@@ -465,4 +464,15 @@ fn merged_moves(segments: &[Segment<'_>], exact: &[bool]) -> Vec<Move> {
     }
     moves.sort_by_key(|m| m.id);
     moves
+}
+
+fn blank_move(id: MoveId) -> Move {
+    Move {
+        id,
+        from_paragraph: 0,
+        to_paragraph: 0,
+        from_segment: 0,
+        to_segment: 0,
+        exact: false,
+    }
 }
