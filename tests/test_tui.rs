@@ -36,6 +36,18 @@ impl Harness {
         h
     }
 
+    /// The demo kept by one side (`bargain demo --kept-by SIDE`), indexed.
+    pub fn demo_kept_by(side: &str, width: u16, height: u16) -> Harness {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let variant = bargain_core::demo::Variant::KeptBy(side.to_string());
+        let path = bargain_core::demo::build(&dir.path().join("demo"), &variant, None)
+            .expect("demo builds");
+        let mut h = Harness::open(&path, width, height, true);
+        h._dir = Some(dir);
+        h.index();
+        h
+    }
+
     /// The table opened (snapshot read) but its history not yet indexed.
     pub fn demo_unindexed(width: u16, height: u16, color: bool) -> Harness {
         let dir = tempfile::tempdir().expect("temp dir");

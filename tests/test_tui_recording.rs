@@ -23,8 +23,12 @@ struct Desk {
 
 impl Desk {
     fn as_person(email: &str) -> Desk {
+        Desk::at(Harness::demo(80, 24), email)
+    }
+
+    fn at(h: Harness, email: &str) -> Desk {
         let mut desk = Desk {
-            h: Harness::demo(80, 24),
+            h,
             edits: Vec::new(),
         };
         desk.send(Message::Record(Box::new(recording::Event::Context(
@@ -534,6 +538,61 @@ fn a_pass_from_a_file_becomes_one_commit_and_the_index_is_extended() {
 
     d.key(KeyCode::Enter);
     assert!(!d.is_open());
+}
+
+#[test]
+fn in_a_table_kept_by_the_union_its_lead_enters_the_employers_pass_as_received() {
+    let mut d = Desk::at(
+        Harness::demo_kept_by("union", 80, 24),
+        "ai-lead@union.example",
+    );
+    let file = d.root().join("../employer-counter.md");
+    std::fs::write(&file, "12.1 The Employer gives 60 days' notice.\n").unwrap();
+    d.select("12-ai-technology").keys("p");
+    // The side field: the employer's, not the recorder's own.
+    focus_field(&mut d, &FieldKey::Side);
+    let side = |d: &Desk| {
+        d.form()
+            .fields
+            .iter()
+            .find(|f| f.key == FieldKey::Side)
+            .and_then(|f| f.value())
+    };
+    for _ in 0..3 {
+        if side(&d).as_deref() == Some("employer") {
+            break;
+        }
+        d.key(KeyCode::Right);
+    }
+    assert_eq!(side(&d).as_deref(), Some("employer"));
+    focus_field(&mut d, &FieldKey::Path);
+    d.keys(&file.display().to_string()).key(KeyCode::Enter);
+    assert_eq!(d.step(), Step::Note, "{:?}", d.form().message);
+    d.key(KeyCode::Enter);
+    let Step::Confirm(plan) = d.step() else {
+        panic!("the plan is shown to confirm: {:?}", d.step());
+    };
+    assert!(
+        plan.sentence.starts_with("Example Health pass"),
+        "{}",
+        plan.sentence
+    );
+    d.key(KeyCode::Enter);
+    assert!(
+        matches!(d.step(), Step::Done(WriteOutcome::Recorded { .. })),
+        "{:?}",
+        d.step()
+    );
+    let message = d.git(&["log", "-1", "--format=%ae%n%B"]);
+    assert!(
+        message.starts_with("ai-lead@union.example\n"),
+        "entered by the union's lead: {message}"
+    );
+    assert!(message.contains("Bargain-Side: employer"), "{message}");
+    assert!(
+        message.contains("Bargain-Received:"),
+        "kept as received: {message}"
+    );
 }
 
 #[test]

@@ -681,10 +681,15 @@ impl RecordForm {
                     .text
                     .as_ref()
                     .ok_or("no text yet: a file path, or Ctrl-e for $EDITOR")?;
+                // In a table kept by one side, a pass of the other side can only be its text
+                // as received across the table; in a joint table each side records its own
+                // (and `record::check` refuses the rest, saying so).
+                let received =
+                    !self.joint && self.me.as_ref().is_some_and(|(_, mine)| *mine != side);
                 record::Action::Pass {
                     side,
                     text: text.text.clone(),
-                    received: false,
+                    received,
                 }
             }
             Kind::Status => record::Action::Set(self.status_change()?),
