@@ -12,7 +12,7 @@
 
 use bargain::tui::jobs::{self, Jobs, RedlineJob};
 use bargain::tui::keys::Action;
-use bargain::tui::redline_view::{self, Layout, RedlineDoc};
+use bargain::tui::redline_view::{self, Arrangement, RedlineDoc};
 use bargain::tui::state::{Message, Opened, Pane, RedlineReady, RedlineResult, SyncState};
 use bargain::tui::{Effect, State, update, view};
 use bargain_core::comparison::Label;
@@ -139,7 +139,7 @@ fn frame(c: &mut Criterion) {
         "wrap a 190000-word redline once (inline, 95 columns)",
         |b| {
             b.iter(|| {
-                redline_view::render(&doc, 95, Layout::Inline, look)
+                redline_view::render(&doc, 95, Arrangement::Inline, look)
                     .lines
                     .len()
             })

@@ -4,7 +4,7 @@
 
 use bargain::tui::jobs::{self, RedlineJob};
 use bargain::tui::keys::Action;
-use bargain::tui::redline_view::Layout;
+use bargain::tui::redline_view::Arrangement;
 use bargain::tui::state::{Message, Opened, Pane, RedlineStatus, SyncState};
 use bargain::tui::{Effect, State, update, view};
 use bargain_core::comparison::Comparison;
@@ -495,7 +495,7 @@ fn the_key_bar_shows_the_keys_of_the_focused_pane() {
 fn side_by_side_puts_old_left_and_new_right() {
     let mut h = Harness::demo(160, 48);
     h.keys("v");
-    assert_eq!(h.state.layout, Layout::SideBySide);
+    assert_eq!(h.state.arrangement, Arrangement::SideBySide);
     let a = h.state.article.as_ref().unwrap();
     assert!(a.rendered.row_text(0).contains(" │ "));
 }

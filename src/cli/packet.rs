@@ -9,7 +9,7 @@ use bargain_core::comparison::Resolved;
 use bargain_core::events::session_of;
 use bargain_core::export::packet::{self, Page};
 use bargain_core::export::redline_doc::Marked;
-use bargain_core::export::tracker;
+use bargain_core::export::tracker_doc;
 use bargain_core::model::Date;
 use bargain_core::store::History;
 use std::io::Write;
@@ -109,7 +109,7 @@ pub fn run(repo: Option<&Path>, args: Args) -> Outcome {
     let page = packet::html(
         &title,
         &format!("printed {}", Date::today()),
-        &tracker::html_fragment(table, &rows, &totals),
+        &tracker_doc::html_fragment(table, &rows, &totals),
         &pages,
     );
     write_file(&args.output, |f| f.write_all(page.as_bytes()))?;

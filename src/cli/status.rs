@@ -2,7 +2,7 @@
 
 use super::error::{CliError, Outcome};
 use super::{open, output};
-use bargain_core::export::tracker::{self, TrackerFormat};
+use bargain_core::export::tracker_doc::{self, TrackerFormat};
 use bargain_core::record::replay;
 use bargain_core::store::History;
 use bargain_core::text::escape_line;
@@ -64,7 +64,7 @@ pub fn run(repo: Option<&Path>, args: &Args) -> Outcome {
     };
     let rows = bargain_core::tracker::rows(&snapshot, &history, topic);
     let totals = bargain_core::tracker::totals(&snapshot, &rows);
-    output::print(&tracker::render(
+    output::print(&tracker_doc::render(
         &snapshot.table,
         &rows,
         &totals,

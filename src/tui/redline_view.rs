@@ -22,7 +22,7 @@ use unicode_width::UnicodeWidthChar;
 
 /// What a segment is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum SegKind {
+pub enum FragmentKind {
     Equal,
     Deleted,
     Inserted,
@@ -35,8 +35,8 @@ pub enum SegKind {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Seg {
-    pub kind: SegKind,
+pub struct Fragment {
+    pub kind: FragmentKind,
     pub text: String,
     /// Side ids that made this change.
     pub by: Vec<String>,
@@ -47,9 +47,9 @@ pub struct Seg {
     pub continues: bool,
 }
 
-impl Seg {
-    fn new(kind: SegKind, text: &str) -> Seg {
-        Seg {
+impl Fragment {
+    fn new(kind: FragmentKind, text: &str) -> Fragment {
+        Fragment {
             kind,
             text: text.to_string(),
             by: Vec::new(),
@@ -62,7 +62,7 @@ impl Seg {
 /// A redline ready to show.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct RedlineDoc {
-    pub segments: Vec<Seg>,
+    pub segments: Vec<Fragment>,
     pub summary: redline::Summary,
     /// Index of the first segment of each change, in reading order.
     pub changes: Vec<usize>,
@@ -76,22 +76,22 @@ pub struct RedlineDoc {
     pub side_names: Vec<(String, String)>,
 }
 
-fn seg_kind(kind: SegmentKind) -> SegKind {
+fn seg_kind(kind: SegmentKind) -> FragmentKind {
     match kind {
-        SegmentKind::Equal => SegKind::Equal,
-        SegmentKind::Deleted => SegKind::Deleted,
-        SegmentKind::Inserted => SegKind::Inserted,
-        SegmentKind::MovedFrom(_) => SegKind::MovedFrom,
-        SegmentKind::MovedTo(_) => SegKind::MovedTo,
+        SegmentKind::Equal => FragmentKind::Equal,
+        SegmentKind::Deleted => FragmentKind::Deleted,
+        SegmentKind::Inserted => FragmentKind::Inserted,
+        SegmentKind::MovedFrom(_) => FragmentKind::MovedFrom,
+        SegmentKind::MovedTo(_) => FragmentKind::MovedTo,
     }
 }
 
-fn segs(segments: &[Segment<'_>]) -> Vec<Seg> {
+fn fragments(segments: &[Segment<'_>]) -> Vec<Fragment> {
     // The move ends met so far.
     let mut ends = std::collections::HashSet::new();
     segments
         .iter()
-        .map(|s| Seg {
+        .map(|s| Fragment {
             kind: seg_kind(s.kind),
             text: s.text.to_string(),
             by: s.by.clone(),
@@ -116,7 +116,7 @@ impl RedlineDoc {
 
     pub fn from_redline(r: &Redline<'_>) -> RedlineDoc {
         RedlineDoc {
-            segments: segs(&r.segments),
+            segments: fragments(&r.segments),
             summary: r.summary,
             changes: r.changes().iter().map(|c| c.segments.start).collect(),
             note: r.coarse.then(|| COARSE.to_string()),
@@ -157,7 +157,7 @@ impl RedlineDoc {
             notes.push(COARSE.to_string());
         }
         RedlineDoc {
-            segments: segs(&t.segments),
+            segments: fragments(&t.segments),
             summary: t.summary,
             changes: t.changes().iter().map(|c| c.segments.start).collect(),
             note: (!notes.is_empty()).then(|| notes.join("; ")),
@@ -170,7 +170,7 @@ impl RedlineDoc {
     /// A document that only says something (an error, "loading").
     pub fn message(text: &str) -> RedlineDoc {
         RedlineDoc {
-            segments: vec![Seg::new(SegKind::Heading, text)],
+            segments: vec![Fragment::new(FragmentKind::Heading, text)],
             ..RedlineDoc::default()
         }
     }
@@ -182,7 +182,7 @@ impl RedlineDoc {
 
 /// Inline (one column, deletions before insertions) or side by side (old left, new right).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Layout {
+pub enum Arrangement {
     Inline,
     SideBySide,
 }
@@ -196,17 +196,17 @@ pub struct Look {
 }
 
 impl Look {
-    fn style(self, kind: SegKind) -> Style {
+    fn style(self, kind: FragmentKind) -> Style {
         match kind {
-            SegKind::Equal => self.theme.plain(),
-            SegKind::Deleted => self.theme.deleted(),
-            SegKind::Inserted => self.theme.inserted(),
-            SegKind::MovedFrom | SegKind::MovedTo => self.theme.moved(),
-            SegKind::Heading => self.theme.heading(),
+            FragmentKind::Equal => self.theme.plain(),
+            FragmentKind::Deleted => self.theme.deleted(),
+            FragmentKind::Inserted => self.theme.inserted(),
+            FragmentKind::MovedFrom | FragmentKind::MovedTo => self.theme.moved(),
+            FragmentKind::Heading => self.theme.heading(),
         }
     }
 
-    fn seg_style(self, seg: &Seg) -> Style {
+    fn seg_style(self, seg: &Fragment) -> Style {
         if seg.layout {
             self.theme.dim()
         } else {
@@ -214,22 +214,22 @@ impl Look {
         }
     }
 
-    fn seg_markers(self, seg: &Seg) -> (&'static str, &'static str) {
+    fn seg_markers(self, seg: &Fragment) -> (&'static str, &'static str) {
         match seg.kind {
             _ if seg.layout => ("", ""),
-            SegKind::MovedFrom if seg.continues => ("[", "]"),
-            SegKind::MovedTo if seg.continues => ("{", "}"),
+            FragmentKind::MovedFrom if seg.continues => ("[", "]"),
+            FragmentKind::MovedTo if seg.continues => ("{", "}"),
             kind => self.markers(kind),
         }
     }
 
     /// Opening and closing markers of a kind of segment.
-    pub fn markers(self, kind: SegKind) -> (&'static str, &'static str) {
+    pub fn markers(self, kind: FragmentKind) -> (&'static str, &'static str) {
         match kind {
-            SegKind::Deleted if self.markers => ("[-", "-]"),
-            SegKind::Inserted if self.markers => ("{+", "+}"),
-            SegKind::MovedFrom => ("[moved away: ", "]"),
-            SegKind::MovedTo => ("{moved here: ", "}"),
+            FragmentKind::Deleted if self.markers => ("[-", "-]"),
+            FragmentKind::Inserted if self.markers => ("{+", "+}"),
+            FragmentKind::MovedFrom => ("[moved away: ", "]"),
+            FragmentKind::MovedTo => ("{moved here: ", "}"),
             _ => ("", ""),
         }
     }
@@ -238,17 +238,17 @@ impl Look {
     pub fn legend(self) -> Vec<Span<'static>> {
         let mut spans = Vec::new();
         for (kind, word) in [
-            (SegKind::Deleted, "deleted"),
-            (SegKind::Inserted, "inserted"),
-            (SegKind::MovedFrom, "moved"),
+            (FragmentKind::Deleted, "deleted"),
+            (FragmentKind::Inserted, "inserted"),
+            (FragmentKind::MovedFrom, "moved"),
         ] {
             let (open, close) = self.markers(kind);
-            let open = if kind == SegKind::MovedFrom {
+            let open = if kind == FragmentKind::MovedFrom {
                 "[moved: "
             } else {
                 open
             };
-            let word = if kind == SegKind::MovedFrom {
+            let word = if kind == FragmentKind::MovedFrom {
                 "…"
             } else {
                 word
@@ -336,7 +336,7 @@ fn prefix(doc: &RedlineDoc, i: usize, look: Look) -> Vec<Piece> {
         out.push((look.theme.warning(), "‼\u{a0}conflict:\u{a0}".to_string()));
     }
     let seg = &doc.segments[i];
-    if doc.tag_sides && seg.kind != SegKind::Equal && !seg.layout && !seg.by.is_empty() {
+    if doc.tag_sides && seg.kind != FragmentKind::Equal && !seg.layout && !seg.by.is_empty() {
         let previous = i.checked_sub(1).map(|p| &doc.segments[p]);
         let same = previous.is_some_and(|p| {
             p.kind == seg.kind && !p.layout && p.by == seg.by && !doc.conflicts.contains(&i)
@@ -349,7 +349,7 @@ fn prefix(doc: &RedlineDoc, i: usize, look: Look) -> Vec<Piece> {
 }
 
 /// "«union inserts»": who made a change, and what kind of change it is, in words.
-fn side_tag(doc: &RedlineDoc, seg: &Seg) -> String {
+fn side_tag(doc: &RedlineDoc, seg: &Fragment) -> String {
     let name = |id: &String| {
         let shown = doc
             .side_names
@@ -366,15 +366,15 @@ fn side_tag(doc: &RedlineDoc, seg: &Seg) -> String {
     };
     let one = names.len() == 1;
     let verb = match (seg.kind, one) {
-        (SegKind::Deleted, true) => "deletes",
-        (SegKind::Deleted, false) => "delete",
-        (SegKind::Inserted, true) => "inserts",
-        (SegKind::Inserted, false) => "insert",
-        (SegKind::MovedFrom, true) => "moves away",
-        (SegKind::MovedFrom, false) => "move away",
-        (SegKind::MovedTo, true) => "moves here",
-        (SegKind::MovedTo, false) => "move here",
-        (SegKind::Equal | SegKind::Heading, _) => "",
+        (FragmentKind::Deleted, true) => "deletes",
+        (FragmentKind::Deleted, false) => "delete",
+        (FragmentKind::Inserted, true) => "inserts",
+        (FragmentKind::Inserted, false) => "insert",
+        (FragmentKind::MovedFrom, true) => "moves away",
+        (FragmentKind::MovedFrom, false) => "move away",
+        (FragmentKind::MovedTo, true) => "moves here",
+        (FragmentKind::MovedTo, false) => "move here",
+        (FragmentKind::Equal | FragmentKind::Heading, _) => "",
     };
     format!("«{who} {verb}»").replace(' ', "\u{a0}")
 }
@@ -394,11 +394,11 @@ fn outer_spaces(body: &str, marked: bool) -> (&str, &str, &str) {
 }
 
 /// Wraps a document once. `width` is the pane's text width in cells.
-pub fn render(doc: &RedlineDoc, width: u16, layout: Layout, look: Look) -> Rendered {
+pub fn render(doc: &RedlineDoc, width: u16, layout: Arrangement, look: Look) -> Rendered {
     let width = usize::from(width.max(8));
     match layout {
-        Layout::Inline => render_inline(doc, width, look),
-        Layout::SideBySide => render_side_by_side(doc, width, look),
+        Arrangement::Inline => render_inline(doc, width, look),
+        Arrangement::SideBySide => render_side_by_side(doc, width, look),
     }
 }
 
@@ -448,7 +448,7 @@ fn render_inline(doc: &RedlineDoc, width: usize, look: Look) -> Rendered {
         // Inline, a whitespace-only change shows the new layout only: a re-wrapped line
         // is not a deletion to read. But the line breaks that ended struck-out text stay,
         // or a deleted paragraph would run into the next one.
-        if seg.layout && matches!(seg.kind, SegKind::Deleted | SegKind::MovedFrom) {
+        if seg.layout && matches!(seg.kind, FragmentKind::Deleted | FragmentKind::MovedFrom) {
             if struck {
                 for _ in 0..seg.text.matches('\n').count() {
                     cur.flush(&mut rows, width, &mut out.change_rows);
@@ -457,7 +457,7 @@ fn render_inline(doc: &RedlineDoc, width: usize, look: Look) -> Rendered {
             struck = false;
             continue;
         }
-        struck = !seg.layout && matches!(seg.kind, SegKind::Deleted | SegKind::MovedFrom);
+        struck = !seg.layout && matches!(seg.kind, FragmentKind::Deleted | FragmentKind::MovedFrom);
         let style = look.seg_style(seg);
         let (open, close) = look.seg_markers(seg);
         let text = display(&seg.text);
@@ -514,10 +514,10 @@ fn render_side_by_side(doc: &RedlineDoc, width: usize, look: Look) -> Rendered {
         let style = look.seg_style(seg);
         let (open, close) = look.seg_markers(seg);
         let (left, right) = match seg.kind {
-            SegKind::Equal => (true, true),
-            SegKind::Deleted | SegKind::MovedFrom => (true, false),
-            SegKind::Inserted | SegKind::MovedTo => (false, true),
-            SegKind::Heading => {
+            FragmentKind::Equal => (true, true),
+            FragmentKind::Deleted | FragmentKind::MovedFrom => (true, false),
+            FragmentKind::Inserted | FragmentKind::MovedTo => (false, true),
+            FragmentKind::Heading => {
                 group.emit(&mut rows, col, &sep);
                 for part in display(&seg.text).split('\n').filter(|p| !p.is_empty()) {
                     wrap_into(&mut rows, &[(style, part.to_string())], width);
@@ -525,7 +525,7 @@ fn render_side_by_side(doc: &RedlineDoc, width: usize, look: Look) -> Rendered {
                 continue;
             }
         };
-        if seg.kind == SegKind::Equal && group.at_line_start() {
+        if seg.kind == FragmentKind::Equal && group.at_line_start() {
             group.emit(&mut rows, col, &sep);
         }
         if next_change.peek() == Some(&&i) {
@@ -800,7 +800,7 @@ mod tests {
     fn segments_rebuild_both_texts() {
         let (old, new) = ("a b c\n\nkept\n", "a B c d\n\nkept\n");
         let doc = RedlineDoc::compare(old, new, Some("union"));
-        let rebuilt = |keep: &[SegKind]| -> String {
+        let rebuilt = |keep: &[FragmentKind]| -> String {
             doc.segments
                 .iter()
                 .filter(|s| keep.contains(&s.kind))
@@ -808,11 +808,19 @@ mod tests {
                 .collect()
         };
         assert_eq!(
-            rebuilt(&[SegKind::Equal, SegKind::Deleted, SegKind::MovedFrom]),
+            rebuilt(&[
+                FragmentKind::Equal,
+                FragmentKind::Deleted,
+                FragmentKind::MovedFrom
+            ]),
             old
         );
         assert_eq!(
-            rebuilt(&[SegKind::Equal, SegKind::Inserted, SegKind::MovedTo]),
+            rebuilt(&[
+                FragmentKind::Equal,
+                FragmentKind::Inserted,
+                FragmentKind::MovedTo
+            ]),
             new
         );
         assert!(!doc.changes.is_empty());
@@ -824,7 +832,7 @@ mod tests {
     fn a_move_with_an_edit_names_each_end_once() {
         let (old, new) = bargain_testutils::moved_with_an_edit();
         let doc = RedlineDoc::compare(&old, &new, None);
-        let r = render(&doc, 200, Layout::Inline, look(true));
+        let r = render(&doc, 200, Arrangement::Inline, look(true));
         let all = texts(&r).join("|");
         assert_eq!(all.matches("[moved away: ").count(), 1, "{all}");
         assert_eq!(all.matches("{moved here: ").count(), 1, "{all}");
@@ -841,7 +849,7 @@ mod tests {
     fn a_paragraph_moved_away_does_not_run_into_the_next() {
         let (old, new) = bargain_testutils::moved_with_an_edit();
         let doc = RedlineDoc::compare(&old, &new, None);
-        let rows = texts(&render(&doc, 300, Layout::Inline, look(true)));
+        let rows = texts(&render(&doc, 300, Arrangement::Inline, look(true)));
         let at = rows
             .iter()
             .position(|r| r.contains("in a unit.]"))
@@ -857,7 +865,7 @@ mod tests {
             "one two three four five seven\n",
             None,
         );
-        let r = render(&doc, 12, Layout::Inline, look(true));
+        let r = render(&doc, 12, Arrangement::Inline, look(true));
         for row in texts(&r) {
             assert!(text_width(&row) <= 12, "{row:?}");
         }
@@ -875,7 +883,7 @@ mod tests {
             "beta gamma delta epsilon\n\nsame words here\n",
             None,
         );
-        let r = render(&doc, 41, Layout::SideBySide, look(false));
+        let r = render(&doc, 41, Arrangement::SideBySide, look(false));
         let rows = texts(&r);
         let last = rows.last().unwrap();
         assert!(
@@ -894,7 +902,7 @@ mod tests {
             None,
         );
         for markers in [false, true] {
-            let r = render(&doc, 20, Layout::Inline, look(markers));
+            let r = render(&doc, 20, Arrangement::Inline, look(markers));
             assert_eq!(r.change_rows.len(), 1);
             let row = r.row_text(r.change_rows[0]);
             assert!(row.contains("fresh"), "{row:?} of {:?}", texts(&r));
@@ -911,7 +919,7 @@ mod tests {
                 ("employer", "base words stays\n"),
             ],
         );
-        let r = render(&doc, 60, Layout::Inline, look(true));
+        let r = render(&doc, 60, Arrangement::Inline, look(true));
         let all = texts(&r).join("|").replace('\u{a0}', " ");
         assert!(
             all.contains("«union inserts»{+ longer+}") || all.contains("«union inserts»{+longer+}"),
@@ -934,7 +942,7 @@ mod tests {
             ("union".into(), "union".into()),
             ("employer".into(), "Employer".into()),
         ];
-        let r = render(&doc, 80, Layout::Inline, look(true));
+        let r = render(&doc, 80, Arrangement::Inline, look(true));
         let all = texts(&r).join("|").replace('\u{a0}', " ");
         assert!(all.contains("‼ conflict: "), "{all}");
         assert!(all.contains("«union inserts»"), "{all}");
@@ -955,7 +963,7 @@ mod tests {
             None,
         );
         for width in 18..60 {
-            let r = render(&doc, width, Layout::Inline, look(true));
+            let r = render(&doc, width, Arrangement::Inline, look(true));
             for row in texts(&r) {
                 let row = row.trim_end();
                 assert!(
@@ -975,7 +983,7 @@ mod tests {
     #[test]
     fn rows_containing_a_query_ignore_case_and_stay_within_a_row() {
         let doc = RedlineDoc::compare("", "Alpha beta\ngamma ALPHA\ndelta\n", None);
-        let r = render(&doc, 40, Layout::Inline, look(false));
+        let r = render(&doc, 40, Arrangement::Inline, look(false));
         assert_eq!(r.rows_containing("alpha"), vec![0, 1]);
         assert_eq!(r.rows_containing("beta gamma"), Vec::<usize>::new());
         assert_eq!(r.rows_containing("DELTA"), vec![2]);
@@ -985,7 +993,7 @@ mod tests {
     #[test]
     fn control_sequences_are_escaped() {
         let doc = RedlineDoc::compare("", "evil \x1b[2J text\n", None);
-        let r = render(&doc, 40, Layout::Inline, look(false));
+        let r = render(&doc, 40, Arrangement::Inline, look(false));
         assert!(texts(&r).join("").contains("^[[2J"));
     }
 }

@@ -2,7 +2,7 @@
 //! shell to perform. Plain data: no terminal, no git handles, no threads.
 
 use super::keys::{Action, Scope};
-use super::redline_view::{Layout, Look, RedlineDoc, Rendered};
+use super::redline_view::{Arrangement, Look, RedlineDoc, Rendered};
 use super::theme::Theme;
 use bargain_core::comparison::{Comparison, Label};
 use bargain_core::model::{Date, Status};
@@ -241,7 +241,7 @@ pub struct ArticleView {
     pub doc: Arc<RedlineDoc>,
     /// `doc` wrapped for `rendered_for`.
     pub rendered: Rendered,
-    pub rendered_for: Option<(u16, Layout, Look)>,
+    pub rendered_for: Option<(u16, Arrangement, Look)>,
     pub scroll: usize,
     /// The change last jumped to.
     pub change: Option<usize>,
@@ -285,7 +285,7 @@ pub struct State {
     pub size: (u16, u16),
     pub theme: Theme,
     pub markers: bool,
-    pub layout: Layout,
+    pub arrangement: Arrangement,
     pub loading: Loading,
     pub table: Option<TableView>,
     pub focus: Pane,
@@ -320,7 +320,7 @@ impl State {
             size,
             theme: Theme { color },
             markers: !color,
-            layout: Layout::Inline,
+            arrangement: Arrangement::Inline,
             loading: Loading::Opening,
             table: None,
             focus: Pane::List,

@@ -570,7 +570,7 @@ fn redline(buf: &mut Buffer, r: Rect, state: &State) {
     // What a chief asks of an article first: is there a TA, who signed it and how, or whose
     // signature it still waits for (the tracker's words).
     let agreement = row.map_or_else(String::new, |row| {
-        use bargain_core::export::tracker::{agreement_words, awaiting_words};
+        use bargain_core::export::tracker_doc::{agreement_words, awaiting_words};
         match &row.agreement {
             Some(a) => format!(" · TA {}", agreement_words(a)),
             None => awaiting_words(tv, row).map_or_else(String::new, |w| format!(" · {w}")),
@@ -593,8 +593,8 @@ fn redline(buf: &mut Buffer, r: Rect, state: &State) {
         return;
     }
     let look = state.look();
-    let (del_open, del_close) = look.markers(super::redline_view::SegKind::Deleted);
-    let (ins_open, ins_close) = look.markers(super::redline_view::SegKind::Inserted);
+    let (del_open, del_close) = look.markers(super::redline_view::FragmentKind::Deleted);
+    let (ins_open, ins_close) = look.markers(super::redline_view::FragmentKind::Inserted);
     let (old_word, new_word) = if state.comparison == bargain_core::comparison::Comparison::ThreeWay
     {
         ("base", "side")

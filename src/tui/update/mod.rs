@@ -17,7 +17,7 @@ pub use redline::relayout;
 use super::keys::{self, Action};
 use super::layout;
 use super::recording::Reloaded;
-use super::redline_view::Layout;
+use super::redline_view::Arrangement;
 use super::search::run_search;
 use super::state::{Effect, Loading, Message, MoveFilter, Pane, State, TableView};
 use bargain_core::comparison::Comparison;
@@ -309,9 +309,9 @@ pub fn act(state: &mut State, action: Action, effects: &mut Vec<Effect>) {
             redline::next_comparison(state, action == Action::NextComparison, effects)
         }
         Action::ToggleLayout => {
-            state.layout = match state.layout {
-                Layout::Inline => Layout::SideBySide,
-                Layout::SideBySide => Layout::Inline,
+            state.arrangement = match state.arrangement {
+                Arrangement::Inline => Arrangement::SideBySide,
+                Arrangement::SideBySide => Arrangement::Inline,
             };
             redline::relayout(state);
         }

@@ -143,7 +143,7 @@ pub(super) fn open_article(state: &mut State, id: &str, effects: &mut Vec<Effect
 pub fn relayout(state: &mut State) {
     let text = layout::redline_text(state);
     let look = state.look();
-    let layout_mode = state.layout;
+    let layout_mode = state.arrangement;
     let query = state.search.query.clone();
     if let (Some(article), Some(area)) = (&mut state.article, text) {
         let key = (area.width, layout_mode, look);

@@ -9,4 +9,4 @@ pub mod docx;
 pub mod packet;
 pub mod redline_doc;
 pub mod redline_text;
-pub mod tracker;
+pub mod tracker_doc;
