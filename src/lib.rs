@@ -6,3 +6,4 @@ pub mod cli;
 pub mod clock;
 pub mod color;
 pub mod tui;
+pub mod words;

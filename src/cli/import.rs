@@ -5,6 +5,7 @@
 
 use super::error::{CliError, Outcome};
 use super::{open, output};
+use crate::words::{clip, count, thousands};
 use bargain_core::document::import::{self, ImportError};
 use bargain_core::document::{self, Action, Document, ImportPlan, Limits, PlanOptions, Split};
 use bargain_core::store::ArticleEntry;
@@ -115,10 +116,7 @@ fn preview(name: &str, doc: &Document, split: &Split, plan: &ImportPlan, replace
             None => kinds.push((unit.kind, 1)),
         }
     }
-    let counts: Vec<String> = kinds
-        .iter()
-        .map(|(k, n)| format!("{n} {}", plural_kind(*k, *n)))
-        .collect();
+    let counts: Vec<String> = kinds.iter().map(|(k, n)| count(*n, k.as_str())).collect();
     let _ = writeln!(
         out,
         "{}: {}, {} words: {}",
@@ -204,40 +202,6 @@ fn preview(name: &str, doc: &Document, split: &Split, plan: &ImportPlan, replace
         for note in notes {
             let _ = writeln!(out, "note: {}", escape_line(&note));
         }
-    }
-    out
-}
-
-fn plural_kind(kind: document::UnitKind, n: usize) -> String {
-    let word = match (kind, n == 1) {
-        (document::UnitKind::Appendix, false) => "appendices",
-        (document::UnitKind::Memorandum, false) => "memoranda",
-        (document::UnitKind::Article, false) => "articles",
-        (document::UnitKind::Letter, false) => "letters",
-        (document::UnitKind::Part, false) => "parts",
-        (k, true) => k.as_str(),
-    };
-    word.to_string()
-}
-
-/// At most `width` characters, an ellipsis marking the cut.
-fn clip(text: &str, width: usize) -> String {
-    if text.chars().count() <= width {
-        return text.to_string();
-    }
-    let mut out: String = text.chars().take(width - 1).collect();
-    out.push('…');
-    out
-}
-
-fn thousands(n: usize) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
     }
     out
 }

@@ -47,20 +47,23 @@ pub fn body(size: (u16, u16)) -> Rect {
     )
 }
 
+/// The scopes the overlay lists, in its order.
+pub const SCOPES: [Scope; 7] = [
+    Scope::Global,
+    Scope::List,
+    Scope::Redline,
+    Scope::History,
+    Scope::Search,
+    Scope::Record,
+    Scope::Import,
+];
+
 /// Every line of the overlay for a body `width` columns wide.
 pub fn lines(width: u16) -> Vec<HelpLine> {
     let width = usize::from(width);
     let text_w = width.saturating_sub(KEY_COLUMN).max(12);
     let mut out = Vec::new();
-    for scope in [
-        Scope::Global,
-        Scope::List,
-        Scope::Redline,
-        Scope::History,
-        Scope::Search,
-        Scope::Record,
-        Scope::Import,
-    ] {
+    for scope in SCOPES {
         out.push(HelpLine {
             kind: Kind::Heading,
             key: String::new(),
@@ -153,15 +156,7 @@ mod tests {
                 }
             }
             let mut expected: Vec<String> = Vec::new();
-            for scope in [
-                Scope::Global,
-                Scope::List,
-                Scope::Redline,
-                Scope::History,
-                Scope::Search,
-                Scope::Record,
-                Scope::Import,
-            ] {
+            for scope in SCOPES {
                 expected.extend(
                     BINDINGS
                         .iter()

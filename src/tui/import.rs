@@ -13,6 +13,7 @@ use super::keys::{self, Action, Scope};
 use super::recording::{self, Reloaded};
 use super::state::{Effect, State};
 use super::theme::Theme;
+use crate::words::{clip, count, thousands};
 use bargain_core::document::import::{self as importing, ImportError};
 use bargain_core::document::{self, Action as Plan, ImportPlan, Limits, PlanOptions};
 use bargain_core::store::{ArticleEntry, History, Repo, Snapshot};
@@ -327,10 +328,7 @@ pub fn plan(repo: &Repo, typed: &str, snapshot: Arc<Snapshot>) -> Result<Preview
             None => kinds.push((unit.kind, 1)),
         }
     }
-    let counts: Vec<String> = kinds
-        .iter()
-        .map(|(k, n)| format!("{n} {}", plural(k.as_str(), *n)))
-        .collect();
+    let counts: Vec<String> = kinds.iter().map(|(k, n)| count(*n, k.as_str())).collect();
     let summary = format!(
         "{} words in {} ({})",
         thousands(split.words),
@@ -387,7 +385,7 @@ pub fn plan(repo: &Repo, typed: &str, snapshot: Arc<Snapshot>) -> Result<Preview
     if !replaced.is_empty() {
         notes.push(format!(
             "Enter replaces the current language of {} the table has ({}); their passes, status and article.yaml stay",
-            plural_n(replaced.len(), "article"),
+            count(replaced.len(), "article"),
             replaced.join(", ")
         ));
     }
@@ -431,7 +429,7 @@ pub fn commit(
         Ok(done) => {
             let mut said = format!(
                 "Imported: {} created",
-                plural_n(done.created, "article")
+                count(done.created, "article")
             );
             if done.replaced > 0 {
                 said.push_str(&format!(", {} replaced", done.replaced));
@@ -615,7 +613,7 @@ pub fn view(screen: &ImportScreen, buf: &mut Buffer, area: Rect, theme: Theme) {
             } else {
                 format!(
                     "Enter imports {} in one commit · ↑↓ scroll: lines {}–{} of {}",
-                    plural_n(preview.writes, "article"),
+                    count(preview.writes, "article"),
                     (preview.scroll + 1).min(lines.len()),
                     shown,
                     lines.len()
@@ -658,38 +656,3 @@ pub fn failed(job: Job, why: String) -> Event {
 
 /// The width of the title column.
 const TITLE: usize = 36;
-
-/// At most `width` characters, an ellipsis marking the cut.
-fn clip(text: &str, width: usize) -> String {
-    if text.chars().count() <= width {
-        return text.to_string();
-    }
-    let mut out: String = text.chars().take(width - 1).collect();
-    out.push('…');
-    out
-}
-
-fn plural(word: &str, n: usize) -> String {
-    match (word, n == 1) {
-        (w, true) => w.to_string(),
-        ("appendix", _) => "appendices".into(),
-        ("memorandum", _) => "memoranda".into(),
-        (w, _) => format!("{w}s"),
-    }
-}
-
-fn plural_n(n: usize, word: &str) -> String {
-    format!("{n} {}", plural(word, n))
-}
-
-fn thousands(n: usize) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
