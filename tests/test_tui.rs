@@ -617,6 +617,17 @@ fn screen_160x48_history_focus_after_picking_versions() {
 }
 
 #[test]
+fn screen_140x40_history_of_a_table_kept_by_the_union_shows_passes_received() {
+    let mut h = Harness::demo_kept_by("union", 140, 40);
+    h.key(KeyCode::Tab).key(KeyCode::Tab);
+    let screen = h.screen();
+    // Whose words, when they were received, and who entered them.
+    assert!(screen.contains("received"), "{screen}");
+    assert!(screen.contains("entered by"), "{screen}");
+    insta::assert_snapshot!(h.styled());
+}
+
+#[test]
 fn every_terminal_size_draws_without_panicking() {
     let mut h = Harness::demo(160, 48);
     h.keys("/care").key(KeyCode::Enter);

@@ -722,14 +722,22 @@ fn fit_history_row(
     let short =
         |text: &str| table.map_or_else(|| text.to_string(), |t| layout::abbreviate_sides(text, t));
     let session = row.session.as_deref().map(|s| escape_line(s).into_owned());
-    let who = escape_line(&row.who).into_owned();
+    // A pass received across the table already says who entered it.
+    let who = if row.what.ends_with(&format!("entered by {}", row.who)) {
+        String::new()
+    } else {
+        escape_line(&row.who).into_owned()
+    };
     let long = escape_line(&row.what).into_owned();
     let abbreviated = escape_line(&short(&row.what)).into_owned();
     let used = |session: Option<&String>, what: &str| {
         session.map_or(0, |s| layout::width_of(s) + 1)
             + layout::width_of(what)
-            + 3
-            + layout::width_of(&who)
+            + if who.is_empty() {
+                0
+            } else {
+                3 + layout::width_of(&who)
+            }
     };
     for (session, what) in [
         (session.clone(), &long),
@@ -834,7 +842,9 @@ fn history(buf: &mut Buffer, r: Rect, state: &State) {
         }
         let what_style = if row.has_text { t.bold() } else { t.plain() };
         spans.push(Span::styled(what, what_style));
-        spans.push(Span::styled(format!(" — {who}"), t.dim()));
+        if !who.is_empty() {
+            spans.push(Span::styled(format!(" — {who}"), t.dim()));
+        }
         put(buf, r.x, y, r.width, spans);
         if k == a.history_selected {
             let style = if state.focus == Pane::History {
