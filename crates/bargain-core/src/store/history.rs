@@ -157,6 +157,15 @@ impl History {
         Ok(())
     }
 
+    /// Each parent's `proposals/` tree (or, in an index of one article, its folder) as indexed;
+    /// a parent outside the index (beyond a shallow boundary) counts as having nothing.
+    fn parent_trees(&self, parent_ids: &[Oid]) -> Vec<Oid> {
+        parent_ids
+            .iter()
+            .map(|p| self.proposals_of.get(p).copied().unwrap_or(Oid::ZERO_SHA1))
+            .collect()
+    }
+
     /// Undoes what visiting `visited` appended (the walk only ever appends), without copying the
     /// index up front: after a write the TUI extends a large index by one commit.
     fn roll_back(&mut self, commits_before: usize, visited: &[Oid]) {
@@ -314,18 +323,8 @@ impl<'r> Walker<'r> {
             .filter(|e| e.kind() == Some(ObjectType::Tree))
             .map_or(Oid::ZERO_SHA1, |e| e.id());
         history.proposals_of.insert(id, proposals);
-        // A parent outside the index (beyond a shallow boundary) counts as having nothing.
         let parent_ids = commit.parent_ids();
-        let parents: Vec<Oid> = parent_ids
-            .iter()
-            .map(|p| {
-                history
-                    .proposals_of
-                    .get(p)
-                    .copied()
-                    .unwrap_or(Oid::ZERO_SHA1)
-            })
-            .collect();
+        let parents = history.parent_trees(&parent_ids);
         if parents.contains(&proposals) || (parents.is_empty() && proposals.is_zero()) {
             return Ok(());
         }
@@ -408,17 +407,7 @@ impl<'r> Walker<'r> {
             .get(&id)
             .copied()
             .unwrap_or(Oid::ZERO_SHA1);
-        // A parent outside the index (beyond a shallow boundary) counts as having nothing.
-        let parents: Vec<Oid> = parent_ids
-            .iter()
-            .map(|p| {
-                history
-                    .proposals_of
-                    .get(p)
-                    .copied()
-                    .unwrap_or(Oid::ZERO_SHA1)
-            })
-            .collect();
+        let parents = history.parent_trees(parent_ids);
         if parents.contains(&folder) || (parents.is_empty() && folder.is_zero()) {
             return Ok(());
         }
