@@ -109,14 +109,11 @@ pub fn run(repo: Option<&Path>, args: Args) -> Outcome {
 /// The preview: what was read, one row per unit, what is unassigned, and the notes.
 fn preview(name: &str, doc: &Document, split: &Split, plan: &ImportPlan, replace: bool) -> String {
     let mut out = String::new();
-    let mut kinds: Vec<(document::UnitKind, usize)> = Vec::new();
-    for unit in &split.units {
-        match kinds.iter_mut().find(|(k, _)| *k == unit.kind) {
-            Some((_, n)) => *n += 1,
-            None => kinds.push((unit.kind, 1)),
-        }
-    }
-    let counts: Vec<String> = kinds.iter().map(|(k, n)| count(*n, k.as_str())).collect();
+    let counts: Vec<String> = split
+        .kinds()
+        .iter()
+        .map(|(k, n)| count(*n, k.as_str()))
+        .collect();
     let _ = writeln!(
         out,
         "{}: {}, {} words: {}",

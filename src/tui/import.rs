@@ -321,14 +321,11 @@ pub fn plan(repo: &Repo, typed: &str, snapshot: Arc<Snapshot>) -> Result<Preview
     };
     let plan = document::plan(&split, &snapshot, current_of, &PlanOptions::default());
 
-    let mut kinds: Vec<(document::UnitKind, usize)> = Vec::new();
-    for unit in &split.units {
-        match kinds.iter_mut().find(|(k, _)| *k == unit.kind) {
-            Some((_, n)) => *n += 1,
-            None => kinds.push((unit.kind, 1)),
-        }
-    }
-    let counts: Vec<String> = kinds.iter().map(|(k, n)| count(*n, k.as_str())).collect();
+    let counts: Vec<String> = split
+        .kinds()
+        .iter()
+        .map(|(k, n)| count(*n, k.as_str()))
+        .collect();
     let summary = format!(
         "{} words in {} ({})",
         thousands(split.words),

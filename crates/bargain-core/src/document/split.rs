@@ -44,6 +44,20 @@ pub struct Split {
     pub notes: Vec<String>,
 }
 
+impl Split {
+    /// How many units of each kind, in the order the kinds first appear.
+    pub fn kinds(&self) -> Vec<(super::UnitKind, usize)> {
+        let mut kinds: Vec<(super::UnitKind, usize)> = Vec::new();
+        for unit in &self.units {
+            match kinds.iter_mut().find(|(k, _)| *k == unit.kind) {
+                Some((_, n)) => *n += 1,
+                None => kinds.push((unit.kind, 1)),
+            }
+        }
+        kinds
+    }
+}
+
 /// One article, appendix, letter or memorandum.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Unit {
