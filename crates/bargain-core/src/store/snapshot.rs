@@ -42,6 +42,20 @@ pub struct ArticleEntry {
 }
 
 impl ArticleEntry {
+    /// The folder `id` with nothing read from it yet.
+    fn named(id: String) -> ArticleEntry {
+        ArticleEntry {
+            id,
+            article: None,
+            title_hint: None,
+            passes: BTreeMap::new(),
+            not_text: Default::default(),
+            current: None,
+            ta: None,
+            problems: Vec::new(),
+        }
+    }
+
     /// The article number, from `article.yaml` or else from the folder name's leading digits.
     pub fn number(&self) -> Option<u32> {
         self.article.as_ref().map(|a| a.number).or_else(|| {
@@ -256,30 +270,15 @@ fn read_folders(
         match repo.git.find_tree(entry.id()) {
             Ok(folder) => articles.push(read_article(repo, table, name, &folder)),
             Err(err) => articles.push(ArticleEntry {
-                id: name,
-                article: None,
-                title_hint: None,
-                passes: BTreeMap::new(),
-                not_text: Default::default(),
-                current: None,
-                ta: None,
                 problems: vec![damaged(&path, &err)],
+                ..ArticleEntry::named(name)
             }),
         }
     }
 }
 
 fn read_article(repo: &Repo, table: &Table, id: String, folder: &Tree<'_>) -> ArticleEntry {
-    let mut entry = ArticleEntry {
-        article: None,
-        title_hint: None,
-        passes: BTreeMap::new(),
-        not_text: Default::default(),
-        current: None,
-        ta: None,
-        problems: Vec::new(),
-        id,
-    };
+    let mut entry = ArticleEntry::named(id);
     if !is_id(&entry.id) {
         entry.problems.push(Problem::new(
             entry.path(""),
