@@ -659,22 +659,7 @@ fn a_latest_pass_that_is_not_text_is_not_counted_and_never_flips_whose_move() {
         .unwrap();
     let row = |f: &Fixture| {
         let run = f.run(&["status", "--format", "csv"]);
-        let header: Vec<String> = run
-            .stdout
-            .lines()
-            .next()
-            .unwrap()
-            .split(',')
-            .map(String::from)
-            .collect();
-        let line = run
-            .stdout
-            .lines()
-            .find(|l| l.starts_with("12,"))
-            .unwrap()
-            .to_string();
-        let cells: Vec<String> = line.split(',').map(String::from).collect();
-        let cell = |name: &str| cells[header.iter().position(|h| h == name).unwrap()].clone();
+        let cell = |name: &str| run.csv_cell("12", name);
         (
             cell("union_passes"),
             cell("employer_passes"),

@@ -1470,22 +1470,7 @@ fn a_folder_renamed_by_hand_keeps_its_pass_count() {
     f.git(&["commit", "-q", "-m", "Rename the folder"]);
     let cells = |f: &Fixture| {
         let run = f.run(&["status", "--format", "csv"]);
-        let header: Vec<String> = run
-            .stdout
-            .lines()
-            .next()
-            .unwrap()
-            .split(',')
-            .map(String::from)
-            .collect();
-        let line = run
-            .stdout
-            .lines()
-            .find(|l| l.starts_with("12,"))
-            .unwrap()
-            .to_string();
-        let row: Vec<String> = line.split(',').map(String::from).collect();
-        let cell = |name: &str| row[header.iter().position(|h| h == name).unwrap()].clone();
+        let cell = |name: &str| run.csv_cell("12", name);
         (
             cell("id"),
             cell("union_passes"),

@@ -471,6 +471,22 @@ impl From<std::process::Output> for Run {
 }
 
 impl Run {
+    /// The cell under `column` in the row starting `row_key,` of `status --format csv` output.
+    pub fn csv_cell(&self, row_key: &str, column: &str) -> String {
+        let mut lines = self.stdout.lines();
+        let header: Vec<&str> = lines.next().expect("a header").split(',').collect();
+        let row: Vec<&str> = lines
+            .find(|l| l.starts_with(&format!("{row_key},")))
+            .unwrap_or_else(|| panic!("no row {row_key}: {}", self.stdout))
+            .split(',')
+            .collect();
+        let at = header
+            .iter()
+            .position(|h| *h == column)
+            .expect("the column");
+        row[at].to_string()
+    }
+
     /// Lines of stderr that start with `prefix` (e.g. `problem: `, `note: `).
     pub fn lines(&self, prefix: &str) -> Vec<&str> {
         self.stderr
