@@ -235,10 +235,16 @@ impl TentativeAgreement {
     /// The hash recorded with a TA: SHA-256 of the exact bytes of `ta.md`, in hex.
     pub fn hash_of(text: &[u8]) -> String {
         use sha2::{Digest, Sha256};
-        Sha256::digest(text)
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect()
+        Self::hex(&Sha256::digest(text))
+    }
+
+    /// A SHA-256 digest as `article.yaml` records it: lowercase hex.
+    pub fn hex(digest: &[u8]) -> String {
+        use std::fmt::Write;
+        digest.iter().fold(String::with_capacity(64), |mut s, b| {
+            let _ = write!(s, "{b:02x}");
+            s
+        })
     }
 }
 

@@ -1,6 +1,7 @@
 //! What bargain has learnt about blobs, kept in `.git/bargain/facts-v1` so that `status` does not
-//! read and parse the same blobs again at every start: whether a pass reads as text, and which
-//! status an `article.yaml` version records (or that it cannot be read).
+//! read and parse the same blobs again at every start: whether a pass reads as text, which
+//! status an `article.yaml` version records (or that it cannot be read), and the SHA-256 of an
+//! agreed text (`ta.md`), which a standing TA's recorded hash is checked against.
 //!
 //! Promises:
 //! 1. Never a wrong answer. A blob's bytes never change under its id, so a fact learnt once stays
@@ -10,15 +11,16 @@
 //!    was found, so a blob missing today (a partial clone) is asked again tomorrow.
 //! 2. A cache: failing to write it is never an error, and it is written by temporary file and
 //!    rename, so a reader sees the old file or the new one.
-//! 3. Untrusted bytes: the body must be a whole number of fixed-size records, and each record's
-//!    value one this version writes; reading allocates at most what the file holds.
+//! 3. Untrusted bytes: the body is two counted runs of fixed-size records (fact bytes, then
+//!    digests) and nothing else, each record's value one this version writes; reading allocates
+//!    at most what the file holds.
 //!
 //! The format is bumped when what a fact means changes (for example when the rules of what a
 //! readable `article.yaml` is change in a way that turns a readable file unreadable): an older
 //! file is then ignored.
 
 use super::Repo;
-use crate::model::Status;
+use crate::model::{Status, TentativeAgreement};
 use git2::Oid;
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
@@ -26,10 +28,12 @@ use std::path::PathBuf;
 
 const MAGIC: &[u8; 16] = b"bargain-facts\0\0\0";
 /// Bumped whenever what a fact means changes.
-pub const FORMAT: u32 = 1;
+pub const FORMAT: u32 = 2;
 const HEADER: usize = MAGIC.len() + 4 + 32;
 /// An object id and its fact byte.
 const RECORD: usize = 20 + 1;
+/// An object id and the SHA-256 of its bytes.
+const DIGEST_RECORD: usize = 20 + 32;
 
 /// Bits 0–1 of a fact: whether the blob reads as text.
 const TEXT_MASK: u8 = 0b0000_0011;
@@ -43,8 +47,15 @@ const UNREADABLE: u8 = 15;
 /// The facts known about blobs, and those learnt since loading.
 #[derive(Debug, Default)]
 pub struct Facts {
-    known: HashMap<Oid, u8>,
+    known: Known,
     learnt: usize,
+}
+
+/// The facts of a file: a fact byte per blob, and the digests of the blobs hashed.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Known {
+    pub facts: HashMap<Oid, u8>,
+    pub digests: HashMap<Oid, [u8; 32]>,
 }
 
 /// Where the facts of `repo` are kept (shared by all work trees of one repository).
@@ -65,7 +76,7 @@ impl Facts {
     /// Whether `blob` reads as text by the rule every reader uses ([`crate::text::text_in`]);
     /// `None` when the blob is not in the repository.
     pub fn is_text(&mut self, repo: &Repo, blob: Oid, path: &str) -> Option<bool> {
-        match self.known.get(&blob).map(|f| f & TEXT_MASK) {
+        match self.known.facts.get(&blob).map(|f| f & TEXT_MASK) {
             Some(TEXT) => return Some(true),
             Some(NOT_TEXT) => return Some(false),
             _ => {}
@@ -84,7 +95,7 @@ impl Facts {
         blob: Oid,
         read: impl FnOnce() -> Option<Status>,
     ) -> Option<Status> {
-        if let Some(code) = self.known.get(&blob).map(|f| f >> STATUS_SHIFT)
+        if let Some(code) = self.known.facts.get(&blob).map(|f| f >> STATUS_SHIFT)
             && code != 0
         {
             return status_of(code);
@@ -99,8 +110,21 @@ impl Facts {
         status
     }
 
+    /// The SHA-256 of `blob`'s bytes as `article.yaml` records a TA's hash
+    /// ([`TentativeAgreement::hash_of`]); `None` when the blob is not in the repository.
+    pub fn sha256(&mut self, repo: &Repo, blob: Oid) -> Option<String> {
+        if let Some(digest) = self.known.digests.get(&blob) {
+            return Some(TentativeAgreement::hex(digest));
+        }
+        let found = repo.git.find_blob(blob).ok()?;
+        let digest: [u8; 32] = Sha256::digest(found.content()).into();
+        self.known.digests.insert(blob, digest);
+        self.learnt += 1;
+        Some(TentativeAgreement::hex(&digest))
+    }
+
     fn learn(&mut self, blob: Oid, mask: u8, value: u8) {
-        let fact = self.known.entry(blob).or_insert(0);
+        let fact = self.known.facts.entry(blob).or_insert(0);
         *fact = (*fact & !mask) | value;
         self.learnt += 1;
     }
@@ -138,13 +162,21 @@ fn valid(fact: u8) -> bool {
 }
 
 /// The file's bytes for `known`, records sorted so the same facts give the same file.
-pub fn encode(known: &HashMap<Oid, u8>) -> Vec<u8> {
-    let mut records: Vec<(&Oid, &u8)> = known.iter().collect();
-    records.sort_unstable();
-    let mut body = Vec::with_capacity(records.len() * RECORD);
-    for (id, fact) in records {
+pub fn encode(known: &Known) -> Vec<u8> {
+    let mut facts: Vec<(&Oid, &u8)> = known.facts.iter().collect();
+    facts.sort_unstable();
+    let mut digests: Vec<(&Oid, &[u8; 32])> = known.digests.iter().collect();
+    digests.sort_unstable();
+    let mut body = Vec::with_capacity(8 + facts.len() * RECORD + digests.len() * DIGEST_RECORD);
+    body.extend_from_slice(&(facts.len() as u32).to_le_bytes());
+    for (id, fact) in facts {
         body.extend_from_slice(id.as_bytes());
         body.push(*fact);
+    }
+    body.extend_from_slice(&(digests.len() as u32).to_le_bytes());
+    for (id, digest) in digests {
+        body.extend_from_slice(id.as_bytes());
+        body.extend_from_slice(digest);
     }
     let mut out = Vec::with_capacity(HEADER + body.len());
     out.extend_from_slice(MAGIC);
@@ -155,31 +187,55 @@ pub fn encode(known: &HashMap<Oid, u8>) -> Vec<u8> {
 }
 
 /// The facts in `bytes`, or `None` when the file fails any check.
-pub fn decode(bytes: &[u8]) -> Option<HashMap<Oid, u8>> {
+pub fn decode(bytes: &[u8]) -> Option<Known> {
     if bytes.len() < HEADER || &bytes[..MAGIC.len()] != MAGIC {
         return None;
     }
     let format = u32::from_le_bytes(bytes[16..20].try_into().ok()?);
     let (sum, body) = bytes[20..].split_at(32);
-    if format != FORMAT || body.len() % RECORD != 0 || Sha256::digest(body).as_slice() != sum {
+    if format != FORMAT || Sha256::digest(body).as_slice() != sum {
         return None;
     }
-    let mut known = HashMap::with_capacity(body.len() / RECORD);
-    for record in body.chunks_exact(RECORD) {
+    let (facts, rest) = records(body, RECORD)?;
+    let (digests, rest) = records(rest, DIGEST_RECORD)?;
+    if !rest.is_empty() {
+        return None;
+    }
+    let mut known = Known {
+        facts: HashMap::with_capacity(facts.len() / RECORD),
+        digests: HashMap::with_capacity(digests.len() / DIGEST_RECORD),
+    };
+    for record in facts.chunks_exact(RECORD) {
         let id = Oid::from_bytes(&record[..20]).ok()?;
         let fact = record[20];
-        if !valid(fact) || known.insert(id, fact).is_some() {
+        if !valid(fact) || known.facts.insert(id, fact).is_some() {
+            return None;
+        }
+    }
+    for record in digests.chunks_exact(DIGEST_RECORD) {
+        let id = Oid::from_bytes(&record[..20]).ok()?;
+        let digest: [u8; 32] = record[20..].try_into().ok()?;
+        if known.digests.insert(id, digest).is_some() {
             return None;
         }
     }
     Some(known)
 }
 
+/// A run of records counted by its leading `u32`, and what follows it; `None` when the bytes do
+/// not hold that many.
+fn records(bytes: &[u8], size: usize) -> Option<(&[u8], &[u8])> {
+    let count = u32::from_le_bytes(bytes.get(..4)?.try_into().ok()?) as usize;
+    let length = count.checked_mul(size)?;
+    let rest = &bytes[4..];
+    (rest.len() >= length).then(|| rest.split_at(length))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn some_facts() -> HashMap<Oid, u8> {
+    fn some_facts() -> Known {
         let mut known = HashMap::new();
         for (i, status) in Status::ALL.iter().enumerate() {
             let id = Oid::from_bytes(&[i as u8 + 1; 20]).unwrap();
@@ -190,7 +246,14 @@ mod tests {
             Oid::from_bytes(&[98; 20]).unwrap(),
             UNREADABLE << STATUS_SHIFT,
         );
-        known
+        let digests = HashMap::from([
+            (Oid::from_bytes(&[97; 20]).unwrap(), [5; 32]),
+            (Oid::from_bytes(&[1; 20]).unwrap(), [6; 32]),
+        ]);
+        Known {
+            facts: known,
+            digests,
+        }
     }
 
     #[test]
@@ -228,7 +291,10 @@ mod tests {
     fn a_fact_this_version_never_writes_is_refused() {
         let id = Oid::from_bytes(&[7; 20]).unwrap();
         for fact in [0u8, TEXT_MASK, 0b0000_0100, 8 << STATUS_SHIFT] {
-            let known = HashMap::from([(id, fact)]);
+            let known = Known {
+                facts: HashMap::from([(id, fact)]),
+                ..Known::default()
+            };
             assert_eq!(decode(&encode(&known)), None, "fact {fact:#010b}");
         }
     }

@@ -204,7 +204,7 @@ fn read_table(
     }
     articles.sort_by(|a, b| (a.number(), &a.id).cmp(&(b.number(), &b.id)));
     flag_duplicate_numbers(&mut articles);
-    flag_passes_not_text(repo, &mut articles);
+    check_blobs(repo, &mut articles);
     Ok(Snapshot {
         commit: Oid::ZERO_SHA1,
         table,
@@ -213,12 +213,24 @@ fn read_table(
     })
 }
 
-/// A latest pass that is not text (the rule every reader uses, [`crate::text::text_in`]) is a
-/// problem and no pass. What is known of each blob is kept between runs ([`super::facts`]), so a
-/// warm start reads only the passes it has not seen.
-fn flag_passes_not_text(repo: &Repo, articles: &mut [ArticleEntry]) {
+/// What the snapshot learns from the blobs themselves, with what is known of each blob kept
+/// between runs ([`super::facts`]), so a warm start reads only the blobs it has not seen:
+/// a latest pass that is not text (the rule every reader uses, [`crate::text::text_in`]) is a
+/// problem and no pass; a standing TA whose `ta.md` is missing or not the text whose hash was
+/// recorded is a problem, as `verify` would flag it. Passes are never read for their words here.
+fn check_blobs(repo: &Repo, articles: &mut [ArticleEntry]) {
     let mut facts = super::facts::Facts::load(repo);
     for entry in articles.iter_mut() {
+        if let Some(article) = &entry.article {
+            let ta = entry.ta;
+            if let Some(message) = ta_text_problem(article, || facts.sha256(repo, ta?)) {
+                let problem = Problem::new(
+                    entry.path("ta.md"),
+                    format!("{message}; `bargain verify` names the commit"),
+                );
+                entry.problems.push(problem);
+            }
+        }
         for (side, &blob) in &entry.passes {
             let path = entry.path(&format!("{side}.md"));
             if facts.is_text(repo, blob, &path) == Some(false)
@@ -340,7 +352,6 @@ fn read_article(repo: &Repo, table: &Table, id: String, folder: &Tree<'_>) -> Ar
     match parse_yaml::<Article>(repo, blob, &path) {
         Ok(article) => {
             entry.problems.extend(check_article(table, &article, &path));
-            entry.problems.extend(check_texts(repo, &entry, &article));
             entry.article = Some(article);
         }
         Err(problem) => {
@@ -438,30 +449,19 @@ fn check_article(table: &Table, article: &Article, path: &str) -> Vec<Problem> {
     problems
 }
 
-/// A standing TA whose `ta.md` is missing or no longer the text whose hash was recorded, as
-/// `verify` would flag it on this state. The only text the snapshot reads: one agreed text per
-/// agreed article (passes are never read here).
-fn check_texts(repo: &Repo, entry: &ArticleEntry, article: &Article) -> Vec<Problem> {
-    let mut problems = Vec::new();
-    let ta = entry.ta.and_then(|id| repo.git.find_blob(id).ok());
-    if let Some(message) = ta_text_problem(article, ta.as_ref().map(|b| b.content())) {
-        problems.push(Problem::new(
-            entry.path("ta.md"),
-            format!("{message}; `bargain verify` names the commit"),
-        ));
-    }
-    problems
-}
-
 /// Whether a standing TA's text is the one agreed: `ta.md` present, and its SHA-256 the one
-/// recorded in `article.yaml`. The one place this rule lives (the snapshot's problems, `verify`).
-pub fn ta_text_problem(article: &Article, ta: Option<&[u8]>) -> Option<String> {
+/// recorded in `article.yaml`. `ta_hash` gives the hash of `ta.md`, `None` when there is none
+/// (or it cannot be read); it is asked only of an article that stands agreed. The one place
+/// this rule lives (the snapshot's problems, `verify`).
+pub fn ta_text_problem(
+    article: &Article,
+    ta_hash: impl FnOnce() -> Option<String>,
+) -> Option<String> {
     let agreement = article.ta.as_ref().filter(|_| article.status.is_agreed())?;
-    let Some(text) = ta else {
+    let Some(actual) = ta_hash() else {
         return Some("the article stands agreed but has no ta.md".to_string());
     };
     let recorded = agreement.sha256.as_ref()?;
-    let actual = crate::model::TentativeAgreement::hash_of(text);
     (!actual.eq_ignore_ascii_case(recorded)).then(|| {
         let short = |h: &str| h.get(..12).unwrap_or(h).to_string();
         format!(

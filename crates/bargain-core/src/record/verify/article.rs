@@ -5,7 +5,7 @@
 //! cannot be read there, the last record that could be read stands in.
 
 use super::{Findings, Severity};
-use crate::model::{Article, SignatureKind, Status, Table};
+use crate::model::{Article, SignatureKind, Status, Table, TentativeAgreement};
 use crate::record::Verb;
 use crate::record::rights::{Deed, TableChange, has_authority, judge};
 use crate::store::Repo;
@@ -369,8 +369,11 @@ fn judge_article(
     if (c.ta || c.yaml)
         && let Some(article) = &after.article
     {
-        let text = after.ta.and_then(|id| repo.git.find_blob(id).ok());
-        if let Some(message) = ta_text_problem(article, text.as_ref().map(|b| b.content())) {
+        let ta_hash = || {
+            let blob = repo.git.find_blob(after.ta?).ok()?;
+            Some(TentativeAgreement::hash_of(blob.content()))
+        };
+        if let Some(message) = ta_text_problem(article, ta_hash) {
             v(Severity::Violation, message);
         }
     }
