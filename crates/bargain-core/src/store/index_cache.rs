@@ -16,14 +16,16 @@
 //!
 //! The encoding is hand-written, little-endian, length-prefixed: the index is a few flat lists,
 //! so a serde format would add a dependency and a derive on the model's types for no gain in
-//! load time (see README, "Speed: the history index"). A commit's trailers are kept as the lines
-//! the tool writes ([`crate::events::Trailers::lines`]) and parsed again on load by the same
-//! [`crate::events::Trailers::parse`] that read them from the message; an index holding trailers
-//! that do not come back the same is not written at all.
+//! load time (see README, "Speed: the history index"). The names that recur (authors, emails,
+//! article ids, sides) are written once, in a table of words the records point into; a commit's
+//! trailers are kept field by field as [`crate::events::Trailers::parse`] read them from the
+//! message (statuses and changes by their place in `Status::ALL` and `Change::ALL`, days checked
+//! again on load), so loading parses no message.
 
 use super::history::{CommitInfo, Event, FileKind, History};
 use super::{Repo, StoreError};
-use crate::events::Trailers;
+use crate::events::{Change, Trailers};
+use crate::model::{Date, Status};
 use git2::Oid;
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, HashMap};
@@ -33,7 +35,7 @@ use std::path::PathBuf;
 /// The first bytes of the file.
 const MAGIC: &[u8; 16] = b"bargain-index\0\0\0";
 /// Bumped whenever the encoding or what the walk records changes: an older file is rebuilt.
-pub const FORMAT: u32 = 2;
+pub const FORMAT: u32 = 3;
 /// Magic, format, checksum of the body, length of the body.
 const HEADER: usize = MAGIC.len() + 4 + 32 + 8;
 
@@ -172,16 +174,17 @@ fn shallow_key(repo: &Repo) -> [u8; 32] {
 /// The file's bytes for `history`; `None` when some commit's trailers would not read back the
 /// same (then no index is kept, and every start walks history as before).
 pub fn encode(history: &History, shallow: &[u8; 32]) -> Option<Vec<u8>> {
+    let mut words = Words::default();
     let mut body = Vec::with_capacity(64 * history.commits.len());
     let mut w = Writer(&mut body);
     w.oid(history.head.unwrap_or(Oid::ZERO_SHA1));
     w.bytes(shallow);
     w.u8(u8::from(history.shallow));
-    w.u32(history.commits.len() as u32);
+    w.u32(u32::try_from(history.commits.len()).ok()?);
     for c in &history.commits {
         w.oid(c.id);
-        w.str(&c.author);
-        w.str(&c.email);
+        w.u32(words.of(&c.author));
+        w.u32(words.of(&c.email));
         w.u64(c.time as u64);
         w.u32(c.offset as u32);
         w.u8(u8::from(c.undated));
@@ -189,25 +192,21 @@ pub fn encode(history: &History, shallow: &[u8; 32]) -> Option<Vec<u8>> {
         match &c.trailers {
             None => w.u8(0),
             Some(t) => {
-                let lines = t.lines().join("\n");
-                if Trailers::parse(&lines).as_ref() != Some(t) {
-                    return None;
-                }
                 w.u8(1);
-                w.str(&lines);
+                w.trailers(t, &mut words);
             }
         }
     }
-    w.u32(history.articles.len() as u32);
+    w.u32(u32::try_from(history.articles.len()).ok()?);
     for (article, events) in &history.articles {
-        w.str(article);
-        w.u32(events.len() as u32);
+        w.u32(words.of(article));
+        w.u32(u32::try_from(events.len()).ok()?);
         for e in events {
             w.u32(e.commit as u32);
             match &e.kind {
                 FileKind::Pass { side, number } => {
                     w.u8(0);
-                    w.str(side);
+                    w.u32(words.of(side));
                     w.u32(*number);
                 }
                 FileKind::Article => w.u8(1),
@@ -228,7 +227,7 @@ pub fn encode(history: &History, shallow: &[u8; 32]) -> Option<Vec<u8>> {
         }
     }
     let proposals = history.proposals_of();
-    w.u32(proposals.len() as u32);
+    w.u32(u32::try_from(proposals.len()).ok()?);
     // Sorted, so the same index always makes the same bytes.
     let mut pairs: Vec<(&Oid, &Oid)> = proposals.iter().collect();
     pairs.sort_unstable();
@@ -236,13 +235,42 @@ pub fn encode(history: &History, shallow: &[u8; 32]) -> Option<Vec<u8>> {
         w.oid(*commit);
         w.oid(*tree);
     }
-    let mut out = Vec::with_capacity(HEADER + body.len());
+    // The words come first in the file, so a reader has them before the records that point in.
+    let mut table = Vec::with_capacity(16 * words.list.len());
+    let mut t = Writer(&mut table);
+    t.u32(u32::try_from(words.list.len()).ok()?);
+    for word in &words.list {
+        t.str(word);
+    }
+    let length = table.len() + body.len();
+    let mut sum = Sha256::new();
+    sum.update(&table);
+    sum.update(&body);
+    let mut out = Vec::with_capacity(HEADER + length);
     out.extend_from_slice(MAGIC);
     out.extend_from_slice(&FORMAT.to_le_bytes());
-    out.extend_from_slice(&Sha256::digest(&body));
-    out.extend_from_slice(&(body.len() as u64).to_le_bytes());
+    out.extend_from_slice(&sum.finalize());
+    out.extend_from_slice(&(length as u64).to_le_bytes());
+    out.extend_from_slice(&table);
     out.extend_from_slice(&body);
     Some(out)
+}
+
+/// The names written once, in the order first met; records hold their place.
+#[derive(Default)]
+struct Words<'a> {
+    list: Vec<&'a str>,
+    places: HashMap<&'a str, u32>,
+}
+
+impl<'a> Words<'a> {
+    fn of(&mut self, word: &'a str) -> u32 {
+        let next = self.list.len() as u32;
+        *self.places.entry(word).or_insert_with(|| {
+            self.list.push(word);
+            next
+        })
+    }
 }
 
 /// The index in `bytes`, if they are a whole, undamaged file of this format built under the
@@ -263,6 +291,14 @@ pub fn decode(bytes: &[u8], shallow: &[u8; 32]) -> Result<History, Stale> {
         return Err(Stale::Corrupt);
     }
     let mut r = Reader(body);
+    let words_n = r.count(4)?;
+    let mut words = Vec::with_capacity(words_n);
+    for _ in 0..words_n {
+        words.push(r.string()?);
+    }
+    let word = |r: &mut Reader<'_>| -> Result<String, Stale> {
+        words.get(r.u32()? as usize).cloned().ok_or(Stale::Corrupt)
+    };
     let head = r.oid()?;
     if r.take(32)? != shallow {
         return Err(Stale::ShallowChanged);
@@ -273,20 +309,15 @@ pub fn decode(bytes: &[u8], shallow: &[u8; 32]) -> Result<History, Stale> {
     let mut commits = Vec::with_capacity(commits_n);
     for _ in 0..commits_n {
         let id = r.oid()?;
-        let author = r.string()?;
-        let email = r.string()?;
+        let author = word(&mut r)?;
+        let email = word(&mut r)?;
         let time = r.u64()? as i64;
         let offset = r.u32()? as i32;
-        let undated = match r.u8()? {
-            0 => false,
-            1 => true,
-            _ => return Err(Stale::Corrupt),
-        };
+        let undated = r.flag()?;
         let summary = r.string()?;
         let trailers = match r.u8()? {
             0 => None,
-            // Written only for lines that parse back the same: anything else is damage.
-            1 => Some(Trailers::parse(&r.string()?).ok_or(Stale::Corrupt)?),
+            1 => Some(r.trailers(&word)?),
             _ => return Err(Stale::Corrupt),
         };
         commits.push(CommitInfo {
@@ -303,7 +334,7 @@ pub fn decode(bytes: &[u8], shallow: &[u8; 32]) -> Result<History, Stale> {
     let articles_n = r.count(8)?;
     let mut articles = BTreeMap::new();
     for _ in 0..articles_n {
-        let article = r.string()?;
+        let article = word(&mut r)?;
         let events_n = r.count(6)?;
         let mut events = Vec::with_capacity(events_n);
         for _ in 0..events_n {
@@ -313,7 +344,7 @@ pub fn decode(bytes: &[u8], shallow: &[u8; 32]) -> Result<History, Stale> {
             }
             let kind = match r.u8()? {
                 0 => FileKind::Pass {
-                    side: r.string()?,
+                    side: word(&mut r)?,
                     number: r.u32()?,
                 },
                 1 => FileKind::Article,
@@ -374,6 +405,45 @@ impl Writer<'_> {
         self.u32(s.len() as u32);
         self.bytes(s.as_bytes());
     }
+    /// 0 for none, else 1 + the value's place in `all`.
+    fn place<T: PartialEq>(&mut self, value: Option<T>, all: &[T]) {
+        let place = value.and_then(|v| all.iter().position(|a| *a == v));
+        self.u8(place.map_or(0, |p| p as u8 + 1));
+    }
+    fn date(&mut self, date: Option<Date>) {
+        match date {
+            None => self.u8(0),
+            Some(d) => {
+                self.u8(1);
+                self.u32(d.year as u32);
+                self.u8(d.month);
+                self.u8(d.day);
+            }
+        }
+    }
+    fn word<'w>(&mut self, word: Option<&'w str>, words: &mut Words<'w>) {
+        match word {
+            None => self.u8(0),
+            Some(w) => {
+                self.u8(1);
+                self.u32(words.of(w));
+            }
+        }
+    }
+    fn trailers<'w>(&mut self, t: &'w Trailers, words: &mut Words<'w>) {
+        self.word(t.article.as_deref(), words);
+        self.word(t.side.as_deref(), words);
+        self.date(t.session);
+        self.place(t.status, &Status::ALL);
+        self.u8(u8::from(t.received));
+        self.place(t.change, &Change::ALL);
+        self.date(t.date);
+        self.u32(t.reopened_by.len() as u32);
+        for side in &t.reopened_by {
+            self.u32(words.of(side));
+        }
+        self.u8(u8::from(t.forced));
+    }
 }
 
 struct Reader<'a>(&'a [u8]);
@@ -409,6 +479,64 @@ impl<'a> Reader<'a> {
             .map(str::to_string)
             .map_err(|_| Stale::Corrupt)
     }
+    fn flag(&mut self) -> Result<bool, Stale> {
+        match self.u8()? {
+            0 => Ok(false),
+            1 => Ok(true),
+            _ => Err(Stale::Corrupt),
+        }
+    }
+    fn place<T: Copy>(&mut self, all: &[T]) -> Result<Option<T>, Stale> {
+        match self.u8()? {
+            0 => Ok(None),
+            p => all
+                .get(usize::from(p) - 1)
+                .copied()
+                .map(Some)
+                .ok_or(Stale::Corrupt),
+        }
+    }
+    fn date(&mut self) -> Result<Option<Date>, Stale> {
+        if !self.flag()? {
+            return Ok(None);
+        }
+        let year = self.u32()? as i32;
+        let (month, day) = (self.u8()?, self.u8()?);
+        Date::new(year, month, day).map(Some).ok_or(Stale::Corrupt)
+    }
+    fn trailers(
+        &mut self,
+        word: &impl Fn(&mut Reader<'a>) -> Result<String, Stale>,
+    ) -> Result<Trailers, Stale> {
+        let optional = |r: &mut Reader<'a>| match r.flag()? {
+            false => Ok(None),
+            true => word(r).map(Some),
+        };
+        let article = optional(self)?;
+        let side = optional(self)?;
+        let session = self.date()?;
+        let status = self.place(&Status::ALL)?;
+        let received = self.flag()?;
+        let change = self.place(&Change::ALL)?;
+        let date = self.date()?;
+        let reopened_n = self.count(4)?;
+        let mut reopened_by = Vec::with_capacity(reopened_n);
+        for _ in 0..reopened_n {
+            reopened_by.push(word(self)?);
+        }
+        let forced = self.flag()?;
+        Ok(Trailers {
+            article,
+            side,
+            session,
+            status,
+            received,
+            change,
+            date,
+            reopened_by,
+            forced,
+        })
+    }
     /// A count of records of at least `min` bytes each, checked against what is left.
     fn count(&mut self, min: usize) -> Result<usize, Stale> {
         let n = self.u32()? as usize;
@@ -416,5 +544,89 @@ impl<'a> Reader<'a> {
             return Err(Stale::Corrupt);
         }
         Ok(n)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn commit(n: u8, trailers: Option<Trailers>) -> CommitInfo {
+        CommitInfo {
+            id: Oid::from_bytes(&[n; 20]).unwrap(),
+            author: format!("Lead {}", n % 2),
+            email: format!("lead-{}@union.example", n % 2),
+            time: 1_750_000_000 + i64::from(n),
+            offset: -420,
+            summary: format!("Pass {n}"),
+            trailers,
+            undated: n == 3,
+        }
+    }
+
+    /// Every field of the trailers, each value of each kept by its place, comes back as it went.
+    #[test]
+    fn every_trailer_field_and_value_reads_back_as_written() {
+        let day = |d| Date::new(2025, 6, d);
+        let mut commits = vec![commit(1, None)];
+        for (i, status) in Status::ALL.iter().enumerate() {
+            let i = i as u8;
+            commits.push(commit(
+                10 + i,
+                Some(Trailers {
+                    article: Some(format!("{i}-article")),
+                    side: Some(["union", "employer"][usize::from(i % 2)].to_string()),
+                    session: day(1 + i),
+                    status: Some(*status),
+                    received: i.is_multiple_of(2),
+                    change: Change::ALL.get(usize::from(i)).copied(),
+                    date: day(10 + i),
+                    reopened_by: (0..i).map(|k| format!("side-{k}")).collect(),
+                    forced: i.is_multiple_of(3),
+                }),
+            ));
+        }
+        for (i, change) in Change::ALL.iter().enumerate() {
+            commits.push(commit(
+                40 + i as u8,
+                Some(Trailers {
+                    change: Some(*change),
+                    ..Trailers::default()
+                }),
+            ));
+        }
+        commits.push(commit(3, Some(Trailers::default())));
+        let events = vec![
+            Event {
+                commit: 1,
+                kind: FileKind::Pass {
+                    side: "union".into(),
+                    number: 1,
+                },
+                blob: Some(Oid::from_bytes(&[7; 20]).unwrap()),
+            },
+            Event {
+                commit: 2,
+                kind: FileKind::Other("notes.txt".into()),
+                blob: None,
+            },
+        ];
+        let head = commits.last().unwrap().id;
+        let history = History::from_parts(
+            commits,
+            BTreeMap::from([("1-article".to_string(), events)]),
+            head,
+            false,
+            HashMap::new(),
+        );
+        let shallow = [0; 32];
+        let bytes = encode(&history, &shallow).expect("encodes");
+        let back = decode(&bytes, &shallow).expect("decodes");
+        assert_eq!(back.commits, history.commits);
+        assert_eq!(back.articles, history.articles);
+        assert_eq!(back.head, history.head);
+        // The recurring names are written once.
+        let names = bytes.windows(b"lead-1@union.example".len());
+        assert_eq!(names.filter(|w| w == b"lead-1@union.example").count(), 1);
     }
 }
