@@ -91,9 +91,12 @@ pub fn run(repo: Option<&Path>, args: &Args) -> Outcome {
             escape_line(&e.to_string())
         );
     }
-    Ok(if problems.is_empty() && history_problem.is_none() {
+    let code = if problems.is_empty() && history_problem.is_none() {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)
-    })
+    };
+    drop(problems);
+    super::leave((rows, history, snapshot));
+    Ok(code)
 }
