@@ -8,7 +8,9 @@
 //!   result whose generation is not the latest it asked for;
 //! - while the loader walks all history (no usable index on disk), the article worker walks one
 //!   article's folder alone (`History::of_article_at`), so the article in view has its history
-//!   in a fraction of the time; a request waiting behind a newer one is skipped.
+//!   in a fraction of the time; a request waiting behind a newer one is skipped. The loader's
+//!   walk gives way to it ([`Gate`]): the two walks read the same pack, and on a machine with
+//!   no core to spare they would only slow each other.
 
 use super::redline_view::RedlineDoc;
 use super::search::corpus;
@@ -42,6 +44,17 @@ struct ArticleJob {
     commit: git2::Oid,
 }
 
+/// Held while one article is walked; the walk of all history waits at its next progress report
+/// (every 256 commits) until it is free.
+#[derive(Default)]
+struct Gate(std::sync::Mutex<()>);
+
+impl Gate {
+    fn hold(&self) -> std::sync::MutexGuard<'_, ()> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
 /// Handles to the workers.
 pub struct Jobs {
     redline: Sender<RedlineJob>,
@@ -56,9 +69,11 @@ impl Jobs {
     pub fn start(path: PathBuf, tx: Sender<Message>) -> Jobs {
         let loader_tx = tx.clone();
         let loader_path = path.clone();
+        let gate = Arc::new(Gate::default());
+        let loader_gate = gate.clone();
         thread::Builder::new()
             .name("bargain-load".into())
-            .spawn(move || load(&loader_path, &loader_tx))
+            .spawn(move || load(&loader_path, &loader_tx, &loader_gate))
             .expect("start the loader thread");
         let (redline, requests) = channel();
         let (redline_path, redline_tx) = (path.clone(), tx.clone());
@@ -70,7 +85,7 @@ impl Jobs {
         let (article_path, article_tx) = (path.clone(), tx.clone());
         thread::Builder::new()
             .name("bargain-article".into())
-            .spawn(move || article_histories(&article_path, &article_requests, &article_tx))
+            .spawn(move || article_histories(&article_path, &article_requests, &article_tx, &gate))
             .expect("start the article thread");
         let (watch_path, watch_tx) = (path.clone(), tx.clone());
         thread::Builder::new()
@@ -201,9 +216,9 @@ fn watch(path: &std::path::Path, tx: &Sender<Message>) {
     }
 }
 
-fn load(path: &std::path::Path, tx: &Sender<Message>) {
-    let outcome =
-        std::panic::catch_unwind(AssertUnwindSafe(|| try_load(path, tx))).unwrap_or_else(|p| {
+fn load(path: &std::path::Path, tx: &Sender<Message>, gate: &Gate) {
+    let outcome = std::panic::catch_unwind(AssertUnwindSafe(|| try_load(path, tx, gate)))
+        .unwrap_or_else(|p| {
             Err(format!(
                 "internal error while loading: {}",
                 panic_message(&*p)
@@ -214,7 +229,7 @@ fn load(path: &std::path::Path, tx: &Sender<Message>) {
     }
 }
 
-fn try_load(path: &std::path::Path, tx: &Sender<Message>) -> Result<(), String> {
+fn try_load(path: &std::path::Path, tx: &Sender<Message>, gate: &Gate) -> Result<(), String> {
     let repo = Repo::discover(path).map_err(|e| e.to_string())?;
     for event in crate::tui::recording::work::on_open(&repo) {
         let _ = tx.send(Message::Record(Box::new(event)));
@@ -245,6 +260,7 @@ fn try_load(path: &std::path::Path, tx: &Sender<Message>) -> Result<(), String> 
     let mut gone = false;
     history
         .extend_to(&repo, head.commit, &mut |p| {
+            drop(gate.hold());
             if tx.send(Message::Indexing(p)).is_err() {
                 gone = true;
                 ControlFlow::Break(())
@@ -424,14 +440,18 @@ fn article_histories(
     path: &std::path::Path,
     requests: &Receiver<ArticleJob>,
     tx: &Sender<Message>,
+    gate: &Gate,
 ) {
     latest_wins(path, requests, |repo, job| {
         let Some(repo) = repo else {
             return ControlFlow::Continue(());
         };
-        let walked = std::panic::catch_unwind(AssertUnwindSafe(|| {
-            History::of_article_at(repo, job.commit, &job.article)
-        }));
+        let walked = {
+            let _first = gate.hold();
+            std::panic::catch_unwind(AssertUnwindSafe(|| {
+                History::of_article_at(repo, job.commit, &job.article)
+            }))
+        };
         let Ok(Ok(history)) = walked else {
             return ControlFlow::Continue(());
         };
