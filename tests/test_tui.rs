@@ -110,10 +110,10 @@ impl Harness {
             let table = self.state.table.as_ref().unwrap();
             let job = RedlineJob {
                 generation,
+                history: table.history_of(&article).cloned().unwrap_or_default(),
                 article,
                 comparison,
                 snapshot: table.snapshot.clone(),
-                history: table.history.clone().unwrap_or_default(),
             };
             let outcome = jobs::compute(&self.repo, &job);
             self.send(Message::Redline(Box::new(
@@ -122,6 +122,10 @@ impl Harness {
                     outcome,
                 },
             )));
+        } else if let Effect::ArticleHistory { article, commit } = effect {
+            // What the article worker does on its thread.
+            let one = History::of_article_at(&self.repo, commit, &article).unwrap();
+            self.send(Message::ArticleHistory(Arc::new(one)));
         } else if let Effect::Refresh { commit } = effect {
             // What `Jobs::refresh` does on its thread: extend the index shown to the new HEAD.
             let history = self.state.table.as_ref().unwrap().history.clone().unwrap();
@@ -312,6 +316,113 @@ fn an_article_opens_with_its_latest_texts_before_the_history_is_indexed() {
         "labelled once indexed"
     );
     assert_eq!(h.state.focus, Pane::Redline);
+}
+
+#[test]
+fn an_article_opened_while_all_history_is_walked_shows_its_own_history_first() {
+    let mut h = Harness::demo_unindexed(160, 48, true);
+    let id = "12-ai-technology";
+    assert_eq!(article_id(&h), id, "a wide screen opens the first article");
+    assert!(h.screen().contains("History · … events"), "{}", h.screen());
+    // No usable index on disk: the loader walks everything, and the article in view is walked
+    // alone meanwhile.
+    h.hold = true;
+    h.send(Message::Walking);
+    let commit = h.repo.head().unwrap().commit;
+    let asked = std::mem::take(&mut h.held);
+    assert_eq!(
+        asked,
+        vec![Effect::ArticleHistory {
+            article: id.to_string(),
+            commit
+        }]
+    );
+    let one = Arc::new(History::of_article_at(&h.repo, commit, id).unwrap());
+    h.send(Message::ArticleHistory(one.clone()));
+    let rows = h.state.article.as_ref().unwrap().history.clone();
+    assert!(!rows.is_empty());
+    // Its redline is asked for again, and the shell compares with the article's own history.
+    let asked = std::mem::take(&mut h.held);
+    assert!(
+        matches!(&asked[..], [Effect::ComputeRedline { article, .. }] if article == id),
+        "{asked:?}"
+    );
+    let table = h.state.table.as_ref().unwrap();
+    assert!(Arc::ptr_eq(table.history_of(id).unwrap(), &one));
+    assert!(
+        table.history.is_none(),
+        "the list still waits for the whole index"
+    );
+    h.hold = false;
+    for effect in asked {
+        h.perform(effect);
+    }
+    let a = h.state.article.as_ref().unwrap();
+    assert_eq!(a.status, RedlineStatus::Ready);
+    assert_eq!(
+        a.old.title, "Coalition of Health Care Unions pass 2",
+        "labelled by pass numbers, as once indexed"
+    );
+    let screen = h.screen();
+    assert!(screen.contains("Indexing history"), "{screen}");
+    assert!(
+        screen.contains(&format!("History · {} events", rows.len())),
+        "{screen}"
+    );
+    assert!(screen.contains(&rows[0].what), "{screen}");
+    // The whole index replaces it, and shows the same timeline.
+    h.send(Message::Indexed(Arc::new(History::build(&h.repo).unwrap())));
+    assert_eq!(h.state.article.as_ref().unwrap().history, rows);
+    assert!(h.state.table.as_ref().unwrap().article_history.is_none());
+}
+
+#[test]
+fn a_late_article_history_is_dropped() {
+    let mut h = Harness::demo_unindexed(160, 48, true);
+    let id = "12-ai-technology";
+    h.hold = true;
+    h.send(Message::Walking);
+    h.held.clear();
+    // Walked to another commit than the table shown (HEAD moved under the walk).
+    let head = h.repo.head().unwrap().commit;
+    let parent = h.repo.git.find_commit(head).unwrap().parent_id(0).unwrap();
+    let older = History::of_article_at(&h.repo, parent, id).unwrap();
+    h.send(Message::ArticleHistory(Arc::new(older)));
+    assert!(h.state.table.as_ref().unwrap().article_history.is_none());
+    assert!(h.state.article.as_ref().unwrap().history.is_empty());
+    assert!(h.held.is_empty(), "{:?}", h.held);
+    // After the whole index.
+    let whole = Arc::new(History::build(&h.repo).unwrap());
+    h.send(Message::Indexed(whole.clone()));
+    h.held.clear();
+    let rows = h.state.article.as_ref().unwrap().history.clone();
+    let one = History::of_article_at(&h.repo, head, id).unwrap();
+    h.send(Message::ArticleHistory(Arc::new(one)));
+    let table = h.state.table.as_ref().unwrap();
+    assert!(table.article_history.is_none());
+    assert!(Arc::ptr_eq(table.history_of(id).unwrap(), &whole));
+    assert_eq!(h.state.article.as_ref().unwrap().history, rows);
+    assert!(h.held.is_empty(), "{:?}", h.held);
+    // Indexed, an article opened walks nothing of its own.
+    h.keys("j");
+    assert!(
+        !h.held
+            .iter()
+            .any(|e| matches!(e, Effect::ArticleHistory { .. })),
+        "{:?}",
+        h.held
+    );
+}
+
+#[test]
+fn before_the_whole_index_a_whose_move_filter_counts_nothing_it_cannot_know() {
+    let mut h = Harness::demo_unindexed(80, 24, true);
+    h.keys("w");
+    let screen = h.screen();
+    assert!(screen.contains("Articles …/13"), "{screen}");
+    h.index();
+    let screen = h.screen();
+    assert!(!screen.contains("Articles …/"), "{screen}");
 }
 
 #[test]

@@ -42,16 +42,30 @@ impl Session {
 
     fn demo_with(rows: u16, cols: u16, env: &[(&str, &str)]) -> Session {
         let dir = tempfile::tempdir().expect("temp dir");
+        let cwd = dir.path().to_path_buf();
+        // The demo's last session is in August 2025: record as on its last day.
+        let mut env = env.to_vec();
+        env.push(("BARGAIN_TEST_TODAY", "2025-08-07"));
+        Session::start(dir, &["demo", "table"], &cwd, rows, cols, &env)
+    }
+
+    /// `bargain ARGS` run in `cwd` (inside `dir`, kept as long as the session).
+    fn start(
+        dir: tempfile::TempDir,
+        args: &[&str],
+        cwd: &std::path::Path,
+        rows: u16,
+        cols: u16,
+        env: &[(&str, &str)],
+    ) -> Session {
         let pair = native_pty_system()
             .openpty(size(rows, cols))
             .expect("a pseudo-terminal");
         let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_bargain"));
-        cmd.args(["demo", "table"]);
-        cmd.cwd(dir.path());
+        cmd.args(args);
+        cmd.cwd(cwd);
         cmd.env("TERM", "xterm-256color");
         cmd.env_remove("NO_COLOR");
-        // The demo's last session is in August 2025: record as on its last day.
-        cmd.env("BARGAIN_TEST_TODAY", "2025-08-07");
         for (k, v) in env {
             cmd.env(k, v);
         }
@@ -107,9 +121,45 @@ impl Session {
         }
     }
 
+    /// Waits for the first screen that `shows` accepts, drawn or still being drawn (a screen
+    /// that keeps changing, such as progress, never settles); returns it.
+    fn wait_until(&mut self, shows: impl Fn(&str) -> bool) -> String {
+        let start = Instant::now();
+        loop {
+            let screen = self.screen();
+            if shows(&screen) {
+                return screen;
+            }
+            assert!(
+                start.elapsed() < PATIENCE,
+                "waited {PATIENCE:?}; the screen shows:\n{screen}"
+            );
+            match self.output.recv_timeout(Duration::from_millis(50)) {
+                Ok(bytes) => self.parser.process(&bytes),
+                Err(RecvTimeoutError::Timeout) => {}
+                Err(RecvTimeoutError::Disconnected) => {}
+            }
+        }
+    }
+
     fn press(&mut self, keys: &str) {
         self.keys.write_all(keys.as_bytes()).expect("keys sent");
         self.keys.flush().expect("keys flushed");
+    }
+
+    /// Presses `q` and waits until bargain has exited; how it exited.
+    fn quit(&mut self) -> portable_pty::ExitStatus {
+        self.press("q");
+        let start = Instant::now();
+        loop {
+            if let Some(status) = self.child.try_wait().expect("child status") {
+                return status;
+            }
+            while let Ok(bytes) = self.output.recv_timeout(Duration::from_millis(50)) {
+                self.parser.process(&bytes);
+            }
+            assert!(start.elapsed() < PATIENCE, "bargain did not quit");
+        }
     }
 
     fn resize(&mut self, rows: u16, cols: u16) {
@@ -161,17 +211,7 @@ fn the_demo_in_a_real_terminal_from_open_to_quit() {
     s.resize(24, 80);
     s.wait_for(&["since last: union", "? help"]);
 
-    s.press("q");
-    let start = Instant::now();
-    let status = loop {
-        if let Some(status) = s.child.try_wait().expect("child status") {
-            break status;
-        }
-        while let Ok(bytes) = s.output.recv_timeout(Duration::from_millis(50)) {
-            s.parser.process(&bytes);
-        }
-        assert!(start.elapsed() < PATIENCE, "bargain did not quit");
-    };
+    let status = s.quit();
     assert!(status.success(), "{status:?}");
     // The reader thread may still hold the last bytes (leaving the alternate screen): read until
     // it reports the end of output, not just what has arrived so far.
@@ -219,14 +259,7 @@ fn resizing_140x40_to_80x24_to_100x30_and_back_shows_the_list_from_its_top() {
         list.iter().any(|l| l.starts_with("14   AI Note")),
         "{screen}"
     );
-    s.press("q");
-    let start = Instant::now();
-    while s.child.try_wait().expect("child status").is_none() {
-        while let Ok(bytes) = s.output.recv_timeout(Duration::from_millis(50)) {
-            s.parser.process(&bytes);
-        }
-        assert!(start.elapsed() < PATIENCE, "bargain did not quit");
-    }
+    s.quit();
 }
 
 #[test]
@@ -258,14 +291,7 @@ fn a_pass_written_in_the_editor_is_recorded_in_a_real_terminal() {
     assert!(screen.contains("Enter close"), "{screen}");
     s.press("\r");
     s.wait_for(&["r record"]);
-    s.press("q");
-    let start = Instant::now();
-    while s.child.try_wait().expect("child status").is_none() {
-        while let Ok(bytes) = s.output.recv_timeout(Duration::from_millis(50)) {
-            s.parser.process(&bytes);
-        }
-        assert!(start.elapsed() < PATIENCE, "bargain did not quit");
-    }
+    s.quit();
 
     let git = |args: &[&str]| {
         let out = std::process::Command::new("git")
@@ -306,4 +332,55 @@ fn a_panic_gives_the_terminal_back_before_its_message() {
     );
     let status = s.child.wait().expect("exit status");
     assert!(!status.success());
+}
+
+/// A generated table whose whole walk, in a debug build, takes several times one article's.
+const ARTICLES: usize = 200;
+const COMMITS: usize = 3_000;
+
+/// The number after `before` on the screen, up to the first character that is not a digit.
+fn number_after(screen: &str, before: &str) -> Option<usize> {
+    let (_, rest) = screen.split_once(before)?;
+    let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+    digits.parse().ok()
+}
+
+#[test]
+fn without_an_index_on_disk_the_open_article_shows_its_history_before_the_whole_walk_ends() {
+    // A generated table with enough history that walking all of it takes a while, and no
+    // index on disk (a fresh clone): the article opened at start is walked alone meanwhile.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let table = dir.path().join("table");
+    let spec = bargain_testutils::Spec {
+        articles: ARTICLES,
+        commits: COMMITS,
+        seed: 2025,
+    };
+    bargain_testutils::write_repository(&table, &spec).expect("table generated");
+    assert!(!table.join(".git/bargain").exists());
+    let mut s = Session::start(dir, &[], &table, 40, 160, &[]);
+    // The first screen that counts the open article's events (before: "History · … events").
+    let screen = s.wait_until(|screen| number_after(screen, "History · ").is_some());
+    assert!(
+        number_after(&screen, "History · ").is_some_and(|n| n > 0),
+        "{screen}"
+    );
+    // The history rows are there while the status line still counts the whole walk's commits:
+    // under half of them walked (the rows of the whole index come with no progress left).
+    assert!(screen.contains("Indexing history"), "{screen}");
+    let done = number_after(&screen, "Indexing history: ");
+    let total = screen
+        .split_once("Indexing history: ")
+        .and_then(|(_, rest)| number_after(rest, "/"));
+    if let (Some(done), Some(total)) = (done, total) {
+        assert!(done * 2 < total, "{done}/{total}:\n{screen}");
+    }
+    // The list's whose-move and moved columns still wait for the whole index.
+    assert!(
+        screen
+            .lines()
+            .any(|l| l.starts_with("1    Generated article 1 ") && l.contains("…         …")),
+        "{screen}"
+    );
+    s.quit();
 }

@@ -5,7 +5,12 @@
 //!   history with progress, then reads every article's texts for search;
 //! - the redline worker resolves a comparison and computes its redline. Requests carry a
 //!   generation number; a request waiting behind a newer one is skipped, and `update` drops any
-//!   result whose generation is not the latest it asked for.
+//!   result whose generation is not the latest it asked for;
+//! - while the loader walks all history (no usable index on disk), the article worker walks one
+//!   article's folder alone (`History::of_article_at`), so the article in view has its history
+//!   in a fraction of the time; a request waiting behind a newer one is skipped. The loader's
+//!   walk gives way to it ([`Gate`]): the two walks read the same pack, and on a machine with
+//!   no core to spare they would only slow each other.
 
 use super::redline_view::RedlineDoc;
 use super::search::corpus;
@@ -33,9 +38,27 @@ pub struct RedlineJob {
     pub history: Arc<History>,
 }
 
+/// One article's history to walk, up to `commit`.
+struct ArticleJob {
+    article: String,
+    commit: git2::Oid,
+}
+
+/// Held while one article is walked; the walk of all history waits at its next progress report
+/// (every 256 commits) until it is free.
+#[derive(Default)]
+struct Gate(std::sync::Mutex<()>);
+
+impl Gate {
+    fn hold(&self) -> std::sync::MutexGuard<'_, ()> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
 /// Handles to the workers.
 pub struct Jobs {
     redline: Sender<RedlineJob>,
+    article: Sender<ArticleJob>,
     path: PathBuf,
     tx: Sender<Message>,
 }
@@ -46,9 +69,11 @@ impl Jobs {
     pub fn start(path: PathBuf, tx: Sender<Message>) -> Jobs {
         let loader_tx = tx.clone();
         let loader_path = path.clone();
+        let gate = Arc::new(Gate::default());
+        let loader_gate = gate.clone();
         thread::Builder::new()
             .name("bargain-load".into())
-            .spawn(move || load(&loader_path, &loader_tx))
+            .spawn(move || load(&loader_path, &loader_tx, &loader_gate))
             .expect("start the loader thread");
         let (redline, requests) = channel();
         let (redline_path, redline_tx) = (path.clone(), tx.clone());
@@ -56,6 +81,12 @@ impl Jobs {
             .name("bargain-redline".into())
             .spawn(move || redlines(&redline_path, &requests, &redline_tx))
             .expect("start the redline thread");
+        let (article, article_requests) = channel();
+        let (article_path, article_tx) = (path.clone(), tx.clone());
+        thread::Builder::new()
+            .name("bargain-article".into())
+            .spawn(move || article_histories(&article_path, &article_requests, &article_tx, &gate))
+            .expect("start the article thread");
         let (watch_path, watch_tx) = (path.clone(), tx.clone());
         thread::Builder::new()
             .name("bargain-watch".into())
@@ -66,7 +97,12 @@ impl Jobs {
             .name("bargain-fetch".into())
             .spawn(move || fetch_forever(&fetch_path, &fetch_tx))
             .expect("start the fetch thread");
-        Jobs { redline, path, tx }
+        Jobs {
+            redline,
+            article,
+            path,
+            tx,
+        }
     }
 
     /// The table at `commit` with `history` extended to it (no new walk of what is indexed), or
@@ -149,6 +185,11 @@ impl Jobs {
     pub fn redline(&self, job: RedlineJob) {
         let _ = self.redline.send(job);
     }
+
+    /// Article `article`'s own history up to `commit`; arrives as [`Message::ArticleHistory`].
+    pub fn article_history(&self, article: String, commit: git2::Oid) {
+        let _ = self.article.send(ArticleJob { article, commit });
+    }
 }
 
 /// How often the watcher looks at HEAD: a recording from another shell or a pull shows within
@@ -175,9 +216,9 @@ fn watch(path: &std::path::Path, tx: &Sender<Message>) {
     }
 }
 
-fn load(path: &std::path::Path, tx: &Sender<Message>) {
-    let outcome =
-        std::panic::catch_unwind(AssertUnwindSafe(|| try_load(path, tx))).unwrap_or_else(|p| {
+fn load(path: &std::path::Path, tx: &Sender<Message>, gate: &Gate) {
+    let outcome = std::panic::catch_unwind(AssertUnwindSafe(|| try_load(path, tx, gate)))
+        .unwrap_or_else(|p| {
             Err(format!(
                 "internal error while loading: {}",
                 panic_message(&*p)
@@ -188,7 +229,7 @@ fn load(path: &std::path::Path, tx: &Sender<Message>) {
     }
 }
 
-fn try_load(path: &std::path::Path, tx: &Sender<Message>) -> Result<(), String> {
+fn try_load(path: &std::path::Path, tx: &Sender<Message>, gate: &Gate) -> Result<(), String> {
     let repo = Repo::discover(path).map_err(|e| e.to_string())?;
     for event in crate::tui::recording::work::on_open(&repo) {
         let _ = tx.send(Message::Record(Box::new(event)));
@@ -206,11 +247,20 @@ fn try_load(path: &std::path::Path, tx: &Sender<Message>) -> Result<(), String> 
     }
     // The index on disk, extended by the commits since (a walk of all history only when it
     // cannot be used): the articles' timelines are there in the time it takes to read a file.
-    let mut history = History::cached(&repo).unwrap_or_default();
+    let mut history = match History::cached(&repo) {
+        Ok(history) => history,
+        Err(_) => {
+            if tx.send(Message::Walking).is_err() {
+                return Ok(());
+            }
+            History::default()
+        }
+    };
     let covered = history.head;
     let mut gone = false;
     history
         .extend_to(&repo, head.commit, &mut |p| {
+            drop(gate.hold());
             if tx.send(Message::Indexing(p)).is_err() {
                 gone = true;
                 ControlFlow::Break(())
@@ -339,17 +389,31 @@ pub fn sync(repo: &Repo, history: &History) -> Synced {
     }
 }
 
-fn redlines(path: &std::path::Path, requests: &Receiver<RedlineJob>, tx: &Sender<Message>) {
+/// Serves `requests` one at a time, the latest first: a request waiting behind a newer one is
+/// never served. The repository is opened at the first request (`None` when it cannot be);
+/// `serve` breaks when the UI is gone.
+fn latest_wins<J>(
+    path: &std::path::Path,
+    requests: &Receiver<J>,
+    mut serve: impl FnMut(Option<&Repo>, J) -> ControlFlow<()>,
+) {
     let mut repo: Option<Repo> = None;
     while let Ok(mut job) = requests.recv() {
-        // Latest wins: anything queued behind a newer request is never computed.
         while let Ok(newer) = requests.try_recv() {
             job = newer;
         }
         if repo.is_none() {
             repo = Repo::discover(path).ok();
         }
-        let outcome = match &repo {
+        if serve(repo.as_ref(), job).is_break() {
+            return;
+        }
+    }
+}
+
+fn redlines(path: &std::path::Path, requests: &Receiver<RedlineJob>, tx: &Sender<Message>) {
+    latest_wins(path, requests, |repo, job| {
+        let outcome = match repo {
             Some(repo) => std::panic::catch_unwind(AssertUnwindSafe(|| compute(repo, &job)))
                 .unwrap_or_else(|p| {
                     Err(format!(
@@ -363,10 +427,39 @@ fn redlines(path: &std::path::Path, requests: &Receiver<RedlineJob>, tx: &Sender
             generation: job.generation,
             outcome,
         };
-        if tx.send(Message::Redline(Box::new(result))).is_err() {
-            return;
+        match tx.send(Message::Redline(Box::new(result))) {
+            Ok(()) => ControlFlow::Continue(()),
+            Err(_) => ControlFlow::Break(()),
         }
-    }
+    });
+}
+
+/// An article scrolled past is never walked. Nothing is said when a walk fails: the whole index
+/// is on its way, and says it for every article.
+fn article_histories(
+    path: &std::path::Path,
+    requests: &Receiver<ArticleJob>,
+    tx: &Sender<Message>,
+    gate: &Gate,
+) {
+    latest_wins(path, requests, |repo, job| {
+        let Some(repo) = repo else {
+            return ControlFlow::Continue(());
+        };
+        let walked = {
+            let _first = gate.hold();
+            std::panic::catch_unwind(AssertUnwindSafe(|| {
+                History::of_article_at(repo, job.commit, &job.article)
+            }))
+        };
+        let Ok(Ok(history)) = walked else {
+            return ControlFlow::Continue(());
+        };
+        match tx.send(Message::ArticleHistory(Arc::new(history))) {
+            Ok(()) => ControlFlow::Continue(()),
+            Err(_) => ControlFlow::Break(()),
+        }
+    });
 }
 
 /// Resolves and compares one job's texts.

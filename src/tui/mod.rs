@@ -108,8 +108,9 @@ fn perform(state: &State, jobs: &jobs::Jobs, effect: Effect) {
             comparison,
         } => {
             let Some(table) = &state.table else { return };
-            // Before the index is built, the latest texts come from the snapshot alone.
-            let history = table.history.clone().unwrap_or_default();
+            // Before the index is built: the article's own history if it has come, else the
+            // latest texts from the snapshot alone.
+            let history = table.history_of(&article).cloned().unwrap_or_default();
             jobs.redline(jobs::RedlineJob {
                 generation,
                 article,
@@ -144,6 +145,7 @@ fn perform(state: &State, jobs: &jobs::Jobs, effect: Effect) {
                 .unwrap_or_default();
             jobs.sync(history);
         }
+        Effect::ArticleHistory { article, commit } => jobs.article_history(article, commit),
         Effect::Import(job) => jobs.import(job),
         // Needs the terminal: done in `run`.
         Effect::Edit(_) => {}

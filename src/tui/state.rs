@@ -22,8 +22,14 @@ pub enum Message {
     Act(Action),
     /// The table at HEAD is read; history is still being indexed.
     Opened(Box<Opened>),
+    /// The index on disk cannot be used: all history is being walked (`Indexing` says how far).
+    /// Until `Indexed`, an article opened is walked alone ([`Effect::ArticleHistory`]).
+    Walking,
     Indexing(WalkProgress),
     Indexed(Arc<History>),
+    /// One article's own history ([`History::of_article_at`]: its `scope` names the article, its
+    /// `head` the commit it covers), for that article until the whole index is there.
+    ArticleHistory(Arc<History>),
     /// The table could not be opened at all.
     Failed(String),
     Redline(Box<RedlineResult>),
@@ -66,6 +72,12 @@ pub enum Effect {
     Record(super::recording::Job),
     /// Suspend the terminal and write a pass in `$EDITOR`.
     Edit(super::recording::EditJob),
+    /// Walk one article's history up to `commit` off the UI thread (the latest request wins),
+    /// while the whole index is being built; the answer is [`Message::ArticleHistory`].
+    ArticleHistory {
+        article: String,
+        commit: git2::Oid,
+    },
     /// Read the table at `commit` and extend the index to it, off the UI thread.
     Refresh {
         commit: git2::Oid,
@@ -190,12 +202,31 @@ pub enum Loading {
 #[derive(Debug, Clone)]
 pub struct TableView {
     pub snapshot: Arc<Snapshot>,
+    /// The whole index; `None` until it is built (the list's whose-move and last-movement
+    /// columns wait for it).
     pub history: Option<Arc<History>>,
+    /// All history is being walked (no usable index on disk): an article opened meanwhile gets
+    /// a walk of its own.
+    pub walking: bool,
+    /// Meanwhile, the last article's own history that answered, at `snapshot`'s commit.
+    pub article_history: Option<Arc<History>>,
     pub rows: Vec<TrackerRow>,
     pub branch: Option<String>,
     pub uncommitted: usize,
     pub sync: SyncState,
     pub comparisons: Vec<Comparison>,
+}
+
+impl TableView {
+    /// The history article `id` is shown and compared with: the whole index, else that article's
+    /// own while the whole one is being built; `None` while neither is there.
+    pub fn history_of(&self, id: &str) -> Option<&Arc<History>> {
+        self.history.as_ref().or_else(|| {
+            self.article_history
+                .as_ref()
+                .filter(|h| h.scope() == Some(id))
+        })
+    }
 }
 
 /// One line of an article's timeline.

@@ -304,9 +304,14 @@ fn list(buf: &mut Buffer, r: Rect, state: &State) {
         )),
         MoveFilter::Nobody => filters.push("nobody's move".to_string()),
     }
+    // Whose move is known only from the whole index: until then a filter by it counts "…".
+    let shown = if state.move_filter != MoveFilter::Any && table.history.is_none() {
+        "…".to_string()
+    } else {
+        state.visible.len().to_string()
+    };
     let mut title = format!(
-        " Articles {}/{} · sort: {}",
-        state.visible.len(),
+        " Articles {shown}/{} · sort: {}",
         table.rows.len(),
         state.sort.word()
     );
@@ -786,18 +791,27 @@ fn history(buf: &mut Buffer, r: Rect, state: &State) {
         pane_title(buf, r, state, Pane::History, vec![Span::raw(" History")]);
         return;
     };
+    // Until the article's history is there, its count is not known: "…", never "0".
+    let known = state
+        .table
+        .as_ref()
+        .is_some_and(|t| t.history_of(&a.id).is_some());
+    let events = if known {
+        a.history.len().to_string()
+    } else {
+        "…".to_string()
+    };
     pane_title(
         buf,
         r,
         state,
         Pane::History,
         vec![Span::raw(format!(
-            " History · {} events · Space marks old, Enter compares",
-            a.history.len()
+            " History · {events} events · Space marks old, Enter compares"
         ))],
     );
     if a.history.is_empty() && r.height > 1 {
-        let text = if state.table.as_ref().is_some_and(|t| t.history.is_some()) {
+        let text = if known {
             "No history for this article"
         } else {
             "Indexing the history…"

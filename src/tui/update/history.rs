@@ -4,13 +4,15 @@
 use crate::tui::state::{Effect, HistoryRow, Pane, State};
 use bargain_core::comparison::{Comparison, VersionRef};
 use bargain_core::events::{FileKind, What, session_of};
+use bargain_core::store::History;
+use std::sync::Arc;
 
 /// The article's timeline, oldest first.
 pub(super) fn rows(state: &State, id: &str) -> Vec<HistoryRow> {
     let Some(table) = &state.table else {
         return Vec::new();
     };
-    let Some(history) = &table.history else {
+    let Some(history) = table.history_of(id) else {
         return Vec::new();
     };
     let t = &table.snapshot.table;
@@ -51,6 +53,53 @@ pub(super) fn rows(state: &State, id: &str) -> Vec<HistoryRow> {
             }
         })
         .collect()
+}
+
+/// All history is being walked: the article in view is walked alone meanwhile.
+pub(super) fn walking(state: &mut State, effects: &mut Vec<Effect>) {
+    let Some(table) = &mut state.table else {
+        return;
+    };
+    if table.history.is_some() {
+        return;
+    }
+    table.walking = true;
+    if let Some(id) = state.article.as_ref().map(|a| a.id.clone()) {
+        ask(state, &id, effects);
+    }
+}
+
+/// Asks for article `id`'s own walk when all history is being walked and its history is not at
+/// hand; a request for another article supersedes it (the shell keeps the latest).
+pub(super) fn ask(state: &State, id: &str, effects: &mut Vec<Effect>) {
+    if let Some(table) = &state.table
+        && table.walking
+        && table.history_of(id).is_none()
+    {
+        effects.push(Effect::ArticleHistory {
+            article: id.to_string(),
+            commit: table.snapshot.commit,
+        });
+    }
+}
+
+/// An article's own history arrived: kept while the whole index is not there and it covers the
+/// table shown, and the article shown again with it (its rows, its redline asked again). A late
+/// one (the table moved on, or the whole index came first) is dropped.
+pub(super) fn arrived(state: &mut State, one: Arc<History>, effects: &mut Vec<Effect>) {
+    let Some(table) = &mut state.table else {
+        return;
+    };
+    let Some(id) = one.scope().map(str::to_string) else {
+        return;
+    };
+    if table.history.is_some() || one.head != Some(table.snapshot.commit) {
+        return;
+    }
+    table.article_history = Some(one);
+    if state.article.as_ref().is_some_and(|a| a.id == id) {
+        super::redline::open_article(state, &id, effects);
+    }
 }
 
 /// Enter in the history: the marked version (or the one before the selected, of the same file)

@@ -47,6 +47,8 @@ pub fn update(state: &mut State, message: Message) -> Vec<Effect> {
             state.table = Some(TableView {
                 snapshot: opened.snapshot,
                 history: None,
+                walking: false,
+                article_history: None,
                 rows,
                 branch: opened.branch,
                 uncommitted: opened.uncommitted,
@@ -69,7 +71,9 @@ pub fn update(state: &mut State, message: Message) -> Vec<Effect> {
                 state.loading = Loading::Indexing(progress);
             }
         }
+        Message::Walking => history::walking(state, &mut effects),
         Message::Indexed(history) => indexed(state, history, &mut effects),
+        Message::ArticleHistory(one) => history::arrived(state, one, &mut effects),
         Message::Failed(why) => state.loading = Loading::Failed(why),
         Message::Fetched(sync) => {
             if let Some(table) = &mut state.table {
@@ -130,6 +134,9 @@ fn indexed(state: &mut State, history: Arc<History>, effects: &mut Vec<Effect>) 
     if let Some(table) = &mut state.table {
         table.rows = bargain_core::tracker::rows(&table.snapshot, &history, None);
         table.history = Some(history);
+        // The whole index replaces any one article's.
+        table.walking = false;
+        table.article_history = None;
     }
     list::refilter(state);
     // An article opened before the index was ready is loaded now.

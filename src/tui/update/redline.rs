@@ -130,6 +130,7 @@ pub(super) fn open_article(state: &mut State, id: &str, effects: &mut Vec<Effect
     keep_visible(&mut view.history_offset, view.history_selected, rows, len);
     state.article = Some(view);
     relayout(state);
+    history::ask(state, id, effects);
     if state.table.is_some() {
         effects.push(Effect::ComputeRedline {
             generation,

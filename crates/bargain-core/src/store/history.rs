@@ -53,12 +53,16 @@ impl History {
     /// far as that article's folder (as `git log -- proposals/ARTICLE/` does). The commits listed
     /// are those that changed the article.
     pub fn of_article(repo: &Repo, article: &str) -> Result<History, StoreError> {
+        History::of_article_at(repo, repo.head()?.commit, article)
+    }
+
+    /// [`History::of_article`] as of commit `tip` (the TUI's snapshot, which HEAD may have left).
+    pub fn of_article_at(repo: &Repo, tip: Oid, article: &str) -> Result<History, StoreError> {
         let mut history = History {
             scope: Some(article.to_string()),
             ..History::default()
         };
-        let head = repo.head()?;
-        history.extend_to(repo, head.commit, &mut |_| ControlFlow::Continue(()))?;
+        history.extend_to(repo, tip, &mut |_| ControlFlow::Continue(()))?;
         Ok(history)
     }
 
