@@ -681,50 +681,36 @@ fn walk(
     numbering: &mut Numbering,
 ) -> Result<Walked, DocumentError> {
     let mut events = Events::new(xml, part, limits);
-    let mut w = String::from("w");
-    let mut mc = String::from("mc");
+    let mut walker = Walker {
+        limits,
+        styles,
+        numbering,
+        w: String::from("w"),
+        mc: String::from("mc"),
+        paras: Vec::new(),
+        stack: Vec::new(),
+        counts: Counts::default(),
+        in_text: false,
+        in_instr: false,
+        in_ppr: false,
+        fields: Vec::new(),
+        sdt_toc: Vec::new(),
+        tables: Vec::new(),
+        cell: Vec::new(),
+        note_id: None,
+        pending_break: false,
+        text_bytes: 0,
+    };
     let mut root_seen = false;
-    let mut paras: Vec<Para> = Vec::new();
-    let mut stack: Vec<Para> = Vec::new(); // open paragraphs (text boxes nest them)
-    let mut counts = Counts::default();
+    // The depth of the element whose content is skipped, while inside it.
     let mut skip: Option<usize> = None;
     let mut depth = 0usize;
-    let mut in_text = false;
-    let mut in_instr = false;
-    let mut in_ppr = false;
-    let mut fields: Vec<Field> = Vec::new();
-    let mut sdt_toc: Vec<bool> = Vec::new();
-    let mut tables: Vec<Vec<Vec<String>>> = Vec::new(); // rows of cells of each open table
-    let mut cell: Vec<String> = Vec::new(); // text of the open cell of each open table
-    let mut note_id: Option<String> = None;
-    let mut pending_break = false;
-    let mut text_bytes = 0usize;
-
-    let is = |e: &BytesStart<'_>, prefix: &str, local: &str| -> bool {
-        let name = e.name();
-        let (p, l) = match name.as_ref().split_once(':') {
-            Some((p, l)) => (p, l),
-            None => ("", name.as_ref()),
-        };
-        p == prefix && l == local
-    };
-
     loop {
         let ev = events.next()?;
         match ev {
             Ev::Start(e) | Ev::Empty(e) if !root_seen => {
                 root_seen = true;
-                for a in e.attributes().flatten() {
-                    let key = a.key.as_ref();
-                    if let Some(prefix) = key.strip_prefix("xmlns:") {
-                        let value = a.value.as_ref();
-                        if WORD_NS.contains(&value) {
-                            w = prefix.to_string();
-                        } else if value == MC_NS {
-                            mc = prefix.to_string();
-                        }
-                    }
-                }
+                walker.prefixes(&e);
                 depth += 1;
             }
             Ev::Start(e) => {
@@ -732,64 +718,16 @@ fn walk(
                 if skip.is_some() {
                     continue;
                 }
-                if let Some(to_skip) = skipped(&e, &w, &mc, &mut counts, &is) {
-                    if to_skip {
-                        skip = Some(depth);
-                    }
-                    continue;
+                match walker.skipped(&e) {
+                    Some(true) => skip = Some(depth),
+                    Some(false) => {}
+                    None => walker.open(&e, false),
                 }
-                open(
-                    &e,
-                    &w,
-                    &is,
-                    &mut stack,
-                    &mut sdt_toc,
-                    &mut tables,
-                    &mut cell,
-                    &mut note_id,
-                    &mut in_text,
-                    &mut in_instr,
-                    &mut in_ppr,
-                    &mut pending_break,
-                    &mut counts,
-                    &mut fields,
-                    false,
-                );
             }
             Ev::Empty(e) => {
-                if skip.is_some() {
-                    continue;
+                if skip.is_none() && walker.skipped(&e).is_none() {
+                    walker.open(&e, true);
                 }
-                if skipped(&e, &w, &mc, &mut counts, &is).is_some() {
-                    continue;
-                }
-                if is(&e, &w, "p") {
-                    // An empty paragraph: a blank line.
-                    if cell.is_empty() {
-                        paras.push(Para {
-                            page_break: std::mem::take(&mut pending_break),
-                            ..Para::default()
-                        });
-                    }
-                    continue;
-                }
-                open(
-                    &e,
-                    &w,
-                    &is,
-                    &mut stack,
-                    &mut sdt_toc,
-                    &mut tables,
-                    &mut cell,
-                    &mut note_id,
-                    &mut in_text,
-                    &mut in_instr,
-                    &mut in_ppr,
-                    &mut pending_break,
-                    &mut counts,
-                    &mut fields,
-                    true,
-                );
             }
             Ev::End(local) => {
                 if let Some(d) = skip {
@@ -800,305 +738,373 @@ fn walk(
                     continue;
                 }
                 depth = depth.saturating_sub(1);
-                match local.as_str() {
-                    "t" => in_text = false,
-                    "instrText" => in_instr = false,
-                    "pPr" => in_ppr = false,
-                    "sdt" => {
-                        sdt_toc.pop();
-                    }
-                    "p" => {
-                        if let Some(mut para) = stack.pop() {
-                            para.toc |= sdt_toc.iter().any(|&t| t) || fields.iter().any(|f| f.toc);
-                            if let Some(style) = &para.style
-                                && styles.is_contents(style)
-                            {
-                                para.toc = true;
-                            }
-                            let num = para.num.clone().or_else(|| {
-                                para.style.as_deref().and_then(|s| styles.numbering(s))
-                            });
-                            if let Some((id, lvl)) = num
-                                && let Some(label) = numbering.label(&id, lvl)
-                                && let Some(first) = para.lines.first_mut()
-                            {
-                                *first = format!("{label} {first}");
-                            }
-                            para.note_id = note_id.clone();
-                            para.level =
-                                para.outline.filter(|&o| o < 9).map(|o| o + 1).or_else(|| {
-                                    para.style.as_deref().and_then(|s| styles.level(s))
-                                });
-                            if let Some(open_cell) = cell.last_mut() {
-                                let text = para.lines.join(" ");
-                                if !text.trim().is_empty() {
-                                    if !open_cell.is_empty() {
-                                        open_cell.push(' ');
-                                    }
-                                    open_cell.push_str(text.trim());
-                                }
-                            } else {
-                                text_bytes += para.lines.iter().map(String::len).sum::<usize>();
-                                if text_bytes > limits.max_text_bytes {
-                                    return Err(DocumentError::TextTooLarge {
-                                        limit: limits.max_text_bytes,
-                                    });
-                                }
-                                paras.push(para);
-                            }
-                        }
-                    }
-                    "tc" => {
-                        if let (Some(rows), Some(text)) = (tables.last_mut(), cell.pop()) {
-                            if let Some(row) = rows.last_mut() {
-                                row.push(text);
-                            }
-                            cell.push(String::new());
-                        }
-                    }
-                    "tr" => {
-                        if let Some(rows) = tables.last_mut()
-                            && let Some(row) = rows.last()
-                        {
-                            let text = row
-                                .iter()
-                                .filter(|c| !c.is_empty())
-                                .cloned()
-                                .collect::<Vec<_>>()
-                                .join(" | ");
-                            if tables.len() > 1 {
-                                // A table inside a cell: its rows become that cell's text.
-                                let outer = cell.len() - 2;
-                                if !text.is_empty() {
-                                    if !cell[outer].is_empty() {
-                                        cell[outer].push_str("; ");
-                                    }
-                                    cell[outer].push_str(&text);
-                                }
-                            } else if !text.is_empty() {
-                                paras.push(Para {
-                                    lines: vec![text],
-                                    toc: sdt_toc.iter().any(|&t| t) || fields.iter().any(|f| f.toc),
-                                    note_id: note_id.clone(),
-                                    ..Para::default()
-                                });
-                            }
-                        }
-                    }
-                    "tbl" => {
-                        tables.pop();
-                        cell.pop();
-                    }
-                    "footnote" | "endnote" => note_id = None,
-                    _ => {}
-                }
+                walker.close(&local)?;
             }
             Ev::Text(text) => {
-                if skip.is_some() {
-                    continue;
-                }
-                if in_instr {
-                    if let Some(f) = fields.last_mut() {
-                        f.instr.push_str(&text);
-                        if f.instr.trim_start().starts_with("TOC") {
-                            f.toc = true;
-                        }
-                    }
-                } else if in_text && let Some(para) = stack.last_mut() {
-                    if para.lines.is_empty() {
-                        para.lines.push(String::new());
-                    }
-                    para.lines.last_mut().expect("pushed").push_str(&text);
+                if skip.is_none() {
+                    walker.text(&text);
                 }
             }
             Ev::Eof => break,
         }
     }
-    Ok(Walked { paras, counts })
+    Ok(Walked {
+        paras: walker.paras,
+        counts: walker.counts,
+    })
 }
 
-/// Elements whose content is not text of the document as accepted: deletions, moved-from text,
-/// old formatting of a revision, the fallback copy of drawings, comments. `Some(true)` to skip
-/// the element's content, `Some(false)` for an empty element only counted.
-fn skipped(
-    e: &BytesStart<'_>,
-    w: &str,
-    mc: &str,
-    counts: &mut Counts,
-    is: &impl Fn(&BytesStart<'_>, &str, &str) -> bool,
-) -> Option<bool> {
-    if is(e, w, "del") {
-        counts.deletions += 1;
-        return Some(true);
-    }
-    if is(e, w, "moveFrom") {
-        counts.moves += 1;
-        return Some(true);
-    }
-    for local in [
-        "pPrChange",
-        "rPrChange",
-        "sectPrChange",
-        "tblPrChange",
-        "trPrChange",
-        "tcPrChange",
-        "tblGridChange",
-        "numberingChange",
-        "delText",
-        "delInstrText",
-        "sectPr",
-    ] {
-        if is(e, w, local) {
-            return Some(true);
-        }
-    }
-    if is(e, mc, "Fallback") {
-        return Some(true);
-    }
-    if is(e, w, "commentReference") {
-        counts.comments += 1;
-        return Some(false);
-    }
-    None
-}
-
-#[allow(clippy::too_many_arguments)]
-fn open(
-    e: &BytesStart<'_>,
-    w: &str,
-    is: &impl Fn(&BytesStart<'_>, &str, &str) -> bool,
-    stack: &mut Vec<Para>,
-    sdt_toc: &mut Vec<bool>,
-    tables: &mut Vec<Vec<Vec<String>>>,
-    cell: &mut Vec<String>,
-    note_id: &mut Option<String>,
-    in_text: &mut bool,
-    in_instr: &mut bool,
-    in_ppr: &mut bool,
-    pending_break: &mut bool,
-    counts: &mut Counts,
-    fields: &mut Vec<Field>,
-    empty: bool,
-) {
+/// Whether `e` is `prefix:local`.
+fn is(e: &BytesStart<'_>, prefix: &str, local: &str) -> bool {
     let name = e.name();
-    let name = name.as_ref();
-    let local = name.split_once(':').map_or(name, |(_, l)| l);
-    let ours = is(e, w, local);
-    if !ours {
-        if matches!(local, "drawing" | "pict" | "object") {
-            counts.pictures += 1;
-        }
-        return;
-    }
-    match local {
-        "p" if !empty => stack.push(Para {
-            page_break: std::mem::take(pending_break),
-            ..Para::default()
-        }),
-        "t" if !empty => *in_text = true,
-        "instrText" if !empty => *in_instr = true,
-        "pPr" if !empty => *in_ppr = true,
-        "tab" if !*in_ppr => push_text(stack, "\t"),
-        "noBreakHyphen" => push_text(stack, "-"),
-        "br" | "cr" => {
-            let page = attr(e, "type").is_some_and(|t| t == "page");
-            if let Some(para) = stack.last_mut() {
-                let has_text = para.lines.last().is_some_and(|l| !l.trim().is_empty());
-                if page && !has_text && para.lines.len() <= 1 {
-                    para.page_break = true;
-                } else if page {
-                    // The rest of the paragraph starts a page: a form feed, as in text.
-                    para.lines.push("\u{c}".to_string());
-                } else {
-                    if para.lines.is_empty() {
-                        para.lines.push(String::new());
-                    }
-                    para.lines.push(String::new());
+    let (p, l) = match name.as_ref().split_once(':') {
+        Some((p, l)) => (p, l),
+        None => ("", name.as_ref()),
+    };
+    p == prefix && l == local
+}
+
+/// What the walk holds between two events: the paragraphs found and those still open (text
+/// boxes nest them), the tables and fields open around them, and what was counted.
+struct Walker<'a> {
+    limits: &'a Limits,
+    styles: &'a Styles,
+    numbering: &'a mut Numbering,
+    /// The prefixes the part's root gives WordprocessingML and markup compatibility.
+    w: String,
+    mc: String,
+    paras: Vec<Para>,
+    /// Open paragraphs (text boxes nest them).
+    stack: Vec<Para>,
+    counts: Counts,
+    in_text: bool,
+    in_instr: bool,
+    in_ppr: bool,
+    fields: Vec<Field>,
+    /// For each open content control: whether it is a table of contents.
+    sdt_toc: Vec<bool>,
+    /// Rows of cells of each open table.
+    tables: Vec<Vec<Vec<String>>>,
+    /// Text of the open cell of each open table.
+    cell: Vec<String>,
+    note_id: Option<String>,
+    pending_break: bool,
+    text_bytes: usize,
+}
+
+impl Walker<'_> {
+    /// Takes the prefixes the root element declares for Word's namespaces.
+    fn prefixes(&mut self, root: &BytesStart<'_>) {
+        for a in root.attributes().flatten() {
+            let key = a.key.as_ref();
+            if let Some(prefix) = key.strip_prefix("xmlns:") {
+                let value = a.value.as_ref();
+                if WORD_NS.contains(&value) {
+                    self.w = prefix.to_string();
+                } else if value == MC_NS {
+                    self.mc = prefix.to_string();
                 }
             }
         }
-        "pageBreakBefore" => {
-            if attr(e, "val").is_none_or(|v| v != "0" && v != "false")
-                && let Some(para) = stack.last_mut()
-            {
-                para.page_break = true;
+    }
+
+    /// Elements whose content is not text of the document as accepted: deletions, moved-from
+    /// text, old formatting of a revision, the fallback copy of drawings, comments. `Some(true)`
+    /// to skip the element's content, `Some(false)` for an empty element only counted.
+    fn skipped(&mut self, e: &BytesStart<'_>) -> Option<bool> {
+        let (w, counts) = (self.w.as_str(), &mut self.counts);
+        if is(e, w, "del") {
+            counts.deletions += 1;
+            return Some(true);
+        }
+        if is(e, w, "moveFrom") {
+            counts.moves += 1;
+            return Some(true);
+        }
+        for local in [
+            "pPrChange",
+            "rPrChange",
+            "sectPrChange",
+            "tblPrChange",
+            "trPrChange",
+            "tcPrChange",
+            "tblGridChange",
+            "numberingChange",
+            "delText",
+            "delInstrText",
+            "sectPr",
+        ] {
+            if is(e, w, local) {
+                return Some(true);
             }
         }
-        "outlineLvl" if *in_ppr => {
-            if let Some(para) = stack.last_mut() {
-                para.outline = attr(e, "val").and_then(|v| v.parse().ok());
-            }
+        if is(e, &self.mc, "Fallback") {
+            return Some(true);
         }
-        "pStyle" if *in_ppr => {
-            if let Some(para) = stack.last_mut() {
-                para.style = attr(e, "val");
-            }
+        if is(e, w, "commentReference") {
+            counts.comments += 1;
+            return Some(false);
         }
-        "numId" if *in_ppr => {
-            if let Some(para) = stack.last_mut() {
-                let lvl = para.num.as_ref().map_or(0, |n| n.1);
-                para.num = Some((attr(e, "val").unwrap_or_default(), lvl));
+        None
+    }
+
+    /// An element starts (`empty`: and ends at once).
+    fn open(&mut self, e: &BytesStart<'_>, empty: bool) {
+        let name = e.name();
+        let name = name.as_ref();
+        let local = name.split_once(':').map_or(name, |(_, l)| l);
+        let ours = is(e, &self.w, local);
+        if !ours {
+            if matches!(local, "drawing" | "pict" | "object") {
+                self.counts.pictures += 1;
             }
+            return;
         }
-        "ilvl" if *in_ppr => {
-            if let Some(para) = stack.last_mut() {
-                let lvl = attr(e, "val").and_then(|v| v.parse().ok()).unwrap_or(0);
-                let id = para.num.take().map(|n| n.0).unwrap_or_default();
-                para.num = Some((id, lvl));
-            }
-        }
-        "ins" => counts.insertions += 1,
-        "moveTo" => {}
-        "sdt" if !empty => sdt_toc.push(false),
-        "docPartGallery" => {
-            if attr(e, "val").is_some_and(|v| v.to_ascii_lowercase().contains("table of contents"))
-                && let Some(top) = sdt_toc.last_mut()
-            {
-                *top = true;
-            }
-        }
-        "fldChar" => match attr(e, "fldCharType").as_deref() {
-            Some("begin") => fields.push(Field {
-                toc: false,
-                instr: String::new(),
+        match local {
+            "p" if !empty => self.stack.push(Para {
+                page_break: std::mem::take(&mut self.pending_break),
+                ..Para::default()
             }),
-            Some("end") => {
-                fields.pop();
+            // An empty paragraph: a blank line (nothing, inside a table's cell).
+            "p" if self.cell.is_empty() => self.paras.push(Para {
+                page_break: std::mem::take(&mut self.pending_break),
+                ..Para::default()
+            }),
+            "t" if !empty => self.in_text = true,
+            "instrText" if !empty => self.in_instr = true,
+            "pPr" if !empty => self.in_ppr = true,
+            "tab" if !self.in_ppr => push_text(&mut self.stack, "\t"),
+            "noBreakHyphen" => push_text(&mut self.stack, "-"),
+            "br" | "cr" => {
+                let page = attr(e, "type").is_some_and(|t| t == "page");
+                if let Some(para) = self.stack.last_mut() {
+                    let has_text = para.lines.last().is_some_and(|l| !l.trim().is_empty());
+                    if page && !has_text && para.lines.len() <= 1 {
+                        para.page_break = true;
+                    } else if page {
+                        // The rest of the paragraph starts a page: a form feed, as in text.
+                        para.lines.push("\u{c}".to_string());
+                    } else {
+                        if para.lines.is_empty() {
+                            para.lines.push(String::new());
+                        }
+                        para.lines.push(String::new());
+                    }
+                }
+            }
+            "pageBreakBefore" => {
+                if attr(e, "val").is_none_or(|v| v != "0" && v != "false")
+                    && let Some(para) = self.stack.last_mut()
+                {
+                    para.page_break = true;
+                }
+            }
+            "outlineLvl" if self.in_ppr => {
+                if let Some(para) = self.stack.last_mut() {
+                    para.outline = attr(e, "val").and_then(|v| v.parse().ok());
+                }
+            }
+            "pStyle" if self.in_ppr => {
+                if let Some(para) = self.stack.last_mut() {
+                    para.style = attr(e, "val");
+                }
+            }
+            "numId" if self.in_ppr => {
+                if let Some(para) = self.stack.last_mut() {
+                    let lvl = para.num.as_ref().map_or(0, |n| n.1);
+                    para.num = Some((attr(e, "val").unwrap_or_default(), lvl));
+                }
+            }
+            "ilvl" if self.in_ppr => {
+                if let Some(para) = self.stack.last_mut() {
+                    let lvl = attr(e, "val").and_then(|v| v.parse().ok()).unwrap_or(0);
+                    let id = para.num.take().map(|n| n.0).unwrap_or_default();
+                    para.num = Some((id, lvl));
+                }
+            }
+            "ins" => self.counts.insertions += 1,
+            "moveTo" => {}
+            "sdt" if !empty => self.sdt_toc.push(false),
+            "docPartGallery" => {
+                if attr(e, "val")
+                    .is_some_and(|v| v.to_ascii_lowercase().contains("table of contents"))
+                    && let Some(top) = self.sdt_toc.last_mut()
+                {
+                    *top = true;
+                }
+            }
+            "fldChar" => match attr(e, "fldCharType").as_deref() {
+                Some("begin") => self.fields.push(Field {
+                    toc: false,
+                    instr: String::new(),
+                }),
+                Some("end") => {
+                    self.fields.pop();
+                }
+                _ => {}
+            },
+            "fldSimple" if !empty => {
+                // Its result runs follow inside; a simple TOC field is rare but marked all the same.
+                if attr(e, "instr").is_some_and(|i| i.trim_start().starts_with("TOC"))
+                    && let Some(para) = self.stack.last_mut()
+                {
+                    para.toc = true;
+                }
+            }
+            "txbxContent" if !empty => self.counts.text_boxes += 1,
+            "tbl" if !empty => {
+                self.tables.push(Vec::new());
+                self.cell.push(String::new());
+            }
+            "tr" if !empty => {
+                if let Some(rows) = self.tables.last_mut() {
+                    rows.push(Vec::new());
+                }
+            }
+            "tc" if !empty => {
+                if let Some(c) = self.cell.last_mut() {
+                    c.clear();
+                }
+            }
+            "footnote" | "endnote" if !empty => {
+                self.note_id = attr(e, "id");
+            }
+            "footnoteReference" | "endnoteReference" => {
+                if let (Some(para), Some(id)) = (self.stack.last_mut(), attr(e, "id")) {
+                    para.refs.push((local == "endnoteReference", id));
+                }
             }
             _ => {}
-        },
-        "fldSimple" if !empty => {
-            // Its result runs follow inside; a simple TOC field is rare but marked all the same.
-            if attr(e, "instr").is_some_and(|i| i.trim_start().starts_with("TOC"))
-                && let Some(para) = stack.last_mut()
-            {
-                para.toc = true;
+        }
+    }
+
+    /// Whether what is open around a paragraph makes it part of a table of contents.
+    fn in_toc(&self) -> bool {
+        self.sdt_toc.iter().any(|&t| t) || self.fields.iter().any(|f| f.toc)
+    }
+
+    /// An element ends: a paragraph, a cell, a row or a table is done.
+    fn close(&mut self, local: &str) -> Result<(), DocumentError> {
+        match local {
+            "t" => self.in_text = false,
+            "instrText" => self.in_instr = false,
+            "pPr" => self.in_ppr = false,
+            "sdt" => {
+                self.sdt_toc.pop();
             }
-        }
-        "txbxContent" if !empty => counts.text_boxes += 1,
-        "tbl" if !empty => {
-            tables.push(Vec::new());
-            cell.push(String::new());
-        }
-        "tr" if !empty => {
-            if let Some(rows) = tables.last_mut() {
-                rows.push(Vec::new());
+            "p" => {
+                if let Some(para) = self.stack.pop() {
+                    self.paragraph(para)?;
+                }
             }
-        }
-        "tc" if !empty => {
-            if let Some(c) = cell.last_mut() {
-                c.clear();
+            "tc" => {
+                if let (Some(rows), Some(text)) = (self.tables.last_mut(), self.cell.pop()) {
+                    if let Some(row) = rows.last_mut() {
+                        row.push(text);
+                    }
+                    self.cell.push(String::new());
+                }
             }
-        }
-        "footnote" | "endnote" if !empty => {
-            *note_id = attr(e, "id");
-        }
-        "footnoteReference" | "endnoteReference" => {
-            if let (Some(para), Some(id)) = (stack.last_mut(), attr(e, "id")) {
-                para.refs.push((local == "endnoteReference", id));
+            "tr" => self.row(),
+            "tbl" => {
+                self.tables.pop();
+                self.cell.pop();
             }
+            "footnote" | "endnote" => self.note_id = None,
+            _ => {}
         }
-        _ => {}
+        Ok(())
+    }
+
+    /// A paragraph ends: its number, level and contents flag are settled, and it joins the
+    /// open cell or the document.
+    fn paragraph(&mut self, mut para: Para) -> Result<(), DocumentError> {
+        let styles = self.styles;
+        para.toc |= self.in_toc();
+        if let Some(style) = &para.style
+            && styles.is_contents(style)
+        {
+            para.toc = true;
+        }
+        let num = para
+            .num
+            .clone()
+            .or_else(|| para.style.as_deref().and_then(|s| styles.numbering(s)));
+        if let Some((id, lvl)) = num
+            && let Some(label) = self.numbering.label(&id, lvl)
+            && let Some(first) = para.lines.first_mut()
+        {
+            *first = format!("{label} {first}");
+        }
+        para.note_id = self.note_id.clone();
+        para.level = para
+            .outline
+            .filter(|&o| o < 9)
+            .map(|o| o + 1)
+            .or_else(|| para.style.as_deref().and_then(|s| styles.level(s)));
+        if let Some(open_cell) = self.cell.last_mut() {
+            let text = para.lines.join(" ");
+            if !text.trim().is_empty() {
+                if !open_cell.is_empty() {
+                    open_cell.push(' ');
+                }
+                open_cell.push_str(text.trim());
+            }
+        } else {
+            self.text_bytes += para.lines.iter().map(String::len).sum::<usize>();
+            if self.text_bytes > self.limits.max_text_bytes {
+                return Err(DocumentError::TextTooLarge {
+                    limit: self.limits.max_text_bytes,
+                });
+            }
+            self.paras.push(para);
+        }
+        Ok(())
+    }
+
+    /// A table row ends: its cells joined become a paragraph, or, in a table inside a cell,
+    /// that cell's text.
+    fn row(&mut self) {
+        let Some(row) = self.tables.last().and_then(|rows| rows.last()) else {
+            return;
+        };
+        let text = row
+            .iter()
+            .filter(|c| !c.is_empty())
+            .cloned()
+            .collect::<Vec<_>>()
+            .join(" | ");
+        if self.tables.len() > 1 {
+            // A table inside a cell: its rows become that cell's text.
+            let outer = self.cell.len() - 2;
+            if !text.is_empty() {
+                if !self.cell[outer].is_empty() {
+                    self.cell[outer].push_str("; ");
+                }
+                self.cell[outer].push_str(&text);
+            }
+        } else if !text.is_empty() {
+            self.paras.push(Para {
+                lines: vec![text],
+                toc: self.in_toc(),
+                note_id: self.note_id.clone(),
+                ..Para::default()
+            });
+        }
+    }
+
+    /// Text between tags: a field's instruction, or a run's text.
+    fn text(&mut self, text: &str) {
+        if self.in_instr {
+            if let Some(f) = self.fields.last_mut() {
+                f.instr.push_str(text);
+                if f.instr.trim_start().starts_with("TOC") {
+                    f.toc = true;
+                }
+            }
+        } else if self.in_text {
+            push_text(&mut self.stack, text);
+        }
     }
 }
 
