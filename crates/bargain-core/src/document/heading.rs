@@ -420,7 +420,6 @@ pub fn roman_of(mut n: u32) -> String {
 }
 
 fn article(label: &str, rest: &str) -> Option<Heading> {
-    let capitals_label = capitals(label);
     let after = rest.trim_start_matches([' ', '\u{a0}', '\t']);
     if after.len() == rest.len() {
         return None; // "ARTICLE-5"? "ARTICLE:" — not a heading form
@@ -434,22 +433,10 @@ fn article(label: &str, rest: &str) -> Option<Heading> {
     if !title_starts_well(title) {
         return None;
     }
-    let title = clean_title(title);
-    if sentence_like(&title) {
-        return None;
-    }
-    Some(Heading {
-        kind: UnitKind::Article,
-        label: label.to_string(),
-        number: Some(number),
-        title,
-        capitals: capitals_label,
-        number_only: false,
-    })
+    labelled(UnitKind::Article, label, Some(number), title)
 }
 
 fn letter(kind: UnitKind, label: &str, rest: &str) -> Option<Heading> {
-    let capitals_label = capitals(label);
     let after = rest.trim_start();
     // An optional number: "#3", "# 13", "No. 4", "3".
     let (number, rest) = {
@@ -473,29 +460,17 @@ fn letter(kind: UnitKind, label: &str, rest: &str) -> Option<Heading> {
     let (had_separator, title) = separator(rest);
     if !title.is_empty() && !had_separator && number.is_none() {
         // "Letter of Agreement on Contract Specialists": a mention in a sentence.
-        if !capitals_label || !capitals(title) {
+        if !capitals(label) || !capitals(title) {
             return None;
         }
     }
     if !title_starts_well(title) && !title.starts_with('(') {
         return None;
     }
-    let title = clean_title(title);
-    if sentence_like(&title) {
-        return None;
-    }
-    Some(Heading {
-        kind,
-        label: label.to_string(),
-        number,
-        title,
-        capitals: capitals_label,
-        number_only: false,
-    })
+    labelled(kind, label, number, title)
 }
 
 fn appendix(label: &str, rest: &str) -> Option<Heading> {
-    let capitals_label = capitals(label);
     let after = rest.trim_start();
     let spaced = after.len() < rest.len();
     // An optional id: "A", "AA", "A-1", "3", "IV".
@@ -542,16 +517,23 @@ fn appendix(label: &str, rest: &str) -> Option<Heading> {
     if !title_starts_well(title) {
         return None;
     }
+    labelled(UnitKind::Appendix, label, number, title)
+}
+
+/// A heading with its label (`ARTICLE 5 – TITLE`, `Letter of Agreement #3`, `APPENDIX A`),
+/// once its title is found: the title cleaned, and the whole refused when it reads as a
+/// sentence.
+fn labelled(kind: UnitKind, label: &str, number: Option<Number>, title: &str) -> Option<Heading> {
     let title = clean_title(title);
     if sentence_like(&title) {
         return None;
     }
     Some(Heading {
-        kind: UnitKind::Appendix,
+        kind,
         label: label.to_string(),
         number,
         title,
-        capitals: capitals_label,
+        capitals: capitals(label),
         number_only: false,
     })
 }
