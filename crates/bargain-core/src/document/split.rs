@@ -333,36 +333,35 @@ struct Context<'a> {
     styled: bool,
 }
 
+impl Context<'_> {
+    /// Whether a heading may stand here: always when the format marks it, after a page break
+    /// or at the start; else as `after` judges the previous line with text and its last
+    /// character.
+    fn allows(&self, after: impl Fn(&str, char) -> bool) -> bool {
+        if self.styled || self.page_break {
+            return true;
+        }
+        match self.prev {
+            None => true,
+            Some(prev) => after(prev, prev.chars().next_back().unwrap_or('.')),
+        }
+    }
+}
+
 /// Where a heading in capitals may stand: anywhere but right under a line that carries on a
 /// sentence or leads into a list.
 fn capital_context_ok(c: &Context<'_>) -> bool {
-    if c.styled || c.page_break {
-        return true;
-    }
-    match c.prev {
-        None => true,
-        Some(prev) => {
-            let last = prev.chars().next_back().unwrap_or('.');
-            !(last == ':' || (c.immediate && (last.is_lowercase() || last == ',')))
-        }
-    }
+    c.allows(|_, last| !(last == ':' || (c.immediate && (last.is_lowercase() || last == ','))))
 }
 
 /// Where a heading in mixed case may stand: after a page break or a line that ends a sentence
 /// (or a number, a bracket, a heading).
 fn mixed_context_ok(c: &Context<'_>) -> bool {
-    if c.styled || c.page_break {
-        return true;
-    }
-    match c.prev {
-        None => true,
-        Some(prev) => {
-            let last = prev.chars().next_back().unwrap_or('.');
-            matches!(last, '.' | '!' | '?' | ')' | ']' | '"' | '”' | '’' | '*')
-                || last.is_ascii_digit()
-                || heading::shape(prev).is_some()
-        }
-    }
+    c.allows(|prev, last| {
+        matches!(last, '.' | '!' | '?' | ')' | ']' | '"' | '”' | '’' | '*')
+            || last.is_ascii_digit()
+            || heading::shape(prev).is_some()
+    })
 }
 
 fn unit_may_start(
