@@ -296,11 +296,22 @@ impl Planner<'_> {
         Ok((sentence, files, self.trailers, body))
     }
 
+    /// When `person`, a signatory or one who agrees, is neither a chief nor a lead of the
+    /// article's topic: the topic's title and who of their side would hold `right`.
+    fn without_authority(&self, person: &Person, right: Right) -> Option<(String, Box<WhoMay>)> {
+        let table = self.table();
+        let topic = &self.article.topic;
+        if has_authority(table, person, topic) {
+            return None;
+        }
+        let who = WhoMay::of(table, topic, Some(&person.side), self.number, right);
+        Some((table.topic_title(topic).to_string(), Box::new(who)))
+    }
+
     /// The signatories named, each listed, a chief or a lead of the topic, one per side. The
     /// recorder signs for their own side: naming someone else there is refused.
     fn named_signatories(&self, emails: &[String]) -> Result<BTreeMap<String, String>, Refusal> {
         let table = self.table();
-        let topic = &self.article.topic;
         let mut signed = BTreeMap::new();
         signed.insert(self.person.side.clone(), self.person.email.clone());
         for email in emails {
@@ -309,17 +320,11 @@ impl Planner<'_> {
                 .ok_or_else(|| Refusal::UnknownSignatory {
                     email: email.clone(),
                 })?;
-            if !has_authority(table, person, topic) {
+            if let Some((topic, who)) = self.without_authority(person, Right::Sign) {
                 return Err(Refusal::SignatoryWithoutRight {
                     email: email.clone(),
-                    topic: table.topic_title(topic).to_string(),
-                    who: Box::new(WhoMay::of(
-                        table,
-                        topic,
-                        Some(&person.side),
-                        self.number,
-                        Right::Sign,
-                    )),
+                    topic,
+                    who,
                 });
             }
             if person.email == self.person.email {
@@ -578,20 +583,10 @@ impl Planner<'_> {
                     BadAgreement::NotListed
                 },
             })?;
-            let topic = &self.article.topic;
-            if !has_authority(table, person, topic) {
+            if let Some((topic, who)) = self.without_authority(person, Right::Agree) {
                 return Err(Refusal::BadAgreement {
                     email: email.clone(),
-                    why: BadAgreement::WithoutRight {
-                        topic: table.topic_title(topic).to_string(),
-                        who: Box::new(WhoMay::of(
-                            table,
-                            topic,
-                            Some(&person.side),
-                            self.number,
-                            Right::Agree,
-                        )),
-                    },
+                    why: BadAgreement::WithoutRight { topic, who },
                 });
             }
             if !people.iter().any(|p| p.email == person.email) {
