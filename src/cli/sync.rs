@@ -9,7 +9,7 @@ use super::error::{CliError, Outcome};
 use super::record::refused;
 use super::{open, output};
 use bargain_core::model::Table;
-use bargain_core::record::replay::{self, Entry, Kept, RedoError, SyncError, Unsent};
+use bargain_core::record::replay::{self, Entry, Kept, SyncError, Unsent};
 use bargain_core::store::History;
 use bargain_core::store::remote::{Mode, NetError};
 use bargain_core::text::escape_line;
@@ -109,10 +109,12 @@ fn net_words(e: &NetError) -> String {
     }
 }
 
-fn redo_error(e: RedoError) -> CliError {
+fn redo_error(e: SyncError) -> CliError {
     match e {
-        RedoError::Why(kept) => CliError::refused(format!("not recorded: {}", kept_words(&kept))),
-        RedoError::Store(e) => e.into(),
+        SyncError::StillKept(kept) => {
+            CliError::refused(format!("not recorded: {}", kept_words(&kept)))
+        }
+        SyncError::Store(e) => e.into(),
         other => CliError::refused(other.to_string()),
     }
 }

@@ -391,7 +391,7 @@ pub struct Report {
     pub rounds: usize,
 }
 
-/// Why sync stopped. Nothing was changed locally unless said.
+/// Why a sync, a [`redo`] or a [`discard`] stopped. Nothing was changed locally unless said.
 #[derive(Debug, thiserror::Error)]
 pub enum SyncError {
     #[error(transparent)]
@@ -419,6 +419,12 @@ pub enum SyncError {
     /// The push was rejected every time: others keep pushing.
     #[error("the remote kept moving: {0} pushes were rejected; run sync again")]
     KeptMoving(usize),
+    /// [`redo`], [`discard`]: no kept recording has this number.
+    #[error("there is no unsent recording {0}")]
+    NoSuchUnsent(u32),
+    /// [`redo`]: the kept recording still does not apply.
+    #[error("it still cannot be recorded")]
+    StillKept(Kept),
     /// Moving the branch would overwrite edits in the work tree, or the repository is busy.
     #[error(transparent)]
     Write(#[from] WriteError),
@@ -813,12 +819,13 @@ pub fn sync(repo: &Repo, mode: Mode, today: Date) -> Result<Report, SyncError> {
 
 /// Records kept recording `number` again on the table at HEAD, as it would be recorded now
 /// (its pass number may have moved), under its author and date; removes it from the unsent.
-pub fn redo(repo: &Repo, number: u32, today: Date) -> Result<(Oid, Plan), RedoError> {
+pub fn redo(repo: &Repo, number: u32, today: Date) -> Result<(Oid, Plan), SyncError> {
     let commit = find_unsent(repo, number)?;
-    let recording = rebuild(repo, commit)?.ok_or(RedoError::Why(Kept::Unreadable))?;
+    let recording = rebuild(repo, commit)?.ok_or(SyncError::StillKept(Kept::Unreadable))?;
     let history = History::build(repo)?;
     let head = repo.head()?.commit;
-    let plan = replan(repo, &history, head, &recording, today, false)?.map_err(RedoError::Why)?;
+    let plan =
+        replan(repo, &history, head, &recording, today, false)?.map_err(SyncError::StillKept)?;
     let id = super::apply(repo, &plan)?;
     discard(repo, number)?;
     Ok((id, plan))
@@ -826,31 +833,16 @@ pub fn redo(repo: &Repo, number: u32, today: Date) -> Result<(Oid, Plan), RedoEr
 
 /// Forgets kept recording `number` (its commit stays in git's reflog until git expires it).
 /// Returns the commit it held.
-pub fn discard(repo: &Repo, number: u32) -> Result<Oid, RedoError> {
+pub fn discard(repo: &Repo, number: u32) -> Result<Oid, SyncError> {
     let commit = find_unsent(repo, number)?;
     repo.git
         .find_reference(&format!("{UNSENT}{number}"))
-        .and_then(|mut r| r.delete())
-        .map_err(|e| RedoError::Store(e.into()))?;
+        .and_then(|mut r| r.delete())?;
     Ok(commit)
 }
 
-fn find_unsent(repo: &Repo, number: u32) -> Result<Oid, RedoError> {
+fn find_unsent(repo: &Repo, number: u32) -> Result<Oid, SyncError> {
     repo.git
         .refname_to_id(&format!("{UNSENT}{number}"))
-        .map_err(|_| RedoError::NoSuch(number))
-}
-
-/// Why a kept recording was not re-done or discarded.
-#[derive(Debug, thiserror::Error)]
-pub enum RedoError {
-    #[error("there is no unsent recording {0}")]
-    NoSuch(u32),
-    /// Still not applicable.
-    #[error("it still cannot be recorded")]
-    Why(Kept),
-    #[error(transparent)]
-    Write(#[from] WriteError),
-    #[error(transparent)]
-    Store(#[from] StoreError),
+        .map_err(|_| SyncError::NoSuchUnsent(number))
 }
