@@ -553,14 +553,7 @@ fn move_branch(repo: &Repo, branch: &str, from: Oid, to: Oid) -> Result<(), Sync
     }
     if git.workdir().is_some() {
         let changes = changes(repo, from, to)?;
-        let edited: Vec<String> = changes
-            .iter()
-            .filter(|c| !c.holds(repo, &[c.old, c.new]))
-            .map(|c| c.path.clone())
-            .collect();
-        if !edited.is_empty() {
-            return Err(WriteError::Uncommitted(edited).into());
-        }
+        refuse_edits(repo, &changes)?;
         std::fs::create_dir_all(remote::state_dir(repo)).map_err(StoreError::Io)?;
         std::fs::write(&marker, format!("{}\n{from}\n{to}\n", std::process::id()))
             .map_err(StoreError::Io)?;
@@ -596,6 +589,22 @@ impl PathChange {
                 v.and_then(|id| repo.git.find_blob(id).ok().map(|b| b.content().to_vec()));
             content == on_disk && (v.is_none() || content.is_some())
         })
+    }
+}
+
+/// Refuses, changing nothing, to bring a move into a work tree where a path it changes holds
+/// neither its version before nor after the move: an edit of the user's, which it would
+/// overwrite.
+fn refuse_edits(repo: &Repo, changes: &[PathChange]) -> Result<(), WriteError> {
+    let edited: Vec<String> = changes
+        .iter()
+        .filter(|c| !c.holds(repo, &[c.old, c.new]))
+        .map(|c| c.path.clone())
+        .collect();
+    if edited.is_empty() {
+        Ok(())
+    } else {
+        Err(WriteError::Uncommitted(edited))
     }
 }
 
@@ -680,14 +689,7 @@ fn finish_interrupted_move(repo: &Repo, branch: &str, marker: &Path) -> Result<(
         }
     }
     if now == Some(from) || now == Some(to) {
-        let edited: Vec<String> = all
-            .iter()
-            .filter(|c| !c.holds(repo, &[c.old, c.new]))
-            .map(|c| c.path.clone())
-            .collect();
-        if !edited.is_empty() {
-            return Err(WriteError::Uncommitted(edited).into());
-        }
+        refuse_edits(repo, &all)?;
         bring(repo, &all, |c| c.new)?;
         if now == Some(from) {
             git.reference_matching(branch, to, true, from, "bargain sync: finished a move")?;
