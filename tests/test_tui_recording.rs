@@ -418,7 +418,7 @@ fn the_form_update_is_pure_and_typing_goes_to_the_note() {
         recording::update(&mut form, key(KeyCode::Enter)),
         Outcome::Continue
     );
-    assert_eq!(form.status, Some(record::Verb::Impasse));
+    assert_eq!(form.status, Some(record::Verb::Set(Status::Impasse)));
     assert_eq!(
         form.step,
         Step::Details,

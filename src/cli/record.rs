@@ -4,6 +4,7 @@
 use super::error::{CliError, Outcome};
 use super::{date, open, output};
 use bargain_core::document;
+use bargain_core::model::Status;
 use bargain_core::record::{
     self, Action, RecordError, Refusal, Remedy, Request, SessionChoice, StatusChange, Verb,
 };
@@ -262,19 +263,23 @@ pub fn set(repo: Option<&Path>, args: SetArgs) -> Outcome {
         (
             "--sign",
             !args.signatories.is_empty(),
-            &[Verb::TentativelyAgreed][..],
+            &[Verb::Set(Status::TentativelyAgreed)][..],
         ),
         (
             "--agreed",
             args.agreed.is_some(),
-            &[Verb::TentativelyAgreed],
+            &[Verb::Set(Status::TentativelyAgreed)],
         ),
-        ("--side", args.side.is_some(), &[Verb::Withdrawn]),
+        (
+            "--side",
+            args.side.is_some(),
+            &[Verb::Set(Status::Withdrawn)],
+        ),
         ("--by", !args.agreed_by.is_empty(), &[Verb::Reopen]),
         (
             "--page-sha256",
             args.page_sha256.is_some(),
-            &[Verb::TentativelyAgreed],
+            &[Verb::Set(Status::TentativelyAgreed)],
         ),
     ];
     for (flag, given, verbs) in flags {
@@ -287,16 +292,16 @@ pub fn set(repo: Option<&Path>, args: SetArgs) -> Outcome {
         }
     }
     let change = match args.status {
-        Verb::Open => StatusChange::Open,
-        Verb::Impasse => StatusChange::Impasse,
-        Verb::CurrentLanguage => StatusChange::CurrentLanguage,
-        Verb::Withdrawn => StatusChange::Withdrawn { by: args.side },
-        Verb::TentativelyAgreed => StatusChange::TentativelyAgreed {
+        Verb::Set(Status::Open) => StatusChange::Open,
+        Verb::Set(Status::Impasse) => StatusChange::Impasse,
+        Verb::Set(Status::CurrentLanguage) => StatusChange::CurrentLanguage,
+        Verb::Set(Status::Withdrawn) => StatusChange::Withdrawn { by: args.side },
+        Verb::Set(Status::TentativelyAgreed) => StatusChange::TentativelyAgreed {
             signatories: args.signatories,
             agreed: args.agreed,
             page_sha256: args.page_sha256,
         },
-        Verb::Ratified => StatusChange::Ratified,
+        Verb::Set(Status::Ratified) => StatusChange::Ratified,
         Verb::Reopen => StatusChange::Reopen {
             agreed_by: args.agreed_by,
         },

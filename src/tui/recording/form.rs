@@ -568,7 +568,7 @@ impl RecordForm {
     fn status_fields(&self, verb: Verb) -> Vec<Field> {
         let mut fields = self.status_only_fields(verb);
         // A TA's day and session come with its signatures, before the agreed text.
-        let at = if verb == Verb::TentativelyAgreed {
+        let at = if verb == Verb::Set(Status::TentativelyAgreed) {
             fields
                 .iter()
                 .take_while(|f| matches!(f.key, FieldKey::Signatory(_)))
@@ -584,7 +584,7 @@ impl RecordForm {
 
     fn status_only_fields(&self, verb: Verb) -> Vec<Field> {
         match verb {
-            Verb::TentativelyAgreed => {
+            Verb::Set(Status::TentativelyAgreed) => {
                 let mut fields: Vec<Field> = self
                     .signers
                     .iter()
@@ -634,8 +634,8 @@ impl RecordForm {
                 ));
                 fields
             }
-            Verb::Ratified => Vec::new(),
-            Verb::Withdrawn => vec![Field::pick(
+            Verb::Set(Status::Ratified) => Vec::new(),
+            Verb::Set(Status::Withdrawn) => vec![Field::pick(
                 FieldKey::WithdrawnBy,
                 "Withdrawn by".into(),
                 self.sides_options(),
@@ -732,13 +732,13 @@ impl RecordForm {
     fn status_change(&self) -> Result<StatusChange, String> {
         let verb = self.status.ok_or("choose a status")?;
         Ok(match verb {
-            Verb::Open => StatusChange::Open,
-            Verb::Impasse => StatusChange::Impasse,
-            Verb::CurrentLanguage => StatusChange::CurrentLanguage,
-            Verb::Withdrawn => StatusChange::Withdrawn {
+            Verb::Set(Status::Open) => StatusChange::Open,
+            Verb::Set(Status::Impasse) => StatusChange::Impasse,
+            Verb::Set(Status::CurrentLanguage) => StatusChange::CurrentLanguage,
+            Verb::Set(Status::Withdrawn) => StatusChange::Withdrawn {
                 by: self.field(&FieldKey::WithdrawnBy).and_then(Field::value),
             },
-            Verb::Ratified => StatusChange::Ratified,
+            Verb::Set(Status::Ratified) => StatusChange::Ratified,
             Verb::Reopen => StatusChange::Reopen {
                 agreed_by: self
                     .fields
@@ -748,7 +748,7 @@ impl RecordForm {
                     .filter(|v| !v.is_empty())
                     .collect(),
             },
-            Verb::TentativelyAgreed => {
+            Verb::Set(Status::TentativelyAgreed) => {
                 let mut signatories = Vec::new();
                 for field in &self.fields {
                     if let FieldKey::Signatory(side) = &field.key {

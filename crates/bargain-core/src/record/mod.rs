@@ -174,47 +174,45 @@ impl StatusChange {
     /// The verb that names this change.
     pub fn verb(&self) -> Verb {
         match self {
-            StatusChange::Open => Verb::Open,
-            StatusChange::Impasse => Verb::Impasse,
-            StatusChange::CurrentLanguage => Verb::CurrentLanguage,
-            StatusChange::Withdrawn { .. } => Verb::Withdrawn,
-            StatusChange::TentativelyAgreed { .. } => Verb::TentativelyAgreed,
-            StatusChange::Ratified => Verb::Ratified,
+            StatusChange::Open => Verb::Set(Status::Open),
+            StatusChange::Impasse => Verb::Set(Status::Impasse),
+            StatusChange::CurrentLanguage => Verb::Set(Status::CurrentLanguage),
+            StatusChange::Withdrawn { .. } => Verb::Set(Status::Withdrawn),
+            StatusChange::TentativelyAgreed { .. } => Verb::Set(Status::TentativelyAgreed),
+            StatusChange::Ratified => Verb::Set(Status::Ratified),
             StatusChange::Reopen { .. } => Verb::Reopen,
         }
     }
 }
 
-/// A status change by name: the statuses an article can be set to, and `reopen` (which ends at
-/// `open`). Parsed and printed here only; the CLI's `bargain set`, the TUI's status picker and
-/// its filters all use it.
+/// A status change by name: each status an article can be set to, and `reopen` (which ends at
+/// `open`). Its words are the statuses' own (`Status::as_str`) and `reopen`; parsed and printed
+/// here only; the CLI's `bargain set`, the TUI's status picker and its filters all use it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Verb {
-    Open,
-    TentativelyAgreed,
-    CurrentLanguage,
-    Withdrawn,
-    Impasse,
-    Ratified,
+    /// To this status, from one that [`Verb::next`] allows.
+    Set(Status),
+    /// Back to open after a TA or current language, with the other sides' agreement.
     Reopen,
 }
 
 impl Verb {
-    pub const ALL: [Verb; 7] = [
-        Verb::Open,
-        Verb::TentativelyAgreed,
-        Verb::CurrentLanguage,
-        Verb::Withdrawn,
-        Verb::Impasse,
-        Verb::Ratified,
-        Verb::Reopen,
-    ];
+    /// Every status in [`Status::ALL`]'s order, then `reopen`.
+    pub const ALL: [Verb; Status::ALL.len() + 1] = {
+        let mut all = [Verb::Reopen; Status::ALL.len() + 1];
+        let mut i = 0;
+        while i < Status::ALL.len() {
+            all[i] = Verb::Set(Status::ALL[i]);
+            i += 1;
+        }
+        all
+    };
 
     /// The word: a status's own word, or `reopen`.
     pub fn as_str(self) -> &'static str {
         match self {
+            Verb::Set(status) => status.as_str(),
             Verb::Reopen => "reopen",
-            other => other.target().as_str(),
         }
     }
 
@@ -225,26 +223,33 @@ impl Verb {
     /// The status an article has after it.
     pub fn target(self) -> Status {
         match self {
-            Verb::Open | Verb::Reopen => Status::Open,
-            Verb::TentativelyAgreed => Status::TentativelyAgreed,
-            Verb::CurrentLanguage => Status::CurrentLanguage,
-            Verb::Withdrawn => Status::Withdrawn,
-            Verb::Impasse => Status::Impasse,
-            Verb::Ratified => Status::Ratified,
+            Verb::Set(status) => status,
+            Verb::Reopen => Status::Open,
         }
     }
 
     /// The verbs that may follow `from`: the one transition table, for [`check`] and for a
     /// front's menu.
     pub fn next(from: Status) -> &'static [Verb] {
-        use Verb::*;
+        use Status::*;
+        use Verb::{Reopen, Set};
         match from {
-            Status::Open => &[Impasse, CurrentLanguage, Withdrawn, TentativelyAgreed],
-            Status::Impasse => &[Open, CurrentLanguage, Withdrawn, TentativelyAgreed],
-            Status::Withdrawn => &[Open],
-            Status::CurrentLanguage => &[Reopen],
-            Status::TentativelyAgreed => &[Ratified, Reopen],
-            Status::Ratified => &[],
+            Open => &[
+                Set(Impasse),
+                Set(CurrentLanguage),
+                Set(Withdrawn),
+                Set(TentativelyAgreed),
+            ],
+            Impasse => &[
+                Set(Open),
+                Set(CurrentLanguage),
+                Set(Withdrawn),
+                Set(TentativelyAgreed),
+            ],
+            Withdrawn => &[Set(Open)],
+            CurrentLanguage => &[Reopen],
+            TentativelyAgreed => &[Set(Ratified), Reopen],
+            Ratified => &[],
         }
     }
 }

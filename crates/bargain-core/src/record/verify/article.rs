@@ -410,15 +410,15 @@ fn transition(
         format!("status changed from {from} to {to} by someone without the right: {email} {denial}")
     };
     match verb {
-        Verb::TentativelyAgreed => signatures(table, topic, article, before, v, email),
-        Verb::Withdrawn => {
+        Verb::Set(Status::TentativelyAgreed) => signatures(table, topic, article, before, v, email),
+        Verb::Set(Status::Withdrawn) => {
             if let Some(denial) = denied(Deed::Status {
                 withdrawn_by: article.withdrawn_by.as_deref(),
             }) {
                 v(Severity::Violation, without(denial));
             }
         }
-        Verb::Ratified => {
+        Verb::Set(Status::Ratified) => {
             if let Some(denial) = denied(Deed::Status { withdrawn_by: None }) {
                 v(Severity::Violation, without(denial));
             }
@@ -475,7 +475,7 @@ fn transition(
                 );
             }
         }
-        Verb::Open | Verb::Impasse | Verb::CurrentLanguage => {
+        Verb::Set(Status::Open | Status::Impasse | Status::CurrentLanguage) => {
             if let Some(denial) = denied(Deed::Status { withdrawn_by: None }) {
                 v(Severity::Violation, without(denial));
             }
