@@ -10,6 +10,7 @@
 //! with an [`Event`]. Everything from the document or the repository is escaped before drawing.
 
 use super::keys::{self, Action, Scope};
+use super::popup;
 use super::recording::{self, Reloaded};
 use super::state::{Effect, State};
 use super::theme::Theme;
@@ -22,7 +23,6 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Widget};
 use std::sync::Arc;
 
 /// The screen's state, while it is open.
@@ -492,30 +492,16 @@ enum Kind {
 
 /// Draws the screen in a popup over the panes.
 pub fn view(screen: &ImportScreen, buf: &mut Buffer, area: Rect, theme: Theme) {
-    let w = area.width.saturating_sub(4).min(110);
-    let h = area.height.saturating_sub(2);
-    if w < 30 || h < 8 {
+    let Some(body) = popup::frame(
+        buf,
+        area,
+        (110, u16::MAX),
+        (30, 8),
+        " Import a contract ",
+        theme,
+    ) else {
         return;
-    }
-    let popup = Rect::new(
-        area.x + (area.width - w) / 2,
-        area.y + (area.height - h) / 2,
-        w,
-        h,
-    );
-    Clear.render(popup, buf);
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_style(theme.key())
-        .title(Span::styled(" Import a contract ", theme.bold()));
-    let inner = block.inner(popup);
-    block.render(popup, buf);
-    let body = Rect::new(
-        inner.x + 1,
-        inner.y,
-        inner.width.saturating_sub(2),
-        inner.height,
-    );
+    };
     let put = |buf: &mut Buffer, y: u16, line: Line<'_>| {
         if y < body.bottom() {
             buf.set_line(body.x, y, &line, body.width);

@@ -5,14 +5,16 @@
 //!
 //! Layout of the module: `state` (data), `update` (the only changes), `view` (drawing), `layout`
 //! (where things go, shared by `update` and `view`), `keys` (the one key table), `redline_view`
-//! (the redline's segments and their wrapping), `help` (the `?` overlay's lines), `jobs`
-//! (background work), `terminal` (setup and restore), `theme` (styles).
+//! (the redline's segments and their wrapping), `help` (the `?` overlay's lines), `popup` (the
+//! frame the import screen and the recording form are drawn in), `jobs` (background work),
+//! `terminal` (setup and restore), `theme` (styles).
 
 pub mod help;
 pub mod import;
 pub mod jobs;
 pub mod keys;
 pub mod layout;
+pub mod popup;
 pub mod recording;
 pub mod redline_view;
 pub mod search;

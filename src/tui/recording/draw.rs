@@ -3,28 +3,16 @@
 
 use super::{ACTIONS, Field, Input, Kind, RecordForm, Step, WriteOutcome, keys_label, short};
 use crate::tui::keys::Action;
+use crate::tui::popup;
 use crate::tui::theme::Theme;
 use bargain_core::text::escape_line;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph, Widget, Wrap};
+use ratatui::widgets::{Paragraph, Widget, Wrap};
 
 /// Draws `form` in a popup centred on `screen`.
 pub fn view(form: &RecordForm, frame: &mut Frame<'_>, screen: Rect, theme: Theme) {
-    let w = screen.width.saturating_sub(4).min(76);
-    let h = screen.height.saturating_sub(2).min(20);
-    if w < 20 || h < 6 {
-        return;
-    }
-    let area = Rect::new(
-        screen.x + (screen.width - w) / 2,
-        screen.y + (screen.height - h) / 2,
-        w,
-        h,
-    );
-    let buf = frame.buffer_mut();
-    Clear.render(area, buf);
     let title = if form.kind == Kind::Article {
         " Add an article to the table ".to_string()
     } else {
@@ -40,19 +28,16 @@ pub fn view(form: &RecordForm, frame: &mut Frame<'_>, screen: Rect, theme: Theme
             form.subject.status.as_str(),
         )
     };
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_style(theme.key())
-        .title(Span::styled(title, theme.bold()));
-    let inner = block.inner(area);
-    block.render(area, buf);
-    let body = Rect::new(
-        inner.x + 1,
-        inner.y,
-        inner.width.saturating_sub(2),
-        inner.height.saturating_sub(1),
-    );
-    let hint_row = Rect::new(body.x, inner.bottom().saturating_sub(1), body.width, 1);
+    let buf = frame.buffer_mut();
+    let Some(inside) = popup::frame(buf, screen, (76, 20), (20, 6), &title, theme) else {
+        return;
+    };
+    // The last row is the hint's.
+    let body = Rect {
+        height: inside.height.saturating_sub(1),
+        ..inside
+    };
+    let hint_row = Rect::new(body.x, inside.bottom().saturating_sub(1), body.width, 1);
 
     let mut lines: Vec<Line<'static>> = Vec::new();
     let mut text_at: Option<(u16, &ratatui_textarea::TextArea<'static>, u16)> = None;
