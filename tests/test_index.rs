@@ -409,7 +409,7 @@ fn search_corpus_reuses_the_entries_of_articles_a_write_did_not_change() {
         "staffing-lead@employer.example",
     );
     let after = bargain::tui::search::corpus(&repo, &repo.snapshot().expect("snapshot"));
-    let entry = |c: &bargain::tui::state::Corpus, id: &str| {
+    let entry = |c: &bargain::tui::search::Corpus, id: &str| {
         c.articles
             .iter()
             .find(|(a, _)| a == id)

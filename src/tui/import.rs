@@ -5,21 +5,21 @@
 //! commit through `document::import::commit`, the call the command line makes; Esc closes the
 //! screen and nothing is written.
 //!
-//! Pure parts ([`open`], [`on_key`], [`on_event`], [`view`]) change the state or draw it; the
-//! work ([`perform`]) runs on a thread of its own in the shell (or in line in tests) and answers
-//! with an [`Event`]. Everything from the document or the repository is escaped before drawing.
+//! The screen's state is an [`ImportScreen`], which the TUI's state holds and [`view`] draws;
+//! keys and answers change it in `update` (`tui/update/import.rs`), so nothing here knows the
+//! TUI's state. The work ([`perform`]) runs on a thread of its own in the shell (or in line in
+//! tests) and answers with an [`Event`]. Everything from the document or the repository is
+//! escaped before drawing.
 
-use super::keys::{self, Action, Scope};
+use super::keys::Action;
 use super::popup;
 use super::recording::{self, Reloaded};
-use super::state::{Effect, State};
 use super::theme::Theme;
 use crate::words::{clip, count, thousands};
 use bargain_core::document::import::{self as importing, ImportError};
 use bargain_core::document::{self, Action as Plan, ImportPlan, Limits, PlanOptions};
 use bargain_core::store::{ArticleEntry, History, Repo, Snapshot};
 use bargain_core::text::escape_line;
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -70,6 +70,23 @@ pub struct Preview {
     pub snapshot: Arc<Snapshot>,
     /// The first line of the list in view.
     pub scroll: usize,
+}
+
+impl Preview {
+    /// Moves the list in view for `action`, `page` lines a page, never past its last line.
+    pub fn scroll_by(&mut self, action: Action, page: usize) {
+        let last = list_lines(self).len().saturating_sub(1);
+        self.scroll = match action {
+            Action::Down => self.scroll + 1,
+            Action::Up => self.scroll.saturating_sub(1),
+            Action::PageDown | Action::HalfPageDown => self.scroll + page,
+            Action::PageUp | Action::HalfPageUp => self.scroll.saturating_sub(page),
+            Action::Top => 0,
+            Action::Bottom => last,
+            _ => self.scroll,
+        }
+        .min(last);
+    }
 }
 
 /// One unit of the document, as a row of the list.
@@ -133,149 +150,6 @@ pub enum Event {
         /// What was written ("Imported: 14 articles created (0123abcdef)") and the table after.
         result: Result<(String, Option<Reloaded>), String>,
     },
-}
-
-/// Opens the screen (the `i` key), once the table and its index are loaded.
-pub fn open(state: &mut State) {
-    let ready = state.table.as_ref().is_some_and(|t| t.history.is_some());
-    if !ready {
-        state.flash = Some("the table is still loading; import when it is shown".into());
-        return;
-    }
-    let ticket = state.next_generation;
-    state.next_generation += 1;
-    state.import = Some(ImportScreen {
-        ticket,
-        path: String::new(),
-        step: Step::Path,
-        message: None,
-    });
-}
-
-/// A key while the screen is open.
-pub fn on_key(state: &mut State, key: KeyEvent, effects: &mut Vec<Effect>) {
-    let Some(screen) = &mut state.import else {
-        return;
-    };
-    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
-    if matches!(screen.step, Step::Path) {
-        match key.code {
-            KeyCode::Char(c) if !ctrl => {
-                screen.path.push(c);
-                screen.message = None;
-                return;
-            }
-            KeyCode::Backspace => {
-                screen.path.pop();
-                screen.message = None;
-                return;
-            }
-            _ => {}
-        }
-    }
-    let Some(action) = keys::action_for(Scope::Import, &key) else {
-        return;
-    };
-    match (action, &mut screen.step) {
-        (Action::Back, _) => state.import = None,
-        (Action::Open, Step::Path) => {
-            let path = screen.path.trim().to_string();
-            if path.is_empty() {
-                screen.message =
-                    Some("type the path of the contract (.docx, .pdf, .md or .txt)".into());
-                return;
-            }
-            let Some(snapshot) = state.table.as_ref().map(|t| t.snapshot.clone()) else {
-                return;
-            };
-            screen.step = Step::Reading;
-            screen.message = None;
-            effects.push(Effect::Import(Job::Plan {
-                ticket: screen.ticket,
-                path,
-                snapshot,
-            }));
-        }
-        (Action::Open, Step::Preview(preview)) => {
-            if let Some(why) = &preview.refusal {
-                screen.message = Some(format!("{why}; nothing can be imported"));
-                return;
-            }
-            if preview.writes == 0 {
-                screen.message = Some(
-                    "the table already holds every article of the document with this very text; nothing to import"
-                        .into(),
-                );
-                return;
-            }
-            let Some(history) = state.table.as_ref().and_then(|t| t.history.clone()) else {
-                return;
-            };
-            let preview = preview.clone();
-            screen.step = Step::Writing(preview.clone());
-            screen.message = None;
-            effects.push(Effect::Import(Job::Commit {
-                ticket: screen.ticket,
-                preview,
-                history,
-            }));
-        }
-        (Action::PrevStep, Step::Preview(_)) => {
-            screen.step = Step::Path;
-            screen.message = None;
-        }
-        (action, Step::Preview(preview)) => {
-            let last = list_lines(preview).len().saturating_sub(1);
-            let page = usize::from(state.size.1.saturating_sub(12).max(1));
-            preview.scroll = match action {
-                Action::Down => preview.scroll + 1,
-                Action::Up => preview.scroll.saturating_sub(1),
-                Action::PageDown | Action::HalfPageDown => preview.scroll + page,
-                Action::PageUp | Action::HalfPageUp => preview.scroll.saturating_sub(page),
-                Action::Top => 0,
-                Action::Bottom => last,
-                _ => preview.scroll,
-            }
-            .min(last);
-        }
-        _ => {}
-    }
-}
-
-/// A result from the shell.
-/// What the screen's work brought back; the table after an import, for `update` to adopt (the
-/// screen never calls `update`).
-pub fn on_event(state: &mut State, event: Event) -> Option<Reloaded> {
-    let Some(screen) = &mut state.import else {
-        return None;
-    };
-    match event {
-        Event::Planned { ticket, result } if ticket == screen.ticket => match result {
-            Ok(preview) => {
-                screen.step = Step::Preview(preview);
-                screen.message = None;
-            }
-            Err(why) => {
-                screen.step = Step::Path;
-                screen.message = Some(why);
-            }
-        },
-        Event::Imported { ticket, result } if ticket == screen.ticket => match result {
-            Ok((said, table)) => {
-                state.import = None;
-                state.flash = Some(said);
-                return table;
-            }
-            Err(why) => {
-                if let Step::Writing(preview) = &screen.step {
-                    screen.step = Step::Preview(preview.clone());
-                }
-                screen.message = Some(why);
-            }
-        },
-        _ => {}
-    }
-    None
 }
 
 /// Does one job against the repository. Never panics; every failure comes back as text.

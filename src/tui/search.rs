@@ -1,12 +1,20 @@
 //! Search across every article: the corpus (each article's title and latest texts, case-folded
 //! once, and reused after a write for the articles whose texts did not change) and the query run
-//! over it. The loader and the recording worker build the corpus; `update` runs the query.
+//! over it. The loader and the recording worker build the corpus; `update` runs the query and
+//! shows what it found.
 
-use super::state::{Corpus, State};
 use bargain_core::store::{Repo, Snapshot};
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
+
+/// Each article's searchable text, folded for case-insensitive search.
+#[derive(Debug, Clone, Default)]
+pub struct Corpus {
+    /// Article id → folded text of its title and every latest version (shared with the next
+    /// corpus where the article did not change).
+    pub articles: Vec<(String, std::sync::Arc<str>)>,
+}
 
 /// Case-folds text character by character, so positions in the folded text match the original.
 pub fn fold(text: &str) -> String {
@@ -77,50 +85,30 @@ pub fn corpus(repo: &Repo, snapshot: &Snapshot) -> Corpus {
     Corpus { articles }
 }
 
-pub fn run_search(state: &mut State, query: &str) {
-    state.search.query = query.to_string();
-    state.search.input = query.to_string();
-    // Typing one more character can only narrow the matches: look only where the shorter
-    // query matched.
-    let narrowing = state
-        .search
-        .counted
-        .as_deref()
-        .is_some_and(|before| !before.is_empty() && query.starts_with(before));
-    let before = std::mem::take(&mut state.search.counts);
-    state.search.total = 0;
-    state.search.counted = None;
-    if let Some(a) = &mut state.article {
-        a.hit_rows = hit_rows(&a.rendered, query);
-        a.hit = None;
-    }
-    if query.is_empty() {
-        return;
-    }
-    let Some(corpus) = &state.search.corpus else {
-        state.flash = Some("still reading the texts; the search runs when they are in".into());
-        return;
-    };
+/// The articles of `corpus` whose text holds `query` (a non-empty query, case-folded here), how
+/// many times each, and the sum. With `within`, only the articles it holds are looked at: a
+/// query typed one character further can only narrow what the shorter one found.
+pub fn matches(
+    corpus: &Corpus,
+    query: &str,
+    within: Option<&HashMap<String, usize>>,
+) -> (HashMap<String, usize>, usize) {
     let q = fold(query);
     // SIMD substring search: a 30 MB corpus is scanned within a frame.
     let finder = memchr::memmem::Finder::new(q.as_bytes());
+    let mut counts = HashMap::new();
+    let mut total = 0;
     for (id, text) in &corpus.articles {
-        if narrowing && !before.contains_key(id) {
+        if within.is_some_and(|w| !w.contains_key(id)) {
             continue;
         }
         let n = count_matches(&finder, text.as_bytes());
         if n > 0 {
-            state.search.counts.insert(id.clone(), n);
-            state.search.total += n;
+            counts.insert(id.clone(), n);
+            total += n;
         }
     }
-    state.search.counted = Some(query.to_string());
-    if state.search.total == 0 {
-        state.flash = Some(format!(
-            "no article contains “{}”",
-            bargain_core::text::escape_line(query)
-        ));
-    }
+    (counts, total)
 }
 
 /// Non-overlapping occurrences, as `str::matches` counts them.

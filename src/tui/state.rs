@@ -3,6 +3,7 @@
 
 use super::keys::{Action, Scope};
 use super::redline_view::{Arrangement, Look, RedlineDoc, Rendered};
+use super::search::Corpus;
 use super::theme::Theme;
 use bargain_core::comparison::{Comparison, Label};
 use bargain_core::model::{Date, Status};
@@ -136,14 +137,6 @@ pub struct RedlineReady {
     /// One label, or one per side for a three-way.
     pub new: Vec<Label>,
     pub doc: Arc<RedlineDoc>,
-}
-
-/// Each article's searchable text, folded for case-insensitive search.
-#[derive(Debug, Clone, Default)]
-pub struct Corpus {
-    /// Article id → folded text of its title and every latest version (shared with the next
-    /// corpus where the article did not change).
-    pub articles: Vec<(String, std::sync::Arc<str>)>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

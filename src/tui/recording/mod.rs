@@ -5,10 +5,11 @@
 //! [`FormMsg`] in, an [`Outcome`] out) and [`view`] only draws a centred popup. The rules are never
 //! repeated here: the status picker is filled from [`Verb::next`](bargain_core::record::Verb::next), who may sign from
 //! [`record::may_record`](bargain_core::record::may_record), and whatever the form lets through is still decided by
-//! [`record::check`](bargain_core::record::check), whose refusal is shown as it reads. The glue to the TUI's state is the three
-//! functions [`open`], [`on_key`] and [`on_event`] (which hands back the table a write leaves,
-//! as [`Adopt`], for `update` to show); the shell's side (the write off the UI thread,
-//! `$EDITOR`) is in [`work`].
+//! [`record::check`](bargain_core::record::check), whose refusal is shown as it reads. Nothing
+//! here knows the TUI's state: the state holds a [`Recording`], and the glue (the form opened
+//! on the article in view, keys and results fed to it, the table a write leaves adopted) is
+//! `update`'s (`tui/update/form.rs`); the shell's side (the write off the UI thread, `$EDITOR`)
+//! is in [`work`].
 //!
 //! Steps: choose the action → the status (from the transition table) or the pass's side and
 //! source (a file path, or `$EDITOR` on the side's latest text) → the details a status needs
@@ -26,12 +27,9 @@ pub use form::{
     update,
 };
 
-use super::keys::Action;
-use super::state::{Effect, State};
 use bargain_core::model::Date;
 use bargain_core::record::{Actor, Plan, Request, TableRequest};
 use bargain_core::store::{History, Snapshot};
-use crossterm::event::KeyEvent;
 use git2::Oid;
 use std::sync::Arc;
 
@@ -109,7 +107,7 @@ pub enum WriteOutcome {
 pub struct Reloaded {
     pub snapshot: Arc<Snapshot>,
     pub history: Arc<History>,
-    pub corpus: Arc<super::state::Corpus>,
+    pub corpus: Arc<super::search::Corpus>,
 }
 
 /// Work for the shell, off the UI thread. The shell takes the snapshot and the index from the
@@ -140,191 +138,6 @@ pub struct EditJob {
     pub ticket: u64,
     pub article: String,
     pub side: String,
-}
-
-/// Opens the form on the article in view (the open one, else the selected row).
-pub fn open(state: &mut State, action: Action) {
-    let kind = match action {
-        Action::RecordPass => Some(Kind::Pass),
-        Action::RecordStatus => Some(Kind::Status),
-        _ => None,
-    };
-    let Some(table) = &state.table else {
-        state.flash = Some("the table is still opening".into());
-        return;
-    };
-    let Some(history) = &table.history else {
-        state.flash = Some("still indexing the history: recording opens when it is done".into());
-        return;
-    };
-    if action == Action::AddArticle {
-        state.recording.next_ticket += 1;
-        // The topic in view is offered first; any other can be picked.
-        let topic = state
-            .topic
-            .checked_sub(1)
-            .and_then(|i| table.snapshot.table.topics.get(i))
-            .map(|t| t.id.clone());
-        state.recording.form = Some(RecordForm::new_article(
-            &table.snapshot,
-            topic.as_deref(),
-            state.recording.context.as_ref(),
-            state.recording.next_ticket,
-        ));
-        return;
-    }
-    let id = match (&state.article, state.selected_row()) {
-        (Some(a), _) => a.id.clone(),
-        (None, Some(row)) => row.id.clone(),
-        (None, None) => {
-            state.flash = Some("no article selected".into());
-            return;
-        }
-    };
-    state.recording.next_ticket += 1;
-    let ticket = state.recording.next_ticket;
-    match RecordForm::new(
-        &table.snapshot,
-        history,
-        &id,
-        kind,
-        state.recording.context.as_ref(),
-        ticket,
-    ) {
-        Ok(form) => {
-            state.recording.form = Some(form);
-            // Behind the remote: what is recorded now may be refused or numbered wrong there.
-            if let super::state::SyncState::Upstream { behind, .. } = table.sync
-                && behind > 0
-            {
-                state.flash = Some(format!(
-                    "the remote has {behind} commit{} you have not received: Esc, then y to sync first",
-                    if behind == 1 { "" } else { "s" }
-                ));
-            }
-        }
-        Err(why) => state.flash = Some(why),
-    }
-}
-
-/// A key while the form is open.
-pub fn on_key(state: &mut State, key: KeyEvent, effects: &mut Vec<Effect>) {
-    let Some(form) = &mut state.recording.form else {
-        return;
-    };
-    let outcome = update(form, FormMsg::Key(key));
-    follow(state, outcome, effects);
-}
-
-/// Performs the form's outcome: effects for the shell, or closing it.
-fn follow(state: &mut State, outcome: Outcome, effects: &mut Vec<Effect>) {
-    let Some(form) = &state.recording.form else {
-        return;
-    };
-    let ticket = form.ticket;
-    match outcome {
-        Outcome::Continue => {}
-        Outcome::Cancel => state.recording.form = None,
-        Outcome::ReadFile(path) => effects.push(Effect::Record(Job::Read {
-            ticket,
-            path,
-            number: form.subject.number,
-        })),
-        Outcome::OpenEditor { side } => effects.push(Effect::Edit(EditJob {
-            ticket,
-            article: form.subject.id.clone(),
-            side,
-        })),
-        Outcome::Submit(request) => effects.push(Effect::Record(Job::Check { ticket, request })),
-        Outcome::SubmitTable { request, note } => effects.push(Effect::Record(Job::CheckTable {
-            ticket,
-            request,
-            note,
-        })),
-        Outcome::Confirm(plan) => effects.push(Effect::Record(Job::Apply { ticket, plan })),
-    }
-}
-
-/// What a result of the form's work leaves for the TUI beyond the form: the table as it now
-/// stands (after a write, or reloaded after the branch moved), and an article just added, to
-/// select. The caller adopts it; the form never feeds messages through `update` itself.
-#[derive(Debug)]
-pub struct Adopt {
-    pub table: Reloaded,
-    pub select: Option<String>,
-}
-
-/// A result from the shell.
-pub fn on_event(state: &mut State, event: Event) -> Option<Adopt> {
-    let current = |state: &State, ticket: u64| {
-        state
-            .recording
-            .form
-            .as_ref()
-            .is_some_and(|f| f.ticket == ticket)
-    };
-    match event {
-        Event::Context(context) => state.recording.context = Some(context),
-        Event::Recovered(Ok(paths)) if !paths.is_empty() => {
-            state.flash = Some(format!(
-                "finished a recording that was interrupted: {} brought up to date",
-                paths.join(", ")
-            ));
-        }
-        Event::Recovered(Ok(_)) => {}
-        Event::Recovered(Err(why)) => {
-            state.flash = Some(format!(
-                "an interrupted recording could not be finished: {why}"
-            ));
-        }
-        Event::Text { ticket, result } => {
-            if current(state, ticket)
-                && let Some(form) = &mut state.recording.form
-            {
-                update(form, FormMsg::Text(result));
-            }
-        }
-        Event::Checked { ticket, result } => {
-            if current(state, ticket)
-                && let Some(form) = &mut state.recording.form
-            {
-                update(form, FormMsg::Checked(result));
-            }
-        }
-        Event::Written(written) => {
-            let Written {
-                ticket,
-                outcome,
-                table,
-            } = *written;
-            // An article just added is the one selected, so what was added is in view.
-            let select = match (&outcome, &state.recording.form) {
-                (WriteOutcome::Recorded { .. }, Some(form))
-                    if form.ticket == ticket && form.kind == Kind::Article =>
-                {
-                    match &form.step {
-                        Step::Writing(plan) => plan.article.clone(),
-                        _ => None,
-                    }
-                }
-                _ => None,
-            };
-            if current(state, ticket)
-                && let Some(form) = &mut state.recording.form
-            {
-                update(form, FormMsg::Written(outcome));
-            } else {
-                state.flash = Some(match outcome {
-                    WriteOutcome::Recorded {
-                        commit, sentence, ..
-                    } => format!("recorded {}: {sentence}", short(commit)),
-                    WriteOutcome::Refused(why) => format!("not recorded: {why}"),
-                });
-            }
-            return table.map(|table| Adopt { table, select });
-        }
-    }
-    None
 }
 
 /// A commit id as shown: its first ten hex digits.

@@ -2,14 +2,17 @@
 //! for the shell to perform. Tests call it without a terminal.
 //!
 //! This file routes messages and keys and moves the cursor of the pane in focus; each pane's
-//! own changes are in its module: `list`, `redline`, `history`, `help` (the `?` overlay) and
-//! `form` (the recording form's glue).
+//! own changes are in its module: `list`, `redline`, `history`, `help` (the `?` overlay),
+//! `search` (a query run over the corpus), and the glue of the two popups that are components
+//! of their own, `form` (the recording form) and `import` (the import screen).
 
 mod form;
 mod help;
 mod history;
+mod import;
 mod list;
 mod redline;
+mod search;
 
 pub use list::refilter;
 pub use redline::relayout;
@@ -18,11 +21,11 @@ use super::keys::{self, Action};
 use super::layout;
 use super::recording::Reloaded;
 use super::redline_view::Arrangement;
-use super::search::run_search;
 use super::state::{Effect, Loading, Message, MoveFilter, Pane, State, TableView};
 use bargain_core::comparison::Comparison;
 use bargain_core::store::History;
 use crossterm::event::{KeyCode, KeyModifiers, MouseButton, MouseEventKind};
+use search::run_search;
 use std::sync::Arc;
 
 /// Applies one message; returns what the shell must do.
@@ -93,11 +96,7 @@ pub fn update(state: &mut State, message: Message) -> Vec<Effect> {
         }
         Message::Redline(result) => redline::arrived(state, *result),
         Message::Record(event) => form::event(state, *event, &mut effects),
-        Message::Import(event) => {
-            if let Some(table) = super::import::on_event(state, *event) {
-                adopt(state, table, &mut effects);
-            }
-        }
+        Message::Import(event) => import::event(state, *event, &mut effects),
         Message::Corpus(corpus) => corpus_arrived(state, corpus),
         Message::HeadMoved(commit) => {
             // Only a table that is indexed is refreshed (the first load is still running
@@ -151,7 +150,7 @@ fn indexed(state: &mut State, history: Arc<History>, effects: &mut Vec<Effect>) 
 }
 
 /// Every article's texts for search; a query in force is counted again.
-fn corpus_arrived(state: &mut State, corpus: Arc<super::state::Corpus>) {
+fn corpus_arrived(state: &mut State, corpus: Arc<super::search::Corpus>) {
     state.search.corpus = Some(corpus);
     if !state.search.query.is_empty() {
         let q = state.search.query.clone();
@@ -182,7 +181,7 @@ fn key_pressed(state: &mut State, key: crossterm::event::KeyEvent, effects: &mut
         return;
     }
     if state.import.is_some() {
-        super::import::on_key(state, key, effects);
+        import::key(state, key, effects);
         return;
     }
     if state.search.editing {
@@ -242,9 +241,9 @@ pub fn act(state: &mut State, action: Action, effects: &mut Vec<Effect>) {
             effects.push(Effect::Sync);
         }
         Action::Record | Action::RecordPass | Action::RecordStatus | Action::AddArticle => {
-            super::recording::open(state, action)
+            form::open(state, action)
         }
-        Action::Import => super::import::open(state),
+        Action::Import => import::open(state),
         // The form's own keys mean nothing outside it.
         Action::PrevStep | Action::PickPrev | Action::PickNext | Action::Editor => {}
         Action::FocusNext | Action::FocusPrev => {
