@@ -1,21 +1,10 @@
 //! The article list: which rows are shown (topic, filters, sort), the cursor and its scroll,
 //! and the redline following the cursor on a wide screen.
 
-use super::keep_visible;
-use crate::tui::layout;
+use super::article::{open_article, relayout, scroll_list};
 use crate::tui::state::{Effect, Jump, MoveFilter, Pane, SortBy, State};
 use bargain_core::comparison::Comparison;
 use bargain_core::model::Status;
-
-pub(super) fn scroll_list(state: &mut State) {
-    let rows = layout::list_rows(state);
-    keep_visible(
-        &mut state.list_offset,
-        state.selected,
-        rows,
-        state.visible.len(),
-    );
-}
 
 /// On a wide screen the redline follows the cursor in the list.
 pub(super) fn follow_selection(state: &mut State, effects: &mut Vec<Effect>) {
@@ -58,7 +47,7 @@ pub(super) fn open_selected(state: &mut State, effects: &mut Vec<Effect>) {
     {
         state.comparison = Comparison::Sides;
     }
-    super::redline::open_article(state, &id, effects);
+    open_article(state, &id, effects);
 }
 
 /// Recomputes the visible rows after a change of topic, filter, sort or data; keeps the cursor
@@ -150,7 +139,7 @@ pub(super) fn next_match_article(state: &mut State, forward: bool, effects: &mut
     }
     if !state.wide() {
         state.focus = Pane::Redline;
-        super::redline::relayout(state);
+        relayout(state);
     }
 }
 
@@ -164,7 +153,7 @@ pub(super) fn topic(state: &mut State, n: u8, effects: &mut Vec<Effect>) {
         state.topic = usize::from(n);
         state.focus = Pane::List;
         refilter(state);
-        super::redline::relayout(state);
+        relayout(state);
         follow_selection(state, effects);
     }
 }

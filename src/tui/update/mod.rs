@@ -3,9 +3,11 @@
 //!
 //! This file routes messages and keys and moves the cursor of the pane in focus; each pane's
 //! own changes are in its module: `list`, `redline`, `history`, `help` (the `?` overlay),
+//! `article` (the article opened and every pane laid out, which the panes ask),
 //! `search` (a query run over the corpus), and the glue of the two popups that are components
 //! of their own, `form` (the recording form) and `import` (the import screen).
 
+mod article;
 mod form;
 mod help;
 mod history;
@@ -14,8 +16,8 @@ mod list;
 mod redline;
 mod search;
 
+pub use article::relayout;
 pub use list::refilter;
-pub use redline::relayout;
 
 use super::keys::{self, Action};
 use super::layout;
@@ -42,7 +44,7 @@ pub fn update(state: &mut State, message: Message) -> Vec<Effect> {
         Message::Mouse(mouse) => mouse_event(state, mouse, &mut effects),
         Message::Resize(w, h) => {
             state.size = (w, h);
-            redline::relayout(state);
+            article::relayout(state);
         }
         Message::Opened(opened) => {
             let comparisons = Comparison::all(&opened.snapshot.table);
@@ -142,7 +144,7 @@ fn indexed(state: &mut State, history: Arc<History>, effects: &mut Vec<Effect>) 
     match &state.article {
         Some(a) => {
             let id = a.id.clone();
-            redline::open_article(state, &id, effects);
+            article::open_article(state, &id, effects);
         }
         None if state.wide() => list::open_selected(state, effects),
         None => {}
@@ -257,7 +259,7 @@ pub fn act(state: &mut State, action: Action, effects: &mut Vec<Effect>) {
             let i = order.iter().position(|p| *p == state.focus).unwrap_or(0);
             let step = if action == Action::FocusNext { 1 } else { 2 };
             state.focus = order[(i + step) % 3];
-            redline::relayout(state);
+            article::relayout(state);
         }
         Action::Back => {
             if !state.search.query.is_empty() {
@@ -272,7 +274,7 @@ pub fn act(state: &mut State, action: Action, effects: &mut Vec<Effect>) {
                 }
             } else if state.focus != Pane::List {
                 state.focus = Pane::List;
-                redline::relayout(state);
+                article::relayout(state);
             } else if state.status_filter.is_some() || state.move_filter != MoveFilter::Any {
                 state.status_filter = None;
                 state.move_filter = MoveFilter::Any;
@@ -284,7 +286,7 @@ pub fn act(state: &mut State, action: Action, effects: &mut Vec<Effect>) {
                 list::open_selected(state, effects);
                 if state.article.is_some() {
                     state.focus = Pane::Redline;
-                    redline::relayout(state);
+                    article::relayout(state);
                 }
             }
             Pane::History => history::compare_picked(state, effects),
@@ -319,11 +321,11 @@ pub fn act(state: &mut State, action: Action, effects: &mut Vec<Effect>) {
                 Arrangement::Inline => Arrangement::SideBySide,
                 Arrangement::SideBySide => Arrangement::Inline,
             };
-            redline::relayout(state);
+            article::relayout(state);
         }
         Action::ToggleMarkers => {
             state.markers = !state.markers;
-            redline::relayout(state);
+            article::relayout(state);
         }
         Action::NextChange | Action::PrevChange => {
             redline::next_change(state, action == Action::NextChange)
@@ -373,7 +375,7 @@ pub(super) fn move_by(state: &mut State, by: isize, effects: &mut Vec<Effect>) {
         Pane::List => {
             let before = state.selected;
             state.selected = step(state.selected, by, state.visible.len());
-            list::scroll_list(state);
+            article::scroll_list(state);
             if before != state.selected {
                 list::follow_selection(state, effects);
             }
@@ -382,7 +384,7 @@ pub(super) fn move_by(state: &mut State, by: isize, effects: &mut Vec<Effect>) {
             if let Some(a) = &mut state.article {
                 a.scroll = step(a.scroll, by, a.rendered.lines.len().max(1));
             }
-            redline::clamp_redline(state);
+            article::clamp_redline(state);
         }
         Pane::History => {
             let rows = layout::history_rows(state);

@@ -1,11 +1,10 @@
-//! The redline pane: asking for an article's redline, taking the answer, wrapping it for the
-//! pane, scrolling it (changes, search matches).
+//! The redline pane: taking the answer to the request in force, scrolling it (changes, search
+//! matches), another comparison. Asking for an article's redline and wrapping it for the pane
+//! are `article`'s, for every pane.
 
-use super::{history, keep_visible};
-use crate::tui::layout;
-use crate::tui::redline_view::{self, RedlineDoc};
-use crate::tui::search::hit_rows;
-use crate::tui::state::{ArticleView, Effect, Jump, RedlineResult, RedlineStatus, State};
+use super::article::{clamp_redline, open_article, relayout};
+use crate::tui::redline_view::RedlineDoc;
+use crate::tui::state::{Effect, Jump, RedlineResult, RedlineStatus, State};
 use bargain_core::comparison::Label;
 use std::sync::Arc;
 
@@ -66,111 +65,6 @@ pub(super) fn arrived(state: &mut State, result: RedlineResult) {
         }
     }
     clamp_redline(state);
-}
-
-/// Shows article `id` under the current comparison: a new request, whose generation makes every
-/// earlier one stale.
-pub(super) fn open_article(state: &mut State, id: &str, effects: &mut Vec<Effect>) {
-    let generation = state.next_generation;
-    state.next_generation += 1;
-    let history = history::rows(state, id);
-    let keep = state
-        .article
-        .as_ref()
-        .filter(|a| a.id == id && !a.history.is_empty());
-    let (selected, mark, pending) =
-        keep.map_or((history.len().saturating_sub(1), None, None), |a| {
-            (
-                a.history_selected.min(history.len().saturating_sub(1)),
-                a.mark,
-                a.pending,
-            )
-        });
-    let rows = layout::history_rows(state);
-    let mut view = ArticleView {
-        id: id.to_string(),
-        generation,
-        status: RedlineStatus::Loading,
-        old: Label::default(),
-        new: Vec::new(),
-        doc: Arc::new(RedlineDoc::message("Comparing…")),
-        rendered: Default::default(),
-        rendered_for: None,
-        scroll: 0,
-        change: None,
-        hit_rows: Vec::new(),
-        hit: None,
-        pending,
-        comparison: state.comparison.clone(),
-        keep_scroll: false,
-        history,
-        history_selected: selected,
-        history_offset: 0,
-        mark,
-    };
-    // The same article under the same comparison again (the table refreshed under it, the
-    // index finished, Enter once more): the text on screen stays, where the reader is, until
-    // the new answer replaces it — the view does not jump to the top while nothing scrolled.
-    if let Some(shown) = state.article.take().filter(|a| {
-        a.id == id && a.comparison == state.comparison && a.status == RedlineStatus::Ready
-    }) {
-        view.status = shown.status;
-        view.old = shown.old;
-        view.new = shown.new;
-        view.doc = shown.doc;
-        view.rendered = shown.rendered;
-        view.rendered_for = shown.rendered_for;
-        view.scroll = shown.scroll;
-        view.change = shown.change;
-        view.hit_rows = shown.hit_rows;
-        view.hit = shown.hit;
-        view.keep_scroll = true;
-    }
-    let len = view.history.len();
-    keep_visible(&mut view.history_offset, view.history_selected, rows, len);
-    state.article = Some(view);
-    relayout(state);
-    history::ask(state, id, effects);
-    if state.table.is_some() {
-        effects.push(Effect::ComputeRedline {
-            generation,
-            article: id.to_string(),
-            comparison: state.comparison.clone(),
-        });
-    }
-}
-
-/// Re-wraps the redline if its width, layout or look changed, and recomputes search rows.
-pub fn relayout(state: &mut State) {
-    let text = layout::redline_text(state);
-    let look = state.look();
-    let layout_mode = state.arrangement;
-    let query = state.search.query.clone();
-    if let (Some(article), Some(area)) = (&mut state.article, text) {
-        let key = (area.width, layout_mode, look);
-        if article.rendered_for != Some(key) {
-            article.rendered = redline_view::render(&article.doc, area.width, layout_mode, look);
-            article.rendered_for = Some(key);
-            article.hit_rows = hit_rows(&article.rendered, &query);
-            article.hit = None;
-        }
-    }
-    super::list::scroll_list(state);
-    let rows = layout::history_rows(state);
-    if let Some(a) = &mut state.article {
-        a.history_selected = a.history_selected.min(a.history.len().saturating_sub(1));
-        let len = a.history.len();
-        keep_visible(&mut a.history_offset, a.history_selected, rows, len);
-    }
-    clamp_redline(state);
-}
-
-pub(super) fn clamp_redline(state: &mut State) {
-    let height = layout::redline_text(state).map_or(1, |r| usize::from(r.height).max(1));
-    if let Some(a) = &mut state.article {
-        let max = a.rendered.lines.len().saturating_sub(height);
-        a.scroll = a.scroll.min(max);
-    }
 }
 
 /// Moves to the next (or previous) matching row in the open redline. `from_start` searches from
