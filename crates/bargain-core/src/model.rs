@@ -584,6 +584,37 @@ pub fn whose_move<'a>(status: Status, sides: &'a [Side], progress: &Progress) ->
     sides.iter().find(|s| s.id != last)
 }
 
+/// A lowercase slug of a title: letters and digits, words joined by dashes, at most `max`
+/// bytes, cut at a word — the words of an article folder's name ([`is_id`] holds of it).
+pub fn slug(title: &str, max: usize) -> String {
+    let mut out = String::new();
+    for word in title
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+    {
+        let word: String = word
+            .chars()
+            .filter(char::is_ascii_alphanumeric)
+            .map(|c| c.to_ascii_lowercase())
+            .collect();
+        if word.is_empty() {
+            continue;
+        }
+        if !out.is_empty() && out.len() + 1 + word.len() > max {
+            break;
+        }
+        if !out.is_empty() {
+            out.push('-');
+        }
+        out.push_str(&word);
+        if out.len() >= max {
+            out.truncate(max);
+            break;
+        }
+    }
+    out
+}
+
 /// Ids of sides, topics and articles: what is safe as a file or folder name everywhere.
 pub fn is_id(s: &str) -> bool {
     !s.is_empty()

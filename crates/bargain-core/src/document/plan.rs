@@ -11,8 +11,8 @@
 //! names the folder (`1-1-parties-to-the-agreement`), and [`ImportPlan::notes`] says so.
 
 use super::UnitKind;
-use super::split::{Split, Unit, slug};
-use crate::model::{Article, Table, Topic, is_id};
+use super::split::{Split, Unit};
+use crate::model::{Article, Table, Topic, is_id, slug};
 use crate::store::{ArticleEntry, PROPOSALS, Snapshot};
 use std::collections::{BTreeSet, HashSet};
 

@@ -29,6 +29,7 @@
 
 use super::heading::{self, Heading, Number, Shape, UnitKind};
 use super::{Document, count_words, first_words};
+use crate::model::slug;
 use std::collections::HashSet;
 use std::ops::Range;
 
@@ -831,37 +832,6 @@ fn leftover_kind(role: Role) -> LeftoverKind {
         Role::Group => LeftoverKind::Group,
         Role::Body => LeftoverKind::Preamble,
     }
-}
-
-/// A lowercase slug of a title: letters and digits, words joined by dashes, at most `max`
-/// bytes, cut at a word.
-pub fn slug(title: &str, max: usize) -> String {
-    let mut out = String::new();
-    for word in title
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-    {
-        let word: String = word
-            .chars()
-            .filter(char::is_ascii_alphanumeric)
-            .map(|c| c.to_ascii_lowercase())
-            .collect();
-        if word.is_empty() {
-            continue;
-        }
-        if !out.is_empty() && out.len() + 1 + word.len() > max {
-            break;
-        }
-        if !out.is_empty() {
-            out.push('-');
-        }
-        out.push_str(&word);
-        if out.len() >= max {
-            out.truncate(max);
-            break;
-        }
-    }
-    out
 }
 
 fn unit_id(h: &Heading, title: &str) -> String {

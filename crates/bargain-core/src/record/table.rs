@@ -215,7 +215,7 @@ pub fn check_table(
                     folders: taken,
                 });
             }
-            let slug = crate::document::split::slug(&title, 40);
+            let slug = crate::model::slug(&title, 40);
             let id = if slug.is_empty() {
                 number.to_string()
             } else {
