@@ -27,10 +27,10 @@ fn is_blank(line: &str) -> bool {
 }
 
 /// The lines of `text`, each with its newline (as `split_inclusive('\n')`, found with
-/// SIMD).
+/// SIMD, [`crate::text::byte_positions`]).
 fn each_line(text: &str) -> impl Iterator<Item = &str> {
     let mut start = 0;
-    let mut ends = memchr::memchr_iter(b'\n', text.as_bytes());
+    let mut ends = crate::text::byte_positions(b'\n', text.as_bytes());
     std::iter::from_fn(move || {
         let end = match ends.next() {
             Some(nl) => nl + 1,
