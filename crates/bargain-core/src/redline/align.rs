@@ -11,7 +11,7 @@ use std::time::Instant;
 use similar::{Algorithm, DiffTag, capture_diff_slices_deadline};
 
 use super::split::{self, Paragraph, WordHash};
-use super::words::{WordDiff, word_diff};
+use super::words::{Scratch, WordDiff, word_diff};
 use super::{Options, diff_deadline};
 
 /// The equal pairs `(old index, new index)` of a patience diff of `a` with `b`, in order.
@@ -176,6 +176,8 @@ pub(super) struct Engine<'t, 'o> {
     pub(super) options: &'o Options,
     pub(super) deadline: Option<Instant>,
     pub(super) coarse: bool,
+    /// The word diffs' buffers, reused from pair to pair.
+    pub(super) scratch: Scratch,
 }
 
 /// Largest replaced run (old × new paragraphs) paired by full dynamic programming; larger
@@ -197,6 +199,7 @@ impl<'t, 'o> Engine<'t, 'o> {
             options,
             deadline: Instant::now().checked_add(options.deadline),
             coarse: false,
+            scratch: Scratch::default(),
         }
     }
 
@@ -405,7 +408,12 @@ impl<'t, 'o> Engine<'t, 'o> {
 
     /// Word diff of old paragraph `i` with new paragraph `j` ([`word_diff`]).
     fn word_diff(&mut self, i: usize, j: usize) -> WordDiff {
-        let diff = word_diff(self.old_para(i), self.new_para(j), self.deadline);
+        let diff = word_diff(
+            self.old_para(i),
+            self.new_para(j),
+            self.deadline,
+            &mut self.scratch,
+        );
         if self.past_deadline() {
             self.coarse = true;
         }

@@ -85,7 +85,13 @@ pub(super) fn redline<'t>(mut engine: Engine<'t, '_>, blocks: Vec<Block>) -> Red
         let (mut moves, finished) =
             find_moves(&mut segments, words, engine.options, engine.deadline);
         engine.coarse |= !finished;
-        show_edits_in_moves(&mut segments, &mut seg_words, &mut moves, engine.deadline);
+        show_edits_in_moves(
+            &mut segments,
+            &mut seg_words,
+            &mut moves,
+            engine.deadline,
+            &mut engine.scratch,
+        );
         moves
     };
     let mut summary = summarize_counted(&segments, &seg_words);

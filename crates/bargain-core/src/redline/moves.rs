@@ -7,7 +7,7 @@ use std::time::Instant;
 
 use super::align::Words;
 use super::split;
-use super::words::{Piece, word_diff};
+use super::words::{Piece, Scratch, word_diff};
 use super::{Move, MoveId, Options, Segment, SegmentKind};
 
 /// Step 4 of the module docs: deleted and inserted segments (whole paragraphs or runs of
@@ -168,13 +168,14 @@ pub(super) fn show_edits_in_moves<'t>(
     words: &mut Vec<usize>,
     moves: &mut [Move],
     deadline: Option<Instant>,
+    scratch: &mut Scratch,
 ) {
     // Segment index → the pieces (segment, word count) that replace it.
     let mut cuts: Vec<(usize, Vec<(Segment<'t>, usize)>)> = Vec::new();
     for m in moves.iter().filter(|m| !m.exact) {
         let (from, to) = (&segments[m.from_segment], &segments[m.to_segment]);
         let (a, b) = (from.text, to.text);
-        let diff = word_diff(a, b, deadline);
+        let diff = word_diff(a, b, deadline, scratch);
         let piece = |seg: &Segment<'t>, kind, text: &'t str, layout, w| {
             let segment = Segment {
                 kind,

@@ -237,7 +237,7 @@ pub(crate) struct Token {
 /// The key of every whitespace token.
 pub(crate) const SPACE: u64 = 0;
 
-/// Calls `f(range, space)` with every token of `text` (see [`tokens`]), in order.
+/// Calls `f(range, space)` with every token of `text` (see [`tokens_into`]), in order.
 #[inline]
 fn each_token(text: &str, f: impl FnMut(Range<usize>, bool)) {
     each_token_by(text, true, f)
@@ -301,41 +301,50 @@ fn each_token_by(text: &str, fast: bool, mut f: impl FnMut(Range<usize>, bool)) 
     }
 }
 
-/// The tokens of `text` with keys not yet computed (`SPACE` or 1).
-fn raw_tokens(text: &str) -> Vec<Token> {
-    let mut out: Vec<Token> = Vec::with_capacity(text.len() / 3);
+/// The tokens of `text` with keys not yet computed (`SPACE` or 1), pushed onto `out`.
+fn raw_tokens(text: &str, out: &mut Vec<Token>) {
+    out.reserve(text.len() / 3);
     each_token(text, |range, space| {
         out.push(Token {
             range,
             key: if space { SPACE } else { 1 },
         })
     });
+}
+
+/// [`tokens_into`] a new vector.
+#[cfg(test)]
+pub(crate) fn tokens(text: &str) -> Vec<Token> {
+    let mut out = Vec::new();
+    tokens_into(text, &mut out);
     out
 }
 
 /// Splits `text` at Unicode word boundaries (UAX #29); punctuation marks come out as their
 /// own tokens (a run of one repeated mark as one token) and consecutive whitespace
-/// (including newlines) is merged into one token.
-pub(crate) fn tokens(text: &str) -> Vec<Token> {
-    let mut out = if is_simple(text.as_bytes()) {
-        simple_tokens(text.as_bytes())
+/// (including newlines) is merged into one token. The tokens go into `out` (cleared
+/// first), so that the word diff of one paragraph pair after another reuses one buffer
+/// instead of allocating two per changed hunk.
+pub(crate) fn tokens_into(text: &str, out: &mut Vec<Token>) {
+    out.clear();
+    if is_simple(text.as_bytes()) {
+        simple_tokens(text.as_bytes(), out)
     } else {
-        raw_tokens(text)
+        raw_tokens(text, out)
     };
-    for t in &mut out {
+    for t in out.iter_mut() {
         if t.key != SPACE {
             t.key = hash_bytes(text[t.range.clone()].as_bytes()) | 1;
         }
     }
-    out
 }
 
 /// [`raw_tokens`] of text that [`is_simple`], in one pass without the per-line cutting and
 /// merging of [`each_token`] (the same tokens: a test compares them).
-fn simple_tokens(b: &[u8]) -> Vec<Token> {
+fn simple_tokens(b: &[u8], out: &mut Vec<Token>) {
     const NO_MARK: u32 = u32::MAX;
     let wordish = |c: u8| WORDISH[usize::from(c)];
-    let mut out: Vec<Token> = Vec::with_capacity(b.len() / 3 + 1);
+    out.reserve(b.len() / 3 + 1);
     // The mark the last token is a run of.
     let (mut i, mut last_mark) = (0, NO_MARK);
     while i < b.len() {
@@ -379,7 +388,6 @@ fn simple_tokens(b: &[u8]) -> Vec<Token> {
             last_mark = mark;
         }
     }
-    out
 }
 
 /// The end of the word whose first byte, a letter, digit or `_`, is at `start`, in text
@@ -542,15 +550,14 @@ pub(crate) fn hash_bytes(bytes: &[u8]) -> u64 {
     h ^ (h >> 29)
 }
 
-/// Byte ranges of the lines of `text`, each with its newline.
-pub(crate) fn lines(text: &str) -> Vec<Range<usize>> {
+/// Byte ranges of the lines of `text`, each with its newline, into `out` (cleared first).
+pub(crate) fn lines_into(text: &str, out: &mut Vec<Range<usize>>) {
+    out.clear();
     let mut pos = 0;
-    each_line(text)
-        .map(|l| {
-            pos += l.len();
-            pos - l.len()..pos
-        })
-        .collect()
+    out.extend(each_line(text).map(|l| {
+        pos += l.len();
+        pos - l.len()..pos
+    }));
 }
 
 /// Whitespace-separated words: a cheap count where exactness does not matter.

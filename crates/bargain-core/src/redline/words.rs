@@ -30,6 +30,35 @@ pub(super) struct WordDiff {
     pub(super) changed: bool,
 }
 
+/// Buffers a word diff works in, kept from one paragraph pair to the next: a whole
+/// agreement makes thousands of word diffs, and allocating a dozen vectors for each cost
+/// more than filling them.
+#[derive(Debug, Default)]
+pub(super) struct Scratch {
+    /// Line ranges of each side and the lines' keys.
+    la: Vec<Range<usize>>,
+    lb: Vec<Range<usize>>,
+    line_ka: Vec<u64>,
+    line_kb: Vec<u64>,
+    hunk: HunkScratch,
+}
+
+/// The buffers of [`diffed_words`] (and [`token_runs`]): tokens, their keys, the words among
+/// them, the runs.
+#[derive(Debug, Default)]
+struct HunkScratch {
+    ta: Vec<split::Token>,
+    tb: Vec<split::Token>,
+    ka: Vec<u64>,
+    kb: Vec<u64>,
+    wa: Vec<usize>,
+    wb: Vec<usize>,
+    xa: Vec<u64>,
+    xb: Vec<u64>,
+    runs: Vec<Run>,
+    merged: Vec<Run>,
+}
+
 /// A word diff being built: its pieces and word counts.
 #[derive(Debug, Default)]
 struct Tally {
@@ -78,17 +107,33 @@ impl Tally {
 /// --word-diff` does; only runs of lines that differ are cut into words and diffed
 /// word by word (a line start is always a word boundary). A changed page footer thus
 /// costs a diff of one line, not of the whole page-sized paragraph.
-pub(super) fn word_diff(a: &str, b: &str, deadline: Option<Instant>) -> WordDiff {
-    let (la, lb) = (split::lines(a), split::lines(b));
+pub(super) fn word_diff(
+    a: &str,
+    b: &str,
+    deadline: Option<Instant>,
+    scratch: &mut Scratch,
+) -> WordDiff {
+    let Scratch {
+        la,
+        lb,
+        line_ka: ka,
+        line_kb: kb,
+        hunk,
+    } = scratch;
+    split::lines_into(a, la);
+    split::lines_into(b, lb);
+    let (la, lb) = (&*la, &*lb);
     // Lines are keyed by their bytes less surrounding whitespace: cheap, and a line whose
     // spacing changed inside only lands in a run that the word diff shows as layout.
     let key = |t: &str| split::hash_bytes(t.trim().as_bytes());
-    let ka: Vec<u64> = la.iter().map(|r| key(&a[r.clone()])).collect();
-    let kb: Vec<u64> = lb.iter().map(|r| key(&b[r.clone()])).collect();
+    ka.clear();
+    ka.extend(la.iter().map(|r| key(&a[r.clone()])));
+    kb.clear();
+    kb.extend(lb.iter().map(|r| key(&b[r.clone()])));
     let ops = capture_diff_slices_deadline(
         Algorithm::Histogram,
-        &ka,
-        &kb,
+        ka,
+        kb,
         diff_deadline(deadline, ka.len() + kb.len()),
     );
     let mut acc = Tally::default();
@@ -107,8 +152,8 @@ pub(super) fn word_diff(a: &str, b: &str, deadline: Option<Instant>) -> WordDiff
             continue;
         }
         if let Some((po, pn)) = pending.take() {
-            let (ra, rb) = (span(&la, po, a.len()), span(&lb, pn, b.len()));
-            hunk_words(a, ra, b, rb, &mut acc, deadline);
+            let (ra, rb) = (span(la, po, a.len()), span(lb, pn, b.len()));
+            hunk_words(a, ra, b, rb, &mut acc, deadline, hunk);
         }
         for (x, y) in o.zip(n) {
             let (ra, rb) = (la[x].clone(), lb[y].clone());
@@ -116,13 +161,13 @@ pub(super) fn word_diff(a: &str, b: &str, deadline: Option<Instant>) -> WordDiff
                 acc.equal(ra.clone(), split::rough_words(&a[ra]));
             } else if !reindented(a, ra.clone(), b, rb.clone(), &mut acc) {
                 // Same words, different whitespace.
-                hunk_words(a, ra, b, rb, &mut acc, deadline);
+                hunk_words(a, ra, b, rb, &mut acc, deadline, hunk);
             }
         }
     }
     if let Some((po, pn)) = pending.take() {
-        let (ra, rb) = (span(&la, po, a.len()), span(&lb, pn, b.len()));
-        hunk_words(a, ra, b, rb, &mut acc, deadline);
+        let (ra, rb) = (span(la, po, a.len()), span(lb, pn, b.len()));
+        hunk_words(a, ra, b, rb, &mut acc, deadline, hunk);
     }
     let ratio = if acc.words == 0 {
         1.0
@@ -144,6 +189,7 @@ fn hunk_words(
     rb: Range<usize>,
     acc: &mut Tally,
     deadline: Option<Instant>,
+    scratch: &mut HunkScratch,
 ) {
     if ra.is_empty() || rb.is_empty() {
         // One side only: no diff to make, just the words to count.
@@ -165,7 +211,7 @@ fn hunk_words(
     if rewrapped(a, ra.clone(), b, rb.clone(), acc) {
         return;
     }
-    diffed_words(a, ra, b, rb, acc, deadline);
+    diffed_words(a, ra, b, rb, acc, deadline, scratch);
 }
 
 /// [`hunk_words`] of a hunk whose words are the same on both sides, with only the
@@ -237,24 +283,49 @@ fn diffed_words(
     rb: Range<usize>,
     acc: &mut Tally,
     deadline: Option<Instant>,
+    scratch: &mut HunkScratch,
 ) {
     let (oa, ob) = (ra.start, rb.start);
-    let (ta, tb) = (split::tokens(&a[ra]), split::tokens(&b[rb]));
-    let (ta, tb) = (&ta, &tb);
-    let ka: Vec<u64> = ta.iter().map(|t| t.key).collect();
-    let kb: Vec<u64> = tb.iter().map(|t| t.key).collect();
+    let HunkScratch {
+        ta,
+        tb,
+        ka,
+        kb,
+        wa,
+        wb,
+        xa,
+        xb,
+        runs,
+        merged,
+    } = scratch;
+    split::tokens_into(&a[ra], ta);
+    split::tokens_into(&b[rb], tb);
+    let (ta, tb) = (&*ta, &*tb);
+    ka.clear();
+    ka.extend(ta.iter().map(|t| t.key));
+    kb.clear();
+    kb.extend(tb.iter().map(|t| t.key));
+    let (ka, kb) = (&*ka, &*kb);
     // Runs of equal and changed tokens. An equal run between two changes joins them when
     // it is only whitespace, so "foo bar" → "baz qux" reads as one change, not two; or
     // when it is a word or two that both changes dwarf, so a rewritten sentence reads
     // as one change rather than as fragments around every "the" the two versions share.
-    let runs = token_runs(&ka, &kb, diff_deadline(deadline, ka.len() + kb.len()));
+    token_runs(
+        ka,
+        kb,
+        diff_deadline(deadline, ka.len() + kb.len()),
+        [wa, wb],
+        [xa, xb],
+        runs,
+    );
+    let runs = &*runs;
     let words = |r: &Run| {
         let count = |keys: &[u64], r: &Range<usize>| {
             keys[r.clone()].iter().filter(|k| **k != SPACE).count()
         };
-        count(&ka, &r.1) + count(&kb, &r.2)
+        count(ka, &r.1) + count(kb, &r.2)
     };
-    let mut merged: Vec<Run> = Vec::with_capacity(runs.len());
+    merged.clear();
     let mut k = 0;
     while k < runs.len() {
         let run = runs[k].clone();
@@ -286,7 +357,7 @@ fn diffed_words(
         toks[r.start].range.start + off..toks[r.end - 1].range.end + off
     };
     let is_space = |keys: &[u64], r: &Range<usize>| keys[r.clone()].iter().all(|k| *k == SPACE);
-    for (equal, o, n) in merged {
+    for (equal, o, n) in merged.drain(..) {
         if equal {
             for (x, y) in o.zip(n) {
                 let ra = ta[x].range.start + oa..ta[x].range.end + oa;
@@ -305,7 +376,7 @@ fn diffed_words(
                 }
             }
         } else {
-            let layout = is_space(&ka, &o) && is_space(&kb, &n);
+            let layout = is_space(ka, &o) && is_space(kb, &n);
             acc.changed |= !layout;
             let count = |keys: &[u64]| keys.iter().filter(|k| **k != SPACE).count();
             let (wa, wb) = (count(&ka[o.clone()]), count(&kb[n.clone()]));
@@ -332,23 +403,30 @@ type Run = (bool, Range<usize>, Range<usize>);
 /// back to Myers (three to four times slower on real agreements). Whitespace is placed
 /// afterwards: in the gap between two matched words (or an end), a whitespace token leading
 /// or ending the gap on both sides is equal, and what lies between is the change.
-fn token_runs(ka: &[u64], kb: &[u64], deadline: Option<Instant>) -> Vec<Run> {
-    let words = |keys: &[u64]| -> (Vec<usize>, Vec<u64>) {
-        // Sized up front: collecting through a filter grows the vectors push by push.
-        let (mut at, mut words) = (
-            Vec::with_capacity(keys.len()),
-            Vec::with_capacity(keys.len()),
-        );
+///
+/// The runs go into `runs`; `at` and `words` are buffers for each side's words (their token
+/// indices and keys).
+fn token_runs(
+    ka: &[u64],
+    kb: &[u64],
+    deadline: Option<Instant>,
+    [wa, wb]: [&mut Vec<usize>; 2],
+    [xa, xb]: [&mut Vec<u64>; 2],
+    runs: &mut Vec<Run>,
+) {
+    let words = |keys: &[u64], at: &mut Vec<usize>, words: &mut Vec<u64>| {
+        at.clear();
+        words.clear();
         for (i, &k) in keys.iter().enumerate() {
             if k != SPACE {
                 at.push(i);
                 words.push(k);
             }
         }
-        (at, words)
     };
-    let ((wa, xa), (wb, xb)) = (words(ka), words(kb));
-    let mut runs: Vec<Run> = Vec::new();
+    words(ka, wa, xa);
+    words(kb, wb, xb);
+    runs.clear();
     let push = |runs: &mut Vec<Run>, equal: bool, o: Range<usize>, n: Range<usize>| {
         if o.is_empty() && n.is_empty() {
             return;
@@ -377,20 +455,19 @@ fn token_runs(ka: &[u64], kb: &[u64], deadline: Option<Instant>) -> Vec<Run> {
         }
     };
     let (mut po, mut pn) = (0, 0);
-    for op in capture_diff_slices_deadline(Algorithm::Histogram, &xa, &xb, deadline) {
+    for op in capture_diff_slices_deadline(Algorithm::Histogram, xa, xb, deadline) {
         let (tag, o, n) = op.as_tag_tuple();
         if tag != DiffTag::Equal {
             continue;
         }
         for (x, y) in o.zip(n) {
             let (i, j) = (wa[x], wb[y]);
-            gap(&mut runs, po..i, pn..j);
-            push(&mut runs, true, i..i + 1, j..j + 1);
+            gap(runs, po..i, pn..j);
+            push(runs, true, i..i + 1, j..j + 1);
             (po, pn) = (i + 1, j + 1);
         }
     }
-    gap(&mut runs, po..ka.len(), pn..kb.len());
-    runs
+    gap(runs, po..ka.len(), pn..kb.len());
 }
 
 #[cfg(test)]
@@ -464,13 +541,15 @@ mod tests {
     fn rewrapped_hunks_walked_in_step_match_the_token_diff() {
         let mut seed = 0x2545_f491_4f6c_dd1d_u64;
         let mut walked = 0;
+        // One set of buffers for every pair, as the engine reuses them.
+        let mut scratch = HunkScratch::default();
         for _ in 0..20_000 {
             let (a, b, same) = rewrapped_pair(&mut seed);
             let (ra, rb) = (0..a.len(), 0..b.len());
             let mut fast = Tally::default();
             let took = rewrapped(&a, ra.clone(), &b, rb.clone(), &mut fast);
             let mut slow = Tally::default();
-            diffed_words(&a, ra, &b, rb, &mut slow, None);
+            diffed_words(&a, ra, &b, rb, &mut slow, None, &mut scratch);
             assert_eq!(
                 took, same,
                 "{a:?} {b:?}: walked only if the words are the same"
@@ -495,6 +574,7 @@ mod tests {
         let mut seed = 0x9e37_79b9_7f4a_7c15_u64;
         const EDGES: &[&str] = &["", " ", "   ", "\t", "\n", " \r\n", "\x0c", "\u{a0}"];
         let mut taken = 0;
+        let mut scratch = HunkScratch::default();
         for k in 0..20_000 {
             let (a, _, _) = rewrapped_pair(&mut seed);
             let core = a.trim_matches(|c: char| c.is_ascii_whitespace() || c == '\x0b');
@@ -511,7 +591,7 @@ mod tests {
             }
             taken += 1;
             let mut slow = Tally::default();
-            diffed_words(&x, rx, &y, ry, &mut slow, None);
+            diffed_words(&x, rx, &y, ry, &mut slow, None, &mut scratch);
             assert_eq!(fast.pieces, slow.pieces, "{x:?} {y:?}");
             assert_eq!(
                 (fast.equal_words, fast.words, fast.changed),
