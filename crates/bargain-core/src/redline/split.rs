@@ -398,12 +398,12 @@ fn simple_tokens(b: &[u8], out: &mut Vec<Token>) {
 fn simple_word_end(b: &[u8], start: usize) -> usize {
     let letter = |c: u8| c.is_ascii_alphabetic();
     let mut i = start + 1;
-    while i < b.len() {
-        let d = b[i];
-        if WORDISH[usize::from(d)] {
-            i += 1;
-            continue;
+    loop {
+        i = wordish_end(b, i);
+        if i >= b.len() {
+            break;
         }
+        let d = b[i];
         let (len, class) = match d {
             0..0x80 => (1, d),
             _ if known_at(b, i).is_some_and(|(_, k)| k == Known::MidNumLet) => (3, b'.'),
@@ -613,6 +613,38 @@ const WORDISH: [bool; 256] = {
     }
     t
 };
+
+/// The first index at or after `i` whose byte is not [`WORDISH`] (a letter, digit or `_`), or
+/// the length of `b`. A word is mostly letters: eight bytes are classed at a time, by
+/// byte-wise range checks in one `u64` (a byte of 0x7f or less plus `0x80 - c` has its high
+/// bit set exactly when it is at least `c`, and no sum carries into the next byte).
+#[inline]
+fn wordish_end(b: &[u8], mut i: usize) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    // High bit of each byte set where `y` (bytes of 0x7f or less) is at least `c`.
+    let at_least = |y: u64, c: u8| y.wrapping_add(ONES * u64::from(0x80 - c)) & HIGH;
+    while i + 8 <= b.len() {
+        let x = u64::from_le_bytes(b[i..i + 8].try_into().expect("8 bytes"));
+        let y = x & !HIGH;
+        let digit = at_least(y, b'0') & !at_least(y, b'9' + 1);
+        // Setting 0x20 folds upper case onto lower and moves nothing else into a..=z.
+        let l = y | (ONES * 0x20);
+        let letter = at_least(l, b'a') & !at_least(l, b'z' + 1);
+        // A byte of `z` is zero exactly where `y` is `_`.
+        let z = y ^ (ONES * u64::from(b'_'));
+        let underscore = !(z.wrapping_add(ONES * 0x7f) | z) & HIGH;
+        let other = !((digit | letter | underscore) & !x) & HIGH;
+        if other != 0 {
+            return i + (other.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    while i < b.len() && WORDISH[usize::from(b[i])] {
+        i += 1;
+    }
+    i
+}
 
 /// [`word_count`] of text that [`is_simple`]: the tokens of [`ascii_word_bounds`], merged
 /// as [`each_token`] merges them, counted without being built. `None` for any other text.
@@ -996,6 +1028,23 @@ mod tests {
         assert_eq!(whole, general, "{text:?}");
         let words = general.iter().filter(|(_, space)| !space).count();
         assert_eq!(word_count(text), words, "{text:?}");
+    }
+
+    #[test]
+    fn wordish_runs_end_where_the_table_says() {
+        // Every byte value at every place of an eight-byte chunk and of the tail.
+        for bad in 0..=255u8 {
+            for at in 0..12 {
+                let mut b = *b"aZ09_zAyxwvu";
+                b[at] = bad;
+                for from in 0..b.len() {
+                    let slow = (from..b.len())
+                        .find(|&k| !WORDISH[usize::from(b[k])])
+                        .unwrap_or(b.len());
+                    assert_eq!(wordish_end(&b, from), slow, "{bad:#x} at {at} from {from}");
+                }
+            }
+        }
     }
 
     #[test]
