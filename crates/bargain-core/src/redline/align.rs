@@ -4,7 +4,6 @@
 //! result is a list of [`Block`]s in reading order, which [`super::emit`] turns into
 //! segments.
 
-use std::collections::HashSet;
 use std::ops::Range;
 use std::time::Instant;
 
@@ -12,7 +11,7 @@ use similar::{Algorithm, DiffTag, capture_diff_slices_deadline};
 
 use super::split::{self, Paragraph, WordHash};
 use super::words::{Scratch, WordDiff, word_diff};
-use super::{Options, diff_deadline};
+use super::{KeySet, Options, diff_deadline};
 
 /// The equal pairs `(old index, new index)` of a patience diff of `a` with `b`, in order.
 ///
@@ -21,8 +20,8 @@ use super::{Options, diff_deadline};
 /// Myers' worst case, quadratic in their length, and most paragraphs of a revised
 /// agreement have no byte-identical counterpart.)
 fn equal_pairs(a: &[u64], b: &[u64], deadline: Option<Instant>) -> Vec<(usize, usize)> {
-    let in_a: HashSet<u64> = a.iter().copied().collect();
-    let in_b: HashSet<u64> = b.iter().copied().collect();
+    let in_a: KeySet = a.iter().copied().collect();
+    let in_b: KeySet = b.iter().copied().collect();
     let ia: Vec<usize> = (0..a.len()).filter(|&i| in_b.contains(&a[i])).collect();
     let ib: Vec<usize> = (0..b.len()).filter(|&j| in_a.contains(&b[j])).collect();
     let ka: Vec<u64> = ia.iter().map(|&i| a[i]).collect();

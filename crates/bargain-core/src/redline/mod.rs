@@ -286,6 +286,16 @@ pub fn compare<'t>(old: &'t str, new: &'t str, options: &Options) -> Redline<'t>
     emit::redline(engine, blocks)
 }
 
+/// A set of keys that are already hashes (of paragraphs, of their words), hashed again
+/// with foldhash: one multiplication per key where the standard SipHash took most of the
+/// time of building the sets of [`align`] and the map of [`moves`] (3% of a whole-file
+/// comparison). It is seeded per process, as SipHash is, so text crafted to collide in the
+/// table's buckets cannot make the comparison quadratic.
+type KeySet = std::collections::HashSet<u64, foldhash::fast::RandomState>;
+
+/// A map from such keys ([`KeySet`]).
+type KeyMap<V> = std::collections::HashMap<u64, V, foldhash::fast::RandomState>;
+
 /// Largest diff (items of both sides) run without a deadline: even Myers' worst case on
 /// it takes a few milliseconds.
 const SMALL_DIFF: usize = 2_000;

@@ -2,13 +2,12 @@
 //! carries the same words in different places becomes the two ends of a move, and the words
 //! a near-verbatim move changed on the way are shown inside it.
 
-use std::collections::HashMap;
 use std::time::Instant;
 
 use super::align::Words;
 use super::split;
 use super::words::{Piece, Scratch, word_diff};
-use super::{Move, MoveId, Options, Segment, SegmentKind};
+use super::{KeyMap, Move, MoveId, Options, Segment, SegmentKind};
 
 /// Step 4 of the module docs: deleted and inserted segments (whole paragraphs or runs of
 /// words inside one) that carry the same words, in different changes, become the two ends
@@ -52,7 +51,7 @@ pub(super) fn find_moves(
     if !deleted.is_empty() && !inserted.is_empty() {
         let mut taken = vec![false; inserted.len()];
         // Verbatim moves (whitespace aside) first, by hash.
-        let mut by_key: HashMap<u64, Vec<usize>> = HashMap::new();
+        let mut by_key: KeyMap<Vec<usize>> = KeyMap::default();
         for (x, (_, w)) in inserted.iter().enumerate().rev() {
             by_key.entry(w.key).or_default().push(x);
         }
