@@ -106,7 +106,26 @@ pub fn pdf_text(data: &[u8]) {
 pub type Target = fn(&[u8]);
 
 /// The targets by name, as the corpora under `fuzz/corpus/<name>/` are kept.
+/// The files kept in `.git/bargain/` (the history index, the blob facts), their bodies framed
+/// with a right checksum so that arbitrary bytes reach the readers behind it, read as a start
+/// reads them: damage is refused, never a panic; what reads back writes back to the same.
+pub fn cache_files(data: &[u8]) {
+    use crate::store::{facts, index_cache};
+    let shallow = [0; 32];
+    if let Ok(history) = index_cache::decode(&index_cache::framed(&[data]), &shallow) {
+        let written = index_cache::encode(&history, &shallow).expect("what was read is written");
+        let back = index_cache::decode(&written, &shallow).expect("and read back");
+        assert_eq!(back.commits, history.commits);
+        assert_eq!(back.articles, history.articles);
+        assert_eq!((back.head, back.shallow), (history.head, history.shallow));
+    }
+    if let Some(known) = facts::decode(&facts::framed(data)) {
+        assert_eq!(facts::decode(&facts::encode(&known)).as_ref(), Some(&known));
+    }
+}
+
 pub const TARGETS: &[(&str, Target)] = &[
+    ("cache_files", cache_files),
     ("table_yaml", table_yaml),
     ("redline", redline),
     ("plain_markers", plain_markers),
