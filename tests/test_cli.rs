@@ -94,6 +94,83 @@ fn completions_are_generated_for_each_shell_from_the_commands() {
     assert_eq!(f.run(&["completions", "tcsh"]).code, Some(2));
 }
 
+/// The commands a `--help` lists under "Commands:", with the line that describes each.
+fn listed_commands(help: &str) -> Vec<(String, String)> {
+    help.lines()
+        .skip_while(|l| *l != "Commands:")
+        .skip(1)
+        .take_while(|l| !l.is_empty())
+        .filter_map(|l| {
+            let (name, about) = l.trim().split_once(' ')?;
+            Some((name.to_string(), about.trim().to_string()))
+        })
+        .filter(|(name, _)| name != "help")
+        .collect()
+}
+
+/// Each command's flags are defined only when it is run (`cli::Command`'s `defer`): every
+/// command, nested ones too, still describes itself as the list above it does, `help X` is `X
+/// --help`, and the completions and man pages, drawn from the whole definition, reach every
+/// subcommand.
+#[test]
+fn every_command_describes_itself_as_the_list_of_commands_does() {
+    let f = Fixture::new();
+    let top = f.run(&["--help"]);
+    let commands = listed_commands(&top.stdout);
+    assert!(commands.len() >= 18, "{}", top.stdout);
+    let bash = f.run(&["completions", "bash"]).stdout;
+    let pages = f.file("man");
+    f.run(&["man", "--output", pages.to_str().unwrap()])
+        .assert_exit(0);
+    let mut nested = 0;
+    for (name, about) in &commands {
+        let own = f.run(&[name, "--help"]);
+        assert_eq!(own.code, Some(0), "{name}: {}", own.stderr);
+        assert_eq!(
+            own.stdout.lines().next(),
+            Some(about.as_str()),
+            "bargain {name} --help"
+        );
+        assert_eq!(
+            f.run(&["help", name]).stdout,
+            own.stdout,
+            "bargain help {name}"
+        );
+        for (sub, sub_about) in listed_commands(&own.stdout) {
+            nested += 1;
+            let run = f.run(&[name, &sub, "--help"]);
+            assert_eq!(run.code, Some(0), "{name} {sub}: {}", run.stderr);
+            assert_eq!(
+                run.stdout.lines().next(),
+                Some(sub_about.as_str()),
+                "{name} {sub}"
+            );
+            assert_eq!(
+                f.run(&["help", name, &sub]).stdout,
+                run.stdout,
+                "help {name} {sub}"
+            );
+            let entry = format!("bargain__subcmd__help__subcmd__{name}__subcmd__{sub}");
+            assert!(
+                bash.contains(&entry),
+                "bash completes `bargain help {name} {sub}`"
+            );
+            let page = pages.join(format!("bargain-{name}-{sub}.1"));
+            assert!(page.is_file(), "{} is written", page.display());
+        }
+    }
+    assert!(
+        nested >= 8,
+        "session, topic, article and export have subcommands"
+    );
+    let written = std::fs::read_dir(&pages).unwrap().count();
+    assert_eq!(
+        written,
+        1 + commands.len() + nested,
+        "one page per command, none for help"
+    );
+}
+
 #[test]
 fn the_manual_pages_are_written_from_the_same_definition() {
     let f = Fixture::new();

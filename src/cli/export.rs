@@ -18,6 +18,7 @@ pub struct Args {
 }
 
 #[derive(clap::Subcommand)]
+#[command(defer = true)] // flags defined only for the one run (cli::Command)
 pub enum What {
     /// The agreed text of an article with its signature block (who signed for each side,
     /// when, and the text's hash).

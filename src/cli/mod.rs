@@ -44,7 +44,13 @@ pub struct Cli {
     pub command: Option<Command>,
 }
 
+/// The commands. Each one's flags are defined only when it is the one run (`defer`): defining
+/// all of them was a quarter of the instructions of a one-article `bargain diff --files`. Those
+/// with subcommands of their own are defined at once (`Tables`), so that the completion scripts
+/// and man pages, which clap draws from the top level's `help` tree before it defines deferred
+/// commands, still list `bargain help article add` and the like.
 #[derive(Subcommand)]
+#[command(defer = true)]
 pub enum Command {
     /// Print the tracker: every article's status, passes, whose move and last movement.
     Status(status::Args),
@@ -65,12 +71,8 @@ pub enum Command {
     /// Sign the tentative agreement proposed on an article, for your side (a table kept
     /// jointly: the other side's signatory countersigns in a commit of their own).
     Sign(record::SignArgs),
-    /// The table's sessions: list them (which one is today), or add one.
-    Session(table::SessionArgs),
-    /// The table's topics (bargaining subgroups) and their leads: list them, or add one.
-    Topic(table::TopicArgs),
-    /// Add an article to a topic, or retitle one (each one commit, never a hand edit).
-    Article(table::ArticleArgs),
+    #[command(flatten)]
+    Tables(Tables),
     /// The negotiation record: who moved what, when, at which session.
     Log(log::Args),
     /// Fetch, integrate your recordings by replay, push; lists recordings kept unsent. Exits 1
@@ -78,15 +80,26 @@ pub enum Command {
     Sync(sync::Args),
     /// Audit the whole history against the recording rules; exits 1 on a violation.
     Verify(verify::Args),
-    /// Documents to hand over or print: a TA with its signatures (docx, html), a packet of
-    /// redlines (html, pdf).
-    Export(export::Args),
     /// What moved at a session, for members: passes, agreements, withdrawals, next dates.
     Bulletin(bulletin::Args),
     /// Print a shell completion script: bash, zsh, fish, elvish or powershell.
     Completions(meta::CompletionsArgs),
     /// Write the manual pages (roff) into a folder, or print bargain(1).
     Man(meta::ManArgs),
+}
+
+/// The commands with subcommands: the table's sessions, topics and articles, and the documents.
+#[derive(Subcommand)]
+pub enum Tables {
+    /// The table's sessions: list them (which one is today), or add one.
+    Session(table::SessionArgs),
+    /// The table's topics (bargaining subgroups) and their leads: list them, or add one.
+    Topic(table::TopicArgs),
+    /// Add an article to a topic, or retitle one (each one commit, never a hand edit).
+    Article(table::ArticleArgs),
+    /// Documents to hand over or print: a TA with its signatures (docx, html), a packet of
+    /// redlines (html, pdf).
+    Export(export::Args),
 }
 
 /// Runs the command line and returns the exit code.
@@ -103,13 +116,13 @@ pub fn main() -> ExitCode {
         Some(Command::Pass(args)) => record::pass(repo, args),
         Some(Command::Set(args)) => record::set(repo, args),
         Some(Command::Sign(args)) => record::sign(repo, args),
-        Some(Command::Session(args)) => table::session(repo, args),
-        Some(Command::Topic(args)) => table::topic(repo, args),
-        Some(Command::Article(args)) => table::article(repo, args),
+        Some(Command::Tables(Tables::Session(args))) => table::session(repo, args),
+        Some(Command::Tables(Tables::Topic(args))) => table::topic(repo, args),
+        Some(Command::Tables(Tables::Article(args))) => table::article(repo, args),
         Some(Command::Log(args)) => log::run(repo, &args),
         Some(Command::Sync(args)) => sync::run(repo, &args),
         Some(Command::Verify(args)) => verify::run(repo, &args),
-        Some(Command::Export(args)) => export::run(repo, args),
+        Some(Command::Tables(Tables::Export(args))) => export::run(repo, args),
         Some(Command::Bulletin(args)) => bulletin::run(repo, &args),
         Some(Command::Completions(args)) => meta::completions(&args),
         Some(Command::Man(args)) => meta::man(&args),
@@ -118,8 +131,8 @@ pub fn main() -> ExitCode {
 }
 
 /// The command line, parsed as `Cli::parse` does (help, version and errors print and exit). The
-/// definition clap builds to parse it — every command's every flag — is let go of rather than
-/// freed: freeing it was 7% of the instructions of a `diff --files` of two one-line files (the
+/// definition clap builds to parse it (every command, the flags of the one run) is let go of
+/// rather than freed: freeing it was 7% of the instructions of a `diff --files` of two one-line files (the
 /// TUI keeps it for its whole session: a few tens of kilobytes).
 fn parse() -> Cli {
     use clap::{CommandFactory, FromArgMatches};

@@ -12,7 +12,8 @@ use bargain_core::text::escape_line;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-/// Flags every recording verb takes.
+// Flags every recording verb takes. (A plain comment: clap would take a doc comment here as the
+// description of `pass`, `set` and `sign`, whose flags it defines only once one is run.)
 #[derive(clap::Args)]
 pub struct RecordFlags {
     /// The day it happened at the table (default: today); never in the future.

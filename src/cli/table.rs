@@ -19,6 +19,7 @@ pub struct SessionArgs {
 }
 
 #[derive(Subcommand)]
+#[command(defer = true)] // flags defined only for the one run (cli::Command)
 pub enum SessionCommand {
     /// Add a bargaining session: its name and its first and last days.
     Add {
@@ -42,6 +43,7 @@ pub struct TopicArgs {
 }
 
 #[derive(Subcommand)]
+#[command(defer = true)] // flags defined only for the one run (cli::Command)
 pub enum TopicCommand {
     /// Add a topic (a bargaining subgroup): an id such as `ai`, its title, and its leads.
     Add {
@@ -64,6 +66,7 @@ pub struct ArticleArgs {
 }
 
 #[derive(Subcommand)]
+#[command(defer = true)] // flags defined only for the one run (cli::Command)
 pub enum ArticleCommand {
     /// Add an open article to a topic, with the current contract's language if it has some.
     Add {
