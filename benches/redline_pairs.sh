@@ -2,8 +2,8 @@
 # The redline beside git on every real pair of tests/data/: whole file, the two editions swapped,
 # and article by article (one process per unit the editions share), CPU of alternating runs.
 # README, "Redlines beside git on every real pair". Needs farm-bench (alternating pairs, medians,
-# ratios pair by pair); BIN defaults to the installed build (`--profile dist`), copied as
-# `cargo install` would copy it.
+# ratios pair by pair); BIN defaults to the installed build, installed the README's way
+# (`cargo install-bargain`, into target/redline-pairs/).
 #
 #   benches/redline_pairs.sh [BIN]
 set -euo pipefail
@@ -12,9 +12,8 @@ out=$PWD/target/redline-pairs
 mkdir -p "$out"
 bin=${1:-}
 if [[ -z $bin ]]; then
-    cargo build --profile dist --quiet --bin bargain
-    bin=$out/bargain
-    install -m 755 target/dist/bargain "$bin"
+    cargo install-bargain --quiet --force --root "$out"
+    bin=$out/bin/bargain
 fi
 cargo build --release --quiet --example agreement_articles
 # The loops run in sh (dash on Debian), whose own cost per process is smaller than bash's, so

@@ -11,6 +11,7 @@ mod test_export_docs;
 mod test_harden;
 mod test_import;
 mod test_index;
+mod test_installed;
 mod test_record;
 mod test_record_cli;
 mod test_redline;
