@@ -6,6 +6,8 @@
 #
 # `benches/cli_vs_git.sh index [ROUNDS]`: the history index on the generated 20,000-commit table
 # instead (README, "Speed: the history index"); needs only git and GNU time (/usr/bin/time).
+# BIN=PATH times that binary (e.g. the installed build, `cargo install-bargain --root DIR`)
+# instead of the release build.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -14,7 +16,7 @@ if [[ ${1:-} == index ]]; then
     cargo build --release --quiet --bin bargain --example generate
     bin=$PWD/target/index-vs-git/bargain
     mkdir -p target/index-vs-git
-    install -m 755 target/release/bargain "$bin"
+    install -m 755 "${BIN:-target/release/bargain}" "$bin"
     table=$PWD/target/bench-tables/1000-articles-20000-commits-seed-2025
     [[ -d $table/.git ]] || target/release/examples/generate "$table"
     # The same table and 100 commits more (passes made with plain git, with the tool's trailers).
