@@ -4,7 +4,7 @@
 //! Markdown, TA and bulletin documents as a reader gets them. A test that needs a program that
 //! is not installed says so and skips (`.ci/run` installs them all).
 
-use crate::common::Fixture;
+use crate::common::{Fixture, client_runs};
 use bargain_core::comparison::{Comparison, Resolved};
 use bargain_core::store::{History, Repo};
 use std::io::Read;
@@ -19,17 +19,6 @@ fn demo() -> Fixture {
 }
 
 /// Whether `program` runs; prints why a test skips when it does not.
-fn have(program: &str, package: &str) -> bool {
-    let ok = Command::new(program)
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !ok {
-        eprintln!("skipped: {program} is not installed ({package})");
-    }
-    ok
-}
-
 fn run(program: &str, args: &[&str]) -> String {
     let out = Command::new(program)
         .args(args)
@@ -102,7 +91,7 @@ fn sides_of(f: &Fixture, article: &str) -> (String, String, String) {
 fn word_redline_is_tracked_changes_that_pandoc_accepts_into_the_new_text_and_rejects_into_the_old()
 {
     let f = demo();
-    let pandoc_here = have("pandoc", "apt-get install pandoc");
+    let pandoc_here = client_runs("pandoc");
     for article in ["12", "13", "21", "22", "40"] {
         let out = f.file(&format!("a{article}.docx"));
         let out_arg = out.display().to_string();
@@ -249,7 +238,7 @@ fn real_pairs() -> Vec<(String, std::path::PathBuf, std::path::PathBuf)> {
 
 #[test]
 fn word_redlines_of_every_real_pair_accept_into_the_new_text_and_reject_into_the_old_in_pandoc() {
-    if !have("pandoc", "apt-get install pandoc") {
+    if !client_runs("pandoc") {
         return;
     }
     let f = Fixture::bare_dir();
@@ -337,7 +326,7 @@ fn a_moved_paragraph_is_a_word_move_and_reads_back_both_ways() {
     ids.sort_unstable();
     ids.dedup();
     assert_eq!(ids.len() + xml.matches("RangeEnd w:id=").count(), total);
-    if !have("pandoc", "apt-get install pandoc") {
+    if !client_runs("pandoc") {
         return;
     }
     assert_eq!(words(&pandoc(&docx, "accept", "plain")), words(new));
@@ -356,9 +345,7 @@ fn docx_without_output_is_refused_with_the_flag_to_give() {
 
 #[test]
 fn libreoffice_converts_the_word_redline_to_pdf() {
-    if !have("soffice", "apt-get install libreoffice-writer-nogui")
-        || !have("pdftotext", "apt-get install poppler-utils")
-    {
+    if !client_runs("soffice") || !client_runs("pdftotext") {
         return;
     }
     let f = demo();
@@ -477,7 +464,7 @@ fn a_heading_after_a_form_feed_is_a_heading_in_html_markdown_and_word() {
         "{xml}"
     );
     assert!(!xml.contains('\x0c') && !xml.contains("^L"));
-    if !have("pandoc", "apt-get install pandoc") {
+    if !client_runs("pandoc") {
         return;
     }
     let read = pandoc(&out, "accept", "html");
@@ -534,9 +521,7 @@ fn packet_is_one_self_contained_page_per_article_and_chromium_prints_it() {
     assert!(html.contains("<table class=\"tracker\">"));
     // A running header on every article's pages: table, article, versions, date.
     assert!(html.contains("<div class=\"running\">National Agreement 2025"));
-    if !have("chromium", "apt-get install chromium")
-        || !have("pdftotext", "apt-get install poppler-utils")
-    {
+    if !client_runs("chromium") || !client_runs("pdftotext") {
         return;
     }
     f.run_in(

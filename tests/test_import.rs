@@ -3,7 +3,7 @@
 //! (converted here, in a temporary folder; skipped with a note when the program is absent) — and
 //! every kind of bad input a reader must refuse clearly and quickly.
 
-use crate::common::{Fixture, TABLE_YAML};
+use crate::common::{Fixture, TABLE_YAML, client_runs};
 use bargain_core::document::{
     self, Action, Document, Kind, LeftoverKind, Limits, PlanOptions, Split, UnitKind, count_words,
 };
@@ -329,23 +329,6 @@ Holidays – Article 5
 // ---------------------------------------------------------------------------------------------
 // Real clients: pandoc and LibreOffice write the documents.
 
-fn have(program: &str) -> bool {
-    let ok = Command::new(program)
-        .arg(if program == "pdftotext" {
-            "-v"
-        } else {
-            "--version"
-        })
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success());
-    if !ok {
-        eprintln!("skipped: {program} not installed");
-    }
-    ok
-}
-
 /// Converts files with LibreOffice, headless, with a profile of its own (parallel tests must not
 /// share one). Returns the output folder.
 fn soffice(inputs: &[PathBuf], to: &str, out: &Path) {
@@ -458,7 +441,7 @@ fn agreements() -> Vec<(String, String, Split)> {
 
 #[test]
 fn pandoc_word_files_with_headings_and_a_contents_field_import_like_the_text() {
-    if !have("pandoc") {
+    if !client_runs("pandoc") {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
@@ -480,7 +463,7 @@ fn pandoc_word_files_with_headings_and_a_contents_field_import_like_the_text() {
 
 #[test]
 fn libreoffice_word_files_with_and_without_heading_styles_import_like_the_text() {
-    if !have("soffice") {
+    if !client_runs("soffice") {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
@@ -518,7 +501,7 @@ fn libreoffice_word_files_with_and_without_heading_styles_import_like_the_text()
 
 #[test]
 fn libreoffice_pdfs_import_through_pdftotext_like_the_text() {
-    if !have("soffice") || !have("pdftotext") {
+    if !client_runs("soffice") || !client_runs("pdftotext") {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
@@ -764,7 +747,7 @@ fn a_password_protected_or_old_binary_word_file_is_refused_with_what_to_do() {
         shown.contains("password") && shown.contains(".docx"),
         "{shown}"
     );
-    if !have("soffice") {
+    if !client_runs("soffice") {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
@@ -849,7 +832,7 @@ fn text_that_is_not_utf8_names_its_line() {
 
 #[test]
 fn encrypted_corrupt_and_scanned_pdfs_are_refused_with_what_to_do() {
-    if !have("soffice") || !have("pdftotext") {
+    if !client_runs("soffice") || !client_runs("pdftotext") {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
@@ -1411,7 +1394,7 @@ fn diff_files_compares_word_files_and_pdfs_instead_of_calling_them_binary() {
     assert!(run.stdout.contains("will"), "{}", run.stdout);
     assert!(run.stdout.contains("shall"), "{}", run.stdout);
 
-    if !have("soffice") || !have("pdftotext") {
+    if !client_runs("soffice") || !client_runs("pdftotext") {
         return;
     }
     // A PDF LibreOffice writes from the same text.
@@ -1439,7 +1422,7 @@ fn diff_files_compares_word_files_and_pdfs_instead_of_calling_them_binary() {
 
 #[test]
 fn a_contract_written_by_pandoc_imports_through_the_command_into_all_its_articles() {
-    if !have("pandoc") {
+    if !client_runs("pandoc") {
         return;
     }
     let (folder, file, _) = AGREEMENTS[0];
@@ -1515,7 +1498,7 @@ fn fodt_of(text: &str) -> String {
 
 #[test]
 fn libreoffice_word_files_with_a_contents_field_import_like_the_text() {
-    if !have("soffice") {
+    if !client_runs("soffice") {
         return;
     }
     let dir = tempfile::tempdir().unwrap();

@@ -512,3 +512,25 @@ impl Run {
         self
     }
 }
+
+/// Whether an outside program the document tests drive runs here (pandoc, soffice, pdftotext,
+/// chromium): it answers its version flag. Prints `skipped: …` naming the Debian package when
+/// not. poppler's `pdftotext` takes `-v`: given `--version` it looks for a file of that name and
+/// fails, which once had its tests skip on machines that had it.
+pub fn client_runs(program: &str) -> bool {
+    let (flag, package) = match program {
+        "pdftotext" => ("-v", "poppler-utils"),
+        "soffice" => ("--version", "libreoffice-writer-nogui"),
+        other => ("--version", other),
+    };
+    let ok = Command::new(program)
+        .arg(flag)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if !ok {
+        eprintln!("skipped: {program} is not installed (apt-get install {package})");
+    }
+    ok
+}
