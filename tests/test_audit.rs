@@ -383,7 +383,7 @@ fn signed_table(key: &str) -> String {
 fn with_require_signed_a_commit_signed_by_the_authors_key_holds_and_others_do_not() {
     let keys = tempfile::tempdir().unwrap();
     let Some((private, public)) = ssh_key(keys.path(), "lead") else {
-        eprintln!("skipped: ssh-keygen not installed");
+        crate::common::skip("ssh-keygen not installed");
         return;
     };
     let (other, _) = ssh_key(keys.path(), "other").unwrap();
@@ -467,7 +467,7 @@ fn with_require_signed_openpgp_signatures_are_checked_against_the_listed_key() {
     )
     .unwrap();
     let Some((lead, public)) = gpg_key(home.path(), "ai-lead@union.example") else {
-        eprintln!("skipped: gpg not installed (or cannot make a key)");
+        crate::common::skip("gpg not installed (or cannot make a key)");
         return;
     };
     let (other, _) = gpg_key(home.path(), "someone@elsewhere.example").unwrap();
@@ -520,7 +520,7 @@ fn with_require_signed_openpgp_signatures_are_checked_against_the_listed_key() {
 fn recordings_are_signed_as_git_commit_dash_s_would_and_verify_accepts_them() {
     let keys = tempfile::tempdir().unwrap();
     let Some((private, public)) = ssh_key(keys.path(), "lead") else {
-        eprintln!("skipped: ssh-keygen not installed");
+        crate::common::skip("ssh-keygen not installed");
         return;
     };
     let f = Fixture::with_table(&signed_table(&public));
@@ -563,7 +563,7 @@ fn recordings_are_signed_as_git_commit_dash_s_would_and_verify_accepts_them() {
 fn commit_gpgsign_is_honoured_where_the_table_does_not_require_it() {
     let keys = tempfile::tempdir().unwrap();
     let Some((private, _)) = ssh_key(keys.path(), "chief") else {
-        eprintln!("skipped: ssh-keygen not installed");
+        crate::common::skip("ssh-keygen not installed");
         return;
     };
     let f = Fixture::new();

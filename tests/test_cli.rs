@@ -197,7 +197,7 @@ fn the_manual_pages_are_written_from_the_same_definition() {
         let text = String::from_utf8_lossy(&out.stdout);
         assert!(text.contains("reopen"), "{text}");
     } else {
-        eprintln!("skipped: rendering with man(1): man is not installed");
+        crate::common::skip("rendering with man(1): man is not installed");
     }
 }
 

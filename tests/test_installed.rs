@@ -23,9 +23,9 @@ fn installed() -> Option<PathBuf> {
             Some(path)
         }
         None => {
-            eprintln!(
-                "skipped: the installed build (BARGAIN_INSTALLED unset; .ci/run sets it after \
-                 `cargo install-bargain`)"
+            crate::common::skip(
+                "the installed build (BARGAIN_INSTALLED unset; .ci/run sets it after \
+                 `cargo install-bargain`)",
             );
             None
         }
