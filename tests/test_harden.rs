@@ -517,7 +517,7 @@ fn disk_full_at_the_blob_write_says_so() {
         .arg(mount.path())
         .output();
     if !mounted.is_ok_and(|o| o.status.success()) {
-        crate::common::skip("disk full (cannot mount a small tmpfs: needs root)");
+        crate::common::skip_here("disk full (cannot mount a small tmpfs: needs root)");
         return;
     }
     struct Unmount<'a>(&'a Path);

@@ -88,7 +88,7 @@ fn recordings_on_different_articles_both_land_over_file_url() {
 fn recordings_on_different_articles_both_land_over_git_daemon() {
     let shared = Shared::new();
     let Some(daemon) = servers::git_daemon(shared.dir.path()) else {
-        crate::common::skip("git daemon could not be started on 127.0.0.1");
+        crate::common::skip_here("git daemon could not be started on 127.0.0.1");
         return;
     };
     let url = format!("git://127.0.0.1:{}/table.git", daemon.port);
@@ -517,7 +517,7 @@ const HELPER: &str =
 fn smart_http_with_basic_auth_through_the_users_credential_helper() {
     let shared = Shared::new();
     let Some(http) = servers::smart_http(shared.dir.path(), "ai-lead", "s3cret-Pa55") else {
-        crate::common::skip(
+        crate::common::skip_here(
             "smart HTTP test needs lighttpd and git-http-backend (apt-get install lighttpd)",
         );
         return;
@@ -568,7 +568,7 @@ fn smart_http_with_basic_auth_through_the_users_credential_helper() {
 fn authentication_failure_is_reported_without_prompting_or_hanging() {
     let shared = Shared::new();
     let Some(http) = servers::smart_http(shared.dir.path(), "ai-lead", "s3cret-Pa55") else {
-        crate::common::skip(
+        crate::common::skip_here(
             "the authentication test needs lighttpd and git-http-backend (apt-get install lighttpd)",
         );
         return;
@@ -620,7 +620,7 @@ fn ssh_with_a_key_made_in_the_test_through_git_ssh_command() {
     let shared = Shared::new();
     let keys = tempfile::tempdir().expect("temp");
     let Some((_sshd, ssh)) = servers::sshd(keys.path()) else {
-        crate::common::skip(
+        crate::common::skip_here(
             "the ssh test needs sshd and ssh-keygen (apt-get install openssh-server)",
         );
         return;
