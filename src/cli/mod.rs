@@ -132,8 +132,8 @@ pub fn main() -> ExitCode {
 
 /// The command line, parsed as `Cli::parse` does (help, version and errors print and exit). The
 /// definition clap builds to parse it (every command, the flags of the one run) is let go of
-/// rather than freed: freeing it was 7% of the instructions of a `diff --files` of two one-line files (the
-/// TUI keeps it for its whole session: a few tens of kilobytes).
+/// rather than freed: freeing it was 7% of the instructions of a `diff --files` of two one-line
+/// files (the TUI keeps it for its whole session: a few tens of kilobytes).
 fn parse() -> Cli {
     use clap::{CommandFactory, FromArgMatches};
     let mut definition = Cli::command();

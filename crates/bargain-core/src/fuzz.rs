@@ -102,10 +102,6 @@ pub fn pdf_text(data: &[u8]) {
     }
 }
 
-/// One fuzz body.
-pub type Target = fn(&[u8]);
-
-/// The targets by name, as the corpora under `fuzz/corpus/<name>/` are kept.
 /// The files kept in `.git/bargain/` (the history index, the blob facts), their bodies framed
 /// with a right checksum so that arbitrary bytes reach the readers behind it, read as a start
 /// reads them: damage is refused, never a panic; what reads back writes back to the same.
@@ -124,6 +120,10 @@ pub fn cache_files(data: &[u8]) {
     }
 }
 
+/// One fuzz body.
+pub type Target = fn(&[u8]);
+
+/// The targets by name, as the corpora under `fuzz/corpus/<name>/` are kept.
 pub const TARGETS: &[(&str, Target)] = &[
     ("cache_files", cache_files),
     ("table_yaml", table_yaml),
