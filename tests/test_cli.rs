@@ -122,34 +122,21 @@ fn every_command_describes_itself_as_the_list_of_commands_does() {
     let pages = f.file("man");
     f.run(&["man", "--output", pages.to_str().unwrap()])
         .assert_exit(0);
+    // `bargain PATH --help` opens with `about`, `bargain help PATH` prints the same; its text.
+    let describes = |path: &[&str], about: &str| {
+        let own = f.run(&[path, &["--help"]].concat());
+        assert_eq!(own.code, Some(0), "{path:?}: {}", own.stderr);
+        assert_eq!(own.stdout.lines().next(), Some(about), "{path:?} --help");
+        let help = f.run(&[&["help"], path].concat());
+        assert_eq!(help.stdout, own.stdout, "help {path:?}");
+        own.stdout
+    };
     let mut nested = 0;
     for (name, about) in &commands {
-        let own = f.run(&[name, "--help"]);
-        assert_eq!(own.code, Some(0), "{name}: {}", own.stderr);
-        assert_eq!(
-            own.stdout.lines().next(),
-            Some(about.as_str()),
-            "bargain {name} --help"
-        );
-        assert_eq!(
-            f.run(&["help", name]).stdout,
-            own.stdout,
-            "bargain help {name}"
-        );
-        for (sub, sub_about) in listed_commands(&own.stdout) {
+        let own = describes(&[name], about);
+        for (sub, sub_about) in listed_commands(&own) {
             nested += 1;
-            let run = f.run(&[name, &sub, "--help"]);
-            assert_eq!(run.code, Some(0), "{name} {sub}: {}", run.stderr);
-            assert_eq!(
-                run.stdout.lines().next(),
-                Some(sub_about.as_str()),
-                "{name} {sub}"
-            );
-            assert_eq!(
-                f.run(&["help", name, &sub]).stdout,
-                run.stdout,
-                "help {name} {sub}"
-            );
+            describes(&[name, &sub], &sub_about);
             let entry = format!("bargain__subcmd__help__subcmd__{name}__subcmd__{sub}");
             assert!(
                 bash.contains(&entry),

@@ -14,7 +14,10 @@ use std::process::{Command, Output};
 fn installed() -> Option<PathBuf> {
     match std::env::var_os("BARGAIN_INSTALLED") {
         Some(path) => {
-            let path = PathBuf::from(path);
+            // Made absolute: the commands run in the demo's folder.
+            let path = std::fs::canonicalize(&path).unwrap_or_else(|e| {
+                panic!("BARGAIN_INSTALLED names {}: {e}", path.to_string_lossy())
+            });
             assert!(
                 path.is_file(),
                 "BARGAIN_INSTALLED names {}, which is not a file",
